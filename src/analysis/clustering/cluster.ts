@@ -1,0 +1,190 @@
+import { kmeans } from 'ml-kmeans';
+import { mulberry32, shuffleInPlace } from '../random.js';
+
+/**
+ * Emergent themes: TF-IDF vectors → k-means (ml-kmeans), k by silhouette.
+ *
+ * TF-IDF is computed here on sparse maps rather than with natural's TfIdf class: TfIdf keeps a
+ * document object per answer and recomputes idf on every tfidf() call (a scan over all documents per
+ * term lookup), which is quadratic and takes minutes at 100,000 answers. The weighting is the same
+ * idea (tf × (1 + log(n/df))).
+ *
+ * Scale: vocabulary is capped, k-means runs on a deterministic sample (clusterSampleSize), silhouette
+ * on a smaller sample, and the remaining answers are assigned to the nearest centroid in one sparse
+ * pass, so the cost stays linear in the number of answers.
+ */
+
+export interface ClusterInput {
+  /** stems, compound parts and bigrams of the answer */
+  features: string[];
+  /** deductive code evidence (codes the coder assigned, main first) */
+  codes: string[];
+}
+
+export interface ClusteringResult {
+  /** cluster index per input */
+  assignment: number[];
+  k: number;
+  /** cosine similarity of each input to its centroid (for representative quotes) */
+  similarity: number[];
+  /** per cluster: term → mean weight, for labelling */
+  termWeights: Array<Map<string, number>>;
+  silhouette: number;
+}
+
+const MAX_VOCAB = 800;
+const SILHOUETTE_SAMPLE = 400;
+/** Weight of the deductive codes relative to the (unit-length) text vector. */
+const CODE_WEIGHT = 1.1;
+
+/**
+ * Clusters one question's answers. Text and code evidence are combined: the text part lets themes the
+ * codebook does not know form their own cluster, the code part keeps paraphrases of one theme together
+ * when they share few words (short answers in two languages share almost none).
+ */
+export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: number, sampleSize: number): ClusteringResult {
+  const n = inputs.length;
+  if (n < 4) {
+    return { assignment: inputs.map(() => 0), k: n === 0 ? 0 : 1, similarity: inputs.map(() => 1), termWeights: [termMeans(inputs, null)], silhouette: 0 };
+  }
+  // Vocabulary: unigrams and bigrams in at least 2 answers and at most half of them, capped by df.
+  const df = new Map<string, number>();
+  for (const inp of inputs) for (const f of inp.features) df.set(f, (df.get(f) ?? 0) + 1);
+  const maxDf = Math.max(2, Math.floor(n * 0.5));
+  const vocabList = [...df.entries()]
+    .filter(([, d]) => d >= 2 && d <= maxDf)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, MAX_VOCAB)
+    .map(([t]) => t);
+  const vocab = new Map(vocabList.map((t, i) => [t, i]));
+  const idf = vocabList.map((t) => 1 + Math.log(n / (df.get(t) ?? 1)));
+  const codeIndex = new Map(codeIds.map((c, i) => [c, vocabList.length + i]));
+  const dim = vocabList.length + codeIds.length;
+
+  const sparse: Array<Array<[number, number]>> = inputs.map((inp) => vectorize(inp, vocab, idf, codeIndex));
+
+  // Deterministic sample for k-means.
+  const order = Array.from({ length: n }, (_, i) => i);
+  const random = mulberry32(seed);
+  shuffleInPlace(order, random);
+  const sampleIdx = order.slice(0, Math.min(n, sampleSize)).sort((a, b) => a - b);
+  const dense = sampleIdx.map((i) => toDense(sparse[i], dim));
+
+  const kMax = Math.max(2, Math.min(12, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
+  const silIdx = sampleIdx.length <= SILHOUETTE_SAMPLE ? sampleIdx.map((_, j) => j) : shuffleInPlace(sampleIdx.map((_, j) => j), mulberry32(seed + 1)).slice(0, SILHOUETTE_SAMPLE).sort((a, b) => a - b);
+  let best: { k: number; centroids: number[][]; sil: number } | null = null;
+  for (let k = 2; k <= kMax; k++) {
+    const res = kmeans(dense, k, { seed: seed + k, initialization: 'kmeans++', maxIterations: 60 });
+    const sil = silhouette(silIdx.map((j) => dense[j]), silIdx.map((j) => res.clusters[j]), k);
+    // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
+    if (!best || sil > best.sil + 0.01) best = { k, centroids: res.centroids, sil };
+  }
+  const chosen = best!;
+  // Assign every answer (sampled or not) to its nearest centroid, sparse dot product.
+  const centroidNorms = chosen.centroids.map((c) => Math.sqrt(c.reduce((s, x) => s + x * x, 0)) || 1);
+  const assignment: number[] = new Array(n);
+  const similarity: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    let bestC = 0;
+    let bestD = Infinity;
+    let bestSim = 0;
+    const v = sparse[i];
+    let vNorm = 0;
+    for (const [, x] of v) vNorm += x * x;
+    for (let c = 0; c < chosen.centroids.length; c++) {
+      const cen = chosen.centroids[c];
+      let dot = 0;
+      for (const [j, x] of v) dot += x * cen[j];
+      // squared Euclidean distance = |v|² − 2 v·c + |c|²
+      const d = vNorm - 2 * dot + centroidNorms[c] * centroidNorms[c];
+      if (d < bestD - 1e-12) {
+        bestD = d;
+        bestC = c;
+        bestSim = dot / ((Math.sqrt(vNorm) || 1) * centroidNorms[c]);
+      }
+    }
+    assignment[i] = bestC;
+    similarity[i] = Math.round(bestSim * 1e6) / 1e6;
+  }
+  // Renumber clusters by size (largest first) so ids are stable and meaningful.
+  const sizes = new Array(chosen.k).fill(0);
+  for (const a of assignment) sizes[a]++;
+  const byS = sizes.map((s, c) => [s, c]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, c]) => c);
+  const remap = new Map(byS.map((c, i) => [c, i]));
+  const finalAssignment = assignment.map((a) => remap.get(a)!);
+  const k = byS.filter((c) => sizes[c] > 0).length;
+  const termWeights: Array<Map<string, number>> = [];
+  for (let c = 0; c < k; c++) termWeights.push(termMeans(inputs.filter((_, i) => finalAssignment[i] === c), vocab));
+  return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000 };
+}
+
+function vectorize(inp: ClusterInput, vocab: Map<string, number>, idf: number[], codeIndex: Map<string, number>): Array<[number, number]> {
+  const tf = new Map<number, number>();
+  for (const f of inp.features) {
+    const j = vocab.get(f);
+    if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
+  }
+  const out: Array<[number, number]> = [];
+  let norm = 0;
+  for (const [j, c] of tf) {
+    const w = (1 + Math.log(c)) * idf[j];
+    out.push([j, w]);
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (const e of out) e[1] /= norm;
+  inp.codes.forEach((code, rank) => {
+    const j = codeIndex.get(code);
+    if (j !== undefined) out.push([j, rank === 0 ? CODE_WEIGHT : CODE_WEIGHT * 0.35]);
+  });
+  out.sort((a, b) => a[0] - b[0]);
+  return out;
+}
+
+function toDense(v: Array<[number, number]>, dim: number): number[] {
+  const d = new Array<number>(dim).fill(0);
+  for (const [j, x] of v) d[j] = x;
+  return d;
+}
+
+function sqDist(a: number[], b: number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    s += d * d;
+  }
+  return s;
+}
+
+/** Mean silhouette (Euclidean) of a sample; O(sample²), hence the sample. */
+export function silhouette(points: number[][], labels: number[], k: number): number {
+  const n = points.length;
+  if (n < 3 || k < 2) return 0;
+  const dist: number[][] = points.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) dist[i][j] = dist[j][i] = Math.sqrt(sqDist(points[i], points[j]));
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const sums = new Array<number>(k).fill(0);
+    const counts = new Array<number>(k).fill(0);
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      sums[labels[j]] += dist[i][j];
+      counts[labels[j]]++;
+    }
+    const own = labels[i];
+    if (counts[own] === 0) continue; // singleton: silhouette 0 by convention
+    const a = sums[own] / counts[own];
+    let b = Infinity;
+    for (let c = 0; c < k; c++) if (c !== own && counts[c] > 0) b = Math.min(b, sums[c] / counts[c]);
+    if (b === Infinity) continue;
+    total += (b - a) / Math.max(a, b);
+  }
+  return total / n;
+}
+
+function termMeans(members: ClusterInput[], vocab: Map<string, number> | null): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const inp of members) for (const f of new Set(inp.features)) if (!vocab || vocab.has(f)) m.set(f, (m.get(f) ?? 0) + 1);
+  for (const [t, c] of m) m.set(t, c / Math.max(1, members.length));
+  return m;
+}

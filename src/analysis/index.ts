@@ -1,0 +1,264 @@
+/**
+ * Analysis engine — public API (stable; the CLI, the web app's worker and bench/ call it).
+ *
+ *   analyze(answers: AnalysisAnswer[], options?: AnalyzeOptions): AnalysisResult
+ *     answers  {id, question: q1..q4 | role name | custom key, text, lang?, respondent?, segments?}
+ *     options  {codebook?, corrections?, campaignLanguage?, seed?, onProgress?(stage, fraction),
+ *               clusterSampleSize?, skipClustering?}
+ *     result   {answers:[{id, question, role, lang, channels?|themes?|features?, challenge_type?,
+ *               challenge_confidence?, cluster?}], clusters, requirements, summary}
+ *
+ * Pure and synchronous: no I/O, no env, no clock; all randomness is seeded, so the same input gives a
+ * byte-identical result. Also exported: BUILTIN_CODEBOOK, validateCodebook, roleOfQuestion, the types.
+ */
+import { clusterAnswers } from './clustering/cluster.js';
+import { BUILTIN_CODEBOOK, groupForQuestion, roleOfQuestion } from './codebook/index.js';
+import { codeAnswer, trainGroup, type CodedAnswer, type TrainedGroup } from './coding/coder.js';
+import { balanceOf, deriveRequirements, rolloutReadiness } from './requirements.js';
+import { TextPipeline } from './text/features.js';
+import { detectLanguage } from './text/language.js';
+import { tokenize } from './text/tokenize.js';
+import type {
+  AnalysisAnswer,
+  AnalysisResult,
+  AnalysisStage,
+  AnalyzeOptions,
+  AnsweredCodes,
+  Balance,
+  CodeGroup,
+  EmergentCluster,
+  Lang,
+} from './types.js';
+
+export * from './types.js';
+export { BUILTIN_CODEBOOK, cloneCodebook, codeIds, groupForQuestion, isKnownQuestion, roleOfQuestion, validateCodebook } from './codebook/index.js';
+export { detectLanguage } from './text/language.js';
+export { tokenize } from './text/tokenize.js';
+export { TextPipeline } from './text/features.js';
+export { negationReason } from './coding/lexicon.js';
+
+const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
+
+interface Prepared {
+  answer: AnalysisAnswer;
+  key: string;
+  lower: string;
+  tokens: string[];
+  lang: Lang;
+  features: string[];
+  stems: string[];
+}
+
+/**
+ * Codes, clusters and prioritises a campaign's answers.
+ * @param answers plain answers (validated at the edge: non-empty id, text and question)
+ * @param options codebook, corrections, campaign language, seed, progress callback
+ * @returns a JSON-safe result; identical input gives identical output
+ */
+export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {}): AnalysisResult {
+  const codebook = options.codebook ?? BUILTIN_CODEBOOK;
+  const fallback = options.campaignLanguage ?? 'de';
+  const seed = options.seed ?? 42;
+  const corrections = options.corrections ?? [];
+  const progress = makeProgress(options.onProgress);
+  progress('prepare', 0);
+
+  // Text pipeline: tokens and language first (compound splitting needs the corpus vocabulary).
+  const pipeline = new TextPipeline();
+  const prepared: Prepared[] = new Array(answers.length);
+  const progressEvery = Math.max(1, Math.floor(answers.length / 20));
+  for (let i = 0; i < answers.length; i++) {
+    const a = answers[i];
+    const tokens = tokenize(a.text);
+    const declared = a.lang?.toLowerCase().slice(0, 2);
+    const lang = declared || detectLanguage(tokens, a.text, fallback).lang;
+    const role = roleOfQuestion(a.question);
+    const key = role === 'custom' ? a.question.trim() : QUESTION_KEY[role];
+    prepared[i] = { answer: a, key, lower: a.text.normalize('NFC').toLocaleLowerCase('de-DE'), tokens, lang, features: [], stems: [] };
+    if (i % progressEvery === 0) progress('language', i / answers.length);
+  }
+  const vocabulary = new Set<string>();
+  for (const p of prepared) if (p.lang === 'de') for (const t of p.tokens) if (t.length <= 8) vocabulary.add(t);
+  pipeline.addVocabulary(vocabulary);
+  for (const p of prepared) {
+    const f = pipeline.features(p.tokens, p.lang);
+    p.features = f.features;
+    p.stems = f.stems;
+  }
+
+  // Train once per run, per code group.
+  progress('train', 0);
+  const detect = (text: string): { tokens: string[]; lang: string } => {
+    const tokens = tokenize(text);
+    return { tokens, lang: detectLanguage(tokens, text, fallback).lang };
+  };
+  const trained = new Map<CodeGroup, TrainedGroup>();
+  const groupOf = new Map<string, CodeGroup | undefined>();
+  for (const p of prepared) {
+    if (!groupOf.has(p.key)) groupOf.set(p.key, groupForQuestion(codebook, p.key));
+  }
+  for (const g of groupOf.values()) if (g && !trained.has(g)) trained.set(g, trainGroup(g, corrections, pipeline, detect));
+
+  // Deductive coding.
+  const coded: Array<CodedAnswer | null> = new Array(prepared.length);
+  const out: AnsweredCodes[] = new Array(prepared.length);
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i];
+    const g = groupOf.get(p.key);
+    const role = roleOfQuestion(p.answer.question);
+    const res: AnsweredCodes = { id: p.answer.id, question: p.key, role, lang: p.lang };
+    if (p.answer.respondent !== undefined) res.respondent = p.answer.respondent;
+    if (g) {
+      const c = codeAnswer(trained.get(g)!, p.answer.text, p.lower, p.features);
+      coded[i] = c;
+      res[g.output] = c.codes;
+      if (c.challenge_type) {
+        res.challenge_type = c.challenge_type;
+        res.challenge_confidence = c.challenge_confidence;
+      }
+    } else {
+      coded[i] = null;
+    }
+    out[i] = res;
+    if (i % progressEvery === 0) progress('coding', i / prepared.length);
+  }
+
+  // Emergent themes per question.
+  const clusters: EmergentCluster[] = [];
+  if (!options.skipClustering) {
+    const keys = [...new Set(prepared.map((p) => p.key))].sort();
+    keys.forEach((key, qi) => {
+      progress('clustering', qi / keys.length);
+      const idx = prepared.map((p, i) => (p.key === key ? i : -1)).filter((i) => i >= 0);
+      const g = groupOf.get(key);
+      const codeIdsOf = g ? g.codes.map((c) => c.id) : [];
+      const result = clusterAnswers(
+        idx.map((i) => ({ features: prepared[i].features, codes: coded[i]?.codes ?? [] })),
+        codeIdsOf,
+        seed,
+        options.clusterSampleSize ?? 1500,
+      );
+      const role = roleOfQuestion(key);
+      const respondentsOfQuestion = new Set(idx.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
+      const overall = termFrequency(idx.map((i) => prepared[i]));
+      for (let c = 0; c < result.k; c++) {
+        const members = idx.filter((_, j) => result.assignment[j] === c);
+        if (members.length === 0) continue;
+        const id = `${key}-c${c + 1}`;
+        for (const i of members) out[i].cluster = id;
+        const langCount = new Map<string, number>();
+        for (const i of members) langCount.set(prepared[i].lang, (langCount.get(prepared[i].lang) ?? 0) + 1);
+        const lang = [...langCount.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+        const sameLang = members.filter((i) => prepared[i].lang === lang).map((i) => prepared[i]);
+        const terms = distinctiveTerms(termFrequency(sameLang), overall, pipeline, 4);
+        const codeCount = new Map<string, number>();
+        for (const i of members) for (const code of coded[i]?.codes ?? []) codeCount.set(code, (codeCount.get(code) ?? 0) + 1);
+        const codes = [...codeCount.entries()]
+          .filter(([, n]) => n >= 0.4 * members.length)
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .map(([code]) => code);
+        const nearest = members
+          .map((i) => ({ i, s: result.similarity[idx.indexOf(i)] }))
+          .sort((a, b) => b.s - a.s || a.i - b.i)
+          .slice(0, 3);
+        const respondents = new Set(members.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
+        clusters.push({
+          id,
+          question: key,
+          role,
+          terms,
+          label: terms.slice(0, 3).join(' · ') || (lang === 'de' ? '(ohne Begriffe)' : '(no terms)'),
+          lang,
+          size: members.length,
+          respondents,
+          share: Math.round((respondents / Math.max(1, respondentsOfQuestion)) * 1000) / 1000,
+          quotes: nearest.map(({ i }) => ({ id: prepared[i].answer.id, text: prepared[i].answer.text })),
+          codes,
+          newThemeCandidate: codes.length === 0,
+        });
+      }
+    });
+  }
+
+  // Requirements and summary.
+  progress('requirements', 0);
+  const texts = new Map(prepared.map((p) => [p.answer.id, p.answer.text]));
+  const segments = new Map(prepared.map((p) => [p.answer.id, p.answer.segments ?? {}]));
+  const requirements = deriveRequirements({ answers: out, texts, segments, codebook });
+  const q3 = out.filter((a) => a.challenge_type !== undefined);
+  const challengeBalance = balanceOf(q3);
+  const bySegment: Record<string, Record<string, Balance>> = {};
+  const segGroups = new Map<string, Map<string, AnsweredCodes[]>>();
+  for (const a of q3) {
+    const seg = segments.get(a.id) ?? {};
+    for (const col of Object.keys(seg).sort()) {
+      if (!segGroups.has(col)) segGroups.set(col, new Map());
+      const m = segGroups.get(col)!;
+      if (!m.has(seg[col])) m.set(seg[col], []);
+      m.get(seg[col])!.push(a);
+    }
+  }
+  for (const [col, m] of [...segGroups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    bySegment[col] = {};
+    for (const [val, list] of [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) bySegment[col][val] = balanceOf(list);
+  }
+  const result: AnalysisResult = {
+    answers: out,
+    clusters,
+    requirements,
+    summary: {
+      answers: out.length,
+      respondents: new Set(out.map((a) => a.respondent ?? a.id)).size,
+      languages: countBy(out.map((a) => a.lang)),
+      channels: countBy(out.flatMap((a) => a.channels ?? [])),
+      themes: countBy(out.flatMap((a) => a.themes ?? [])),
+      features: countBy(out.flatMap((a) => a.features ?? [])),
+      challengeBalance,
+      challengeBalanceBySegment: bySegment,
+      rolloutReadiness: rolloutReadiness(challengeBalance),
+    },
+  };
+  progress('done', 1);
+  return result;
+}
+
+function makeProgress(cb: AnalyzeOptions['onProgress']): (stage: AnalysisStage, within: number) => void {
+  // Rough share of run time per stage, so one bar moves smoothly across stages.
+  const span: Record<AnalysisStage, [number, number]> = {
+    prepare: [0, 0.01], language: [0.01, 0.2], train: [0.2, 0.25], coding: [0.25, 0.6], clustering: [0.6, 0.95], requirements: [0.95, 0.99], done: [1, 1],
+  };
+  return (stage, within) => {
+    if (!cb) return;
+    const [a, b] = span[stage];
+    cb(stage, Math.round((a + (b - a) * Math.min(1, Math.max(0, within))) * 1000) / 1000);
+  };
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of [...values].sort()) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
+function termFrequency(items: Prepared[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const p of items) for (const f of p.features) m.set(f, (m.get(f) ?? 0) + 1);
+  for (const [t, c] of m) m.set(t, c / Math.max(1, items.length));
+  return m;
+}
+
+/** Terms frequent in the cluster and rarer overall; bigrams win over the unigrams they contain. */
+function distinctiveTerms(inCluster: Map<string, number>, overall: Map<string, number>, pipeline: TextPipeline, n: number): string[] {
+  const scored = [...inCluster.entries()]
+    .filter(([t, f]) => f >= 0.15 && !/^\p{Extended_Pictographic}$/u.test(t))
+    .map(([t, f]) => ({ t, s: (f - 0.5 * (overall.get(t) ?? 0)) * (t.includes('_') ? 1.3 : 1) }))
+    .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : 1));
+  const chosen: string[] = [];
+  for (const { t } of scored) {
+    if (chosen.length >= n) break;
+    const parts = t.split('_');
+    if (chosen.some((c) => c.split('_').some((p) => parts.includes(p)))) continue;
+    chosen.push(t);
+  }
+  return chosen.map((t) => t.split('_').map((s) => pipeline.surface(s)).join(' '));
+}

@@ -1,0 +1,133 @@
+import { porterStemmerDe, porterStemmerEn } from './nlp.js';
+import { STOPWORDS, STOPWORDS_ANY } from './stopwords.js';
+import { isEmoji, isNumeric } from './tokenize.js';
+
+/**
+ * Heads and modifiers that make up workplace compounds. Compound splitting is deliberately cheap:
+ * a long German word is split once where both halves are known words (this list, or words seen in the
+ * corpus), with an optional linking -s-/-es-/-n-. "Netzabdeckung" → netz + abdeckung,
+ * "Videokonferenz" → video + konferenz, "Datenschutzvorgaben" → datenschutz + vorgaben.
+ */
+const COMPOUND_PARTS = [
+  'netz', 'abdeckung', 'video', 'konferenz', 'daten', 'schutz', 'datenschutz', 'mail', 'mails', 'flut',
+  'arbeit', 'arbeits', 'platz', 'zeit', 'home', 'office', 'wissen', 'system', 'systeme', 'software',
+  'telefon', 'chat', 'gruppe', 'gruppen', 'dokument', 'dokumente', 'ablage', 'laufwerk', 'suche',
+  'such', 'funktion', 'schulung', 'schulungen', 'kultur', 'führung', 'führungs', 'kräfte', 'kraft',
+  'papier', 'akte', 'akten', 'prozess', 'prozesse', 'formular', 'formulare', 'antrag', 'anträge',
+  'postfach', 'eingang', 'nachricht', 'nachrichten', 'benachrichtigung', 'benachrichtigungen',
+  'tool', 'tools', 'plattform', 'portal', 'zugang', 'zugriff', 'gerät', 'geräte', 'akku', 'laufzeit',
+  'internet', 'verbindung', 'funk', 'loch', 'mobil', 'sicherheit', 'richtlinie', 'richtlinien',
+  'vorgabe', 'vorgaben', 'schnittstelle', 'schnittstellen', 'insel', 'inseln', 'medien', 'bruch',
+  'brüche', 'erreichbarkeit', 'kollege', 'kollegen', 'team', 'teams', 'projekt', 'projekte',
+  'aufgabe', 'aufgaben', 'liste', 'listen', 'brett', 'kalender', 'termin', 'termine', 'besprechung',
+  'raum', 'küche', 'kaffee', 'pause', 'flur', 'übergabe', 'schicht', 'dienst', 'kunde', 'kunden',
+  'lösung', 'lösungen', 'start', 'seite', 'oberfläche', 'fenster', 'einstieg', 'hilfe', 'anleitung',
+  'lernen', 'weiterbildung', 'roboter', 'assistent', 'automatik', 'vertrauen', 'kontrolle',
+  'präsenz', 'silo', 'denken', 'stress', 'feierabend', 'urlaub', 'wochenende', 'abend',
+];
+
+/** Minimum length of a word we try to split, and of each part. */
+const MIN_COMPOUND = 9;
+const MIN_PART = 4;
+const LINKERS = ['', 's', 'es', 'n', 'en'];
+
+export interface TextFeatures {
+  /** Content stems (stopwords removed), in order. */
+  stems: string[];
+  /** stems + compound-part stems + bigrams: the classifier's and TF-IDF's feature set (deduplicated). */
+  features: string[];
+}
+
+/**
+ * Turns tokens into stems, compound parts and bigrams. Holds caches: the same word stems the same way
+ * in every answer, so 100,000 answers cost a few thousand stemmer calls, not millions.
+ */
+export class TextPipeline {
+  private readonly stemCache = new Map<string, string>();
+  private readonly compoundCache = new Map<string, string[] | null>();
+  private readonly known: Set<string>;
+  /** stem → the first word that produced it, to show readable cluster labels ("netzabdeck" → "netzabdeckung"). */
+  private readonly surfaces = new Map<string, string>();
+
+  constructor(extraVocabulary: Iterable<string> = []) {
+    this.known = new Set(COMPOUND_PARTS);
+    for (const w of extraVocabulary) if (w.length >= MIN_PART) this.known.add(w);
+  }
+
+  /** Adds corpus words so compounds of words seen elsewhere in the campaign can be split. */
+  addVocabulary(words: Iterable<string>): void {
+    for (const w of words) if (w.length >= MIN_PART && w.length < 14) this.known.add(w);
+  }
+
+  /** Stems a token for a language; German and English use natural's Porter stemmers. */
+  stem(token: string, lang: string): string {
+    const key = lang === 'de' ? `d:${token}` : lang === 'en' ? `e:${token}` : `x:${token}`;
+    let s = this.stemCache.get(key);
+    if (s === undefined) {
+      if (isEmoji(token)) s = token;
+      else if (lang === 'de') s = porterStemmerDe.stem(token);
+      else if (lang === 'en') s = porterStemmerEn.stem(token);
+      else s = token.length > 5 ? token.slice(0, 5) : token; // generic: crude prefix stem
+      this.stemCache.set(key, s);
+      if (!this.surfaces.has(s)) this.surfaces.set(s, token);
+    }
+    return s;
+  }
+
+  /** Known word, also in an inflected form (Konferenz-en, Gerät-e). */
+  private isKnown(word: string): boolean {
+    if (this.known.has(word)) return true;
+    for (const suffix of ['en', 'n', 'e', 's', 'er']) {
+      if (word.length - suffix.length >= MIN_PART && word.endsWith(suffix) && this.known.has(word.slice(0, -suffix.length))) return true;
+    }
+    return false;
+  }
+
+  /** A readable word for a stem (the first word seen that stems to it). */
+  surface(stem: string): string {
+    return this.surfaces.get(stem) ?? stem;
+  }
+
+  /** Splits a German compound into two known parts, or null. */
+  splitCompound(token: string): string[] | null {
+    if (token.length < MIN_COMPOUND) return null;
+    const cached = this.compoundCache.get(token);
+    if (cached !== undefined) return cached;
+    let result: string[] | null = null;
+    // Prefer the longest tail (heads carry the meaning in German compounds: Netz|abdeckung).
+    for (let i = MIN_PART; i <= token.length - MIN_PART && result === null; i++) {
+      const tail = token.slice(i);
+      if (!this.isKnown(tail)) continue;
+      const headWithLinker = token.slice(0, i);
+      for (const l of LINKERS) {
+        if (l && !headWithLinker.endsWith(l)) continue;
+        const head = l ? headWithLinker.slice(0, -l.length) : headWithLinker;
+        if (head.length >= MIN_PART - 1 && this.known.has(head)) {
+          result = [head, tail];
+          break;
+        }
+      }
+    }
+    this.compoundCache.set(token, result);
+    return result;
+  }
+
+  /** Stopword-free stems, compound-part stems and bigrams of one answer. */
+  features(tokens: string[], lang: string): TextFeatures {
+    const stop = lang === 'de' ? STOPWORDS.de : lang === 'en' ? STOPWORDS.en : STOPWORDS_ANY;
+    const stems: string[] = [];
+    const feats = new Set<string>();
+    for (const t of tokens) {
+      if (isNumeric(t) || (t.length < 2 && !isEmoji(t)) || stop.has(t) || STOPWORDS_ANY.has(t)) continue;
+      const s = this.stem(t, lang);
+      stems.push(s);
+      feats.add(s);
+      if (lang !== 'en') {
+        const parts = this.splitCompound(t);
+        if (parts) for (const p of parts) feats.add(this.stem(p, 'de'));
+      }
+    }
+    for (let i = 1; i < stems.length; i++) feats.add(`${stems[i - 1]}_${stems[i]}`);
+    return { stems, features: [...feats] };
+  }
+}

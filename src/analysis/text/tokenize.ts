@@ -1,0 +1,28 @@
+/**
+ * Unicode-correct tokenization. natural's AggressiveTokenizerDe splits on [^a-zA-Z0-9äöüÄÖÜß] after
+ * lower-casing only some letters and so drops a leading capital umlaut ("Über" → "ber"); we lower-case
+ * first and match letters with \p{L}, which also keeps é, ñ, ł and Denglisch words intact.
+ */
+
+/** Words (letters/digits, joined by inner hyphens or apostrophes) or single emoji. */
+const TOKEN_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?|\p{Extended_Pictographic}/gu;
+
+/** Lower-cased surface tokens; hyphenated words ("E-Mail", "CC-Sachen") become their parts. */
+export function tokenize(text: string): string[] {
+  const lower = text.normalize('NFC').toLocaleLowerCase('de-DE');
+  const out: string[] = [];
+  for (const m of lower.matchAll(TOKEN_RE)) {
+    out.push(m[0].replace(/’/g, "'"));
+  }
+  return out;
+}
+
+/** True for emoji tokens (kept as features: a 😩 under "challenges" is evidence too). */
+export function isEmoji(token: string): boolean {
+  return /^\p{Extended_Pictographic}$/u.test(token);
+}
+
+/** True for tokens made only of digits (dropped from features: "150 Mails" is about mails). */
+export function isNumeric(token: string): boolean {
+  return /^\p{N}+$/u.test(token);
+}

@@ -1,0 +1,191 @@
+/**
+ * Plain data types of the analysis engine. Everything here is JSON-safe: the CLI writes it, the app
+ * stores it as a subdocument, and the worker thread posts it back to the main thread.
+ */
+
+/** The four roles of the digital-workplace interview, plus free questions of a campaign. */
+export type QuestionRole = 'current_practice' | 'meaning' | 'challenges' | 'future' | 'custom';
+
+/** Language of an answer: German, English, or another ISO code handled generically. */
+export type Lang = 'de' | 'en' | (string & {});
+
+export type ChallengeType = 'technical' | 'cultural';
+
+/** One answer as the engine receives it. */
+export interface AnalysisAnswer {
+  id: string;
+  /** q1..q4 or a role name; anything else is treated as a custom question keyed by this value. */
+  question: string;
+  text: string;
+  /** Declared language; when absent the engine detects it. */
+  lang?: string;
+  /** Respondent id; shares and priorities count respondents, not answers. */
+  respondent?: string;
+  /** Segment values (department, location, role …) used for per-segment balances and requirements. */
+  segments?: Record<string, string>;
+}
+
+/** One code of a codebook. */
+export interface CodeDefinition {
+  id: string;
+  name: { de: string; en: string };
+  definition: { de: string; en: string };
+  /** Example phrases (our own writing): the classifier's seed training data. */
+  examples: { de: string[]; en: string[] };
+  /**
+   * Lexicon cues: regular-expression sources matched against the lower-cased answer text (flags `giu`).
+   * They carry the deductive evidence; negation scope applies to them for channel codes.
+   */
+  cues?: string[];
+  /** Weaker, more ambiguous cues: they count less than `cues` and need support to code alone. */
+  weakCues?: string[];
+  /** Only for challenge codes. */
+  type?: ChallengeType;
+  /** Only for feature codes: the requirement title when this feature is requested. */
+  requirement?: { de: string; en: string };
+  /** Only for challenge codes: the requirement (often an enablement measure) that answers it. */
+  remedy?: { de: string; en: string };
+}
+
+/** A group of codes applied to the answers of one question role. */
+export interface CodeGroup {
+  /** The question role the group codes (custom groups may name a question key instead). */
+  role: QuestionRole;
+  /** For custom groups: the question key (e.g. "q5") the group applies to. */
+  question?: string;
+  /**
+   * What the group's output field is: channels (q1), themes (q2/q3/custom), features (q4).
+   * Channel groups apply negation scope ("no longer", "instead of", wishes) to their cues.
+   */
+  output: 'channels' | 'themes' | 'features';
+  codes: CodeDefinition[];
+}
+
+/** A codebook as plain data: the built-in one, or a campaign's edited copy. */
+export interface Codebook {
+  version: string;
+  groups: CodeGroup[];
+}
+
+/** A lead's manual correction, or any labelled answer: trains the classifier and overrides exact repeats. */
+export interface Correction {
+  text: string;
+  /** q1..q4 or role name. */
+  question: string;
+  lang?: string;
+  channels?: string[];
+  themes?: string[];
+  features?: string[];
+  challenge_type?: ChallengeType;
+}
+
+export interface AnalyzeOptions {
+  /** Codebook to code with; default the built-in digital-workplace codebook. */
+  codebook?: Codebook;
+  /** Manual corrections / labelled examples: training data for the classifier. */
+  corrections?: Correction[];
+  /** Language used when an answer is too short to tell; default "de". */
+  campaignLanguage?: 'de' | 'en';
+  /** Seed for every random choice (sampling, k-means initialisation); default 42. */
+  seed?: number;
+  /** Progress callback: stage name and overall fraction in [0,1]. */
+  onProgress?: (stage: AnalysisStage, fraction: number) => void;
+  /** Max answers per question that k-means sees; the rest are assigned to the nearest centroid. */
+  clusterSampleSize?: number;
+  /** Skip emergent-theme clustering (evaluation of coding only). */
+  skipClustering?: boolean;
+}
+
+export type AnalysisStage = 'prepare' | 'language' | 'train' | 'coding' | 'clustering' | 'requirements' | 'done';
+
+export interface AnsweredCodes {
+  id: string;
+  question: string;
+  role: QuestionRole;
+  lang: Lang;
+  respondent?: string;
+  channels?: string[];
+  themes?: string[];
+  challenge_type?: ChallengeType;
+  challenge_confidence?: number;
+  features?: string[];
+  /** Id of the emergent cluster the answer belongs to. */
+  cluster?: string;
+}
+
+export interface ClusterQuote {
+  id: string;
+  text: string;
+}
+
+export interface EmergentCluster {
+  id: string;
+  question: string;
+  role: QuestionRole;
+  /** Most distinctive terms (surface forms, in the answers' dominant language). */
+  terms: string[];
+  label: string;
+  lang: Lang;
+  size: number;
+  respondents: number;
+  /** Share of the question's respondents in this cluster. */
+  share: number;
+  quotes: ClusterQuote[];
+  /** Codes most answers of the cluster carry (empty when none). */
+  codes: string[];
+  /** True when no code covers the cluster: a candidate for a new code. */
+  newThemeCandidate: boolean;
+}
+
+export type Moscow = 'must' | 'should' | 'could' | 'wont';
+
+export interface RequirementEvidence {
+  id: string;
+  quote: string;
+}
+
+export interface Requirement {
+  id: string;
+  /** Code the requirement was derived from. */
+  source: { group: 'features' | 'challenges'; code: string };
+  title: { de: string; en: string };
+  kind: 'capability' | 'enablement';
+  priority: Moscow;
+  respondents: number;
+  share: number;
+  segments: string[];
+  evidence: RequirementEvidence[];
+}
+
+export interface Balance {
+  technical: number;
+  cultural: number;
+  /** technical / (technical + cultural); 0.5 when there are no q3 answers. */
+  technicalShare: number;
+  answers: number;
+}
+
+export interface AnalysisSummary {
+  answers: number;
+  respondents: number;
+  languages: Record<string, number>;
+  channels: Record<string, number>;
+  themes: Record<string, number>;
+  features: Record<string, number>;
+  challengeBalance: Balance;
+  /** Balance per segment column and value, e.g. { department: { IT: {...} } }. */
+  challengeBalanceBySegment: Record<string, Record<string, Balance>>;
+  rolloutReadiness: {
+    /** technical-first, balanced, or enablement-first. */
+    stance: 'technical_first' | 'balanced' | 'enablement_first';
+    de: string;
+    en: string;
+  };
+}
+
+export interface AnalysisResult {
+  answers: AnsweredCodes[];
+  clusters: EmergentCluster[];
+  requirements: Requirement[];
+  summary: AnalysisSummary;
+}
