@@ -1,0 +1,90 @@
+// Respondent page: autosave while typing, progress indicator, offline-tolerant retries.
+// Without JavaScript the form still works: submit posts everything and the server saves it.
+(function () {
+  'use strict';
+  var form = document.getElementById('answer-form');
+  if (!form) return;
+  var url = form.getAttribute('data-autosave');
+  var status = document.getElementById('save-status');
+  var bar = document.getElementById('progress-bar');
+  var text = document.getElementById('progress-text');
+  var textareas = Array.prototype.slice.call(form.querySelectorAll('textarea[data-question]'));
+  var selects = Array.prototype.slice.call(form.querySelectorAll('select[name^="segments["]'));
+  var dirty = {};
+  var dirtySegments = {};
+  var timer = null;
+  var inFlight = false;
+  var retryDelay = 2000;
+
+  function setStatus(kind) {
+    if (!status) return;
+    status.textContent = status.getAttribute('data-' + kind) || '';
+    status.className = 'save-status' + (kind === 'failed' || kind === 'offline' ? ' failed' : '');
+  }
+
+  function updateProgress() {
+    var done = textareas.filter(function (t) { return t.value.trim().length > 0; }).length;
+    if (bar) bar.value = done;
+    if (text) text.textContent = text.getAttribute('data-template').replace('{done}', done).replace('{total}', textareas.length);
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  }
+
+  function save() {
+    if (inFlight) { schedule(500); return; }
+    var answers = {}; var segments = {}; var any = false;
+    Object.keys(dirty).forEach(function (k) { answers[k] = dirty[k]; any = true; });
+    Object.keys(dirtySegments).forEach(function (k) { segments[k] = dirtySegments[k]; any = true; });
+    if (!any) return;
+    dirty = {}; dirtySegments = {};
+    inFlight = true;
+    setStatus('saving');
+    fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ answers: answers, segments: segments })
+    }).then(function (res) {
+      inFlight = false;
+      if (res.ok) { retryDelay = 2000; setStatus('saved'); return; }
+      if (res.status === 409 || res.status === 410) { window.location.reload(); return; }
+      if (res.status === 400) { setStatus('failed'); return; }
+      throw new Error('HTTP ' + res.status);
+    }).catch(function () {
+      inFlight = false;
+      // Put the unsaved values back (newer edits win) and retry with backoff.
+      Object.keys(answers).forEach(function (k) { if (!(k in dirty)) dirty[k] = answers[k]; });
+      Object.keys(segments).forEach(function (k) { if (!(k in dirtySegments)) dirtySegments[k] = segments[k]; });
+      setStatus(navigator.onLine === false ? 'offline' : 'failed');
+      retryDelay = Math.min(retryDelay * 2, 30000);
+      schedule(retryDelay);
+    });
+  }
+
+  textareas.forEach(function (t) {
+    t.addEventListener('input', function () {
+      dirty[t.getAttribute('data-question')] = t.value;
+      updateProgress();
+      schedule(1200);
+    });
+    t.addEventListener('blur', function () { if (Object.keys(dirty).length) schedule(0); });
+  });
+  selects.forEach(function (s) {
+    s.addEventListener('change', function () {
+      dirtySegments[s.name.slice(9, -1)] = s.value;
+      schedule(300);
+    });
+  });
+  window.addEventListener('online', function () { schedule(0); });
+  window.addEventListener('pagehide', function () {
+    // Last chance: send what is still unsaved without waiting for an answer.
+    if (!Object.keys(dirty).length && !Object.keys(dirtySegments).length) return;
+    var payload = JSON.stringify({ answers: dirty, segments: dirtySegments });
+    if (navigator.sendBeacon) navigator.sendBeacon(url, new Blob([payload], { type: 'application/json' }));
+  });
+  form.addEventListener('submit', function () { clearTimeout(timer); });
+  updateProgress();
+})();

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { campaignsApiRouter } from './campaigns/campaign.api.routes.js';
+import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
+import { pingDb } from './db/connection.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { localsMiddleware } from './http/locals.js';
+import { openApiRouter } from './http/openapi.js';
+import { respondRouter } from './responses/respond.routes.js';
+import { responsesApiRouter } from './responses/response.api.routes.js';
+import { responsesLeadRouter } from './responses/response.lead.routes.js';
+import type { Logger } from './shared/logger.js';
+import { projectRoot } from './shared/paths.js';
+
+export interface AppDeps {
+  logger: Logger;
+  /** Database health probe; injectable so /healthz can be tested without stopping a server. */
+  pingDb?: () => Promise<boolean>;
+  /** Absolute base URL for links shown to leads (otherwise derived from the request). */
+  publicBaseUrl?: string;
+}
+
+/**
+ * Builds the express app: no listening, no database connection, no environment reads.
+ * `src/server.ts` and the tests call it with their own dependencies.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const root = projectRoot();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(root, 'views'));
+  // Express 5 defaults to the "simple" query parser; keep it (no nested objects from ?a[b]=c).
+  app.set('query parser', 'simple');
+  app.locals.publicBaseUrl = deps.publicBaseUrl;
+
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/static/') === true } }));
+
+  const ping = deps.pingDb ?? (() => pingDb());
+  // GET /healthz — stable contract: 200 {"status":"ok","db":"up"} or 503 {"db":"down"}.
+  app.get('/healthz', async (_req, res) => {
+    const up = await ping();
+    res.set('Cache-Control', 'no-store');
+    res.status(up ? 200 : 503).json(up ? { status: 'ok', db: 'up' } : { status: 'unavailable', db: 'down' });
+  });
+
+  app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
+
+  app.use(express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 2000 }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(localsMiddleware);
+
+  app.get('/', (_req, res) => res.render('home', { title: res.locals.t('home.title') }));
+  app.use('/r', respondRouter());
+  app.use('/lead', campaignsLeadRouter());
+  app.use('/lead', responsesLeadRouter());
+  app.use('/api/v1', openApiRouter());
+  app.use('/api/v1', campaignsApiRouter());
+  app.use('/api/v1', responsesApiRouter());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

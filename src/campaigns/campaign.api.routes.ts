@@ -1,0 +1,78 @@
+import { Router } from 'express';
+import { parseOrThrow } from '../shared/validation.js';
+import { countSubmitted } from '../responses/response.service.js';
+import { campaignInputSchema, listQuerySchema, statusChangeSchema } from './campaign.schemas.js';
+import * as campaigns from './campaign.service.js';
+import { respondentLink } from './campaign.lead.routes.js';
+import type { Request } from 'express';
+import { z } from 'zod';
+
+/** The API representation of a campaign (stable: documented in openapi.json). */
+export function campaignDto(c: campaigns.Campaign, req: Request, responseCount?: number) {
+  return {
+    id: String(c._id),
+    title: c.title,
+    description: c.description ?? '',
+    languages: c.languages,
+    anonymity: c.anonymity,
+    status: c.status,
+    link: respondentLink(req, c.publicToken),
+    questions: c.questions.map((q) => ({ key: q.key, role: q.role, prompt: { de: q.prompt?.de ?? '', en: q.prompt?.en ?? '' }, modes: q.modes, required: q.required })),
+    segments: c.segments.map((s) => ({
+      key: s.key,
+      label: { de: s.label?.de ?? '', en: s.label?.en ?? '' },
+      required: s.required,
+      options: s.options.map((o) => ({ key: o.key, label: { de: o.label?.de ?? '', en: o.label?.en ?? '' } })),
+    })),
+    version: c.__v ?? 0,
+    questionsLocked: Boolean(c.questionsLockedAt),
+    ...(responseCount === undefined ? {} : { responseCount }),
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    openedAt: c.openedAt ?? null,
+    closedAt: c.closedAt ?? null,
+  };
+}
+
+const updateSchema = z.object({ version: z.number().int().min(0).optional() });
+
+export function campaignsApiRouter(): Router {
+  const router = Router();
+
+  // GET /api/v1/campaigns
+  router.get('/campaigns', async (req, res) => {
+    const query = parseOrThrow(listQuerySchema, req.query);
+    const list = await campaigns.listCampaigns(query);
+    res.json({ items: list.map((c) => campaignDto(c, req)) });
+  });
+
+  // POST /api/v1/campaigns
+  router.post('/campaigns', async (req, res) => {
+    const input = parseOrThrow(campaignInputSchema, req.body);
+    const created = await campaigns.createCampaign(input);
+    res.status(201).location(`/api/v1/campaigns/${String(created._id)}`).json(campaignDto(created, req, 0));
+  });
+
+  // GET /api/v1/campaigns/:id
+  router.get('/campaigns/:id', async (req, res) => {
+    const campaign = await campaigns.getCampaign(req.params.id);
+    res.json(campaignDto(campaign, req, await countSubmitted(campaign._id)));
+  });
+
+  // PUT /api/v1/campaigns/:id — replace a draft's content (optional `version` for 409 on conflict)
+  router.put('/campaigns/:id', async (req, res) => {
+    const input = parseOrThrow(campaignInputSchema, req.body);
+    const { version } = parseOrThrow(updateSchema, { version: req.body?.version });
+    const updated = await campaigns.updateCampaign(req.params.id, input, version);
+    res.json(campaignDto(updated, req));
+  });
+
+  // POST /api/v1/campaigns/:id/status — {"status":"open"|"closed"}
+  router.post('/campaigns/:id/status', async (req, res) => {
+    const { status } = parseOrThrow(statusChangeSchema, req.body);
+    const updated = await campaigns.changeStatus(req.params.id, status);
+    res.json(campaignDto(updated, req));
+  });
+
+  return router;
+}

@@ -1,0 +1,195 @@
+import type { FieldErrors } from '../shared/errors.js';
+import { LIMITS } from '../shared/validation.js';
+import type { Campaign } from './campaign.service.js';
+import type { CampaignInput } from './campaign.schemas.js';
+
+/**
+ * The lead's campaign form: what the HTML form posts, what we re-render on a validation error
+ * (the user's input exactly as typed) and how it maps to `CampaignInput`.
+ */
+export interface QuestionRow {
+  key: string;
+  role: string;
+  prompt_de: string;
+  prompt_en: string;
+  mode_text: boolean;
+  mode_video: boolean;
+  required: boolean;
+  remove: boolean;
+}
+export interface SegmentRow {
+  key: string;
+  label_de: string;
+  label_en: string;
+  required: boolean;
+  /** One option per line: `Deutsch | English`, optionally prefixed with `key =`. */
+  options: string;
+  remove: boolean;
+}
+export interface CampaignFormValues {
+  title: string;
+  description: string;
+  languages: string[];
+  anonymity: string;
+  questions: QuestionRow[];
+  segments: SegmentRow[];
+  version: string;
+}
+
+const str = (v: unknown, max = LIMITS.description * 2): string => (typeof v === 'string' ? v.slice(0, max) : '');
+const bool = (v: unknown): boolean => v === 'on' || v === 'true' || v === '1' || (Array.isArray(v) && v.includes('on'));
+
+/** qs turns `questions[0][key]` into an array, or into an object when indices are sparse/large. */
+function rows(v: unknown): Array<Record<string, unknown>> {
+  if (Array.isArray(v)) return v.slice(0, 100).filter((r) => r && typeof r === 'object') as Array<Record<string, unknown>>;
+  if (v && typeof v === 'object') {
+    return Object.entries(v as Record<string, unknown>)
+      .filter(([k, r]) => /^\d+$/.test(k) && r && typeof r === 'object')
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .slice(0, 100)
+      .map(([, r]) => r as Record<string, unknown>);
+  }
+  return [];
+}
+
+export function formValuesFromBody(body: Record<string, unknown>): CampaignFormValues {
+  const languages = ([] as unknown[]).concat(body.languages ?? []).filter((l): l is string => typeof l === 'string').slice(0, 5);
+  return {
+    title: str(body.title, 1000),
+    description: str(body.description),
+    languages,
+    anonymity: str(body.anonymity, 40),
+    version: str(body.version, 20),
+    questions: rows(body.questions).map((r) => ({
+      key: str(r.key, 100).trim(),
+      role: str(r.role, 40),
+      prompt_de: str(r.prompt_de, 5000),
+      prompt_en: str(r.prompt_en, 5000),
+      mode_text: bool(r.mode_text),
+      mode_video: bool(r.mode_video),
+      required: bool(r.required),
+      remove: bool(r.remove),
+    })),
+    segments: rows(body.segments).map((r) => ({
+      key: str(r.key, 100).trim(),
+      label_de: str(r.label_de, 500),
+      label_en: str(r.label_en, 500),
+      required: bool(r.required),
+      options: str(r.options, 20_000),
+      remove: bool(r.remove),
+    })),
+  };
+}
+
+export function formValuesFromCampaign(c: Campaign | CampaignInput, version?: number): CampaignFormValues {
+  return {
+    title: c.title,
+    description: c.description ?? '',
+    languages: [...c.languages],
+    anonymity: c.anonymity ?? 'anonymous',
+    version: version === undefined ? '' : String(version),
+    questions: c.questions.map((q) => ({
+      key: q.key,
+      role: q.role,
+      prompt_de: q.prompt?.de ?? '',
+      prompt_en: q.prompt?.en ?? '',
+      mode_text: q.modes.includes('text'),
+      mode_video: q.modes.includes('video'),
+      required: q.required ?? true,
+      remove: false,
+    })),
+    segments: c.segments.map((s) => ({
+      key: s.key,
+      label_de: s.label?.de ?? '',
+      label_en: s.label?.en ?? '',
+      required: s.required ?? false,
+      options: s.options.map((o) => `${o.key} = ${o.label?.de ?? ''} | ${o.label?.en ?? ''}`).join('\n'),
+      remove: false,
+    })),
+  };
+}
+
+/** An empty question row (the form always offers one to add a question without JavaScript). */
+export function blankQuestion(n: number): QuestionRow {
+  return { key: `q${n}`, role: 'custom', prompt_de: '', prompt_en: '', mode_text: true, mode_video: false, required: true, remove: false };
+}
+export function blankSegment(): SegmentRow {
+  return { key: '', label_de: '', label_en: '', required: false, options: '', remove: false };
+}
+
+const isBlankQuestion = (q: QuestionRow) => !q.prompt_de.trim() && !q.prompt_en.trim();
+const isBlankSegment = (s: SegmentRow) => !s.key && !s.label_de.trim() && !s.label_en.trim() && !s.options.trim();
+
+/** `Vertrieb | Sales` → `{ key: 'sales', label }`; an explicit `key =` prefix wins. */
+export function parseOptionLines(text: string): Array<{ key: string; label: { de: string; en: string } }> {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const m = /^([a-z][a-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+      const labels = m ? m[2] : line;
+      const [de, en] = labels.split('|').map((p) => p.trim());
+      const enLabel = en ?? de;
+      return { key: m ? m[1] : slug(enLabel || de), label: { de: de ?? '', en: enLabel ?? '' } };
+    });
+}
+
+export function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, LIMITS.key);
+  return /^[a-z]/.test(s) ? s : `o_${s}`.slice(0, LIMITS.key);
+}
+
+/**
+ * Maps form rows to the API shape. Blank and removed rows are dropped; `rowOf` remembers which
+ * form row each item came from so validation messages land next to the right field.
+ */
+export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErrors: (e: FieldErrors) => FieldErrors } {
+  const qRows = v.questions.map((q, i) => ({ q, i })).filter(({ q }) => !q.remove && !isBlankQuestion(q));
+  const sRows = v.segments.map((s, i) => ({ s, i })).filter(({ s }) => !s.remove && !isBlankSegment(s));
+  const input = {
+    title: v.title,
+    description: v.description,
+    languages: v.languages,
+    anonymity: v.anonymity || undefined,
+    questions: qRows.map(({ q }) => ({
+      key: q.key,
+      role: q.role,
+      prompt: { de: q.prompt_de, en: q.prompt_en },
+      modes: [...(q.mode_text ? ['text'] : []), ...(q.mode_video ? ['video'] : [])],
+      required: q.required,
+    })),
+    segments: sRows.map(({ s }) => ({
+      key: s.key,
+      label: { de: s.label_de, en: s.label_en },
+      required: s.required,
+      options: parseOptionLines(s.options),
+    })),
+  };
+  const mapErrors = (errors: FieldErrors): FieldErrors => {
+    const out: FieldErrors = {};
+    for (const [path, msg] of Object.entries(errors)) {
+      const m = /^(questions|segments)\.(\d+)(.*)$/.exec(path);
+      if (!m) {
+        out[path] = msg;
+        continue;
+      }
+      const list = m[1] === 'questions' ? qRows : sRows;
+      const row = list[Number(m[2])]?.i ?? Number(m[2]);
+      // Option-level messages belong to the options textarea.
+      const rest = m[1] === 'segments' && m[3].startsWith('.options') ? '.options' : m[3];
+      out[`${m[1]}.${row}${rest}`] ??= msg;
+    }
+    return out;
+  };
+  return { input, mapErrors };
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { LANGS } from '../shared/i18n/index.js';
+import { keySchema, LIMITS } from '../shared/validation.js';
+
+export const QUESTION_ROLES = ['current_practice', 'meaning', 'challenges', 'future', 'custom'] as const;
+export const ANSWER_MODES = ['text', 'video'] as const;
+export const ANONYMITY_MODES = ['anonymous', 'identified'] as const;
+export const CAMPAIGN_STATUSES = ['draft', 'open', 'closed'] as const;
+
+export type QuestionRole = (typeof QUESTION_ROLES)[number];
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+const text = (max: number) => z.string().trim().max(max, 'validation.too_long');
+
+export const localizedSchema = z.object({ de: text(LIMITS.prompt).default(''), en: text(LIMITS.prompt).default('') });
+
+export const questionInputSchema = z.object({
+  key: keySchema,
+  role: z.enum(QUESTION_ROLES, 'validation.invalid'),
+  prompt: localizedSchema,
+  modes: z.array(z.enum(ANSWER_MODES)).min(1, 'validation.mode_required').max(ANSWER_MODES.length),
+  required: z.boolean().default(true),
+});
+
+export const segmentInputSchema = z.object({
+  key: keySchema,
+  label: z.object({ de: text(LIMITS.label).default(''), en: text(LIMITS.label).default('') }),
+  required: z.boolean().default(false),
+  options: z
+    .array(z.object({ key: keySchema, label: z.object({ de: text(LIMITS.label), en: text(LIMITS.label) }) }))
+    .min(2, 'validation.options_min')
+    .max(LIMITS.options, 'validation.too_many'),
+});
+
+/** What a lead (form or API) sends to create or edit a campaign. */
+export const campaignInputSchema = z
+  .object({
+    title: z.string().trim().min(1, 'validation.required').max(LIMITS.title, 'validation.too_long'),
+    description: text(LIMITS.description).default(''),
+    languages: z.array(z.enum(LANGS)).min(1, 'validation.language_required').max(LANGS.length),
+    anonymity: z.enum(ANONYMITY_MODES).default('anonymous'),
+    questions: z.array(questionInputSchema).min(1, 'validation.question_required').max(LIMITS.questions, 'validation.too_many'),
+    segments: z.array(segmentInputSchema).max(LIMITS.segments, 'validation.too_many').default([]),
+  })
+  .superRefine((c, ctx) => {
+    // Every question and segment needs its wording in every campaign language.
+    c.questions.forEach((q, i) => {
+      for (const lang of c.languages) {
+        if (!q.prompt[lang]) ctx.addIssue({ code: 'custom', path: ['questions', i, 'prompt', lang], message: 'validation.required' });
+      }
+    });
+    c.segments.forEach((s, i) => {
+      for (const lang of c.languages) {
+        if (!s.label[lang]) ctx.addIssue({ code: 'custom', path: ['segments', i, 'label', lang], message: 'validation.required' });
+      }
+      s.options.forEach((o, j) => {
+        for (const lang of c.languages) {
+          if (!o.label[lang]) ctx.addIssue({ code: 'custom', path: ['segments', i, 'options', j], message: 'validation.option_label' });
+        }
+      });
+      if (new Set(s.options.map((o) => o.key)).size !== s.options.length) {
+        ctx.addIssue({ code: 'custom', path: ['segments', i, 'options'], message: 'validation.duplicate_key' });
+      }
+    });
+    duplicates(c.questions.map((q) => q.key)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['questions', i, 'key'], message: 'validation.duplicate_key' }),
+    );
+    duplicates(c.segments.map((s) => s.key)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['segments', i, 'key'], message: 'validation.duplicate_key' }),
+    );
+  });
+
+export type CampaignInput = z.output<typeof campaignInputSchema>;
+
+export const statusChangeSchema = z.object({ status: z.enum(['open', 'closed']) });
+
+export const listQuerySchema = z.object({
+  status: z.enum(CAMPAIGN_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(50),
+  skip: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+function duplicates(keys: string[]): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  keys.forEach((k, i) => (seen.has(k) ? out.push(i) : seen.add(k)));
+  return out;
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { AppError, conflict, notFound } from '../shared/errors.js';
+import { CampaignModel, type CampaignRecord } from './campaign.model.js';
+import type { CampaignInput, CampaignStatus } from './campaign.schemas.js';
+
+export type Campaign = CampaignRecord;
+
+/** 128 random bits, URL-safe: the public link token. */
+export function newPublicToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function asObjectId(id: string): mongoose.Types.ObjectId | null {
+  return mongoose.isValidObjectId(id) && /^[a-f0-9]{24}$/i.test(id) ? new mongoose.Types.ObjectId(id) : null;
+}
+
+/** Creates a draft campaign. */
+export async function createCampaign(input: CampaignInput, extra: { seedKey?: string } = {}): Promise<Campaign> {
+  const doc = await CampaignModel.create({ ...input, status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey });
+  return doc.toObject() as Campaign;
+}
+
+export async function listCampaigns(filter: { status?: CampaignStatus; limit: number; skip: number }): Promise<Campaign[]> {
+  const query = filter.status ? { status: filter.status } : {};
+  return CampaignModel.find(query).sort({ createdAt: -1 }).skip(filter.skip).limit(filter.limit).lean<Campaign[]>();
+}
+
+export async function getCampaign(id: string): Promise<Campaign> {
+  const _id = asObjectId(id);
+  const campaign = _id ? await CampaignModel.findById(_id).lean<Campaign>() : null;
+  if (!campaign) throw notFound('Campaign');
+  return campaign;
+}
+
+/** The campaign behind a public link, or null (unknown tokens are not an error for respondents). */
+export async function findByPublicToken(token: string): Promise<Campaign | null> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return null;
+  return CampaignModel.findOne({ publicToken: token }).lean<Campaign>();
+}
+
+/**
+ * Replaces a draft's content. Once a campaign has been opened its questions are locked, so
+ * stored answers never change meaning; `expectedVersion` (the `__v` the editor loaded) turns a
+ * concurrent edit into a 409 instead of a silent overwrite.
+ */
+export async function updateCampaign(id: string, input: CampaignInput, expectedVersion?: number): Promise<Campaign> {
+  const current = await getCampaign(id);
+  if (current.status !== 'draft' || current.questionsLockedAt) {
+    throw new AppError(409, 'questions_locked', 'Only draft campaigns can be edited; questions are locked once the campaign has opened');
+  }
+  const filter: Record<string, unknown> = { _id: current._id, status: 'draft' };
+  if (expectedVersion !== undefined) filter.__v = expectedVersion;
+  const updated = await CampaignModel.findOneAndUpdate(
+    filter,
+    { $set: { ...input }, $inc: { __v: 1 } },
+    { returnDocument: 'after', runValidators: true },
+  ).lean<Campaign>();
+  if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
+  return updated;
+}
+
+const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = {
+  draft: ['open'],
+  open: ['closed'],
+  closed: ['open'],
+};
+
+/** Opens or closes a campaign; a single-document update, so two clicks cannot race. */
+export async function changeStatus(id: string, next: 'open' | 'closed'): Promise<Campaign> {
+  const current = await getCampaign(id);
+  if (current.status === next) return current;
+  if (!TRANSITIONS[current.status as CampaignStatus].includes(next)) {
+    throw new AppError(409, 'invalid_transition', `A ${current.status} campaign cannot be set to ${next}`);
+  }
+  const now = new Date();
+  const set: Record<string, unknown> = { status: next };
+  if (next === 'open') {
+    set.openedAt = current.openedAt ?? now;
+    set.questionsLockedAt = current.questionsLockedAt ?? now;
+    set.closedAt = null;
+  } else {
+    set.closedAt = now;
+  }
+  const updated = await CampaignModel.findOneAndUpdate(
+    { _id: current._id, status: current.status },
+    { $set: set, $inc: { __v: 1 } },
+    { returnDocument: 'after' },
+  ).lean<Campaign>();
+  if (!updated) throw conflict('The campaign status changed in the meantime; reload and try again');
+  return updated;
+}
+
+export async function findBySeedKey(seedKey: string): Promise<Campaign | null> {
+  return CampaignModel.findOne({ seedKey }).lean<Campaign>();
+}

@@ -1,0 +1,60 @@
+import mongoose from 'mongoose';
+
+// Fail fast instead of queueing queries while the database is away: a respondent's
+// autosave should get a 503 within seconds, not hang for mongoose's 10 s buffer timeout.
+mongoose.set('bufferCommands', false);
+// Unknown query fields are programming errors (and injection attempts); reject them.
+mongoose.set('strictQuery', 'throw');
+// Strip `$`-operators that arrive inside query filter values (NoSQL injection).
+mongoose.set('sanitizeFilter', true);
+
+/** Connects the process-wide mongoose connection. */
+export async function connectDb(uri: string, opts: { serverSelectionTimeoutMS?: number } = {}): Promise<void> {
+  await mongoose.connect(uri, {
+    serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 3000,
+    // FerretDB 1.x has no retryable writes; MongoDB keeps its default behaviour for reads.
+    retryWrites: false,
+    autoIndex: true,
+  });
+}
+
+export async function disconnectDb(): Promise<void> {
+  await mongoose.disconnect();
+}
+
+/**
+ * True when the database answers a ping within `timeoutMs`. Used by /healthz:
+ * readyState alone stays "connected" for a while after the server died.
+ */
+export async function pingDb(timeoutMs = 1500): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (mongoose.connection.readyState !== 1 || !db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const ping = db
+      .command({ ping: 1 })
+      .then((r) => r.ok === 1)
+      .catch(() => false);
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** True for driver errors that mean "the database is unreachable right now" (→ 503). */
+export function isDbUnavailableError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const name = err.name;
+  return (
+    name === 'MongoServerSelectionError' ||
+    name === 'MongooseServerSelectionError' ||
+    name === 'MongoNetworkError' ||
+    name === 'MongoNetworkTimeoutError' ||
+    name === 'MongoNotConnectedError' ||
+    name === 'MongoTopologyClosedError' ||
+    /Client must be connected|buffering timed out|connection .* closed/i.test(err.message)
+  );
+}

@@ -1,0 +1,178 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { findByPublicToken, type Campaign } from '../campaigns/campaign.service.js';
+import { readCookie, resolveLanguage, setLanguage } from '../http/locals.js';
+import { AppError } from '../shared/errors.js';
+import type { Lang } from '../shared/i18n/index.js';
+import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
+import { autosaveSchema, consentSchema, submitSchema } from './response.schemas.js';
+import * as responses from './response.service.js';
+
+const RESUME_COOKIE = 'wv_resume';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    campaign?: Campaign;
+  }
+}
+
+/** Loads the campaign of `/r/:token`; unknown, draft and closed campaigns get a friendly page. */
+async function loadCampaign(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const campaign = await findByPublicToken(String(req.params.token));
+  if (!campaign || campaign.status === 'draft') {
+    setLanguage(res, resolveLanguage(req, res));
+    res.status(404).render('respond/unavailable', { title: res.locals.t('respond.unavailable.title'), reason: 'unknown' });
+    return;
+  }
+  const lang = resolveLanguage(req, res, campaign.languages as Lang[]);
+  setLanguage(res, lang);
+  res.locals.campaign = campaign;
+  if (campaign.status === 'closed') {
+    const wantsJson = req.accepts(['html', 'json']) === 'json';
+    if (wantsJson) {
+      res.status(410).json({ error: { code: 'campaign_closed', message: res.locals.t('respond.closed.text') } });
+      return;
+    }
+    res.status(410).render('respond/unavailable', { title: res.locals.t('respond.closed.title'), reason: 'closed' });
+    return;
+  }
+  next();
+}
+
+function resumeToken(req: Request): string | undefined {
+  const value = readCookie(req, RESUME_COOKIE);
+  return value && /^[A-Za-z0-9_-]{22,64}$/.test(value) ? value : undefined;
+}
+
+function base(req: Request): string {
+  return `/r/${String(req.params.token)}`;
+}
+
+function renderAnswerForm(
+  res: Response,
+  status: number,
+  opts: { values: { answers: Record<string, string>; segments: Record<string, string> }; submissionId: string; fieldErrors?: Record<string, string> },
+) {
+  const campaign = res.locals.campaign!;
+  const t = res.locals.t;
+  const fieldErrors = opts.fieldErrors ?? {};
+  const errorList = Object.entries(fieldErrors).map(([field, key]) => ({ field, message: t(key) }));
+  res.status(status).render('respond/answer', {
+    title: campaign.title,
+    campaign,
+    values: opts.values,
+    submissionId: opts.submissionId,
+    fieldErrors,
+    errorList,
+  });
+}
+
+/** The respondent's flow: welcome + consent → answers (autosaved) → submit → thanks. */
+export function respondRouter(): Router {
+  const router = Router();
+  router.use('/:token', loadCampaign);
+
+  // GET /r/:token — welcome, language choice and consent (or resume)
+  router.get('/:token', async (req, res) => {
+    const campaign = res.locals.campaign!;
+    const existing = await responses.findByResumeToken(campaign, resumeToken(req));
+    if (existing?.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
+    if (existing) return res.redirect(303, `${base(req)}/answer`);
+    res.render('respond/welcome', { title: campaign.title, campaign, errorList: [], consentVersion: responses.CONSENT_VERSION });
+  });
+
+  // POST /r/:token/start — consent given: create this device's draft
+  router.post('/:token/start', async (req, res) => {
+    const campaign = res.locals.campaign!;
+    const parsed = consentSchema.safeParse({ lang: req.body?.lang ?? res.locals.lang, consent: req.body?.consent });
+    if (!parsed.success) {
+      const fields = toFieldErrors(parsed.error);
+      const errorList = Object.entries(fields).map(([field, key]) => ({ field, message: res.locals.t(key) }));
+      return res.status(400).render('respond/welcome', { title: campaign.title, campaign, errorList, consentVersion: responses.CONSENT_VERSION });
+    }
+    let token = resumeToken(req);
+    if (!token) {
+      token = randomBytes(16).toString('base64url');
+      res.cookie(RESUME_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.secure,
+        path: base(req),
+        maxAge: 180 * 24 * 3600 * 1000,
+      });
+    }
+    await responses.startDraft(campaign, token, parsed.data.lang);
+    await responses.setLanguage(campaign, token, parsed.data.lang);
+    res.redirect(303, `${base(req)}/answer?lang=${parsed.data.lang}`);
+  });
+
+  // GET /r/:token/answer — the questions, prefilled from the draft
+  router.get('/:token/answer', async (req, res) => {
+    const campaign = res.locals.campaign!;
+    const token = resumeToken(req);
+    const draft = await responses.findByResumeToken(campaign, token);
+    if (!draft || !token) return res.redirect(303, base(req));
+    if (draft.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
+    if (draft.lang !== res.locals.lang) await responses.setLanguage(campaign, token, res.locals.lang);
+    const answers = Object.fromEntries(Object.entries(draft.answers).map(([k, a]) => [k, a.text]));
+    renderAnswerForm(res, 200, { values: { answers, segments: draft.segments }, submissionId: randomUUID() });
+  });
+
+  // POST /r/:token/autosave — JSON from the page's script; partial answers
+  router.post('/:token/autosave', async (req, res) => {
+    const campaign = res.locals.campaign!;
+    const token = resumeToken(req);
+    if (!token) throw new AppError(404, 'no_draft', 'No draft on this device; reload the page');
+    const input = parseOrThrow(autosaveSchema, req.body ?? {});
+    const { savedAt } = await responses.autosave(campaign, token, input);
+    res.json({ savedAt: savedAt.toISOString() });
+  });
+
+  // POST /r/:token/submit — the complete answers; idempotent per device and submission id
+  router.post('/:token/submit', async (req, res) => {
+    const campaign = res.locals.campaign!;
+    const token = resumeToken(req);
+    if (!token) return res.redirect(303, base(req));
+    const body = req.body ?? {};
+    const values = {
+      answers: stringRecord(body.answers),
+      segments: stringRecord(body.segments),
+    };
+    const submissionId = typeof body.submissionId === 'string' ? body.submissionId.slice(0, 64) : '';
+    const parsed = submitSchema.safeParse({ submissionId, ...values });
+    if (!parsed.success) {
+      return renderAnswerForm(res, 400, { values, submissionId: submissionId || randomUUID(), fieldErrors: toFieldErrors(parsed.error) });
+    }
+    try {
+      await responses.submit(campaign, token, parsed.data);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 400 && err.fields) {
+        // Keep what they typed: save it to the draft, then show what is missing.
+        await responses.autosave(campaign, token, parsed.data).catch(() => undefined);
+        return renderAnswerForm(res, 400, { values, submissionId: parsed.data.submissionId, fieldErrors: err.fields });
+      }
+      throw err;
+    }
+    res.redirect(303, `${base(req)}/thanks`);
+  });
+
+  // GET /r/:token/thanks
+  router.get('/:token/thanks', async (req, res) => {
+    const campaign = res.locals.campaign!;
+    const existing = await responses.findByResumeToken(campaign, resumeToken(req));
+    if (!existing || existing.status !== 'submitted') return res.redirect(303, base(req));
+    res.render('respond/thanks', { title: campaign.title, campaign });
+  });
+
+  return router;
+}
+
+/** `answers[q1]=…` from a form → `{ q1: '…' }`, ignoring anything that is not a plain string. */
+function stringRecord(v: unknown): Record<string, string> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>).slice(0, 50)) {
+    if (typeof val === 'string' && k !== '__proto__' && k !== 'constructor') out[k] = val;
+  }
+  return out;
+}

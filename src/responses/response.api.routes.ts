@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { getCampaign } from '../campaigns/campaign.service.js';
+import { parseOrThrow } from '../shared/validation.js';
+import { apiCreateResponseSchema, responseListQuerySchema } from './response.schemas.js';
+import { createFromApi, getResponse, listResponses } from './response.service.js';
+
+export function responsesApiRouter(): Router {
+  const router = Router();
+
+  // GET /api/v1/campaigns/:id/responses
+  router.get('/campaigns/:id/responses', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const query = parseOrThrow(responseListQuerySchema, req.query);
+    const { items, total } = await listResponses(campaign._id, query);
+    res.json({ items, total, limit: query.limit, skip: query.skip });
+  });
+
+  // POST /api/v1/campaigns/:id/responses — a complete response; idempotent per submissionId
+  router.post('/campaigns/:id/responses', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const input = parseOrThrow(apiCreateResponseSchema, req.body);
+    const { response, repeated } = await createFromApi(campaign, input);
+    res.status(repeated ? 200 : 201).location(`/api/v1/campaigns/${response.campaignId}/responses/${response.id}`).json(response);
+  });
+
+  // GET /api/v1/campaigns/:id/responses/:rid
+  router.get('/campaigns/:id/responses/:rid', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    res.json(await getResponse(campaign._id, req.params.rid));
+  });
+
+  return router;
+}

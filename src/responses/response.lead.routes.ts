@@ -1,0 +1,64 @@
+import { Router } from 'express';
+import { getCampaign } from '../campaigns/campaign.service.js';
+import { notFound } from '../shared/errors.js';
+import { parseOrThrow } from '../shared/validation.js';
+import { responseListQuerySchema } from './response.schemas.js';
+import { getResponse, listResponses } from './response.service.js';
+
+const PAGE = 25;
+
+function pageOf(raw: unknown): number {
+  const n = typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
+  return Math.max(1, n);
+}
+
+/** Lead pages for reading answers: all responses, one response, one question's answers. */
+export function responsesLeadRouter(): Router {
+  const router = Router();
+
+  // GET /lead/campaigns/:id/responses
+  router.get('/campaigns/:id/responses', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const page = pageOf(req.query.page);
+    const { items, total } = await listResponses(campaign._id, { status: 'submitted', limit: PAGE, skip: (page - 1) * PAGE });
+    res.render('lead/responses', {
+      title: res.locals.t('lead.responses.title'),
+      campaign,
+      items,
+      total,
+      page,
+      pages: Math.max(1, Math.ceil(total / PAGE)),
+    });
+  });
+
+  // GET /lead/campaigns/:id/responses/:rid
+  router.get('/campaigns/:id/responses/:rid', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const response = await getResponse(campaign._id, req.params.rid);
+    res.render('lead/response-show', { title: res.locals.t('lead.response.title'), campaign, response });
+  });
+
+  // GET /lead/campaigns/:id/questions/:key — every answer to one question
+  router.get('/campaigns/:id/questions/:key', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const question = campaign.questions.find((q) => q.key === req.params.key);
+    if (!question) throw notFound('Question');
+    const query = parseOrThrow(responseListQuerySchema, { limit: 200, skip: 0 });
+    const page = pageOf(req.query.page);
+    const { items, total } = await listResponses(campaign._id, { status: 'submitted', limit: query.limit, skip: (page - 1) * query.limit });
+    const answers = items
+      .map((r) => ({ id: r.id, lang: r.lang, segments: r.segments, text: r.answers[question.key]?.text ?? '' }))
+      .filter((a) => a.text);
+    res.render('lead/question-answers', {
+      title: res.locals.t('lead.question.title'),
+      campaign,
+      question,
+      answers,
+      total,
+      page,
+      pages: Math.max(1, Math.ceil(total / query.limit)),
+    });
+  });
+
+  return router;
+}

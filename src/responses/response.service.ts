@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import mongoose from 'mongoose';
+import type { Campaign } from '../campaigns/campaign.service.js';
+import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from '../shared/errors.js';
+import type { Lang } from '../shared/i18n/index.js';
+import { ResponseModel, type ResponseRecord } from './response.model.js';
+
+/** Version of the consent text respondents agree to; stored with every response. */
+export const CONSENT_VERSION = '2026-11-27';
+
+export interface ResponseView {
+  id: string;
+  campaignId: string;
+  status: 'draft' | 'submitted';
+  lang: Lang;
+  segments: Record<string, string>;
+  answers: Record<string, { text: string; mode: string }>;
+  submissionId?: string;
+  submittedAt?: Date;
+  source: string;
+}
+
+export function toView(r: ResponseRecord): ResponseView {
+  const answers: ResponseView['answers'] = {};
+  for (const [k, v] of Object.entries(plain(r.answers))) answers[k] = { text: v?.text ?? '', mode: v?.mode ?? 'text' };
+  return {
+    id: String(r._id),
+    campaignId: String(r.campaignId),
+    status: r.status as ResponseView['status'],
+    lang: r.lang as Lang,
+    segments: plain(r.segments) as Record<string, string>,
+    answers,
+    submissionId: r.submissionId ?? undefined,
+    submittedAt: r.submittedAt ?? undefined,
+    source: r.source ?? 'web',
+  };
+}
+
+// lean() returns Maps as plain objects, hydrated documents as Map: accept both.
+function plain<T>(value: Map<string, T> | Record<string, T> | null | undefined): Record<string, T> {
+  if (!value) return {};
+  return value instanceof Map ? Object.fromEntries(value) : value;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+const webKey = (resumeToken: string) => `d:${hashToken(resumeToken)}`;
+
+function assertOpen(campaign: Campaign): void {
+  if (campaign.status !== 'open') throw gone('This campaign is not open for answers');
+}
+
+/** Drops unknown question/segment keys and checks segment values against the options. */
+function cleanInput(
+  campaign: Campaign,
+  input: { answers: Record<string, string>; segments: Record<string, string> },
+): { answers: Record<string, string>; segments: Record<string, string>; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const answers: Record<string, string> = {};
+  for (const q of campaign.questions) {
+    const value = input.answers[q.key];
+    if (typeof value === 'string') answers[q.key] = normalizeText(value);
+  }
+  const segments: Record<string, string> = {};
+  for (const s of campaign.segments) {
+    const value = input.segments[s.key];
+    if (value === undefined || value === '') continue;
+    if (!s.options.some((o) => o.key === value)) errors[`segments.${s.key}`] = 'validation.invalid';
+    else segments[s.key] = value;
+  }
+  return { answers, segments, errors };
+}
+
+// Unicode NFC so "ü" typed on a Mac and on Windows compare equal; lone surrogates removed.
+function normalizeText(text: string): string {
+  return text.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').trim();
+}
+
+function completenessErrors(campaign: Campaign, answers: Record<string, string>, segments: Record<string, string>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const s of campaign.segments) if (s.required && !segments[s.key]) errors[`segments.${s.key}`] = 'validation.choose_option';
+  for (const q of campaign.questions) if (q.required && !answers[q.key]) errors[`answers.${q.key}`] = 'validation.answer_required';
+  return errors;
+}
+
+/** Starts (or finds) this device's draft after consent. */
+export async function startDraft(campaign: Campaign, resumeToken: string, lang: Lang): Promise<ResponseView> {
+  assertOpen(campaign);
+  const key = webKey(resumeToken);
+  try {
+    const doc = await ResponseModel.findOneAndUpdate(
+      { key },
+      { $setOnInsert: { campaignId: campaign._id, key, status: 'draft', lang, consent: { version: CONSENT_VERSION, at: new Date() }, source: 'web' } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean<ResponseRecord>();
+    return toView(doc!);
+  } catch (err) {
+    // Two tabs consenting at once: the unique key lets one insert win; read the winner.
+    if ((err as { code?: number }).code === 11000) {
+      const existing = await ResponseModel.findOne({ key }).lean<ResponseRecord>();
+      if (existing) return toView(existing);
+    }
+    throw err;
+  }
+}
+
+/** This device's response for the campaign, if any. */
+export async function findByResumeToken(campaign: Campaign, resumeToken: string | undefined): Promise<ResponseView | null> {
+  if (!resumeToken) return null;
+  const doc = await ResponseModel.findOne({ key: webKey(resumeToken), campaignId: campaign._id }).lean<ResponseRecord>();
+  return doc ? toView(doc) : null;
+}
+
+export async function setLanguage(campaign: Campaign, resumeToken: string, lang: Lang): Promise<void> {
+  await ResponseModel.updateOne({ key: webKey(resumeToken), campaignId: campaign._id, status: 'draft' }, { $set: { lang } });
+}
+
+/** Saves whatever the respondent has typed so far (partial answers are fine in a draft). */
+export async function autosave(
+  campaign: Campaign,
+  resumeToken: string,
+  input: { answers: Record<string, string>; segments: Record<string, string> },
+): Promise<{ savedAt: Date }> {
+  assertOpen(campaign);
+  const { answers, segments, errors } = cleanInput(campaign, input);
+  if (Object.keys(errors).length) throw badRequest('Invalid input', errors);
+  const now = new Date();
+  const set: Record<string, unknown> = {};
+  for (const [k, text] of Object.entries(answers)) set[`answers.${k}`] = { text, mode: 'text', updatedAt: now };
+  for (const s of campaign.segments) if (s.key in input.segments) set[`segments.${s.key}`] = segments[s.key] ?? '';
+  if (Object.keys(set).length === 0) return { savedAt: now };
+  const result = await ResponseModel.updateOne({ key: webKey(resumeToken), campaignId: campaign._id, status: 'draft' }, { $set: set });
+  if (result.matchedCount === 0) {
+    const existing = await findByResumeToken(campaign, resumeToken);
+    if (existing?.status === 'submitted') throw new AppError(409, 'already_submitted', 'This response has already been submitted');
+    throw notFound('Draft');
+  }
+  return { savedAt: now };
+}
+
+export interface SubmitOutcome {
+  response: ResponseView;
+  /** True when this call did not create the submission (a retry or a second click). */
+  repeated: boolean;
+}
+
+/**
+ * Submits the device's draft with the complete answers in one atomic update. A retry with the
+ * same submission id (or any later submit from the same device) returns the stored response.
+ */
+export async function submit(
+  campaign: Campaign,
+  resumeToken: string,
+  input: { submissionId: string; answers: Record<string, string>; segments: Record<string, string> },
+): Promise<SubmitOutcome> {
+  const key = webKey(resumeToken);
+  const existing = await ResponseModel.findOne({ key, campaignId: campaign._id }).lean<ResponseRecord>();
+  if (!existing) throw notFound('Draft');
+  if (existing.status === 'submitted') return { response: toView(existing), repeated: true };
+  assertOpen(campaign);
+
+  const { answers, segments, errors } = cleanInput(campaign, input);
+  Object.assign(errors, completenessErrors(campaign, answers, segments));
+  if (Object.keys(errors).length) throw badRequest('Please complete the highlighted answers', errors);
+
+  const now = new Date();
+  const answerDocs = Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
+  const updated = await ResponseModel.findOneAndUpdate(
+    { key, status: 'draft' },
+    { $set: { answers: answerDocs, segments, status: 'submitted', submissionId: input.submissionId, submittedAt: now } },
+    { returnDocument: 'after' },
+  ).lean<ResponseRecord>();
+  if (updated) return { response: toView(updated), repeated: false };
+  // Lost a race against a concurrent submit of the same draft: that one is the response.
+  const winner = await ResponseModel.findOne({ key }).lean<ResponseRecord>();
+  if (winner?.status === 'submitted') return { response: toView(winner), repeated: true };
+  throw conflict('The response changed while submitting; please try again');
+}
+
+/**
+ * Stores a complete response sent through the API (e.g. transcribed from a paper interview).
+ * Idempotent per (campaign, submissionId): a retry returns the first response.
+ */
+export async function createFromApi(
+  campaign: Campaign,
+  input: { submissionId: string; lang: Lang; answers: Record<string, string>; segments: Record<string, string> },
+): Promise<SubmitOutcome> {
+  assertOpen(campaign);
+  const { answers, segments, errors } = cleanInput(campaign, input);
+  const unknown = Object.keys(input.answers).filter((k) => !campaign.questions.some((q) => q.key === k));
+  for (const k of unknown) errors[`answers.${k}`] = 'validation.unknown_question';
+  Object.assign(errors, completenessErrors(campaign, answers, segments));
+  if (Object.keys(errors).length) throw badRequest('Invalid response', errors);
+
+  const key = `s:${String(campaign._id)}:${input.submissionId}`;
+  const now = new Date();
+  const answerDocs = Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
+  try {
+    const result = await ResponseModel.findOneAndUpdate(
+      { key },
+      {
+        $setOnInsert: {
+          campaignId: campaign._id,
+          key,
+          status: 'submitted',
+          lang: input.lang,
+          consent: { version: CONSENT_VERSION, at: now },
+          answers: answerDocs,
+          segments,
+          submissionId: input.submissionId,
+          submittedAt: now,
+          source: 'api',
+        },
+      },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true, lean: true },
+    );
+    const created = result.lastErrorObject?.updatedExisting === false;
+    return { response: toView(result.value as unknown as ResponseRecord), repeated: !created };
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) {
+      const winner = await ResponseModel.findOne({ key }).lean<ResponseRecord>();
+      if (winner) return { response: toView(winner), repeated: true };
+    }
+    throw err;
+  }
+}
+
+export async function countSubmitted(campaignId: mongoose.Types.ObjectId): Promise<number> {
+  return ResponseModel.countDocuments({ campaignId, status: 'submitted' });
+}
+
+export async function countDrafts(campaignId: mongoose.Types.ObjectId): Promise<number> {
+  return ResponseModel.countDocuments({ campaignId, status: 'draft' });
+}
+
+export async function listResponses(
+  campaignId: mongoose.Types.ObjectId,
+  opts: { status: 'draft' | 'submitted'; limit: number; skip: number },
+): Promise<{ items: ResponseView[]; total: number }> {
+  const filter = { campaignId, status: opts.status };
+  const [docs, total] = await Promise.all([
+    ResponseModel.find(filter).sort({ submittedAt: -1, _id: -1 }).skip(opts.skip).limit(opts.limit).lean<ResponseRecord[]>(),
+    ResponseModel.countDocuments(filter),
+  ]);
+  return { items: docs.map(toView), total };
+}
+
+export async function getResponse(campaignId: mongoose.Types.ObjectId, responseId: string): Promise<ResponseView> {
+  if (!/^[a-f0-9]{24}$/i.test(responseId)) throw notFound('Response');
+  const doc = await ResponseModel.findOne({ _id: new mongoose.Types.ObjectId(responseId), campaignId }).lean<ResponseRecord>();
+  if (!doc) throw notFound('Response');
+  return toView(doc);
+}

@@ -1,0 +1,72 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { connectDb, disconnectDb } from './db/connection.js';
+import type { EmbeddedDatabase } from './db/embedded/launcher.js';
+import { openDatabase } from './db/open-database.js';
+import { createLogger } from './shared/logger.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  try {
+    const db = await openDatabase(config, logger);
+    embedded = db.embedded;
+    await connectDb(db.uri);
+  } catch (err) {
+    logger.fatal({ err }, 'could not start: database unavailable');
+    process.stderr.write(`\nWorkplace Voice could not start:\n${err instanceof Error ? err.message : String(err)}\n`);
+    await embedded?.stop();
+    process.exit(1);
+  }
+
+  const app = createApp({ logger, publicBaseUrl: config.publicBaseUrl });
+  const server: Server = app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, host: config.host }, `Workplace Voice listening on http://localhost:${config.port}`);
+  });
+  server.on('error', async (err) => {
+    logger.fatal({ err }, 'HTTP server error');
+    await shutdown(1);
+  });
+
+  let stopping = false;
+  // Graceful shutdown: stop accepting, let in-flight requests finish (with a deadline),
+  // close the database connection, then stop the embedded database.
+  async function shutdown(code: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down');
+    const deadline = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    clearTimeout(deadline);
+    await disconnectDb().catch((err) => logger.warn({ err }, 'closing the database connection failed'));
+    await embedded?.stop().catch((err) => logger.warn({ err }, 'stopping the embedded database failed'));
+    logger.info('stopped');
+    process.exit(code);
+  }
+
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    void shutdown(1);
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    void shutdown(1);
+  });
+}
+
+void main();

@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { changeStatus } from '../../src/campaigns/campaign.service.js';
+import { ResponseModel } from '../../src/responses/response.model.js';
+import { testApp } from '../helpers/app.js';
+import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
+import { useTestDb } from '../helpers/test-db.js';
+
+describe('respondent flow (/r/:token)', () => {
+  useTestDb('respond');
+  const app = testApp();
+
+  async function consented(token: string, lang = 'de') {
+    const agent = request.agent(app);
+    await agent.post(`/r/${token}/start`).type('form').send({ lang, consent: 'yes' }).expect(303);
+    return agent;
+  }
+
+  it('when the link is opened, then it shows the consent page in the Accept-Language language', async () => {
+    const c = await openTemplateCampaign();
+    const res = await request(app).get(`/r/${c.publicToken}`).set('Accept-Language', 'en-GB,en;q=0.9,de;q=0.5').expect(200);
+    expect(res.text).to.include('<html lang="en">');
+    expect(res.text).to.include('What happens with your answers');
+    expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
+  });
+
+  it('when consent is missing, then 400 with an error summary and nothing is stored', async () => {
+    const c = await openTemplateCampaign();
+    const res = await request(app).post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de' }).expect(400);
+    expect(res.text).to.include('error-summary');
+    expect(res.text).to.include('Bitte bestätigen Sie die Einwilligung');
+    expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
+  });
+
+  it('when a respondent autosaves and comes back, then the draft is resumed with their answers', async () => {
+    const c = await openTemplateCampaign();
+    const agent = await consented(c.publicToken);
+    const saved = await agent
+      .post(`/r/${c.publicToken}/autosave`)
+      .set('Accept', 'application/json')
+      .send({ answers: { q1: 'Über Teams und Telefon', q3: 'Zu viele Mails' }, segments: { department: 'it' } })
+      .expect(200);
+    expect(saved.body.savedAt).to.be.a('string');
+
+    // A reload (same device = same cookie) goes straight back to the answers, prefilled.
+    const again = await agent.get(`/r/${c.publicToken}`).expect(303);
+    expect(again.headers.location).to.equal(`/r/${c.publicToken}/answer`);
+    const page = await agent.get(`/r/${c.publicToken}/answer`).expect(200);
+    expect(page.text).to.include('Über Teams und Telefon');
+    expect(page.text).to.match(/<option value="it" selected>/);
+    expect(page.text).to.include('2 von 4 Fragen beantwortet');
+
+    const draft = await ResponseModel.findOne({ campaignId: c._id }).lean();
+    expect(draft?.status).to.equal('draft');
+  });
+
+  it('when required answers are missing on submit, then 400 keeps the typed text and stores no submission', async () => {
+    const c = await openTemplateCampaign();
+    const agent = await consented(c.publicToken);
+    const res = await agent
+      .post(`/r/${c.publicToken}/submit`)
+      .type('form')
+      .send({ submissionId: 'sub-missing-0001', 'answers[q1]': 'Nur Mail <script>alert(1)</script>', 'answers[q2]': '' })
+      .expect(400);
+    expect(res.text).to.include('Bitte beantworten Sie diese Frage.');
+    expect(res.text).to.include('Nur Mail &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(res.text).not.to.include('<script>alert(1)</script>');
+    expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
+    const draft = await ResponseModel.findOne({ campaignId: c._id }).lean();
+    expect((draft?.answers as unknown as Record<string, { text: string }>).q1.text).to.include('Nur Mail');
+  });
+
+  it('when a submit is retried with the same submission id, then exactly one response exists', async () => {
+    const c = await openTemplateCampaign();
+    const agent = await consented(c.publicToken);
+    const body = { submissionId: 'sub-retry-000001', 'segments[department]': 'sales', ...prefix(ANSWERS_DE) };
+    const [a, b] = await Promise.all([
+      agent.post(`/r/${c.publicToken}/submit`).type('form').send(body),
+      agent.post(`/r/${c.publicToken}/submit`).type('form').send(body),
+    ]);
+    expect([a.status, b.status]).to.deep.equal([303, 303]);
+    await agent.post(`/r/${c.publicToken}/submit`).type('form').send(body).expect(303);
+    const stored = await ResponseModel.find({ campaignId: c._id }).lean();
+    expect(stored).to.have.length(1);
+    expect(stored[0].status).to.equal('submitted');
+    expect(stored[0].submissionId).to.equal('sub-retry-000001');
+    expect((stored[0].answers as unknown as Record<string, { text: string }>).q2.text).to.equal(ANSWERS_DE.q2);
+
+    const thanks = await agent.get(`/r/${c.publicToken}/thanks`).expect(200);
+    expect(thanks.text).to.include('Vielen Dank!');
+    // After submitting, autosave is refused instead of changing the stored response.
+    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').send({ answers: { q1: 'geändert' } }).expect(409);
+  });
+
+  it('when the campaign is closed, then respondents get a friendly 410 page and nothing is stored', async () => {
+    const c = await openTemplateCampaign();
+    const agent = await consented(c.publicToken);
+    await changeStatus(String(c._id), 'closed');
+    const page = await request(app).get(`/r/${c.publicToken}`).set('Accept-Language', 'de').expect(410);
+    expect(page.text).to.include('Diese Befragung ist beendet');
+    await agent.post(`/r/${c.publicToken}/submit`).type('form').send({ submissionId: 'sub-closed-00001', ...prefix(ANSWERS_DE) }).expect(410);
+    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').send({ answers: { q1: 'x' } }).expect(410);
+    expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
+  });
+
+  it('when the token is unknown or malformed, then a friendly 404 and nothing is stored', async () => {
+    const before = await ResponseModel.countDocuments({});
+    const res = await request(app).get('/r/AAAAAAAAAAAAAAAAAAAAAA').set('Accept-Language', 'en').expect(404);
+    expect(res.text).to.include('Survey not found');
+    await request(app).post('/r/x/start').type('form').send({ lang: 'de', consent: 'yes' }).expect(404);
+    expect(await ResponseModel.countDocuments({})).to.equal(before);
+  });
+
+  it('when an answer exceeds the maximum length, then 400 with a field message', async () => {
+    const c = await openTemplateCampaign();
+    const agent = await consented(c.publicToken, 'en');
+    const res = await agent
+      .post(`/r/${c.publicToken}/submit?lang=en`)
+      .type('form')
+      .send({ submissionId: 'sub-long-0000001', ...prefix({ ...ANSWERS_DE, q1: 'x'.repeat(20_001) }) })
+      .expect(400);
+    expect(res.text).to.include('The answer is too long');
+    expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
+  });
+
+  it('when the language is switched, then the page and the draft follow it', async () => {
+    const c = await openTemplateCampaign();
+    const agent = await consented(c.publicToken, 'de');
+    const res = await agent.get(`/r/${c.publicToken}/answer?lang=en`).expect(200);
+    expect(res.text).to.include('What does the term “digital workplace” mean to you?');
+    const draft = await ResponseModel.findOne({ campaignId: c._id }).lean();
+    expect(draft?.lang).to.equal('en');
+  });
+});
+
+function prefix(answers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(answers).map(([k, v]) => [`answers[${k}]`, v]));
+}
