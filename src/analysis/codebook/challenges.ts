@@ -15,7 +15,7 @@ export const CHALLENGE_CODES: CodeDefinition[] = [
       'zu viele[n]? (tools|kanäle|programme|apps|systeme|anwendungen|plattformen|werkzeuge|logins|passw)', 'too many (tools|channels|apps|systems|platforms|logins|passwords|places)', 'tool-?(wildwuchs|chaos|dschungel|zoo|sprawl|flut|vielfalt)', 'wildwuchs', 'zersplitter', 'fragment',
       '(wo|where) (was|etwas|something|it|that|things?) (gepostet|posted|stand|steht|was|lies|liegt|gespeichert)', 'welche[ms]? (kanal|tool|programm)', 'which (channel|tool|app)', 'jede[rs]? (team|abteilung) (nutzt|hat|benutzt) (ein|sein|seine|eigene)', 'own (tool|app)', 'another (tool|app|login)', 'noch ein (tool|programm|login)',
       'zig (tools|apps|programme|kanäle)', '\\b(fünf|sechs|sieben|acht|zehn|\\d+) (verschiedene[n]? )?(tools|apps|programme|kanäle|systeme|chat)', '(five|six|seven|eight|ten|\\d+) (different )?(tools|apps|channels|systems|chat)', 'parallel', 'doppelt und dreifach', 'kanälen', 'channels',
-      'tool fatigue', 'app-?hopping', 'hin und her (springen|wechseln)', 'switching between',
+      'tool fatigue', 'app-?hopping', 'fenster offen', 'windows open', 'juggling', 'jonglier', 'sets of logins', 'stack', 'lieblingstool', 'favou?rite (app|tool)', 'spread (over|across)', 'verteilt (über|auf)', 'hin und her (springen|wechseln)', 'switching between',
     ],
     weakCues: ['tools', 'apps\\b', 'kanäle', 'plattformen', 'logins?', 'passwörter', 'passwords'],
     remedy: { de: 'Werkzeuge konsolidieren und klare Kanalregeln festlegen', en: 'Consolidate tools and agree clear channel rules' },
@@ -32,9 +32,9 @@ export const CHALLENGE_CODES: CodeDefinition[] = [
     cues: [
       'altsystem', 'legacy', 'alte[nms]? (system|software|programm|anwendung|technik|rechner)', 'old (system|software|tools|program)', 'veraltet(e|en)? (system|software|programm)', 'outdated (system|software)', 'schnittstelle', 'interface', '\\bapi', 'integration', 'integrier',
       'silo(s)?\\b', 'datensilo', 'insell(ö|o)sung', 'medienbr(u|ü)ch', 'media break', 'doppelt (erfass|eingeb|eintipp|pfleg|abtipp)', '(zweimal|dreimal|mehrfach) (eingeben|erfassen|eintippen|abtippen|pflegen)', 'twice', 'doppelerfassung', 'duplicate', 're-?enter', 're-?type', 'abtippen', 'copy(ing)? and past', 'copy-paste', 'kopieren',
-      'redet nicht', 'reden nicht', 'sprechen nicht miteinander', 'don\'?t talk to', 'doesn\'?t talk to', 'nicht (miteinander )?verbunden', 'not connected', 'erp', '\\bsap\\b', 'crm', 'mainframe', 'großrechner', 'cobol', 'excel-?listen', 'spreadsheets', 'hand-?(übertrag|eingab)', 'by hand', 'manually', 'manuell',
+      'redet nicht', 'reden nicht', 'sprechen nicht miteinander', 'don\'?t talk to', 'doesn\'?t talk to', 'nicht (miteinander )?verbunden', 'not connected', 'erp', '\\bsap\\b', 'mainframe', 'großrechner', 'cobol', 'excel-?listen', 'hand-?(übertrag|eingab)', 'drangeflanscht', 'maßgeschneidert', 'custom-?built', 'jahre alt', 'years old',
     ],
-    weakCues: ['\\balt(e|en)?\\b', 'system', 'excel'],
+    weakCues: ['\\balt(e|en)?\\b', 'system', 'excel', '\\bcrm\\b', 'spreadsheets', 'by hand', 'manually', 'manuell'],
     remedy: { de: 'Schnittstellen bauen und Altsysteme anbinden', en: 'Build interfaces and connect legacy systems' },
   },
   {
@@ -47,10 +47,11 @@ export const CHALLENGE_CODES: CodeDefinition[] = [
       en: ['The VPN keeps dropping on the train.', 'Coverage is terrible out in the field.', 'My laptop is ancient and the battery dies by noon.'],
     },
     cues: [
-      'netzabdeckung', '\\bnetz\\b', 'funkloch', 'funklöcher', 'empfang', 'coverage', 'reception', 'signal', '\\bvpn', 'internet', 'bandbreite', 'bandwidth', 'wlan', 'wi-?fi', '\\bwifi', 'langsam', '\\bslow', 'lahm', 'ruckel', 'laggy', '\\blag\\b',
+      'netzabdeckung', '\\bnetz\\b', 'funkloch', 'funklöcher', 'empfang', 'coverage', 'reception', 'signal', '\\bvpn', 'internet', 'bandbreite', 'bandwidth', 'wlan', 'wi-?fi', '\\bwifi', 'lahm', 'ruckel', 'laggy', '\\blag\\b', 'tablets?\\b', '(ist|sind|is|are) (ständig |immer |oft |dauernd )?(leer|empty|dead)', 'hochgefahren', 'hochfahren', 'boot',
       'akku', 'batter', 'hardware', 'ger(ä|a)te?\\b', 'laptop', 'notebook', 'rechner', 'computer', '\\bpc\\b', 'drucker', 'printer', 'bildschirm', 'monitor', 'headset', 'kamera', 'mikro', 'uralt', 'ancient', 'veraltet', 'outdated', 'dead zone',
-      'verbindung', 'connection', 'connectivity', 'bricht ab', 'abbr(u|ü)ch', 'drops?\\b', 'dropping', 'offline', 'kein(en)? (netz|empfang|internet|zugang|strom)', 'no (signal|internet|network|connection)', 'glasfaser', 'broadband', 'dsl', '\\b(4|5)g\\b', '\\blte\\b', 'stromausfall', 'ausfall', 'outage', 'absturz', 'abstürz', 'crash',
+      'verbindung', 'connection', 'connectivity', 'bricht ab', 'abbr(u|ü)ch', 'drops?\\b', 'dropping', 'kein(en)? (netz|empfang|internet|zugang|strom)', 'no (signal|internet|network|connection)', 'glasfaser', 'broadband', 'dsl', '\\b(4|5)g\\b', '\\blte\\b', 'stromausfall', 'ausfall', 'outage', 'absturz', 'abstürz', 'crash',
     ],
+    weakCues: ['langsam', '\\bslow', 'offline', 'technik'],
     remedy: { de: 'Netz, VPN und Geräteausstattung verbessern', en: 'Improve network, VPN and device equipment' },
   },
   {
@@ -64,8 +65,9 @@ export const CHALLENGE_CODES: CodeDefinition[] = [
     },
     cues: [
       'sicherheit', 'security', 'datenschutz', 'dsgvo', 'gdpr', 'data protection', 'privacy', 'compliance', 'gesperrt', 'sperrt', 'sperre', 'blocked', 'blockiert', 'blocks', 'lock(ed)?[- ]?down', 'verboten', 'not allowed', 'nicht erlaubt', 'dürfen (wir|ich) (nicht|kein)',
-      'freigabe', 'genehmigung', 'approval', 'admin ?rechte', 'admin rights', 'berechtigung', 'permission', 'zugriffsrecht', 'access rights', 'firewall', 'richtlinie', 'policy', 'policies', 'vorschrift', 'regulat', 'auflage', 'betriebsrat', 'works council', 'usb', 'zertifi', 'passwort', 'password', 'zwei-?faktor', '2fa', 'mfa', 'verschlüssel', 'encrypt', 'geheim', 'confidential', 'vertraulich', 'patientendaten', 'kundendaten', 'sozialdaten', 'mandant', 'schweigepflicht', 'privilege',
+      'genehmigung', 'admin ?rechte', 'admin rights', 'berechtigung', 'permission', 'zugriffsrecht', 'access rights', 'firewall', 'it-?richtlinie', 'security polic', 'vorschrift', 'regulat', 'auflage', 'betriebsrat', 'works council', 'usb', 'zertifi', 'passwort', 'password', 'zwei-?faktor', '2fa', 'mfa', 'verschlüssel', 'encrypt', 'geheim', 'confidential', 'vertraulich', 'patientendaten', 'kundendaten', 'sozialdaten', 'mandant', 'schweigepflicht', 'privilege', 'phishing', 'cyber', 'hacker', 'angriff', 'attack', 'malware', 'virus', 'viren',
     ],
+    weakCues: ['freigabe', 'approval', 'richtlinie', 'policy', 'policies', 'controls'],
     remedy: { de: 'Sichere, freigegebene Alternativen bereitstellen und Freigaben beschleunigen', en: 'Provide approved secure alternatives and speed up approvals' },
   },
   {
@@ -95,9 +97,10 @@ export const CHALLENGE_CODES: CodeDefinition[] = [
     },
     cues: [
       'flut', 'flood', 'overload', 'überflut', 'überlast', 'zu viele[n]? (mails|e-mails|nachrichten|informationen|infos|meetings|termine|benachrichtigungen)', 'too many (mails|e-?mails|messages|notifications|meetings|pings)', '\\bcc\\b', 'in kopie', 'reply[- ]all', 'allen antworten',
-      'benachrichtigung', 'notification', 'pop-?up', 'ploppt', 'unterbrech', 'interrupt', 'ablenk', 'distract', 'konzentr', 'focus', 'fokus', 'deep work', '\\bpings?\\b', 'piept', 'blinkt', 'klingelt', 'dauernd', 'ständig', 'constant', 'nonstop', 'non-stop',
+      'benachrichtigung', 'notification', 'pop-?up', 'ploppt', 'unterbrech', 'interrupt', 'ablenk', 'distract', 'konzentr', 'focus', 'fokus', 'deep work', '\\bpings?\\b', 'piept', 'blinkt', 'klingelt', 'nonstop', 'non-stop', 'drowning', 'ertrinke', 'volume of (e-?mail|messages)', 'in the loop',
       '\\d{2,} (mails|e-mails|nachrichten|emails|messages)', 'hunderte', 'hundreds', 'unwichtig', 'irrelevant', 'noise', 'rauschen', 'spam', 'meeting-?marathon', 'back-to-back', 'zugemüllt', 'zumüll', 'information(s)? (über|over)',
     ],
+    weakCues: ['dauernd', 'ständig', 'constant', 'meetings', 'threads', 'mails', 'e-?mails'],
     remedy: { de: 'Regeln für Mail, CC und Benachrichtigungen; Fokuszeiten einführen', en: 'Rules for mail, cc and notifications; introduce focus time' },
   },
   {
@@ -110,9 +113,10 @@ export const CHALLENGE_CODES: CodeDefinition[] = [
       en: ['My manager messages me at 10 pm.', 'I never really switch off.', 'On holiday I still check work mail.'],
     },
     cues: [
-      'erreichbar', 'availab', 'always on', 'immer online', 'abschalten', 'switch off', 'disconnect', 'feierabend', 'after hours', 'after work', 'abends', 'in the evening', 'at night', 'nachts', 'wochenende', 'weekend', 'sonntag', 'sunday', 'urlaub', 'holiday', 'vacation',
-      'privat', 'private', 'personal life', 'entgrenz', 'verschwimm', 'blur', 'grenze', 'boundar', 'stress', 'burn-?out', 'erschöpf', 'exhaust', 'überstunden', 'overtime', 'druck', 'pressure', 'gesundheit', 'health', 'wellbeing', 'well-being', '\\d{1,2} ?(uhr|pm)', 'mitternacht', 'midnight',
+      'erreichbar', 'availab', 'always on', 'immer online', 'abschalten', 'switch off', 'disconnect', 'feierabend', 'after hours', 'after work', 'abends', 'in the evening', 'at night', 'nachts', 'wochenende', 'weekend', 'sonntag', 'sunday', 'on holiday', 'im urlaub',
+      'privat', 'private', 'personal life', 'entgrenz', 'verschwimm', 'blur', 'grenze', 'boundar', 'stress', 'burn-?out', 'erschöpf', 'exhaust', 'überstunden', 'overtime', '\\bdruck\\b', 'zeitdruck', 'pressure', 'sofa', 'couch', 'gesundheit', 'health', 'wellbeing', 'well-being', '\\d{1,2} ?(uhr|pm)', 'mitternacht', 'midnight', 'always-on',
     ],
+    weakCues: ['urlaub', 'holiday', 'vacation', 'familie', 'family'],
     remedy: { de: 'Erreichbarkeitsregeln und Recht auf Nichterreichbarkeit vereinbaren', en: 'Agree availability rules and a right to disconnect' },
   },
   {
@@ -140,8 +144,8 @@ export const CHALLENGE_CODES: CodeDefinition[] = [
       en: ['New tools keep arriving and nobody trains us.', 'No time to learn the features properly.', 'Some colleagues struggle with the basics.'],
     },
     cues: [
-      'schulung', 'training', 'trained', 'fortbildung', 'weiterbildung', 'einarbeit', 'onboarding', 'lernen', 'learn', 'beibringen', 'erklärt', 'explain', 'kompetenz', 'skill', 'kenntnis', 'knowledge', 'know-?how', 'wissen nicht wie', 'don\'?t know how', 'how to use',
-      'überfordert', 'overwhelm', 'mitkommen', 'kommen nicht mit', 'keep up', 'keeping up', 'schritt halten', 'hinterher', 'tempo', 'pace', 'speed', 'schnell(e|er)? (wechsel|neu)', 'ständig (etwas|was) neu', 'ständig neue', 'constantly new', 'every (few )?(month|week)s? (a )?new', 'update', 'ältere', 'older (colleagues|staff|people)', 'digital natives', 'medienkompetenz', 'literacy', 'funktionen', 'features', 'basics', 'grundlagen', 'selbst beibringen', 'autodidakt', 'youtube', 'tutorial', 'anleitung', 'zeit (zum|für das) lernen', 'time to learn',
+      'schulung', 'training', 'trained', 'fortbildung', 'weiterbildung', 'einarbeit', 'onboarding', 'lernen', 'learn', 'beibringen', 'erklärt', 'explain', 'kompetenz', 'skill', 'kenntnis', 'know-?how', 'abgehängt', 'left behind', 'wissen nicht wie', 'don\'?t know how', 'how to use',
+      'überfordert', 'overwhelm', 'mitkommen', 'kommen nicht mit', 'keep up with (the )?(pace|new|tools|changes|updates)', 'keeping up with (the )?(pace|new|tools|changes|updates)', 'schritt halten', 'hinterher', 'tempo', 'pace', 'speed', 'schnell(e|er)? (wechsel|neu)', 'ständig (etwas|was) neu', 'ständig neue', 'constantly new', 'every (few )?(month|week)s? (a )?new', 'update', 'ältere', 'older (colleagues|staff|people)', 'digital natives', 'medienkompetenz', 'literacy', 'funktionen', 'features', 'basics', 'grundlagen', 'selbst beibringen', 'autodidakt', 'youtube', 'tutorial', 'anleitung', 'zeit (zum|für das) lernen', 'time to learn',
     ],
     remedy: { de: 'Schulungen, Lernzeit und Ansprechpartner einplanen', en: 'Plan training, learning time and go-to people' },
   },

@@ -44,13 +44,14 @@ export const CHANNEL_CODES: CodeDefinition[] = [
     },
     cues: [
       'persönlich', 'face[- ]to[- ]face', '\\bin[- ]person\\b', '\\bvor ort\\b', 'kaffeeküche', '\\bküche\\b', '\\bkitchen\\b', '\\bcoffee\\b', '\\bkaffee',
-      '\\bflur', 'zwischen tür und angel', '\\bzuruf', '\\brüber(gehen|laufen)?\\b', '\\bgeh(e)? (ich )?(kurz |einfach |schnell )?(zu|rüber|vorbei)', '\\bvorbei(gehen|schauen)?\\b',
+      '\\bflur', 'zwischen tür und angel', '\\bzuruf', '\\brüber(gehen|laufen|kommen)\\b', 'geh(e|t)? [^.,]{0,20}rüber', '\\bsit(ting)? (right )?next to', 'neben(einander|an)?\\b', '\\bim haus\\b', 'führungskreis', 'arbeitskreis', 'stammtisch', '\\boffsite', '\\bget-?together', '\\bgeh(e)? (ich )?(kurz |einfach |schnell )?(zu|rüber|vorbei)', '\\bvorbei(gehen|schauen)?\\b',
       '\\bwalk(ing)? over\\b', '\\bdrop by\\b', '\\bstop by\\b', '\\bpop over\\b', '\\bdesk\\b', 'schreibtisch',
       'besprechung', 'übergabe', 'handover', '\\bhand-?off', 'jour fixe', 'mündlich', '\\bverbally\\b', '\\bin the office\\b', '\\bim büro\\b', '\\bbüro\\b',
-      '\\bstand-?ups?\\b', '\\bhuddle', '\\bworkshop', '\\bmeetings?\\b', '\\bmeeting(s)? (im|in the)\\b', '\\bmittag', '\\blunch', '\\bteamsitzung', '\\bsitzung',
+      '\\bstand-?ups?\\b', '\\bhuddle', '\\bmeeting(s)? (im|in the) (büro|office|haus|besprechungsraum|meeting room)', '\\bmittag', '\\blunch', '\\bteamsitzung', '\\bsitzung',
       '\\bgespräch', '\\bconversation', '\\btalk(ing)? to\\b', '\\bin der pause\\b', '\\bpausen', '\\bvisite\\b', '\\bdirekt\\b', '\\bdirectly\\b', '\\bon site\\b', '\\bonsite\\b',
       'dienstbesprechung', 'morgenrunde', 'frühbesprechung', 'teamrunde', '\\brunde\\b', '\\bschicht', '\\bshift',
     ],
+    weakCues: ['(?<!(online|teams|zoom|video|web|virtual)[- ]?)meetings?', 'workshop', 'treffen', '\\bmeet\\b'],
   },
   {
     id: 'chat',
@@ -61,10 +62,11 @@ export const CHANNEL_CODES: CodeDefinition[] = [
       en: ['Quick questions go into Slack.', 'We ping each other on Teams chat.', 'The crew has a WhatsApp group.'],
     },
     cues: [
-      'slack', '\\bchat', 'chatten', 'whats ?app', 'messenger', '\\bsignal\\b', 'threema', 'mattermost', 'rocket\\.?chat', '\\bteams\\b(?![- ]?(meeting|call|konferenz|video|besprechung|termin))',
+      'slack', '\\bchat', 'chatten', 'whats ?app', 'messenger', '\\bsignal\\b', 'threema', 'mattermost', 'rocket\\.?chat', 'teams[- ]?(chat|kanal|channel|gruppe)',
       '\\bskype\\b(?![- ]?(call|konferenz|video|meeting))', '\\bsms\\b', '\\bimessage', '\\btelegram\\b', 'instant messag', '\\bping', '\\bdms?\\b', 'direct message', 'nachricht(en)? (schreib|schick)',
       '\\bhangouts\\b', '\\bjabber\\b', '\\bwire\\b', '\\bgruppenchat', '\\btexts?\\b(?! (field|box))', '\\btexting', '\\bkurznachricht',
     ],
+    weakCues: ['\\bteams\\b(?![- ]?(meeting|call|konferenz|video|besprechung|termin))'],
   },
   {
     id: 'video_call',
@@ -103,7 +105,7 @@ export const CHANNEL_CODES: CodeDefinition[] = [
       en: ['Procedures live on the intranet.', 'Specs are in our Confluence wiki.', 'The team SharePoint site has the templates.'],
     },
     cues: [
-      'intranet', 'sharepoint', 'confluence', '\\bwiki', '\\bnotion\\b', 'knowledge base', 'wissensdatenbank', 'wissensdatenbanken', 'mitarbeiterportal', 'employee portal', '\\bportal\\b', 'handbuch online', 'online-?handbuch',
+      '(?<!(social|soziale[sn]?) )intranet', 'sharepoint', 'confluence', '\\bwiki', '\\bnotion\\b', 'knowledge base', 'wissensdatenbank', 'wissensdatenbanken', 'mitarbeiterportal', 'employee portal', '\\bportal\\b', 'handbuch online', 'online-?handbuch',
     ],
   },
   {
@@ -130,7 +132,7 @@ export const CHANNEL_CODES: CodeDefinition[] = [
       en: ['Tasks are tracked on a Trello board.', 'Tickets in Jira, sprints in Jira too.', 'We plan the project in Asana.'],
     },
     cues: [
-      'trello', '\\bjira\\b', 'asana', '\\bplanner\\b', 'monday(\\.com)?\\b(?! morning| meeting)', 'kanban', '\\bboards?\\b', 'ticket', 'servicenow', 'basecamp', 'clickup', 'wrike', 'todoist',
+      'trello', '\\bjira\\b', '\\blinear\\b', '\\broadmap tool', 'asana', '\\bplanner\\b', 'monday(\\.com)?\\b(?! morning| meeting)', 'kanban', '\\bboards?\\b', 'ticket', 'servicenow', 'basecamp', 'clickup', 'wrike', 'todoist',
       'aufgabenliste', 'aufgabenverwaltung', 'projektmanagement-?(tool|software)', 'project management (tool|software)', 'task (tool|board|list|tracker)', '\\bbacklog', '\\bsprints?\\b',
       '\\bissues?\\b', 'to-?do-?liste', '\\bmeistertask', '\\bopenproject', '\\bredmine', '\\bmonday\\.com',
     ],
@@ -144,8 +146,8 @@ export const CHANNEL_CODES: CodeDefinition[] = [
       en: ['The rota is printed and pinned on the notice board.', 'Some orders still arrive by fax.', 'I keep sticky notes on my monitor.'],
     },
     cues: [
-      'papier', '\\bpaper', '\\bzettel', 'ausdruck', 'ausgedruckt', 'drucke', '\\bprint', 'aushang', 'aushänge', 'schwarze[nms]? brett', 'notice ?board', 'bulletin board', 'pinnwand', '\\bfax',
-      'post-?its?', 'sticky note', 'haftnotiz', 'umlaufmappe', 'hauspost', '\\bmemos?\\b', 'klemmbrett', 'clipboard', 'übergabebuch', 'notizbuch', 'notebook\\b(?! pc)', 'formular', '\\bbrief', 'whiteboard', '\\bakte', 'kladde', 'dienstbuch',
+      'papier', '\\bpaper(?! trail)', '\\bzettel', 'ausdruck', 'ausgedruckt', 'drucke', '\\bprint', 'aushang', 'aushänge', 'schwarze[nms]? brett', 'notice ?board', 'bulletin board', 'pinnwand', '\\bfax',
+      'post-?its?', 'sticky note', 'haftnotiz', 'umlaufmappe', 'hauspost', '\\bmemos?\\b', 'klemmbrett', 'clipboard', 'übergabebuch', 'notizbuch', 'notebook\\b(?! pc)', 'formular', 'brief(e)?\\b', 'whiteboard', '\\bakte', 'kladde', 'dienstbuch', 'gedruckt', '\\bdruck(e|en)? (ich|wir)',
     ],
   },
 ];

@@ -69,6 +69,10 @@ export class SparseBayes {
       for (const label of this.labels) out[label] = 0;
       return out;
     }
+    // Naive Bayes is overconfident (every feature multiplies in as if independent): temper the log
+    // scores by √(features seen) so one answer's posterior is a usable vote next to lexicon evidence.
+    const temper = Math.sqrt(seen);
+    for (let l = 0; l < n; l++) score[l] /= temper;
     let max = -Infinity;
     for (const s of score) if (s > max) max = s;
     let sum = 0;

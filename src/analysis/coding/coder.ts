@@ -106,10 +106,10 @@ function policyFor(t: TrainedGroup): Policy {
   // With few corrections the classifier only knows our seed phrases: a tie-breaker. With a few dozen
   // corrections per group it has seen the campaign's own vocabulary and gets a real vote.
   const trust = Math.min(1, t.corrections / 60);
-  const classifierWeight = 0.6 + 1.4 * trust;
+  const classifierWeight = 0.6 + 0.6 * trust;
   if (g.output === 'channels') return { atLeastOne: true, classifierWeight: 0.3 + 0.9 * trust, threshold: 0.95, maxCodes: 10 };
   if (g.output === 'features') return { atLeastOne: true, classifierWeight, threshold: 0.9, maxCodes: 4 };
-  return { atLeastOne: true, classifierWeight, threshold: 0.9, maxCodes: 3 };
+  return { atLeastOne: true, classifierWeight, threshold: 0.9, maxCodes: 2 };
 }
 
 /**
@@ -169,7 +169,7 @@ function challengeType(t: TrainedGroup, codes: string[], ranked: Array<{ id: str
   });
   const post = t.typeBayes?.posterior(features) ?? {};
   const trust = Math.min(1, t.corrections / 60);
-  const wCls = 0.5 + 1.5 * trust;
+  const wCls = 0.5 + 0.5 * trust;
   tech += wCls * (post.technical ?? 0);
   cult += wCls * (post.cultural ?? 0);
   const total = tech + cult;

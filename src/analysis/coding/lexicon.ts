@@ -80,7 +80,7 @@ const DROPPED = new RegExp(
       '\\bnicht mehr\\b', '\\bkaum (noch|mehr)\\b', '\\bnie mehr\\b', '\\bkein(e|en|er)?\\b[^,.;]{0,30}\\bmehr\\b', '\\babgeschafft', '\\babgeschaltet', '\\babgelöst', '\\beingestellt\\b',
       '\\bausgemustert', '\\bgestrichen\\b', '\\bno longer\\b', '\\bnot any ?more\\b', '\\bany ?more\\b', '\\bno more\\b', '\\bstopped\\b', '\\bgave up\\b', '\\bgiven up\\b', '\\bgot rid of\\b',
       '\\bdropped\\b', '\\babandoned\\b', '\\bretired\\b', '\\bphased out\\b', '\\bscrapped\\b', '\\bfrüher\\b', '\\bused to\\b', '\\bformerly\\b', '\\bin the past\\b', '\\bback then\\b', '\\bdamals\\b',
-      '\\bpreviously\\b', '\\bhardly ever\\b', '\\bbarely\\b', '\\bselten\\b', '\\brarely\\b', '\\bweggefallen\\b', '\\bis gone\\b', '\\bwas shut down\\b', '\\babgeklemmt',
+      '\\bpreviously\\b', '\\bkilled\\b', '\\bshut down\\b', '\\bhatten wir (mal|früher|einmal)\\b', '\\bwe had\\b', '\\bhardly ever\\b', '\\bbarely\\b', '\\bselten\\b', '\\brarely\\b', '\\bweggefallen\\b', '\\bis gone\\b', '\\bwas shut down\\b', '\\babgeklemmt',
     ].join('|'),
   ),
   'u',
@@ -93,7 +93,7 @@ const REPLACER = new RegExp(unicodeBoundaries('\\b(durch|by|with|zugunsten von|m
 /** Before the mention, scope of a few words: the mentioned channel is negated. */
 const NEG_BEFORE = new RegExp(
   unicodeBoundaries(
-    "\\b(kein(e|en|er|em)?|keinerlei|no|not|never|nie|niemals|ohne|without|weder|neither|nor|statt|anstatt|anstelle|instead of|rather than|weg von|away from|(switched|moved|migrated|went) (away )?from|(umgestiegen|gewechselt) von|don'?t use|do not use|doesn'?t use|stopped using|quit)\\b(\\s+\\S+){0,3}\\s*$",
+    "\\b(kein(e|en|er|em)?|keinerlei|no|not|never|nie|niemals|ohne|without|weder|neither|nor|statt|anstatt|anstelle|instead of|rather than|weg von|away from|(switched|moved|migrated|went) (away )?from|(umgestiegen|gewechselt) von|don'?t use|do not use|doesn'?t use|don'?t do|do not do|stopped using|quit|refuse to( join| use)?|weigere mich)\\b(\\s+\\S+){0,3}\\s*$",
   ),
   'u',
 );
@@ -110,7 +110,7 @@ const NEG_AFTER = new RegExp(
 const WISH = new RegExp(
   unicodeBoundaries(
     [
-      '\\bwünsch', '\\bwish', '\\bhätte(n)? (ich |wir )?gern', '\\bwäre (es )?(schön|toll|gut|cool|super|hilfreich)', '\\bwürde(n)? (ich |wir )?(gern|lieber)', '\\bwould (like|love|prefer|be (nice|great|good|helpful))',
+      '\\bwünsch', '\\bwish', '\\bwär(e|en)?\\b', '\\basking for\\b', '\\bask(ed)? for\\b', '\\bunder review\\b', '\\bpraktisch wäre', '\\bhätte(n)? (ich |wir )?gern', '\\bwäre (es )?(schön|toll|gut|cool|super|hilfreich)', '\\bwürde(n)? (ich |wir )?(gern|lieber)', '\\bwould (like|love|prefer|be (nice|great|good|helpful))',
       "\\bi'?d (like|love|prefer)", '\\bhope', '\\bhoffe', '\\bhoffentlich', '\\bsollte(n)?\\b', '\\bshould\\b', '\\bbräuchte', '\\bfehlt', '\\bfehlen\\b', '\\bmissing\\b', '\\black(s|ing)?\\b', '\\bgibt es (bei uns )?(noch )?(nicht|kein)',
       "\\bgibt'?s (bei uns )?(noch )?(nicht|kein)", '\\bhaben wir (noch )?(nicht|kein)', "\\bwe (don'?t|do not) have\\b", "\\bthere (is|are)(n'?t| no)\\b", '\\bbald\\b', '\\bsoon\\b', '\\bgeplant', '\\bplanned\\b', '\\bplan(s|ning)? to\\b',
       '\\bgoing to (introduce|get|roll)', '\\bwill be (introduced|rolled)', '\\bsoll(en)? (bald |demnächst |noch )?(eingeführt|kommen)', '\\bdemnächst', '\\bin (the )?future\\b', '\\bkünftig', '\\bzukünftig', '\\bim gespräch\\b', '\\bangedacht',
@@ -122,7 +122,7 @@ const WISH = new RegExp(
 
 /** Channels used only with people outside the organisation are not colleague channels. */
 const OUTSIDER = new RegExp(
-  unicodeBoundaries('\\b(kunde|kunden|kundin|customers?|clients?|extern\\w*|externals?|partner\\w*|lieferant\\w*|suppliers?|vendors?|agentur\\w*|agenc\\w+|bürger\\w*|patient\\w*|angehörig\\w*|relatives|freunde\\w*|friends|privat\\w*|private|außerhalb|outside|familie|family|eltern|parents)\\b'),
+  unicodeBoundaries('\\b(kunde|kunden|kundin|customers?|clients?|extern\\w*|externals?|lieferant\\w*|suppliers?|vendors?|agentur\\w*|agenc\\w+|bürger\\w*|patient\\w*|angehörig\\w*|relatives|freunde\\w*|friends|privat\\w*|private|außerhalb|outside|familie|family|eltern|parents)\\b'),
   'u',
 );
 const ONLY = new RegExp(unicodeBoundaries('\\b(nur|only|just|ausschließlich|lediglich|exclusively|solely)\\b'), 'u');
@@ -164,19 +164,31 @@ export function negationReason(text: string, start: number, end: number, list: C
   if (DROPPED.test(clause)) return 'dropped';
   if (WISH.test(clause)) return 'wish';
   if (NEG_AFTER.test(after)) return 'negated';
-  if (OUTSIDER.test(clause)) {
-    const sentence = sentenceAround(text, start);
-    if (ONLY.test(clause) || !INSIDER.test(sentence)) return 'outsiders';
-  }
+  const sentence = sentenceAround(text, start);
+  if (NEVER_USED.test(sentence.after) || (STRONG_DROP.test(sentence.text) && !CONTRAST.test(sentence.text))) return 'dropped';
+  // Outsiders: "nur mit Kunden", or an outsider word right next to the mention with no colleague in
+  // the sentence ("Zoom for client calls"). Far-away outsider words do not count.
+  const near = text.slice(Math.max(c.start, start - 15), Math.min(c.end, end + 15));
+  if (OUTSIDER.test(clause) && ONLY.test(clause)) return 'outsiders';
+  if (OUTSIDER.test(near) && !INSIDER.test(sentence.text)) return 'outsiders';
   return null;
 }
 
-function sentenceAround(text: string, pos: number): string {
+/** Later in the sentence, across relative clauses: "Dieses Yammer, das … eingeführt hat, hab ich nie benutzt". */
+const NEVER_USED = new RegExp(
+  unicodeBoundaries("\\b(nie|niemals|kaum|never|hardly|nobody|niemand|keiner) (\\S+ ){0,3}(benutzt|genutzt|verwendet|gebraucht|used|uses|use|nutzt|liest|reads|read|geöffnet|opened)\\b"),
+  'u',
+);
+/** A drop verb anywhere in the sentence, when the sentence does not also name a replacement. */
+const STRONG_DROP = new RegExp(unicodeBoundaries('\\b(abgeschafft|abgelöst|abgeschaltet|eingestellt|killed|shut down|got rid of|phased out|scrapped|retired|hatten wir (mal|früher|einmal))\\b'), 'u');
+const CONTRAST = new RegExp(unicodeBoundaries('\\b(aber|but|heute|today|now|jetzt|stattdessen|instead|dafür|durch|replaced|ersetzt|zugunsten|in favour|in favor)\\b'), 'u');
+
+function sentenceAround(text: string, pos: number): { text: string; after: string } {
   let s = pos;
   while (s > 0 && !/[.!?\n]/.test(text[s - 1])) s--;
   let e = pos;
   while (e < text.length && !/[.!?\n]/.test(text[e])) e++;
-  return text.slice(s, e);
+  return { text: text.slice(s, e), after: text.slice(pos, e) };
 }
 
 function countMatches(re: RegExp | null, text: string, scoped: boolean, list: Clause[] | null, hit: LexiconHit, weight: 'strong' | 'weak'): void {
