@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { groupedKFold } from '../src/evaluation/folds.js';
 import { accuracy, adjustedRandIndex, macroF1, microF1, normalizedMutualInfo } from '../src/evaluation/metrics.js';
 import { Tfidf, kmeansSparse, predictOneVsRest, predictProba, trainLogReg, trainOneVsRest } from './baseline-model.js';
-import { loadEngineFigures, type EngineFigures } from './engine-figures.js';
+import { ENGINE_SPLIT, loadEngineFigures, type EngineFigures } from './engine-figures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -260,8 +260,9 @@ async function main(): Promise<void> {
   const rows = readLabelled(dataFile);
   const kq = codebookSizes(DEFAULT_CODEBOOK);
 
-  const engine: EngineFigures | undefined = await loadEngineFigures(dataFile);
-  const split: SplitConfig = engine?.split ?? { k: 5, seed: 42 };
+  // The engine's eval first: the baseline then uses the split eval.ts reports it used.
+  const engine: EngineFigures | undefined = loadEngineFigures(dataFile, ENGINE_SPLIT);
+  const split: SplitConfig = engine?.split ?? ENGINE_SPLIT;
 
   const t0 = performance.now();
   const ts = runTsBaseline(rows, split, kq);

@@ -1,7 +1,9 @@
 /**
  * The engine's figures for the baseline bench, from src/evaluation/eval.ts (owned by the engine's
- * author). Kept in its own file so a change in eval.ts' output touches only this adapter.
+ * author). eval.ts runs its CLI on import, so it is spawned (`eval.ts <file> --json --folds K
+ * --seed S`) rather than imported; this adapter is the only place that knows its JSON shape.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +16,68 @@ export interface EngineFigures {
   note?: string;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** eval.ts' `Scores` (snake_case keys). */
+interface EvalScores {
+  channels_f1: number;
+  meaning_themes_f1: number;
+  challenge_themes_f1: number;
+  challenge_type_accuracy: number;
+  challenge_type_macro_f1: number;
+  features_f1: number;
+  cluster_q2_ari: number;
+  cluster_q2_nmi: number;
+  cluster_q3_ari: number;
+  cluster_q3_nmi: number;
+}
 
-export async function loadEngineFigures(dataFile: string): Promise<EngineFigures | undefined> {
+interface EvalReport {
+  folds: number;
+  seed: number;
+  ms: number;
+  zero_shot: { all: EvalScores };
+  grouped_kfold: { all: EvalScores };
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** eval.ts' defaults; passed explicitly so both sides use the same split even if those change. */
+export const ENGINE_SPLIT: SplitConfig = { k: 5, seed: 7 };
+const TIMEOUT_MS = 20 * 60 * 1000;
+
+function toFigures(s: EvalScores): Figures {
+  return {
+    channelsF1: s.channels_f1,
+    meaningThemesF1: s.meaning_themes_f1,
+    challengeThemesF1: s.challenge_themes_f1,
+    challengeTypeAccuracy: s.challenge_type_accuracy,
+    challengeTypeMacroF1: s.challenge_type_macro_f1,
+    featuresF1: s.features_f1,
+    ariQ2: s.cluster_q2_ari,
+    nmiQ2: s.cluster_q2_nmi,
+    ariQ3: s.cluster_q3_ari,
+    nmiQ3: s.cluster_q3_nmi,
+  };
+}
+
+export function loadEngineFigures(dataFile: string, split: SplitConfig = ENGINE_SPLIT): EngineFigures | undefined {
   const evalFile = path.join(repoRoot, 'src/evaluation/eval.ts');
   if (!existsSync(evalFile)) return undefined;
-  void dataFile;
-  return undefined;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', evalFile, dataFile, '--json', '--folds', String(split.k), '--seed', String(split.seed)], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.status !== 0) {
+    return { split, note: `eval.ts failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`}): ${(res.stderr ?? '').trim().split('\n').slice(-3).join(' / ')}` };
+  }
+  // The report is the JSON object at the end of stdout (anything the engine logs comes before it).
+  const start = res.stdout.indexOf('{\n');
+  const report = JSON.parse(res.stdout.slice(start)) as EvalReport;
+  return {
+    split: { k: report.folds, seed: report.seed },
+    zeroShot: toFigures(report.zero_shot.all),
+    kfold: toFigures(report.grouped_kfold.all),
+    note: `src/evaluation/eval.ts --folds ${report.folds} --seed ${report.seed} (${(report.ms / 1000).toFixed(1)} s)`,
+  };
 }
