@@ -1,14 +1,12 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
-import { campaignsApiRouter } from './campaigns/campaign.api.routes.js';
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localsMiddleware } from './http/locals.js';
-import { openApiRouter } from './http/openapi.js';
+import { apiRouter } from './http/api.js';
 import { respondRouter } from './responses/respond.routes.js';
-import { responsesApiRouter } from './responses/response.api.routes.js';
 import { responsesLeadRouter } from './responses/response.lead.routes.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
@@ -55,9 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/r', respondRouter());
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());
-  app.use('/api/v1', openApiRouter());
-  app.use('/api/v1', campaignsApiRouter());
-  app.use('/api/v1', responsesApiRouter());
+  app.use('/api/v1', apiRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -25,7 +25,7 @@ export const keySchema = z
 
 export const objectIdSchema = z.string().regex(/^[a-f0-9]{24}$/i, 'validation.invalid_id');
 
-/** Converts zod issues into `{ 'a.b.0': 'validation.x' }`, first message per field. */
+/** Converts zod issues into field path → message key (`validation.*`), first message per field. */
 export function toFieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {

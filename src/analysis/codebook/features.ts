@@ -10,11 +10,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Eine Startseite, auf der alles zusammenläuft.', 'Alle Systeme unter einer Oberfläche.', 'Ein Cockpit mit allen Infos zu meinem Vorgang.'],
       en: ['One dashboard that pulls everything together.', 'A single screen for all my systems.', 'Everything about a case on one page.'],
     },
-    cues: [
-      'dashboard', 'cockpit', 'portal', 'startseite', 'start page', 'homepage', 'übersicht', 'overview', 'an einem ort', 'an einer stelle', 'one place', 'single (place|screen|view|pane|interface|window|point)', 'one (screen|view|page|interface|window|platform|app|login|tool|hub)',
-      'eine[nr]? (seite|oberfläche|plattform|ansicht|anwendung|app|maske|fenster)', 'auf einen blick', 'at a glance', 'alles (auf|in) einem', 'alles an einem', 'all in one', 'everything in one', 'zusammenl(a|ä)uf', 'pulls? (everything|it all) together', 'come together', 'gebündelt', 'bündel', 'zentral', 'central', 'unified', 'einheitlich',
-      'egal (aus )?welche[sm]? (system|backend|programm)', 'whatever (system|backend)', 'regardless', 'single sign', '\\bsso\\b', 'ein login', 'one log-?in', 'statt in (fünf|zehn|mehreren|vielen)', 'instead of (five|ten|several|many)',
-    ],
+    cues: ['dashboard', 'cockpit', 'portal', 'startseite', 'start page', 'homepage', 'an einem ort', 'an einer stelle', 'one place', 'single (place|screen|view|pane|interface|window|point)', 'one (screen|view|page|interface|window|platform|app|login|tool|hub)', 'eine[nr]? (seite|oberfläche|plattform|ansicht|anwendung|app|maske|fenster)', 'auf einen blick', 'at a glance', 'alles (auf|in) einem', 'alles an einem', 'all in one', 'everything in one', 'zusammenl(a|ä)uf', 'pulls? (everything|it all) together', 'come together', 'gebündelt', 'bündel', 'unified', 'egal (aus )?welche[sm]? (system|backend|programm)', 'whatever (system|backend)', 'regardless', 'single sign', '\\bsso\\b', 'ein login', 'one log-?in', 'statt in (fünf|zehn|mehreren|vielen)', 'instead of (five|ten|several|many)', 'single (customer )?(view|workspace)', 'ein(en)? bildschirm mit allem', 'mit allem zu', 'no matter which (system|backend|tool)', 'egal aus welche', 'pulls? from all', 'from all (those|the|our) (backends|systems|sources|tools)', 'in einer app', 'in one app', 'alles zu einem', 'everything about'],
+    weakCues: ['zentral', 'central', 'übersicht', 'overview', 'einheitlich'],
     requirement: { de: 'Zentrales Dashboard über alle Systeme', en: 'Unified dashboard across all systems' },
   },
   {
@@ -25,10 +22,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Ein Postfach, das Wichtiges von Unwichtigem trennt.', 'Benachrichtigungen nur, wenn es mich wirklich betrifft.', 'Ein Fokusmodus, der Störungen sammelt.'],
       en: ['An inbox that shows only what matters today.', 'Notifications batched unless they are urgent.', 'A focus mode that holds back the noise.'],
     },
-    cues: [
-      'filter', 'priorisier', 'prioriti', 'wichtig(es|e)? (von|vom) unwichtig', 'nur (das|die|was)[^.]{0,40}(wichtig|relevant|betrifft|brauche)', 'only (what|the)[^.]{0,40}(matter|relevant|need|concern)', 'what matters', 'was zählt', 'relevant', 'mitdenk', 'intelligent(e|es|er)? (postfach|posteingang|inbox|benachrichtigung)', 'smart (inbox|notification|filter)',
-      'benachrichtigung', 'notification', 'fokus', 'focus', 'do not disturb', 'nicht stören', 'ruhemodus', 'stumm', 'mute', 'sammel', 'gesammelt', 'batch', 'digest', 'zusammenfassung', 'summar', 'cc-', 'rundschreiben', 'newsletter', 'weniger (mails|nachrichten|rauschen)', 'fewer (mails|emails|messages)', 'less noise', 'weniger rauschen', 'noise',
-    ],
+    cues: ['filter', 'priorisier', 'prioriti', 'wichtig(es|e)? (von|vom) unwichtig', 'nur (das|die|was)[^.]{0,40}(wichtig|relevant|betrifft|brauche)', 'only (what|the)[^.]{0,40}(matter|relevant|need|concern)', 'what matters', 'was zählt', 'mitdenk', 'intelligent(e|es|er)? (postfach|posteingang|inbox|benachrichtigung)', 'smart (inbox|notification|filter)', 'benachrichtigung', 'notification', 'fokus', 'focus', 'do not disturb', 'nicht stören', 'ruhemodus', 'stumm', 'mute', 'sammel', 'gesammelt', 'batch', 'digest', 'cc-', 'rundschreiben', 'weniger (mails|nachrichten|rauschen)', 'fewer (mails|emails|messages)', 'less noise', 'weniger rauschen', 'noise', "nur,? wenn'?s? (es )?(wirklich )?(wichtig|dringend)", "only (when|if) (it'?s )?(really )?(important|urgent)", 'wirklich wichtig', 'really (important|urgent)', 'nicht jede (rundmail|mail|nachricht)', 'not every (email|mail|message)', 'betreff(en|end)'],
+    weakCues: ['relevant', 'newsletter', 'summar', 'zusammenfassung'],
     requirement: { de: 'Intelligenter Posteingang mit Filtern und Fokusmodus', en: 'Smart inbox with filtering and focus mode' },
   },
   {
@@ -39,7 +34,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Nachrichten, die zu meinem Standort passen.', 'Eine Startseite, die ich mir selbst einrichten kann.', 'Infos je nach meiner Rolle.'],
       en: ['News that fits my role and site.', 'A start page I can tailor myself.', 'Content based on my interests.'],
     },
-    cues: ['personali', 'individuell', 'individual', 'zugeschnitten', 'tailor', 'anpassbar', 'customi[sz]', 'konfigurier', 'einrichten', 'meine[rn]? rolle', 'my role', 'standort', 'my (site|location)', 'interessen', 'interests', 'für mich relevant', 'relevant to me', 'zu mir passt', 'passend', 'meine[nr]? bedürfnis', 'my needs', 'nach meinen', 'according to my', 'based on my'],
+    cues: ['personali', 'individuell', 'individual', 'zugeschnitten', 'tailor', 'anpassbar', 'customi[sz]', 'konfigurier', 'einrichten', 'meine[rn]? rolle', 'my role', 'standort', 'my (site|location)', 'interessen', 'interests', 'für mich relevant', 'relevant to me', 'zu mir passt', 'meine[nr]? bedürfnis', 'my needs', 'nach meinen', 'according to my', 'based on my', 'nach (rolle|standort|abteilung)', 'by (role|location|department)', 'meine (eigene[n]? )?(startseite|news)'],
+    weakCues: [],
     requirement: { de: 'Personalisierte Startseite und Inhalte', en: 'Personalised start page and content' },
   },
   {
@@ -50,7 +46,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Alles auch auf dem Handy erledigen können.', 'Eine gute App für unterwegs.', 'Vom Tablet aus auf die Akten zugreifen.'],
       en: ['Do everything from my phone.', 'A proper mobile app for the field.', 'Tablet access when I am on the road.'],
     },
-    cues: ['\\bhandy', 'smartphone', '\\bphone\\b', 'tablet', '\\bipad', 'mobil', 'unterwegs', 'on the (go|road|move)', 'in the field', 'außendienst', '\\bapps?\\b', 'vor ort', 'on site', 'beim kunden', 'at the client', 'baustelle', 'von überall', 'from anywhere', 'überall', 'anywhere', 'remote', 'home ?office', 'am bett', 'bedside'],
+    cues: ['\\bhandy', 'smartphone', '\\bphone\\b', 'tablet', '\\bipad', 'mobil', 'unterwegs', 'on the (go|road|move)', 'in the field', 'außendienst', 'beim kunden', 'at the client', 'baustelle', 'von überall', 'from anywhere', 'am bett', 'bedside', 'diensthandy', 'mobile app', 'app für unterwegs', 'am handy', 'on my phone', 'from my phone', '\\bpush\\b'],
+    weakCues: ['\\bapps?\\b', 'remote', 'home ?office', 'überall', 'anywhere'],
     requirement: { de: 'Vollwertiger mobiler Zugriff', en: 'Full mobile access' },
   },
   {
@@ -83,7 +80,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Aus dem Chat direkt in den Videocall und ins Dokument.', 'Gleichzeitig an einer Datei arbeiten.', 'Aufgaben direkt aus dem Gespräch anlegen.'],
       en: ['Jump from chat to a call to the document without switching.', 'Co-edit files with the team.', 'Create tasks right from the conversation.'],
     },
-    cues: ['zusammenarbeit', 'zusammenarbeiten', 'collaborat', 'gemeinsam (an|bearbeit|arbeit)', 'co-?edit', 'gleichzeitig (an|in|bearbeit)', 'at the same time', 'simultaneous', 'together', 'chat', 'video', 'teams', 'slack', 'social', 'sozial', 'community', 'austausch', 'kommentar', 'comment', 'teamraum', 'team space', 'workspace', 'aus dem chat', 'from (the )?chat'],
+    cues: ['zusammenarbeit', 'zusammenarbeiten', 'collaborat', 'gemeinsam (an|bearbeit|arbeit)', 'co-?edit', 'gleichzeitig (an|in|bearbeit)', 'at the same time', 'simultaneous', 'social', 'sozial', 'community', 'teamraum', 'team space', 'workspace', 'aus dem chat', 'from (the )?chat', 'co-?writ', 'real-?time', 'echtzeit', 'gemeinsam (schreiben|editieren)', 'instead of (word )?attachments', 'statt (word-)?anhäng', 'in einem fluss', 'one flow', 'ohne (zu )?wechseln', 'without switching'],
+    weakCues: ['chat', 'video', 'teams', 'slack', 'together', 'austausch', 'comment', 'kommentar'],
     requirement: { de: 'Integrierte Zusammenarbeit: Chat, Video, Dokumente, Aufgaben', en: 'Integrated collaboration: chat, video, documents, tasks' },
   },
   {
@@ -94,7 +92,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Routinekram soll das System von selbst erledigen.', 'Ein KI-Assistent, der Protokolle schreibt.', 'Urlaubsantrag per Self-Service statt Formular.'],
       en: ['Let the system do the routine stuff automatically.', 'An AI assistant that drafts the minutes.', 'Self-service for leave requests.'],
     },
-    cues: ['automati', 'automat', 'von selbst', 'by itself', 'bot\\b', 'bots\\b', 'chatbot', '\\bki\\b', 'künstliche intelligenz', '\\bai\\b', 'artificial intelligence', 'assistent', 'assistant', 'copilot', 'chatgpt', 'self-?service', 'routine', 'workflow', 'vorausgefüllt', 'pre-?fill', 'ausfüllen', 'formular', 'digital(e|en)? (antr|formular|unterschrift|signatur|akte)', 'papierlos', 'paperless', 'kein papier', 'no paper', 'spracheingabe', 'diktier', 'dictat', 'voice', 'transkri', 'protokoll', 'erinner', 'remind', 'abnehm', 'take (over|care)', 'übernimmt', 'übernehmen', 'erledigt', 'does the'],
+    cues: ['automati', 'automat', 'von selbst', 'by itself', 'bot\\b', 'bots\\b', 'chatbot', '\\bki\\b', 'künstliche intelligenz', '\\bai\\b', 'artificial intelligence', 'assistent', 'assistant', 'copilot', 'chatgpt', 'self-?service', 'vorausgefüllt', 'pre-?fill', 'digital(e|en)? (antr|formular|unterschrift|signatur|akte)', 'papierlos', 'paperless', 'kein papier', 'no paper', 'spracheingabe', 'diktier', 'dictat', 'voice', 'transkri', 'abtipp', 're-?typ', 'online (machen|erledigen|beantragen|stellen|einreichen)', 'direkt (bei uns )?(im|in das|ins) (system|fachverfahren)', 'vorschl', 'suggest', 'recommend', 'proaktiv', 'proactive', 'drafts?\\b', 'entwurf', 'entwirft', 'schreibt (mir )?(das|den|die) (protokoll|bericht|zusammenfassung)'],
+    weakCues: ['workflow', 'routine', 'erinner', 'remind', 'formular'],
     requirement: { de: 'Automatisierung von Routinearbeit und Assistenten', en: 'Automation of routine work and assistants' },
   },
   {
@@ -105,7 +104,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Nach Feierabend sollen keine Nachrichten mehr durchkommen.', 'Ruhezeiten, die auch der Chef respektiert.', 'Klare Regeln, wann man erreichbar sein muss.'],
       en: ['Nothing gets through after hours.', 'Quiet hours that managers respect too.', 'Clear rules on when I have to be reachable.'],
     },
-    cues: ['feierabend', 'after hours', 'after work', 'abschalten', 'switch off', 'disconnect', 'ruhezeit', 'quiet (hours|time)', 'erreichbar', 'availab', 'reachable', 'wochenende', 'weekend', 'urlaub', 'holiday', 'vacation', 'abends', 'evening', 'nachts', 'night', 'grenze', 'boundar', 'gesund', 'health', 'wellbeing', 'well-being', 'stress', 'burn-?out', 'überlast', 'pause', 'breaks?\\b', 'privat', 'private', 'offline', 'recht auf'],
+    cues: ['feierabend', 'after hours', 'after work', 'abschalten', 'switch off', 'disconnect', 'ruhezeit', 'quiet (hours|time)', 'erreichbar', 'availab', 'reachable', 'wochenende', 'weekend', 'grenze', 'boundar', 'gesund', 'health', 'wellbeing', 'well-being', 'stress', 'burn-?out', 'überlast', 'recht auf', 'response times?', 'reaktionszeit', 'antwortzeit', 'scheduled send', 'zeitversetzt', 'status( messages?)?\\b', 'norms', 'regeln,? wer wann', 'rufbereitschaft', 'on-?call', 'still sein', 'stumm nach', 'quiet', 'ruhe\\b', 'working-?hours', 'arbeitszeiten? (einstell|sichtbar)'],
+    weakCues: ['urlaub', 'holiday', 'vacation', 'pause', 'breaks?\\b', 'privat', 'private', 'abends', 'evening', 'offline', 'night', 'nachts'],
     requirement: { de: 'Regeln und Funktionen für gesunde Erreichbarkeit', en: 'Rules and features for healthy availability' },
   },
   {
@@ -138,7 +138,8 @@ export const FEATURE_CODES: CodeDefinition[] = [
       de: ['Zuerst mal stabiles WLAN im ganzen Haus.', 'Ein Laptop, der nicht ewig hochfährt.', 'Akkus, die eine Schicht durchhalten.'],
       en: ['Reliable Wi-Fi everywhere first.', 'A decent laptop and a second screen.', 'Batteries that last a full shift.'],
     },
-    cues: ['netz\\b', 'netzabdeckung', 'wlan', 'wi-?fi', 'wifi', 'internet', 'bandbreite', 'bandwidth', 'glasfaser', 'vpn', 'empfang', 'coverage', 'signal', 'connection', 'verbindung', 'akku', 'batter', 'hardware', 'ausstattung', 'equipment', 'laptop', 'notebook', 'rechner', 'computer', '\\bpc\\b', 'bildschirm', 'monitor', 'screen\\b', 'headset', 'kamera', 'drucker', 'gerät', 'device', 'stabil', 'stable', 'reliab', 'zuverlässig', 'schnell(es|er|e)? (netz|internet|wlan|rechner|laptop)', 'fast (internet|wifi|laptop)', 'hochfahr', 'boot', 'höhenverstell', 'standing desk', 'ergonom', 'technik'],
+    cues: ['netz\\b', 'netzabdeckung', 'wlan', 'wi-?fi', 'wifi', 'internet', 'bandbreite', 'bandwidth', 'glasfaser', 'vpn', 'empfang', 'coverage', 'akku', 'batter', 'hardware', 'ausstattung', 'equipment', 'headset', 'kamera', 'drucker', 'gerät', 'device', 'reliab', 'zuverlässig', 'schnell(es|er|e)? (netz|internet|wlan|rechner|laptop)', 'fast (internet|wifi|laptop)', 'hochfahr', 'höhenverstell', 'standing desk', 'ergonom', 'diensthandy', 'für jeden ein', 'kaputt', 'broken', 'robust', 'sturz', 'ausfallsicher', 'funktionieren, wenn', 'work when'],
+    weakCues: ['laptop', 'notebook', 'rechner', 'computer', '\\bpc\\b', 'screen\\b', 'bildschirm', 'monitor', 'technik', 'stabil', 'stable', 'boot', 'signal', 'connection', 'verbindung'],
     requirement: { de: 'Verlässliche Infrastruktur: Netz, Geräte, Akkus', en: 'Reliable infrastructure: network, devices, batteries' },
   },
 ];
