@@ -169,7 +169,7 @@ function challengeType(t: TrainedGroup, codes: string[], ranked: Array<{ id: str
   });
   const post = t.typeBayes?.posterior(features) ?? {};
   const trust = Math.min(1, t.corrections / 60);
-  const wCls = 0.5 + 0.5 * trust;
+  const wCls = 0.5 + 0.2 * trust;
   tech += wCls * (post.technical ?? 0);
   cult += wCls * (post.cultural ?? 0);
   const total = tech + cult;
