@@ -18,6 +18,9 @@
 
   function setStatus(kind) {
     if (!status) return;
+    // `data-state` lets tests (and styles) know when everything typed is on the server.
+    var pending = Object.keys(dirty).length + Object.keys(dirtySegments).length > 0 || inFlight;
+    status.setAttribute('data-state', kind === 'saved' && !pending ? 'idle' : kind);
     status.textContent = status.getAttribute('data-' + kind) || '';
     status.className = 'save-status' + (kind === 'failed' || kind === 'offline' ? ' failed' : '');
   }
@@ -49,7 +52,7 @@
       body: JSON.stringify({ answers: answers, segments: segments })
     }).then(function (res) {
       inFlight = false;
-      if (res.ok) { retryDelay = 2000; setStatus('saved'); return; }
+      if (res.ok) { retryDelay = 2000; setStatus('saved'); if (Object.keys(dirty).length || Object.keys(dirtySegments).length) schedule(300); return; }
       if (res.status === 409 || res.status === 410) { window.location.reload(); return; }
       if (res.status === 400) { setStatus('failed'); return; }
       throw new Error('HTTP ' + res.status);
@@ -67,6 +70,7 @@
   textareas.forEach(function (t) {
     t.addEventListener('input', function () {
       dirty[t.getAttribute('data-question')] = t.value;
+      if (status) status.setAttribute('data-state', 'dirty');
       updateProgress();
       schedule(1200);
     });

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { expect } from 'chai';
+import { chromium, type Browser } from 'playwright-core';
+import { ResponseModel } from '../../src/responses/response.model.js';
+import { projectRoot } from '../../src/shared/paths.js';
+import { seedDemo } from '../../seeds/seed.js';
+import { testApp } from '../helpers/app.js';
+import { useTestDb } from '../helpers/test-db.js';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const shots = path.join(projectRoot(), 'docs', 'screenshots');
+
+/**
+ * A real browser (Debian's /usr/bin/chromium via playwright-core) answers on a phone-sized
+ * screen: consent, typing with autosave, a reload that resumes, submit. Screenshots of the main
+ * pages go to docs/screenshots/ for the README.
+ */
+describe('browser: respondent on a phone, lead on a desktop', function () {
+  this.timeout(60_000);
+  useTestDb('browser');
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  before(async () => {
+    server = testApp().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('answers the demo campaign with autosave, resume and one submission', async () => {
+    const { campaignId } = await seedDemo();
+    const link = (await (await fetch(`${base}/api/v1/campaigns/${campaignId}`)).json()) as { link: string };
+    const token = link.link.split('/r/')[1];
+    const before = await ResponseModel.countDocuments({ status: 'submitted' });
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'de-DE', deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await phone.newPage();
+    await page.goto(`${base}/r/${token}`);
+    await page.screenshot({ path: path.join(shots, 'respond-consent.png'), fullPage: true });
+    await page.getByRole('button', { name: /los geht/ }).click();
+    // Consent missing → error summary gets focus.
+    await page.waitForSelector('.error-summary');
+    expect(await page.locator('.error-summary').isVisible()).to.equal(true);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).to.equal(true);
+    await page.getByLabel(/einverstanden/).check();
+    await page.getByRole('button', { name: /los geht/ }).click();
+    await page.waitForURL(/\/answer/);
+
+    await page.getByLabel('Bereich').selectOption('warehouse');
+    await page.getByLabel(/Wie arbeitest bzw\. kommunizierst/).fill('Schichtübergabe am schwarzen Brett, sonst Funkgerät.');
+    await page.getByLabel(/digitaler Arbeitsplatz/).fill('Dass ich am Terminal in der Halle alles finde. 📦');
+    await page.waitForFunction(() => document.getElementById('save-status')?.getAttribute('data-state') === 'idle', null, { timeout: 10_000 });
+    expect(await page.locator('#save-status').textContent()).to.equal('Zwischengespeichert');
+    expect(await page.locator('#progress-text').textContent()).to.equal('2 von 4 Fragen beantwortet');
+    await page.screenshot({ path: path.join(shots, 'respond-answer-phone.png'), fullPage: false });
+
+    // Reload: the draft is resumed from the server.
+    await page.reload();
+    expect(await page.getByLabel(/digitaler Arbeitsplatz/).inputValue()).to.equal('Dass ich am Terminal in der Halle alles finde. 📦');
+
+    await page.getByLabel(/größten Herausforderungen/).fill('Das WLAN in der Halle bricht ständig ab.');
+    await page.getByLabel(/Arbeitsplatz der Zukunft/).fill('Ein Tablet pro Schicht mit allen Infos.');
+    await page.getByRole('button', { name: 'Antworten abschicken' }).click();
+    await page.waitForURL(/\/thanks/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Vielen Dank!');
+    expect(await ResponseModel.countDocuments({ status: 'submitted' })).to.equal(before + 1);
+    await phone.close();
+
+    // The lead reads it on a desktop.
+    const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const lead = await desktop.newPage();
+    await lead.goto(`${base}/lead`);
+    await lead.screenshot({ path: path.join(shots, 'lead-campaigns.png') });
+    await lead.goto(`${base}/lead/campaigns/${campaignId}`);
+    expect(await lead.locator('.figure').first().textContent()).to.equal(String(before + 1));
+    await lead.screenshot({ path: path.join(shots, 'lead-campaign.png'), fullPage: true });
+    await lead.goto(`${base}/lead/campaigns/${campaignId}/questions/q3`);
+    expect(await lead.getByText('Das WLAN in der Halle bricht ständig ab.').count()).to.equal(1);
+    await lead.screenshot({ path: path.join(shots, 'lead-question.png') });
+    await lead.goto(`${base}/lead/campaigns/new`);
+    await lead.screenshot({ path: path.join(shots, 'lead-new-campaign.png') });
+    await desktop.close();
+  });
+});
