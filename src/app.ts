@@ -33,7 +33,18 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.locals.publicBaseUrl = deps.publicBaseUrl;
 
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/static/') === true } }));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/static/') === true },
+      // Privacy: request logs carry no IP address, user agent, cookies or query strings, so an
+      // anonymous respondent cannot be re-identified from the logs either.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
 
   const ping = deps.pingDb ?? (() => pingDb());
   // GET /healthz — stable contract: 200 {"status":"ok","db":"up"} or 503 {"db":"down"}.

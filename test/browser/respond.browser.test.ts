@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
