@@ -37,6 +37,9 @@ export { tokenize } from './text/tokenize.js';
 export { TextPipeline } from './text/features.js';
 export { negationReason } from './coding/lexicon.js';
 
+/** Words kept for negation scope and coding but useless in a cluster label. */
+const LABEL_STOP = new Set(['nicht', 'kein', 'keine', 'keinen', 'keiner', 'keinem', 'nie', 'niemals', 'ohne', 'mehr', 'statt', 'not', 'no', 'never', 'without', 'more', 'instead', 'halt', 'eben', 'mal', 'ganz', 'ehrlich', 'honestly', 'really', 'just', 'genau']);
+
 const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
 
 interface Prepared {
@@ -136,13 +139,16 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
         idx.map((i) => ({ features: prepared[i].features, codes: coded[i]?.codes ?? [] })),
         codeIdsOf,
         seed,
-        options.clusterSampleSize ?? 1500,
+        options.clusterSampleSize ?? 500,
       );
       const role = roleOfQuestion(key);
       const respondentsOfQuestion = new Set(idx.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
       const overall = termFrequency(idx.map((i) => prepared[i]));
+      const position = new Map(idx.map((i, j) => [i, j]));
+      const membersOf: number[][] = Array.from({ length: result.k }, () => []);
+      idx.forEach((i, j) => membersOf[result.assignment[j]].push(i));
       for (let c = 0; c < result.k; c++) {
-        const members = idx.filter((_, j) => result.assignment[j] === c);
+        const members = membersOf[c];
         if (members.length === 0) continue;
         const id = `${key}-c${c + 1}`;
         for (const i of members) out[i].cluster = id;
@@ -158,7 +164,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
           .map(([code]) => code);
         const nearest = members
-          .map((i) => ({ i, s: result.similarity[idx.indexOf(i)] }))
+          .map((i) => ({ i, s: result.similarity[position.get(i)!] }))
           .sort((a, b) => b.s - a.s || a.i - b.i)
           .slice(0, 3);
         const respondents = new Set(members.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
@@ -250,7 +256,7 @@ function termFrequency(items: Prepared[]): Map<string, number> {
 /** Terms frequent in the cluster and rarer overall; bigrams win over the unigrams they contain. */
 function distinctiveTerms(inCluster: Map<string, number>, overall: Map<string, number>, pipeline: TextPipeline, n: number): string[] {
   const scored = [...inCluster.entries()]
-    .filter(([t, f]) => f >= 0.15 && !/^\p{Extended_Pictographic}$/u.test(t))
+    .filter(([t, f]) => f >= 0.15 && !/^\p{Extended_Pictographic}$/u.test(t) && !t.split('_').some((p) => LABEL_STOP.has(pipeline.surface(p))))
     .map(([t, f]) => ({ t, s: (f - 0.5 * (overall.get(t) ?? 0)) * (t.includes('_') ? 1.3 : 1) }))
     .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : 1));
   const chosen: string[] = [];

@@ -32,8 +32,8 @@ export interface ClusteringResult {
   silhouette: number;
 }
 
-const MAX_VOCAB = 800;
-const SILHOUETTE_SAMPLE = 400;
+const MAX_VOCAB = 300;
+const SILHOUETTE_SAMPLE = 250;
 /** Weight of the deductive codes relative to the (unit-length) text vector. */
 const CODE_WEIGHT = 1.1;
 
@@ -70,11 +70,11 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const sampleIdx = order.slice(0, Math.min(n, sampleSize)).sort((a, b) => a - b);
   const dense = sampleIdx.map((i) => toDense(sparse[i], dim));
 
-  const kMax = Math.max(2, Math.min(12, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
+  const kMax = Math.max(2, Math.min(10, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
   const silIdx = sampleIdx.length <= SILHOUETTE_SAMPLE ? sampleIdx.map((_, j) => j) : shuffleInPlace(sampleIdx.map((_, j) => j), mulberry32(seed + 1)).slice(0, SILHOUETTE_SAMPLE).sort((a, b) => a - b);
   let best: { k: number; centroids: number[][]; sil: number } | null = null;
   for (let k = 2; k <= kMax; k++) {
-    const res = kmeans(dense, k, { seed: seed + k, initialization: 'kmeans++', maxIterations: 60 });
+    const res = kmeans(dense, k, { seed: seed + k, initialization: 'kmeans++', maxIterations: 25 });
     const sil = silhouette(silIdx.map((j) => dense[j]), silIdx.map((j) => res.clusters[j]), k);
     // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
     if (!best || sil > best.sil + 0.01) best = { k, centroids: res.centroids, sil };

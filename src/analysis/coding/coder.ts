@@ -118,7 +118,7 @@ function policyFor(t: TrainedGroup): Policy {
  * @param features the answer's stems/compounds/bigrams
  */
 export function codeAnswer(t: TrainedGroup, text: string, lower: string, features: string[]): CodedAnswer {
-  const remembered = t.memory.get(memoryKey(text));
+  const remembered = t.memory.size > 0 ? t.memory.get(memoryKey(text)) : undefined;
   const hits = matchLexicon(t.compiled, lower);
   const post = t.bayes.posterior(features);
   const policy = policyFor(t);

@@ -24,5 +24,10 @@ export function isEmoji(token: string): boolean {
 
 /** True for tokens made only of digits (dropped from features: "150 Mails" is about mails). */
 export function isNumeric(token: string): boolean {
-  return /^\p{N}+$/u.test(token);
+  // Char-code loop: a regex per token showed up in profiles at 100,000 answers.
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return token.length > 0;
 }
