@@ -271,7 +271,7 @@ async function main(): Promise<void> {
   let sk: Figures | undefined;
   if (sklearnAvailable()) sk = runSklearnBaseline(rows, split, kq);
 
-  console.log(`data: ${dataFile} (${rows.length} answers); respondent-grouped ${split.k}-fold, seed ${split.seed}`);
+  console.log(`data: ${dataFile} (${rows.length} answers); respondent-grouped ${split.k}-fold, seed ${split.seed}; ${new Date().toISOString().slice(0, 10)}`);
   console.log(`baseline k-means k per question = codebook size: q2=${kq.q2}, q3=${kq.q3}; TS baselines took ${tsSeconds.toFixed(1)} s`);
   if (!engine) console.log('engine figures: not available (src/evaluation/eval.ts missing or failing) — baseline only');
   else if (engine.note) console.log(`engine: ${engine.note}`);

@@ -92,7 +92,8 @@ const oneCoreEnv = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS:
 function runChild(cmd: string[], input?: string): Outcome {
   const argv = hasTaskset ? ['-c', '0', ...cmd] : cmd.slice(1);
   const bin = hasTaskset ? '/usr/bin/taskset' : cmd[0];
-  const res = spawnSync(bin, argv, { input, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL', env: oneCoreEnv, maxBuffer: 16 * 1024 * 1024 });
+  // cwd = repo root: `--import tsx` resolves the tsx package from the working directory.
+  const res = spawnSync(bin, argv, { cwd: repoRoot, input, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL', env: oneCoreEnv, maxBuffer: 16 * 1024 * 1024 });
   if (res.error || res.status !== 0) {
     const why = res.error?.message ?? `exit ${res.status ?? res.signal}`;
     const tail = (res.stderr ?? '').trim().split('\n').slice(-3).join(' / ');
@@ -116,7 +117,15 @@ function machine(): Record<string, string> {
     node: process.version,
     sklearn: sklearn.status === 0 ? `scikit-learn ${sklearn.stdout.trim().replace(' ', ', python ')}` : 'not installed',
     date: new Date().toISOString().slice(0, 10),
+    engine: engineRevision(),
   };
+}
+
+/** Which engine was measured: last commit touching src/analysis, "+dirty" with uncommitted edits. */
+export function engineRevision(): string {
+  const git = (...a: string[]): string => spawnSync('git', a, { cwd: repoRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const rev = git('log', '-1', '--format=%h', '--', 'src/analysis') || 'unknown';
+  return git('status', '--porcelain', '--', 'src/analysis') ? `${rev}+dirty` : rev;
 }
 
 const secs = (o: Outcome | undefined): string => (!o ? '—' : 'error' in o ? 'error' : `${o.seconds.toFixed(2)} s`);
@@ -129,7 +138,7 @@ async function parent(): Promise<void> {
   const jsonOut = opt('--json');
   const useSklearn = sklearnAvailable();
   const info = machine();
-  console.log(`machine: ${info.cpu}, nproc ${info.nproc}, RAM ${info.ram}, node ${info.node}, ${info.sklearn}; ${info.date}`);
+  console.log(`machine: ${info.cpu}, nproc ${info.nproc}, RAM ${info.ram}, node ${info.node}, ${info.sklearn}; ${info.date}; engine ${info.engine}; load avg ${os.loadavg()[0].toFixed(2)}`);
   console.log(`one core: ${hasTaskset ? 'taskset -c 0' : 'NOT pinned (no taskset)'}, single process, no workers; seed ${SEED}`);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wv-speed-'));
