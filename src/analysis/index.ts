@@ -139,7 +139,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
         idx.map((i) => ({ features: prepared[i].features, codes: coded[i]?.codes ?? [] })),
         codeIdsOf,
         seed,
-        options.clusterSampleSize ?? 500,
+        options.clusterSampleSize ?? 300,
       );
       const role = roleOfQuestion(key);
       const respondentsOfQuestion = new Set(idx.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;

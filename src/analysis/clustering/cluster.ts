@@ -32,8 +32,8 @@ export interface ClusteringResult {
   silhouette: number;
 }
 
-const MAX_VOCAB = 300;
-const SILHOUETTE_SAMPLE = 250;
+const MAX_VOCAB = 200;
+const SILHOUETTE_SAMPLE = 200;
 /** Weight of the deductive codes relative to the (unit-length) text vector. */
 const CODE_WEIGHT = 1.1;
 
@@ -72,10 +72,12 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
 
   const kMax = Math.max(2, Math.min(10, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
   const silIdx = sampleIdx.length <= SILHOUETTE_SAMPLE ? sampleIdx.map((_, j) => j) : shuffleInPlace(sampleIdx.map((_, j) => j), mulberry32(seed + 1)).slice(0, SILHOUETTE_SAMPLE).sort((a, b) => a - b);
+  // Distances for the silhouette do not depend on k: compute them once per question.
+  const silDist = distanceMatrix(silIdx.map((j) => dense[j]));
   let best: { k: number; centroids: number[][]; sil: number } | null = null;
   for (let k = 2; k <= kMax; k++) {
     const res = kmeans(dense, k, { seed: seed + k, initialization: 'kmeans++', maxIterations: 25 });
-    const sil = silhouette(silIdx.map((j) => dense[j]), silIdx.map((j) => res.clusters[j]), k);
+    const sil = silhouette(silDist, silIdx.map((j) => res.clusters[j]), k);
     // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
     if (!best || sil > best.sil + 0.01) best = { k, centroids: res.centroids, sil };
   }
@@ -156,12 +158,18 @@ function sqDist(a: number[], b: number[]): number {
   return s;
 }
 
-/** Mean silhouette (Euclidean) of a sample; O(sample²), hence the sample. */
-export function silhouette(points: number[][], labels: number[], k: number): number {
+/** Euclidean distance matrix of a sample; O(sample²), hence the sample. */
+export function distanceMatrix(points: number[][]): number[][] {
   const n = points.length;
-  if (n < 3 || k < 2) return 0;
   const dist: number[][] = points.map(() => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) dist[i][j] = dist[j][i] = Math.sqrt(sqDist(points[i], points[j]));
+  return dist;
+}
+
+/** Mean silhouette from a precomputed distance matrix. */
+export function silhouette(dist: number[][], labels: number[], k: number): number {
+  const n = dist.length;
+  if (n < 3 || k < 2) return 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
     const sums = new Array<number>(k).fill(0);

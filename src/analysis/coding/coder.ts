@@ -16,6 +16,8 @@ export interface TrainedGroup {
   memory: Map<string, { codes?: string[]; challenge_type?: ChallengeType }>;
   /** Number of corrections that trained this group (more → trust the classifier more). */
   corrections: number;
+  /** Stems the lead's corrections tie to one code (≥2 corrections, ≥80 % of their uses): learned cues. */
+  learned: Map<string, string>;
 }
 
 export interface CodedAnswer {
@@ -64,6 +66,8 @@ export function trainGroup(group: CodeGroup, corrections: Correction[], pipeline
   }
   const memory = new Map<string, { codes?: string[]; challenge_type?: ChallengeType }>();
   let used = 0;
+  const stemCodes = new Map<string, Map<string, number>>();
+  const stemDocs = new Map<string, number>();
   for (const c of corrections) {
     if (!sameGroup(c.question, group)) continue;
     const labels = labelsOf(c, group)?.filter((l) => ids.has(l));
@@ -71,9 +75,25 @@ export function trainGroup(group: CodeGroup, corrections: Correction[], pipeline
     used++;
     // Corrections weigh more than seed phrases: they are real answers in the campaign's own words.
     for (let w = 0; w < 2; w++) addDoc(c.text, c.lang, labels ?? [], c.challenge_type);
+    const d = detect(c.text);
+    for (const s of new Set(pipeline.features(d.tokens, c.lang ?? d.lang).stems)) {
+      stemDocs.set(s, (stemDocs.get(s) ?? 0) + 1);
+      if (!stemCodes.has(s)) stemCodes.set(s, new Map());
+      for (const l of labels ?? []) stemCodes.get(s)!.set(l, (stemCodes.get(s)!.get(l) ?? 0) + 1);
+    }
     memory.set(memoryKey(c.text), { codes: labels, challenge_type: c.challenge_type });
   }
+  const learned = new Map<string, string>();
+  for (const [s, codes] of [...stemCodes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const n = stemDocs.get(s) ?? 0;
+    if (n < 2 || s.length < 4) continue;
+    for (const [code, k] of [...codes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+      if (k >= 2 && k / n >= 0.8) learned.set(s, code);
+      break;
+    }
+  }
   return {
+    learned,
     compiled: compileGroup(group),
     bayes: new SparseBayes(docs),
     typeBayes: typeDocs.length > 0 ? new SparseBayes(typeDocs) : undefined,
@@ -126,6 +146,19 @@ export function codeAnswer(t: TrainedGroup, text: string, lower: string, feature
   const ranked: Array<{ id: string; score: number; first: number; strong: boolean }> = [];
   const byId = new Map<string, LexiconHit>();
   for (const h of hits) byId.set(h.code, h);
+  // Learned cues from the lead's corrections count like a lexicon mention.
+  if (t.learned.size > 0) {
+    for (const f of features) {
+      const code = t.learned.get(f);
+      const h = code ? byId.get(code) : undefined;
+      // Weaker than a curated cue: learned from a handful of answers, it decides only where the
+      // lexicon is silent or close.
+      if (h) {
+        h.score += 0.6;
+        if (h.first === Number.MAX_SAFE_INTEGER) h.first = lower.length;
+      }
+    }
+  }
   for (const code of t.compiled.group.codes) {
     const h = byId.get(code.id)!;
     // Lexicon mentions saturate: a third mention of "Mail" adds little over the second.

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { analyze, BUILTIN_CODEBOOK, cloneCodebook, codeIds, validateCodebook, type AnalysisAnswer } from '../../../src/analysis/index.js';
+
+const q1 = (text: string): string[] => analyze([{ id: 'a', question: 'q1', text }], { skipClustering: true }).answers[0].channels ?? [];
+
+describe('analysis coding', () => {
+  describe('channels with negation scope', () => {
+    it('when a channel is "nicht mehr" used, then it is not current', () => {
+      expect(q1('Fax nutzen wir nicht mehr, alles läuft per Mail.')).to.deep.equal(['email']);
+    });
+    it('when "kein" precedes a channel, then it is not current', () => {
+      expect(q1('Wir telefonieren viel, aber wir haben kein Slack.')).to.deep.equal(['phone']);
+    });
+    it('when a channel was abgeschafft, then it is not current', () => {
+      expect(q1('Yammer haben wir abgeschafft. Wir schreiben E-Mails.')).to.deep.equal(['email']);
+    });
+    it('when a channel is "no longer" used or "stopped using", then it is not current', () => {
+      expect(q1('We no longer use Skype. I stopped using WhatsApp for work. Email mostly.')).to.deep.equal(['email']);
+    });
+    it('when a channel is used "instead of" another, then only the first counts', () => {
+      expect(q1('We use Slack instead of email.')).to.deep.equal(['chat']);
+    });
+    it('when a channel is only wished for, then it is not current', () => {
+      expect(q1('Mostly phone calls. I wish we had a wiki.')).to.deep.equal(['phone']);
+      expect(q1('Meist Telefon. Ein Chat wäre schön.')).to.deep.equal(['phone']);
+    });
+    it('when a channel is used only with customers, then it is not a colleague channel', () => {
+      expect(q1('Mit Kollegen per Mail, Zoom nur mit Kunden.')).to.deep.equal(['email']);
+    });
+    it('when channels are in current use, then all are coded', () => {
+      expect(q1('Slack, Jira tickets and a Zoom call every morning.')).to.have.members(['chat', 'task_board', 'video_call']);
+    });
+  });
+
+  describe('codebook', () => {
+    it('when loaded, then the ids are exactly those of the shared codebook.json', () => {
+      const shared = JSON.parse(readFileSync(new URL('../../../../shared/data/codebook.json', import.meta.url), 'utf8')) as {
+        channels: { codes: Record<string, string> };
+        meaning_themes: { codes: Record<string, string> };
+        challenge_themes: { codes: Record<string, { type: string }> };
+        features: { codes: Record<string, string> };
+      };
+      const ids = codeIds();
+      expect(ids.current_practice).to.have.members(Object.keys(shared.channels.codes));
+      expect(ids.meaning).to.have.members(Object.keys(shared.meaning_themes.codes));
+      expect(ids.challenges).to.have.members(Object.keys(shared.challenge_themes.codes));
+      expect(ids.future).to.have.members(Object.keys(shared.features.codes));
+      const challenges = BUILTIN_CODEBOOK.groups.find((g) => g.role === 'challenges')!;
+      for (const c of challenges.codes) expect(c.type, c.id).to.equal(shared.challenge_themes.codes[c.id].type);
+    });
+    it('when a codebook has a duplicate id or a broken cue, then validation throws', () => {
+      const dup = cloneCodebook();
+      dup.groups[0].codes.push(dup.groups[0].codes[0]);
+      expect(() => validateCodebook(dup)).to.throw(/duplicate/);
+      const bad = cloneCodebook();
+      bad.groups[0].codes[0].cues = ['(unclosed'];
+      expect(() => validateCodebook(bad)).to.throw(/regular expression/);
+    });
+    it('when a campaign adds a custom code for a custom question, then answers get it', () => {
+      const book = cloneCodebook();
+      book.groups.push({ role: 'custom', question: 'q5', output: 'themes', codes: [{ id: 'canteen', name: { de: 'Kantine', en: 'Canteen' }, definition: { de: 'Essen', en: 'Food' }, examples: { de: ['Das Essen in der Kantine'], en: ['The canteen food'] }, cues: ['kantine', 'canteen'] }] });
+      const r = analyze([{ id: 'x', question: 'q5', text: 'The canteen is too loud.' }], { codebook: book, skipClustering: true });
+      expect(r.answers[0].themes).to.deep.equal(['canteen']);
+    });
+  });
+
+  describe('challenges', () => {
+    it('when an answer is about VPN and coverage, then it is technical with a confidence in [0,1]', () => {
+      const a = analyze([{ id: 't', question: 'q3', text: 'Das VPN bricht im Zug ständig ab und die Netzabdeckung ist mies.' }], { skipClustering: true }).answers[0];
+      expect(a.themes?.[0]).to.equal('connectivity_devices');
+      expect(a.challenge_type).to.equal('technical');
+      expect(a.challenge_confidence).to.be.within(0.5, 1);
+    });
+    it('when an answer is about habits and management, then it is cultural', () => {
+      const a = analyze([{ id: 'c', question: 'challenges', text: 'People stick to their habits and management does not lead by example.' }], { skipClustering: true }).answers[0];
+      expect(a.challenge_type).to.equal('cultural');
+    });
+  });
+
+  describe('corrections', () => {
+    const text = 'Die Kantine ist der Ort, wo alles besprochen wird.';
+    it('when a lead corrects an answer, then the same answer is coded as corrected', () => {
+      const before = analyze([{ id: 'k', question: 'q1', text }], { skipClustering: true }).answers[0].channels;
+      const after = analyze([{ id: 'k', question: 'q1', text }], { skipClustering: true, corrections: [{ text, question: 'q1', channels: ['face_to_face'] }] }).answers[0].channels;
+      expect(before).to.not.deep.equal(['face_to_face']);
+      expect(after).to.deep.equal(['face_to_face']);
+    });
+    it('when corrections teach a new word, then similar unseen answers change too', () => {
+      const corrections = ['In der Kantine klären wir alles.', 'Beim Kantinenessen reden wir über Projekte.', 'Kantine, jeden Mittag, da wird alles abgestimmt.'].map((t) => ({ text: t, question: 'q1', channels: ['face_to_face'] }));
+      const probe = 'Meistens in der Kantine.';
+      const before = analyze([{ id: 'p', question: 'q1', text: probe }], { skipClustering: true }).answers[0];
+      const after = analyze([{ id: 'p', question: 'q1', text: probe }], { skipClustering: true, corrections }).answers[0];
+      expect(before.channels ?? []).to.not.include('face_to_face');
+      expect(after.channels).to.include('face_to_face');
+    });
+  });
+
+  describe('determinism', () => {
+    it('when the same answers are analysed twice, then the results are identical', () => {
+      const answers: AnalysisAnswer[] = [];
+      const texts = ['Mail und Telefon', 'Slack and Zoom every day', 'Das VPN ist langsam', 'Too many tools, nobody finds anything', 'Ein Dashboard für alles', 'Schulungen für alle', 'Work from anywhere on any device', 'Papierlos und automatisiert'];
+      for (let i = 0; i < 48; i++) answers.push({ id: `a${i}`, question: `q${(i % 4) + 1}`, text: `${texts[i % texts.length]} ${i % 3 === 0 ? 'wirklich' : ''}`, respondent: `r${Math.floor(i / 4)}`, segments: { department: i % 2 ? 'IT' : 'HR' } });
+      const a = JSON.stringify(analyze(answers, { seed: 3 }));
+      const b = JSON.stringify(analyze(answers, { seed: 3 }));
+      expect(a).to.equal(b);
+      expect(JSON.parse(a).clusters.length).to.be.greaterThan(0);
+    });
+  });
+});
