@@ -11,7 +11,7 @@
  * as a cross-check, and the margin is taken against the STRONGER of the two baselines so a weak
  * home-made baseline cannot flatter the engine.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -241,6 +241,19 @@ export function runSklearnBaseline(rows: LabelledRow[], split: SplitConfig, kPer
   return score(rows, p);
 }
 
+/** Which engine was measured: last commit touching src/analysis, "+dirty" with uncommitted edits. */
+function engineRevision(): string {
+  const git = (...a: string[]): string => {
+    try {
+      return execFileSync('git', a, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return ''; // not a git checkout
+    }
+  };
+  const rev = git('log', '-1', '--format=%h', '--', 'src/analysis') || 'unknown';
+  return git('status', '--porcelain', '--', 'src/analysis') ? `${rev}+dirty` : rev;
+}
+
 const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(3));
 
 export function renderTable(columns: Array<[string, Figures | undefined]>): string {
@@ -260,6 +273,8 @@ async function main(): Promise<void> {
   const rows = readLabelled(dataFile);
   const kq = codebookSizes(DEFAULT_CODEBOOK);
 
+  // Revision before the eval runs: the engine may be edited while this bench works.
+  const revision = engineRevision();
   // The engine's eval first: the baseline then uses the split eval.ts reports it used.
   const engine: EngineFigures | undefined = loadEngineFigures(dataFile, ENGINE_SPLIT);
   const split: SplitConfig = engine?.split ?? ENGINE_SPLIT;
@@ -271,7 +286,7 @@ async function main(): Promise<void> {
   let sk: Figures | undefined;
   if (sklearnAvailable()) sk = runSklearnBaseline(rows, split, kq);
 
-  console.log(`data: ${dataFile} (${rows.length} answers); respondent-grouped ${split.k}-fold, seed ${split.seed}; ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`data: ${dataFile} (${rows.length} answers); respondent-grouped ${split.k}-fold, seed ${split.seed}; ${new Date().toISOString().slice(0, 10)}; engine ${revision}`);
   console.log(`baseline k-means k per question = codebook size: q2=${kq.q2}, q3=${kq.q3}; TS baselines took ${tsSeconds.toFixed(1)} s`);
   if (!engine) console.log('engine figures: not available (src/evaluation/eval.ts missing or failing) — baseline only');
   else if (engine.note) console.log(`engine: ${engine.note}`);
