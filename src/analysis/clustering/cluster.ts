@@ -1,4 +1,5 @@
 import { kmeans } from 'ml-kmeans';
+import { Random } from 'ml-random';
 import { mulberry32, shuffleInPlace } from '../random.js';
 
 /**
@@ -76,7 +77,9 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const silDist = distanceMatrix(silIdx.map((j) => dense[j]));
   let best: { k: number; centroids: number[][]; sil: number } | null = null;
   for (let k = 2; k <= kMax; k++) {
-    const res = kmeans(dense, k, { seed: seed + k, initialization: 'kmeans++', maxIterations: 25 });
+    // Same k-means++ as ml-kmeans' own (same PRNG, same draws, same arithmetic), minus its per-pair
+    // row copies; the library then runs the iterations from these centres.
+    const res = kmeans(dense, k, { initialization: kmeansPlusPlus(dense, k, seed + k), maxIterations: 25 });
     const sil = silhouette(silDist, silIdx.map((j) => res.clusters[j]), k);
     // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
     if (!best || sil > best.sil + 0.01) best = { k, centroids: res.centroids, sil };
@@ -118,6 +121,65 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const termWeights: Array<Map<string, number>> = [];
   for (let c = 0; c < k; c++) termWeights.push(termMeans(inputs.filter((_, i) => finalAssignment[i] === c), vocab));
   return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000 };
+}
+
+/**
+ * k-means++ seeding exactly as ml-kmeans 7 does it (kmeanspp in lib/initialization.js: ml-random's
+ * Random(seed), one randInt for the first centre, then per centre `2 + ⌊log K⌋` candidates drawn
+ * with replacement by D² probability, keeping the candidate with the smallest potential). The library
+ * version copies both rows for every candidate×point pair (ml-matrix getRow), which made seeding the
+ * most expensive part of clustering; here distances are computed in place. Results are identical.
+ */
+export function kmeansPlusPlus(X: number[][], K: number, seed: number): number[][] {
+  const n = X.length;
+  const random = new Random(seed);
+  const localTrials = 2 + Math.floor(Math.log(K));
+  const centers: number[][] = [X[random.randInt(n)].slice()];
+  let closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = squaredEuclidean(X[i], centers[0]);
+  let probabilities = scaled(closest);
+  for (let c = 1; c < K; c++) {
+    const candidates = random.choice(n, { replace: true, size: localTrials, probabilities }) as number[];
+    let bestCandidate = -1;
+    let bestPot = Infinity;
+    let bestDist = closest;
+    for (const cand of candidates) {
+      const row = X[cand];
+      const next = new Float64Array(n);
+      let pot = 0;
+      for (let i = 0; i < n; i++) {
+        const d = Math.min(closest[i], squaredEuclidean(row, X[i]));
+        next[i] = d;
+        pot += d;
+      }
+      if (pot < bestPot) {
+        bestCandidate = cand;
+        bestPot = pot;
+        bestDist = next;
+      }
+    }
+    centers.push(X[bestCandidate].slice());
+    closest = bestDist;
+    probabilities = scaled(closest);
+  }
+  return centers;
+}
+
+/** d · (1/Σd), as ml-kmeans computes its sampling probabilities. */
+function scaled(d: Float64Array): number[] {
+  let sum = d[0];
+  for (let i = 1; i < d.length; i++) sum += d[i];
+  const inv = 1 / sum;
+  const out = new Array<number>(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] * inv;
+  return out;
+}
+
+/** ml-distance-euclidean's squaredEuclidean, same summation order. */
+function squaredEuclidean(p: number[], q: number[]): number {
+  let d = 0;
+  for (let i = 0; i < p.length; i++) d += (p[i] - q[i]) * (p[i] - q[i]);
+  return d;
 }
 
 function vectorize(inp: ClusterInput, vocab: Map<string, number>, idf: number[], codeIndex: Map<string, number>): Array<[number, number]> {

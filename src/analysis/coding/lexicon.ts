@@ -29,25 +29,291 @@ function compile(cues: string[] | undefined): RegExp | null {
   return new RegExp(cues.map((c) => `(?:${unicodeBoundaries(c)})`).join('|'), 'gu');
 }
 
+// ---- literal prefilter ----------------------------------------------------------------------------
+//
+// Running every code's cue regex over every answer was most of the coding time: a group has dozens
+// of codes with dozens of alternatives each, and an answer mentions a handful. Each cue (or each
+// top-level branch of it) has a literal run of characters that every match must contain ("outlook"
+// in `\boutlook\b`, "mail" in `(?<!voice)mail`, "ger" in `ger(ä|a)te?`). A code's regex cannot
+// match a text that contains none of its cues' literals, so it is skipped; when one is present the
+// full regex runs as before. Results are therefore identical; a cue without a usable literal makes
+// its code's regex run always.
+
+/** Splits a pattern at its top-level `|` (outside groups and classes). */
+export function topLevelBranches(source: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) {
+      out.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(source.slice(start));
+  return out;
+}
+
+/** Characters an escape stands for literally (`\.` → "."); letters and digits are classes/assertions. */
+const LITERAL_ESCAPE = /^[^\p{L}\p{N}]$/u;
+
+/**
+ * The longest run of characters that every match of one branch (no top-level `|`) must contain, or
+ * '' when there is none. Conservative: groups, classes, escapes like \s or \p{…} and anything
+ * quantified end a run and are not part of it; a quantified character is dropped from the run.
+ */
+export function requiredLiteral(branch: string): string {
+  const cps = Array.from(branch);
+  let best = '';
+  let run: string[] = [];
+  const end = (): void => {
+    const r = run.join('');
+    if (weight(r) > weight(best)) best = r;
+    run = [];
+  };
+  for (let i = 0; i < cps.length; i++) {
+    const ch = cps[i];
+    if (ch === '\\') {
+      const next = cps[i + 1] ?? '';
+      i++;
+      if (LITERAL_ESCAPE.test(next)) run.push(next);
+      else end();
+      continue;
+    }
+    if (ch === '(' || ch === '[') {
+      // Skip the whole group or class (nested groups, escapes, classes inside).
+      let depth = 0;
+      let inClass = false;
+      for (; i < cps.length; i++) {
+        const c = cps[i];
+        if (c === '\\') {
+          i++;
+          continue;
+        }
+        if (inClass) {
+          if (c === ']') {
+            inClass = false;
+            if (depth === 0) break;
+          }
+          continue;
+        }
+        if (c === '[') inClass = true;
+        else if (c === '(') depth++;
+        else if (c === ')' && --depth === 0) break;
+      }
+      end();
+      continue;
+    }
+    if (ch === '?' || ch === '*' || ch === '+' || ch === '{') {
+      // The preceding character may be absent (or repeated): drop it and end the run.
+      run.pop();
+      end();
+      if (ch === '{') while (i < cps.length && cps[i] !== '}') i++;
+      continue;
+    }
+    if (ch === '.' || ch === '^' || ch === '$' || ch === '|' || ch === ')' || ch === ']' || ch === '}') {
+      end();
+      continue;
+    }
+    run.push(ch);
+  }
+  end();
+  return best;
+}
+
+/** How selective a literal is: its non-space characters (a lone " " is in every answer). */
+function weight(lit: string): number {
+  let w = 0;
+  for (const ch of lit) if (ch !== ' ') w++;
+  return w;
+}
+
+/**
+ * Expands the first plain group with alternatives of a branch: `\b(called|calling)\b` →
+ * [`\bcalled\b`, `\bcalling\b`]; `x(a|b)?y` also yields `xy`. Only used to find literals, never to
+ * match. Returns null when there is no such group (or it is repeated).
+ */
+function expandFirstGroup(branch: string): string[] | null {
+  for (let i = 0; i < branch.length; i++) {
+    const ch = branch[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === '[') {
+      for (i++; i < branch.length && branch[i] !== ']'; i++) if (branch[i] === '\\') i++;
+      continue;
+    }
+    if (ch !== '(') continue;
+    let depth = 0;
+    let inClass = false;
+    let j = i;
+    for (; j < branch.length; j++) {
+      const c = branch[j];
+      if (c === '\\') {
+        j++;
+        continue;
+      }
+      if (inClass) {
+        if (c === ']') inClass = false;
+        continue;
+      }
+      if (c === '[') inClass = true;
+      else if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) break;
+    }
+    if (j >= branch.length) return null;
+    const lookaround = branch.startsWith('(?=', i) || branch.startsWith('(?!', i) || branch.startsWith('(?<=', i) || branch.startsWith('(?<!', i);
+    if (lookaround) {
+      i = j;
+      continue;
+    }
+    if (branch[i + 1] === '?' && !branch.startsWith('(?:', i)) return null; // named group etc.
+    const inner = branch.slice(branch.startsWith('(?:', i) ? i + 3 : i + 1, j);
+    const quant = branch[j + 1] ?? '';
+    if (quant === '*' || quant === '+' || quant === '{') return null;
+    const optional = quant === '?';
+    const prefix = branch.slice(0, i);
+    const suffix = branch.slice(optional ? j + 2 : j + 1).replace(/^\?/, ''); // lazy `??`
+    const alts = topLevelBranches(inner).map((a) => prefix + a + suffix);
+    if (optional) alts.push(prefix + suffix);
+    return alts;
+  }
+  return null;
+}
+
+/** Literals covering every match of one branch, or null. Expands alternatives when the branch alone is not selective. */
+function branchLiterals(branch: string, budget: { n: number }): string[] | null {
+  const lit = requiredLiteral(branch);
+  if (weight(lit) >= 3) return [lit];
+  const alts = budget.n > 0 ? expandFirstGroup(branch) : null;
+  if (alts) {
+    budget.n -= alts.length;
+    const out: string[] = [];
+    let ok = true;
+    for (const a of alts) {
+      const sub = branchLiterals(a, budget);
+      if (!sub) {
+        ok = false;
+        break;
+      }
+      out.push(...sub);
+    }
+    if (ok && out.every((l) => weight(l) > weight(lit))) return out;
+  }
+  return weight(lit) > 0 ? [lit] : null;
+}
+
+/** Literals of all cues of one regex (one per top-level branch), or null when some branch has none. */
+export function cueLiterals(cues: string[] | undefined): string[] | null {
+  if (!cues || cues.length === 0) return [];
+  const lits = new Set<string>();
+  for (const cue of cues) {
+    for (const branch of topLevelBranches(cue)) {
+      const found = branchLiterals(branch, { n: 64 });
+      if (found === null) return null;
+      for (const l of found) lits.add(l);
+    }
+  }
+  return [...lits];
+}
+
+/** Finds which of a fixed set of literals occur in a text: one pass, candidates keyed by first two code units. */
+class LiteralScanner {
+  private readonly byPair = new Map<number, Array<{ lit: string; id: number }>>();
+  private readonly single = new Map<number, number>();
+  readonly size: number;
+
+  constructor(literals: string[]) {
+    this.size = literals.length;
+    literals.forEach((lit, id) => {
+      if (lit.length === 1) {
+        this.single.set(lit.charCodeAt(0), id);
+        return;
+      }
+      const key = lit.charCodeAt(0) * 65536 + lit.charCodeAt(1);
+      let list = this.byPair.get(key);
+      if (!list) this.byPair.set(key, (list = []));
+      list.push({ lit, id });
+    });
+  }
+
+  /** Marks found[id] = stamp for every literal present in text. */
+  scan(text: string, found: Uint32Array, stamp: number): void {
+    const n = text.length;
+    const singles = this.single.size > 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (singles) {
+        const id = this.single.get(c);
+        if (id !== undefined) found[id] = stamp;
+      }
+      if (i + 1 >= n) break;
+      const list = this.byPair.get(c * 65536 + text.charCodeAt(i + 1));
+      if (list === undefined) continue;
+      for (const { lit, id } of list) if (found[id] !== stamp && text.startsWith(lit, i)) found[id] = stamp;
+    }
+  }
+}
+
 export interface CompiledCode {
   code: CodeDefinition;
   strong: RegExp | null;
   weak: RegExp | null;
+  /** Literal ids (LiteralScanner) one of which a text must contain for `strong`/`weak` to match; null: always run. */
+  strongLits: number[] | null;
+  weakLits: number[] | null;
 }
 
 export interface CompiledGroup {
   group: CodeGroup;
   codes: CompiledCode[];
   negationScope: boolean;
+  scanner: LiteralScanner;
+  /** Scratch for the scanner: found[id] === stamp when literal id is in the current text. */
+  found: Uint32Array;
+  stamp: number;
 }
 
 /** Compiles a group's cues once per run (not per answer). */
 export function compileGroup(group: CodeGroup): CompiledGroup {
-  return {
-    group,
-    codes: group.codes.map((code) => ({ code, strong: compile(code.cues), weak: compile(code.weakCues) })),
-    negationScope: group.output === 'channels',
+  const ids = new Map<string, number>();
+  const idsOf = (lits: string[] | null): number[] | null => {
+    if (lits === null) return null;
+    return lits.map((l) => {
+      let id = ids.get(l);
+      if (id === undefined) ids.set(l, (id = ids.size));
+      return id;
+    });
   };
+  const codes = group.codes.map((code) => ({
+    code,
+    strong: compile(code.cues),
+    weak: compile(code.weakCues),
+    strongLits: idsOf(cueLiterals(code.cues)),
+    weakLits: idsOf(cueLiterals(code.weakCues)),
+  }));
+  const scanner = new LiteralScanner([...ids.keys()]);
+  return { group, codes, negationScope: group.output === 'channels', scanner, found: new Uint32Array(scanner.size), stamp: 0 };
+}
+
+function anyFound(lits: number[] | null, found: Uint32Array, stamp: number): boolean {
+  if (lits === null) return true;
+  for (const id of lits) if (found[id] === stamp) return true;
+  return false;
 }
 
 export interface LexiconHit {
@@ -211,12 +477,19 @@ function countMatches(re: RegExp | null, text: string, scoped: boolean, list: Cl
  * @param lower the answer, lower-cased (NFC)
  */
 export function matchLexicon(compiled: CompiledGroup, lower: string): LexiconHit[] {
-  const list = compiled.negationScope ? clauses(lower) : null;
+  let list: Clause[] | null = null;
   const hits: LexiconHit[] = [];
+  const stamp = (compiled.stamp = (compiled.stamp + 1) >>> 0 || 1);
+  if (stamp === 1) compiled.found.fill(0);
+  const found = compiled.found;
+  compiled.scanner.scan(lower, found, stamp);
   for (const c of compiled.codes) {
     const hit: LexiconHit = { code: c.code.id, score: 0, strong: 0, weak: 0, first: Number.MAX_SAFE_INTEGER, negated: 0 };
-    countMatches(c.strong, lower, compiled.negationScope, list, hit, 'strong');
-    countMatches(c.weak, lower, compiled.negationScope, list, hit, 'weak');
+    const strong = c.strong !== null && anyFound(c.strongLits, found, stamp);
+    const weak = c.weak !== null && anyFound(c.weakLits, found, stamp);
+    if (compiled.negationScope && list === null && (strong || weak)) list = clauses(lower);
+    if (strong) countMatches(c.strong, lower, compiled.negationScope, list, hit, 'strong');
+    if (weak) countMatches(c.weak, lower, compiled.negationScope, list, hit, 'weak');
     hit.score = Math.min(hit.strong, MAX_MENTIONS) + WEAK_WEIGHT * Math.min(hit.weak, MAX_MENTIONS);
     hits.push(hit);
   }
