@@ -9,24 +9,53 @@ import type { CodeDefinition, CodeGroup } from '../types.js';
 const WORD_START = '(?<![\\p{L}\\p{N}])';
 const WORD_END = '(?![\\p{L}\\p{N}])';
 
-/** Rewrites `\b` in a cue: word start where a word begins, word end elsewhere. */
-export function unicodeBoundaries(source: string): string {
+/**
+ * Compiling `[\p{L}\p{N}]` costs V8 about half a millisecond per occurrence, and the cues and the
+ * negation patterns have hundreds of them: that was most of a run's fixed cost. Every regex therefore
+ * exists twice: as written, and with the class replaced by its exact members below U+0250 (ASCII,
+ * Latin-1, Latin Extended-A/B), which compiles a hundred times faster. The Latin version is used only
+ * for texts that contain no letter or digit at or above U+0250 (see latinOnly): on those texts both
+ * classes accept exactly the same characters, so the results are identical.
+ */
+const LATIN_LIMIT = 0x250;
+const LATIN_LN = ((): string => {
+  const isLN = /^[\p{L}\p{N}]$/u;
+  const hex = (cp: number): string => `\\u${cp.toString(16).padStart(4, '0')}`;
+  const parts: string[] = [];
+  for (let cp = 0; cp < LATIN_LIMIT; cp++) {
+    if (!isLN.test(String.fromCodePoint(cp))) continue;
+    let last = cp;
+    while (last + 1 < LATIN_LIMIT && isLN.test(String.fromCodePoint(last + 1))) last++;
+    parts.push(last === cp ? hex(cp) : `${hex(cp)}-${hex(last)}`);
+    cp = last;
+  }
+  return parts.join('');
+})();
+const WORD_START_LATIN = `(?<![${LATIN_LN}])`;
+const WORD_END_LATIN = `(?![${LATIN_LN}])`;
+const LN_BEYOND_LATIN = new RegExp(`(?=[^\\u0000-\\u${(LATIN_LIMIT - 1).toString(16).padStart(4, '0')}])[\\p{L}\\p{N}]`, 'u');
+
+/** True when the text has no letter or digit at or above U+0250, so the Latin regexes apply. */
+export function latinOnly(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= LATIN_LIMIT) return !LN_BEYOND_LATIN.test(text);
+  return true;
+}
+
+/** Rewrites `\b` in a cue: word start where a word begins, word end elsewhere (Latin variant: see LATIN_LN). */
+export function unicodeBoundaries(source: string, latin = false): string {
+  const start = latin ? WORD_START_LATIN : WORD_START;
+  const end = latin ? WORD_END_LATIN : WORD_END;
   let out = '';
   for (let i = 0; i < source.length; i++) {
     if (source[i] === '\\' && source[i + 1] === 'b' && source[i - 1] !== '\\') {
       const prev = i === 0 ? '' : source[i - 1];
-      out += prev === '' || prev === '(' || prev === '|' || prev === ' ' || prev === ':' ? WORD_START : WORD_END;
+      out += prev === '' || prev === '(' || prev === '|' || prev === ' ' || prev === ':' ? start : end;
       i++;
     } else {
       out += source[i];
     }
   }
   return out;
-}
-
-function compile(cues: string[] | undefined): RegExp | null {
-  if (!cues || cues.length === 0) return null;
-  return new RegExp(cues.map((c) => `(?:${unicodeBoundaries(c)})`).join('|'), 'gu');
 }
 
 // ---- literal prefilter ----------------------------------------------------------------------------
@@ -231,51 +260,162 @@ export function cueLiterals(cues: string[] | undefined): string[] | null {
   return [...lits];
 }
 
-/** Finds which of a fixed set of literals occur in a text: one pass, candidates keyed by first two code units. */
+/**
+ * Finds which of a fixed set of literals occur in a text in one pass: literals are chained in hash
+ * tables by their first three (or two, or one) code units, so each text position costs a few typed
+ * array reads and a full comparison only on a hash hit.
+ */
 class LiteralScanner {
-  private readonly byPair = new Map<number, Array<{ lit: string; id: number }>>();
-  private readonly single = new Map<number, number>();
+  private readonly lits: string[];
+  private readonly next: Int32Array;
+  private readonly head1: Int32Array | null;
+  private readonly head2: Int32Array | null;
+  private readonly head3: Int32Array | null;
   readonly size: number;
 
   constructor(literals: string[]) {
+    this.lits = literals;
     this.size = literals.length;
+    this.next = new Int32Array(literals.length).fill(-1);
+    const tables: Array<Int32Array | null> = [null, null, null];
     literals.forEach((lit, id) => {
-      if (lit.length === 1) {
-        this.single.set(lit.charCodeAt(0), id);
-        return;
-      }
-      const key = lit.charCodeAt(0) * 65536 + lit.charCodeAt(1);
-      let list = this.byPair.get(key);
-      if (!list) this.byPair.set(key, (list = []));
-      list.push({ lit, id });
+      const w = Math.min(3, lit.length);
+      if (w === 0) return;
+      const table = (tables[w - 1] ??= new Int32Array(TABLE_SIZE).fill(-1));
+      const key = hashOf(lit, 0, w);
+      this.next[id] = table[key];
+      table[key] = id;
     });
+    [this.head1, this.head2, this.head3] = tables;
   }
 
   /** Marks found[id] = stamp for every literal present in text. */
   scan(text: string, found: Uint32Array, stamp: number): void {
     const n = text.length;
-    const singles = this.single.size > 0;
+    const { head1, head2, head3, next, lits } = this;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (singles) {
-        const id = this.single.get(c);
-        if (id !== undefined) found[id] = stamp;
-      }
+      const c0 = text.charCodeAt(i);
+      if (head1 !== null) this.walk(head1[c0 & MASK], text, i, found, stamp);
       if (i + 1 >= n) break;
-      const list = this.byPair.get(c * 65536 + text.charCodeAt(i + 1));
-      if (list === undefined) continue;
-      for (const { lit, id } of list) if (found[id] !== stamp && text.startsWith(lit, i)) found[id] = stamp;
+      const h2 = ((c0 * 31) ^ text.charCodeAt(i + 1)) & MASK;
+      if (head2 !== null && head2[h2] >= 0) this.walk(head2[h2], text, i, found, stamp);
+      if (head3 === null || i + 2 >= n) continue;
+      let id = head3[((h2 * 31) ^ text.charCodeAt(i + 2)) & MASK];
+      while (id >= 0) {
+        if (found[id] !== stamp && text.startsWith(lits[id], i)) found[id] = stamp;
+        id = next[id];
+      }
+    }
+  }
+
+  private walk(id: number, text: string, i: number, found: Uint32Array, stamp: number): void {
+    while (id >= 0) {
+      if (found[id] !== stamp && text.startsWith(this.lits[id], i)) found[id] = stamp;
+      id = this.next[id];
+    }
+  }
+}
+
+const TABLE_SIZE = 1 << 16;
+const MASK = TABLE_SIZE - 1;
+
+/** Same hash as the scanner's rolling one: c0 for 1, (c0·31)^c1 for 2, ((…)·31)^c2 for 3 code units. */
+function hashOf(lit: string, from: number, w: number): number {
+  let h = lit.charCodeAt(from);
+  if (w === 1) return h & MASK;
+  h = ((h * 31) ^ lit.charCodeAt(from + 1)) & MASK;
+  if (w === 2) return h;
+  return ((h * 31) ^ lit.charCodeAt(from + 2)) & MASK;
+}
+
+/**
+ * One regex's cues (a code's strong or its weak cues). What the lexicon means is the alternation of
+ * all cues, matched left to right without overlap. Running that big alternation on every answer was
+ * most of the coding time, so we run only the cues whose literals occur in the text, each as its own
+ * (lazily compiled, cached) regex, and merge their matches exactly as the alternation would: from
+ * position p it matches at the smallest start where any cue matches, and there the first cue in order
+ * wins, with that cue's own match. A cue whose literal is absent cannot match anywhere, so leaving it
+ * out changes nothing. Same matches, same order.
+ */
+class CueSet {
+  /** Cue sources, as written ([0]) and in the Latin variant ([1]). */
+  private readonly sources: [string[], string[]];
+  /** Per cue: literal ids, one of which must occur for the cue to match; null = always possible. */
+  private readonly lits: Array<number[] | null>;
+  private readonly regexes: [Array<RegExp | undefined>, Array<RegExp | undefined>];
+  private readonly selected: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  constructor(cues: string[], idsOf: (lits: string[] | null) => number[] | null) {
+    this.sources = [cues.map((c) => `(?:${unicodeBoundaries(c)})`), cues.map((c) => `(?:${unicodeBoundaries(c, true)})`)];
+    this.lits = cues.map((c) => idsOf(cueLiterals([c])));
+    this.regexes = [new Array(cues.length), new Array(cues.length)];
+  }
+
+  private regex(i: number, latin: number): RegExp {
+    return (this.regexes[latin][i] ??= new RegExp(this.sources[latin][i], 'gu'));
+  }
+
+  /** Calls onMatch(start, end) for every non-empty match of the alternation in text, in order. */
+  forEachMatch(text: string, latin: number, found: Uint32Array, stamp: number, onMatch: (start: number, end: number) => void): void {
+    const sel = this.selected;
+    sel.length = 0;
+    for (let i = 0; i < this.lits.length; i++) {
+      const l = this.lits[i];
+      if (l === null) {
+        sel.push(i);
+        continue;
+      }
+      for (const id of l) {
+        if (found[id] === stamp) {
+          sel.push(i);
+          break;
+        }
+      }
+    }
+    if (sel.length === 0) return;
+    const starts = this.starts;
+    const ends = this.ends;
+    for (let j = 0; j < sel.length; j++) starts[j] = -1; // not searched yet
+    let p = 0;
+    while (p <= text.length) {
+      let best = -1;
+      let bestStart = Infinity;
+      for (let j = 0; j < sel.length; j++) {
+        if (starts[j] < p && starts[j] !== Infinity) {
+          const re = this.regex(sel[j], latin);
+          re.lastIndex = p;
+          const m = re.exec(text);
+          if (m === null) starts[j] = Infinity;
+          else {
+            starts[j] = m.index;
+            ends[j] = m.index + m[0].length;
+          }
+        }
+        if (starts[j] < bestStart) {
+          bestStart = starts[j];
+          best = j;
+        }
+      }
+      if (best < 0) return;
+      const end = ends[best];
+      if (end > bestStart) {
+        onMatch(bestStart, end);
+        p = end;
+      } else {
+        // Empty match: skipped, and the search moves on by one code point (as matchAll does).
+        const cp = text.codePointAt(bestStart);
+        p = bestStart + (cp !== undefined && cp > 0xffff ? 2 : 1);
+      }
     }
   }
 }
 
 export interface CompiledCode {
   code: CodeDefinition;
-  strong: RegExp | null;
-  weak: RegExp | null;
-  /** Literal ids (LiteralScanner) one of which a text must contain for `strong`/`weak` to match; null: always run. */
-  strongLits: number[] | null;
-  weakLits: number[] | null;
+  strong: CueSet | null;
+  weak: CueSet | null;
 }
 
 export interface CompiledGroup {
@@ -299,21 +439,10 @@ export function compileGroup(group: CodeGroup): CompiledGroup {
       return id;
     });
   };
-  const codes = group.codes.map((code) => ({
-    code,
-    strong: compile(code.cues),
-    weak: compile(code.weakCues),
-    strongLits: idsOf(cueLiterals(code.cues)),
-    weakLits: idsOf(cueLiterals(code.weakCues)),
-  }));
+  const cueSet = (cues: string[] | undefined): CueSet | null => (cues && cues.length > 0 ? new CueSet(cues, idsOf) : null);
+  const codes = group.codes.map((code) => ({ code, strong: cueSet(code.cues), weak: cueSet(code.weakCues) }));
   const scanner = new LiteralScanner([...ids.keys()]);
   return { group, codes, negationScope: group.output === 'channels', scanner, found: new Uint32Array(scanner.size), stamp: 0 };
-}
-
-function anyFound(lits: number[] | null, found: Uint32Array, stamp: number): boolean {
-  if (lits === null) return true;
-  for (const id of lits) if (found[id] === stamp) return true;
-  return false;
 }
 
 export interface LexiconHit {
@@ -333,77 +462,98 @@ const MAX_MENTIONS = 3;
 
 // ---- negation scope -------------------------------------------------------------------------------
 
-/** Clause boundaries: punctuation and contrastive conjunctions ("früher Fax, heute Mail"). */
-const CLAUSE_BREAK = new RegExp(
-  `[.;!?:\\n,()–—]|${WORD_START}(?:aber|but|sondern|jedoch|however|whereas|während|while|dafür|stattdessen|nowadays|mittlerweile|inzwischen|yet|und zwar|otherwise|sonst)${WORD_END}`,
-  'gu',
-);
+/** The negation-scope patterns, built as written or in the Latin variant (see LATIN_LN). */
+function negationPatterns(latin: boolean) {
+  const ub = (source: string): string => unicodeBoundaries(source, latin);
+  const ws = latin ? WORD_START_LATIN : WORD_START;
+  const we = latin ? WORD_END_LATIN : WORD_END;
+  /** Clause boundaries: punctuation and contrastive conjunctions ("früher Fax, heute Mail"). */
+  const CLAUSE_BREAK = new RegExp(
+    `[.;!?:\\n,()–—]|${ws}(?:aber|but|sondern|jedoch|however|whereas|während|while|dafür|stattdessen|nowadays|mittlerweile|inzwischen|yet|und zwar|otherwise|sonst)${we}`,
+    'gu',
+  );
 
-/** Anywhere in the clause: the channel is no longer used. */
-const DROPPED = new RegExp(
-  unicodeBoundaries(
-    [
-      '\\bnicht mehr\\b', '\\bkaum (noch|mehr)\\b', '\\bnie mehr\\b', '\\bkein(e|en|er)?\\b[^,.;]{0,30}\\bmehr\\b', '\\babgeschafft', '\\babgeschaltet', '\\babgelöst', '\\beingestellt\\b',
-      '\\bausgemustert', '\\bgestrichen\\b', '\\bno longer\\b', '\\bnot any ?more\\b', '\\bany ?more\\b', '\\bno more\\b', '\\bstopped\\b', '\\bgave up\\b', '\\bgiven up\\b', '\\bgot rid of\\b',
-      '\\bdropped\\b', '\\babandoned\\b', '\\bretired\\b', '\\bphased out\\b', '\\bscrapped\\b', '\\bfrüher\\b', '\\bused to\\b', '\\bformerly\\b', '\\bin the past\\b', '\\bback then\\b', '\\bdamals\\b',
-      '\\bpreviously\\b', '\\bkilled\\b', '\\bshut down\\b', '\\bhatten wir (mal|früher|einmal)\\b', '\\bwe had\\b', '\\bhardly ever\\b', '\\bbarely\\b', '\\bselten\\b', '\\brarely\\b', '\\bweggefallen\\b', '\\bis gone\\b', '\\bwas shut down\\b', '\\babgeklemmt',
-    ].join('|'),
-  ),
-  'u',
-);
+  /** Anywhere in the clause: the channel is no longer used. */
+  const DROPPED = new RegExp(
+    ub(
+      [
+        '\\bnicht mehr\\b', '\\bkaum (noch|mehr)\\b', '\\bnie mehr\\b', '\\bkein(e|en|er)?\\b[^,.;]{0,30}\\bmehr\\b', '\\babgeschafft', '\\babgeschaltet', '\\babgelöst', '\\beingestellt\\b',
+        '\\bausgemustert', '\\bgestrichen\\b', '\\bno longer\\b', '\\bnot any ?more\\b', '\\bany ?more\\b', '\\bno more\\b', '\\bstopped\\b', '\\bgave up\\b', '\\bgiven up\\b', '\\bgot rid of\\b',
+        '\\bdropped\\b', '\\babandoned\\b', '\\bretired\\b', '\\bphased out\\b', '\\bscrapped\\b', '\\bfrüher\\b', '\\bused to\\b', '\\bformerly\\b', '\\bin the past\\b', '\\bback then\\b', '\\bdamals\\b',
+        '\\bpreviously\\b', '\\bkilled\\b', '\\bshut down\\b', '\\bhatten wir (mal|früher|einmal)\\b', '\\bwe had\\b', '\\bhardly ever\\b', '\\bbarely\\b', '\\bselten\\b', '\\brarely\\b', '\\bweggefallen\\b', '\\bis gone\\b', '\\bwas shut down\\b', '\\babgeklemmt',
+      ].join('|'),
+    ),
+    'u',
+  );
 
-/** "X wurde durch Y ersetzt": drops X, not Y. */
-const REPLACED = new RegExp(unicodeBoundaries('\\b(ersetzt|abgelöst|replaced|abgeschafft zugunsten)\\b'), 'u');
-const REPLACER = new RegExp(unicodeBoundaries('\\b(durch|by|with|zugunsten von|mit)\\s+(\\S+\\s+){0,2}$'), 'u');
+  /** "X wurde durch Y ersetzt": drops X, not Y. */
+  const REPLACED = new RegExp(ub('\\b(ersetzt|abgelöst|replaced|abgeschafft zugunsten)\\b'), 'u');
+  const REPLACER = new RegExp(ub('\\b(durch|by|with|zugunsten von|mit)\\s+(\\S+\\s+){0,2}$'), 'u');
 
-/** Before the mention, scope of a few words: the mentioned channel is negated. */
-const NEG_BEFORE = new RegExp(
-  unicodeBoundaries(
-    "\\b(kein(e|en|er|em)?|keinerlei|no|not|never|nie|niemals|ohne|without|weder|neither|nor|statt|anstatt|anstelle|instead of|rather than|weg von|away from|(switched|moved|migrated|went) (away )?from|(umgestiegen|gewechselt) von|don'?t use|do not use|doesn'?t use|don'?t do|do not do|stopped using|quit|refuse to( join| use)?|weigere mich)\\b(\\s+\\S+){0,3}\\s*$",
-  ),
-  'u',
-);
+  /** Before the mention, scope of a few words: the mentioned channel is negated. */
+  const NEG_BEFORE = new RegExp(
+    ub(
+      "\\b(kein(e|en|er|em)?|keinerlei|no|not|never|nie|niemals|ohne|without|weder|neither|nor|statt|anstatt|anstelle|instead of|rather than|weg von|away from|(switched|moved|migrated|went) (away )?from|(umgestiegen|gewechselt) von|don'?t use|do not use|doesn'?t use|don'?t do|do not do|stopped using|quit|refuse to( join| use)?|weigere mich)\\b(\\s+\\S+){0,3}\\s*$",
+    ),
+    'u',
+  );
 
-/** After the mention in the same clause: German verb-final negation ("Slack nutzen wir nicht"). */
-const NEG_AFTER = new RegExp(
-  unicodeBoundaries(
-    "^(\\s*\\S+){0,4}?\\s+(nicht|nie|niemals|gar nicht|überhaupt nicht|never|not)\\b(?!\\s+(nur|only|just|immer|always|gern|so|ganz|oft|often|viel|much|selten|mal|unbedingt|wirklich|really|zu|weg|mehr als|more than|ersetzen|replace))",
-  ),
-  'u',
-);
+  /** After the mention in the same clause: German verb-final negation ("Slack nutzen wir nicht"). */
+  const NEG_AFTER = new RegExp(
+    ub(
+      "^(\\s*\\S+){0,4}?\\s+(nicht|nie|niemals|gar nicht|überhaupt nicht|never|not)\\b(?!\\s+(nur|only|just|immer|always|gern|so|ganz|oft|often|viel|much|selten|mal|unbedingt|wirklich|really|zu|weg|mehr als|more than|ersetzen|replace))",
+    ),
+    'u',
+  );
 
-/** Anywhere in the clause: a wish or plan, not current use. */
-const WISH = new RegExp(
-  unicodeBoundaries(
-    [
-      '\\bwünsch', '\\bwish', '\\bwär(e|en)?\\b', '\\basking for\\b', '\\bask(ed)? for\\b', '\\bunder review\\b', '\\bpraktisch wäre', '\\bhätte(n)? (ich |wir )?gern', '\\bwäre (es )?(schön|toll|gut|cool|super|hilfreich)', '\\bwürde(n)? (ich |wir )?(gern|lieber)', '\\bwould (like|love|prefer|be (nice|great|good|helpful))',
-      "\\bi'?d (like|love|prefer)", '\\bhope', '\\bhoffe', '\\bhoffentlich', '\\bsollte(n)?\\b', '\\bshould\\b', '\\bbräuchte', '\\bfehlt', '\\bfehlen\\b', '\\bmissing\\b', '\\black(s|ing)?\\b', '\\bgibt es (bei uns )?(noch )?(nicht|kein)',
-      "\\bgibt'?s (bei uns )?(noch )?(nicht|kein)", '\\bhaben wir (noch )?(nicht|kein)', "\\bwe (don'?t|do not) have\\b", "\\bthere (is|are)(n'?t| no)\\b", '\\bbald\\b', '\\bsoon\\b', '\\bgeplant', '\\bplanned\\b', '\\bplan(s|ning)? to\\b',
-      '\\bgoing to (introduce|get|roll)', '\\bwill be (introduced|rolled)', '\\bsoll(en)? (bald |demnächst |noch )?(eingeführt|kommen)', '\\bdemnächst', '\\bin (the )?future\\b', '\\bkünftig', '\\bzukünftig', '\\bim gespräch\\b', '\\bangedacht',
-      '\\beines tages\\b', '\\bsomeday\\b', '\\bdream', '\\btraum',
-    ].join('|'),
-  ),
-  'u',
-);
+  /** Anywhere in the clause: a wish or plan, not current use. */
+  const WISH = new RegExp(
+    ub(
+      [
+        '\\bwünsch', '\\bwish', '\\bwär(e|en)?\\b', '\\basking for\\b', '\\bask(ed)? for\\b', '\\bunder review\\b', '\\bpraktisch wäre', '\\bhätte(n)? (ich |wir )?gern', '\\bwäre (es )?(schön|toll|gut|cool|super|hilfreich)', '\\bwürde(n)? (ich |wir )?(gern|lieber)', '\\bwould (like|love|prefer|be (nice|great|good|helpful))',
+        "\\bi'?d (like|love|prefer)", '\\bhope', '\\bhoffe', '\\bhoffentlich', '\\bsollte(n)?\\b', '\\bshould\\b', '\\bbräuchte', '\\bfehlt', '\\bfehlen\\b', '\\bmissing\\b', '\\black(s|ing)?\\b', '\\bgibt es (bei uns )?(noch )?(nicht|kein)',
+        "\\bgibt'?s (bei uns )?(noch )?(nicht|kein)", '\\bhaben wir (noch )?(nicht|kein)', "\\bwe (don'?t|do not) have\\b", "\\bthere (is|are)(n'?t| no)\\b", '\\bbald\\b', '\\bsoon\\b', '\\bgeplant', '\\bplanned\\b', '\\bplan(s|ning)? to\\b',
+        '\\bgoing to (introduce|get|roll)', '\\bwill be (introduced|rolled)', '\\bsoll(en)? (bald |demnächst |noch )?(eingeführt|kommen)', '\\bdemnächst', '\\bin (the )?future\\b', '\\bkünftig', '\\bzukünftig', '\\bim gespräch\\b', '\\bangedacht',
+        '\\beines tages\\b', '\\bsomeday\\b', '\\bdream', '\\btraum',
+      ].join('|'),
+    ),
+    'u',
+  );
 
-/** Channels used only with people outside the organisation are not colleague channels. */
-const OUTSIDER = new RegExp(
-  unicodeBoundaries('\\b(kunde|kunden|kundin|customers?|clients?|extern\\w*|externals?|lieferant\\w*|suppliers?|vendors?|agentur\\w*|agenc\\w+|bürger\\w*|patient\\w*|angehörig\\w*|relatives|freunde\\w*|friends|privat\\w*|private|außerhalb|outside|familie|family|eltern|parents)\\b'),
-  'u',
-);
-const ONLY = new RegExp(unicodeBoundaries('\\b(nur|only|just|ausschließlich|lediglich|exclusively|solely)\\b'), 'u');
-const INSIDER = new RegExp(unicodeBoundaries('\\b(kolleg\\w*|colleagues?|team\\w*|intern\\w*|abteilung\\w*|chef\\w*|boss|manager\\w*|vorgesetzt\\w*|mitarbeit\\w*|staff|coworkers?|co-workers?)\\b'), 'u');
+  /** Channels used only with people outside the organisation are not colleague channels. */
+  const OUTSIDER = new RegExp(
+    ub('\\b(kunde|kunden|kundin|customers?|clients?|extern\\w*|externals?|lieferant\\w*|suppliers?|vendors?|agentur\\w*|agenc\\w+|bürger\\w*|patient\\w*|angehörig\\w*|relatives|freunde\\w*|friends|privat\\w*|private|außerhalb|outside|familie|family|eltern|parents)\\b'),
+    'u',
+  );
+  const ONLY = new RegExp(ub('\\b(nur|only|just|ausschließlich|lediglich|exclusively|solely)\\b'), 'u');
+  const INSIDER = new RegExp(ub('\\b(kolleg\\w*|colleagues?|team\\w*|intern\\w*|abteilung\\w*|chef\\w*|boss|manager\\w*|vorgesetzt\\w*|mitarbeit\\w*|staff|coworkers?|co-workers?)\\b'), 'u');
+
+  /** Later in the sentence, across relative clauses: "Dieses Yammer, das … eingeführt hat, hab ich nie benutzt". */
+  const NEVER_USED = new RegExp(
+    ub("\\b(nie|niemals|kaum|never|hardly|nobody|niemand|keiner) (\\S+ ){0,3}(benutzt|genutzt|verwendet|gebraucht|used|uses|use|nutzt|liest|reads|read|geöffnet|opened)\\b"),
+    'u',
+  );
+  /** A drop verb anywhere in the sentence, when the sentence does not also name a replacement. */
+  const STRONG_DROP = new RegExp(ub('\\b(abgeschafft|abgelöst|abgeschaltet|eingestellt|killed|shut down|got rid of|phased out|scrapped|retired|hatten wir (mal|früher|einmal))\\b'), 'u');
+  const CONTRAST = new RegExp(ub('\\b(aber|but|heute|today|now|jetzt|stattdessen|instead|dafür|durch|replaced|ersetzt|zugunsten|in favour|in favor)\\b'), 'u');
+  return { CLAUSE_BREAK, DROPPED, REPLACED, REPLACER, NEG_BEFORE, NEG_AFTER, WISH, OUTSIDER, ONLY, INSIDER, NEVER_USED, STRONG_DROP, CONTRAST };
+}
+
+type NegationPatterns = ReturnType<typeof negationPatterns>;
+/** [as written, Latin variant]; construction only parses, V8 compiles each on first use. */
+const NEGATION: [NegationPatterns, NegationPatterns] = [negationPatterns(false), negationPatterns(true)];
 
 interface Clause {
   start: number;
   end: number;
 }
 
-function clauses(text: string): Clause[] {
+function clauses(text: string, rx: NegationPatterns = NEGATION[latinOnly(text) ? 1 : 0]): Clause[] {
   const out: Clause[] = [];
   let start = 0;
-  CLAUSE_BREAK.lastIndex = 0;
-  for (const m of text.matchAll(CLAUSE_BREAK)) {
+  const re = rx.CLAUSE_BREAK;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     out.push({ start, end: m.index });
     start = m.index + m[0].length;
   }
@@ -420,8 +570,9 @@ function clauseAt(list: Clause[], pos: number): Clause {
  * Decides whether a channel mention at [start,end) is current use. Exported for tests.
  * @returns null when it counts, or the reason it does not.
  */
-export function negationReason(text: string, start: number, end: number, list: Clause[] = clauses(text)): string | null {
-  const c = clauseAt(list, start);
+export function negationReason(text: string, start: number, end: number, list?: Clause[], rx: NegationPatterns = NEGATION[latinOnly(text) ? 1 : 0]): string | null {
+  const { NEG_BEFORE, REPLACED, REPLACER, DROPPED, WISH, NEG_AFTER, NEVER_USED, STRONG_DROP, CONTRAST, OUTSIDER, ONLY, INSIDER } = rx;
+  const c = clauseAt(list ?? clauses(text, rx), start);
   const before = text.slice(c.start, start);
   const after = text.slice(end, c.end);
   const clause = text.slice(c.start, c.end);
@@ -440,36 +591,30 @@ export function negationReason(text: string, start: number, end: number, list: C
   return null;
 }
 
-/** Later in the sentence, across relative clauses: "Dieses Yammer, das … eingeführt hat, hab ich nie benutzt". */
-const NEVER_USED = new RegExp(
-  unicodeBoundaries("\\b(nie|niemals|kaum|never|hardly|nobody|niemand|keiner) (\\S+ ){0,3}(benutzt|genutzt|verwendet|gebraucht|used|uses|use|nutzt|liest|reads|read|geöffnet|opened)\\b"),
-  'u',
-);
-/** A drop verb anywhere in the sentence, when the sentence does not also name a replacement. */
-const STRONG_DROP = new RegExp(unicodeBoundaries('\\b(abgeschafft|abgelöst|abgeschaltet|eingestellt|killed|shut down|got rid of|phased out|scrapped|retired|hatten wir (mal|früher|einmal))\\b'), 'u');
-const CONTRAST = new RegExp(unicodeBoundaries('\\b(aber|but|heute|today|now|jetzt|stattdessen|instead|dafür|durch|replaced|ersetzt|zugunsten|in favour|in favor)\\b'), 'u');
+/** . ! ? and newline end a sentence. */
+function isSentenceEnd(c: number): boolean {
+  return c === 46 || c === 33 || c === 63 || c === 10;
+}
 
 function sentenceAround(text: string, pos: number): { text: string; after: string } {
   let s = pos;
-  while (s > 0 && !/[.!?\n]/.test(text[s - 1])) s--;
+  while (s > 0 && !isSentenceEnd(text.charCodeAt(s - 1))) s--;
   let e = pos;
-  while (e < text.length && !/[.!?\n]/.test(text[e])) e++;
+  while (e < text.length && !isSentenceEnd(text.charCodeAt(e))) e++;
   return { text: text.slice(s, e), after: text.slice(pos, e) };
 }
 
-function countMatches(re: RegExp | null, text: string, scoped: boolean, list: Clause[] | null, hit: LexiconHit, weight: 'strong' | 'weak'): void {
-  if (!re) return;
-  re.lastIndex = 0;
-  for (const m of text.matchAll(re)) {
-    if (m[0].length === 0) continue;
-    if (scoped && list && negationReason(text, m.index, m.index + m[0].length, list) !== null) {
+function countMatches(cues: CueSet | null, text: string, latin: number, found: Uint32Array, stamp: number, scoped: boolean, list: () => Clause[], hit: LexiconHit, weight: 'strong' | 'weak'): void {
+  if (!cues) return;
+  cues.forEachMatch(text, latin, found, stamp, (start, end) => {
+    if (scoped && negationReason(text, start, end, list(), NEGATION[latin]) !== null) {
       hit.negated++;
-      continue;
+      return;
     }
     if (weight === 'strong') hit.strong++;
     else hit.weak++;
-    if (m.index < hit.first) hit.first = m.index;
-  }
+    if (start < hit.first) hit.first = start;
+  });
 }
 
 /**
@@ -477,7 +622,9 @@ function countMatches(re: RegExp | null, text: string, scoped: boolean, list: Cl
  * @param lower the answer, lower-cased (NFC)
  */
 export function matchLexicon(compiled: CompiledGroup, lower: string): LexiconHit[] {
-  let list: Clause[] | null = null;
+  const latin = latinOnly(lower) ? 1 : 0;
+  let clauseList: Clause[] | null = null;
+  const list = (): Clause[] => (clauseList ??= clauses(lower, NEGATION[latin]));
   const hits: LexiconHit[] = [];
   const stamp = (compiled.stamp = (compiled.stamp + 1) >>> 0 || 1);
   if (stamp === 1) compiled.found.fill(0);
@@ -485,11 +632,8 @@ export function matchLexicon(compiled: CompiledGroup, lower: string): LexiconHit
   compiled.scanner.scan(lower, found, stamp);
   for (const c of compiled.codes) {
     const hit: LexiconHit = { code: c.code.id, score: 0, strong: 0, weak: 0, first: Number.MAX_SAFE_INTEGER, negated: 0 };
-    const strong = c.strong !== null && anyFound(c.strongLits, found, stamp);
-    const weak = c.weak !== null && anyFound(c.weakLits, found, stamp);
-    if (compiled.negationScope && list === null && (strong || weak)) list = clauses(lower);
-    if (strong) countMatches(c.strong, lower, compiled.negationScope, list, hit, 'strong');
-    if (weak) countMatches(c.weak, lower, compiled.negationScope, list, hit, 'weak');
+    countMatches(c.strong, lower, latin, found, stamp, compiled.negationScope, list, hit, 'strong');
+    countMatches(c.weak, lower, latin, found, stamp, compiled.negationScope, list, hit, 'weak');
     hit.score = Math.min(hit.strong, MAX_MENTIONS) + WEAK_WEIGHT * Math.min(hit.weak, MAX_MENTIONS);
     hits.push(hit);
   }
