@@ -6,6 +6,9 @@ import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localsMiddleware } from './http/locals.js';
 import { apiRouter } from './http/api.js';
+import type { Mailer } from './participants/mailer/mailer.js';
+import { redeemParticipantLink } from './participants/participant.redeem.js';
+import { participantsLeadRouter } from './participants/participants.lead.routes.js';
 import { respondRouter } from './responses/respond.routes.js';
 import { responsesLeadRouter } from './responses/response.lead.routes.js';
 import type { Logger } from './shared/logger.js';
@@ -17,6 +20,8 @@ export interface AppDeps {
   pingDb?: () => Promise<boolean>;
   /** Absolute base URL for links shown to leads (otherwise derived from the request). */
   publicBaseUrl?: string;
+  /** Sends invitation/reminder e-mails; unset when SMTP is not configured. */
+  mailer?: Mailer;
 }
 
 /**
@@ -62,8 +67,10 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/', (_req, res) => res.render('home', { title: res.locals.t('home.title') }));
   app.use('/r', respondRouter());
+  app.get('/p/:token', redeemParticipantLink);
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());
+  app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));
   app.use('/api/v1', apiRouter());
 
   app.use(notFoundHandler);

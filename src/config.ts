@@ -15,6 +15,9 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   DB_START_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20_000),
+  // Invitations and reminders (src/participants); unset: no e-mail, leads export links instead.
+  SMTP_URL: z.string().trim().regex(/^smtps?:\/\/\S+$/, 'must look like smtp://user:pass@host:587 or smtps://…').optional(),
+  SMTP_FROM: z.string().trim().email('must be an e-mail address').optional(),
 });
 
 export interface Config {
@@ -30,6 +33,10 @@ export interface Config {
   readonly publicBaseUrl?: string;
   readonly shutdownTimeoutMs: number;
   readonly dbStartTimeoutMs: number;
+  /** SMTP server for invitation e-mails; set together with smtpFrom. */
+  readonly smtpUrl?: string;
+  /** Sender address of invitation e-mails (campaigns choose only a display name). */
+  readonly smtpFrom?: string;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +49,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.SMTP_URL) !== Boolean(e.SMTP_FROM)) {
+    throw new ConfigError('Invalid configuration:\n  SMTP_URL and SMTP_FROM must be set together (or neither)');
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
@@ -52,5 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     dbStartTimeoutMs: e.DB_START_TIMEOUT_MS,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
   });
 }

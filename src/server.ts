@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDb, disconnectDb } from './db/connection.js';
 import type { EmbeddedDatabase } from './db/embedded/launcher.js';
 import { openDatabase } from './db/open-database.js';
+import { createMailer, type Mailer } from './participants/mailer/mailer.js';
+import { startReminderJob } from './participants/mail.service.js';
 import { createLogger } from './shared/logger.js';
 
 async function main(): Promise<void> {
@@ -15,6 +17,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
+  const smtpMailer: Mailer | undefined =
+    config.smtpUrl && config.smtpFrom ? createMailer({ url: config.smtpUrl, from: config.smtpFrom }) : undefined;
   let embedded: EmbeddedDatabase | undefined;
   try {
     const db = await openDatabase(config, logger);
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = createApp({ logger, publicBaseUrl: config.publicBaseUrl });
+  const app = createApp({ logger, publicBaseUrl: config.publicBaseUrl, mailer: smtpMailer });
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host }, `Workplace Voice listening on http://localhost:${config.port}`);
   });
@@ -36,12 +40,18 @@ async function main(): Promise<void> {
     await shutdown(1);
   });
 
+  // --- Participant e-mails (issue 4): reminders to those who have not answered yet ----------
+  const stopReminders = smtpMailer ? startReminderJob({ mailer: smtpMailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
+  // ------------------------------------------------------------------------------------------
+
   let stopping = false;
   // Graceful shutdown: stop accepting, let in-flight requests finish (with a deadline),
   // close the database connection, then stop the embedded database.
   async function shutdown(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
+    stopReminders?.();
+    smtpMailer?.close();
     logger.info('shutting down');
     const deadline = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing connections');

@@ -42,6 +42,32 @@ const campaignSchema = new Schema(
     segments: { type: [segmentSchema], default: [] },
     /** Marks a campaign created by `npm run seed`, so re-seeding updates instead of duplicating. */
     seedKey: { type: String, index: true },
+    /**
+     * Off: `/r/<publicToken>` only accepts people who came through a personal link (`/p/<token>`,
+     * see src/participants); drafts already started on a device may still be finished.
+     */
+    publicLinkEnabled: { type: Boolean, default: true },
+    /** Responses are purged by a periodic job once this date has passed (privacy, issue 4). */
+    retainUntil: { type: Date, index: true },
+    responsesPurgedAt: Date,
+    /** Groups smaller than this are never broken down (src/shared/anonymity.ts). */
+    minGroupSize: { type: Number, default: 5, min: 2 },
+    /** Invitation e-mails: sender name, reply-to and the reminder schedule (src/participants). */
+    mailing: {
+      type: new Schema(
+        {
+          senderName: { type: String, default: '' },
+          replyTo: { type: String, default: '' },
+          /** A reminder goes out this many days after the previous e-mail; 0 = no reminders. */
+          reminderAfterDays: { type: Number, default: 7 },
+          maxReminders: { type: Number, default: 2 },
+          /** Base of personal links in reminders when PUBLIC_BASE_URL is not configured. */
+          linkBaseUrl: { type: String, default: '' },
+        },
+        { _id: false },
+      ),
+      default: () => ({}),
+    },
     openedAt: Date,
     closedAt: Date,
     questionsLockedAt: Date,

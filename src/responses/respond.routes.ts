@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { findByPublicToken, type Campaign } from '../campaigns/campaign.service.js';
 import { readCookie, resolveLanguage, setLanguage } from '../http/locals.js';
+import { findForCampaign, type ParticipantContext } from '../participants/participant.service.js';
+import { PARTICIPANT_COOKIE } from '../participants/participant.tokens.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
@@ -13,6 +15,8 @@ const RESUME_COOKIE = 'wv_resume';
 declare module 'express-serve-static-core' {
   interface Locals {
     campaign?: Campaign;
+    /** The participant behind a valid `wv_participant` cookie for this campaign (personal link). */
+    participant?: ParticipantContext | null;
   }
 }
 
@@ -36,7 +40,29 @@ async function loadCampaign(req: Request, res: Response, next: NextFunction): Pr
     res.status(410).render('respond/unavailable', { title: res.locals.t('respond.closed.title'), reason: 'closed' });
     return;
   }
+  // Personal link (set by GET /p/:token): only looked up when the cookie is there, so the public
+  // flow costs no extra query.
+  const participantToken = readCookie(req, PARTICIPANT_COOKIE);
+  res.locals.participant = participantToken ? await findForCampaign(campaign._id, participantToken) : null;
   next();
+}
+
+/**
+ * Who may start a new draft here: anyone while the public link is on; otherwise only someone
+ * with a valid personal link. A participant who has already answered starts nothing new.
+ */
+function refuseNewDraft(res: Response): boolean {
+  const campaign = res.locals.campaign!;
+  const participant = res.locals.participant;
+  if (participant?.status === 'responded') {
+    res.status(409).render('respond/unavailable', { title: res.locals.t('respond.already_responded.title'), reason: 'already_responded' });
+    return true;
+  }
+  if (campaign.publicLinkEnabled === false && !participant) {
+    res.status(403).render('respond/unavailable', { title: res.locals.t('respond.personal_only.title'), reason: 'personal_only' });
+    return true;
+  }
+  return false;
 }
 
 function resumeToken(req: Request): string | undefined {
@@ -57,7 +83,10 @@ function renderAnswerForm(
   const t = res.locals.t;
   const fieldErrors = opts.fieldErrors ?? {};
   const errorList = Object.entries(fieldErrors).map(([field, key]) => ({ field, message: t(key) }));
+  // Segments that come from the personal link's list are shown, not asked again.
+  const fixedSegments = res.locals.participant ? Object.keys(res.locals.participant.segments) : [];
   res.status(status).render('respond/answer', {
+    fixedSegments,
     title: campaign.title,
     campaign,
     values: opts.values,
@@ -76,8 +105,10 @@ export function respondRouter(): Router {
   router.get('/:token', async (req, res) => {
     const campaign = res.locals.campaign!;
     const existing = await responses.findByResumeToken(campaign, resumeToken(req));
+    if (res.locals.participant) await responses.settleParticipant(campaign, resumeToken(req), res.locals.participant);
     if (existing?.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
     if (existing) return res.redirect(303, `${base(req)}/answer`);
+    if (refuseNewDraft(res)) return;
     res.render('respond/welcome', { title: campaign.title, campaign, errorList: [], consentVersion: responses.CONSENT_VERSION });
   });
 
@@ -91,6 +122,7 @@ export function respondRouter(): Router {
       return res.status(400).render('respond/welcome', { title: campaign.title, campaign, errorList, consentVersion: responses.CONSENT_VERSION });
     }
     let token = resumeToken(req);
+    if (!(await responses.findByResumeToken(campaign, token)) && refuseNewDraft(res)) return;
     if (!token) {
       token = randomBytes(16).toString('base64url');
       res.cookie(RESUME_COOKIE, token, {
@@ -101,7 +133,7 @@ export function respondRouter(): Router {
         maxAge: 180 * 24 * 3600 * 1000,
       });
     }
-    await responses.startDraft(campaign, token, parsed.data.lang);
+    await responses.startDraft(campaign, token, parsed.data.lang, res.locals.participant ?? undefined);
     await responses.setLanguage(campaign, token, parsed.data.lang);
     res.redirect(303, `${base(req)}/answer?lang=${parsed.data.lang}`);
   });
@@ -115,7 +147,8 @@ export function respondRouter(): Router {
     if (draft.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
     if (draft.lang !== res.locals.lang) await responses.setLanguage(campaign, token, res.locals.lang);
     const answers = Object.fromEntries(Object.entries(draft.answers).map(([k, a]) => [k, a.text]));
-    renderAnswerForm(res, 200, { values: { answers, segments: draft.segments }, submissionId: randomUUID() });
+    const segments = { ...draft.segments, ...res.locals.participant?.segments };
+    renderAnswerForm(res, 200, { values: { answers, segments }, submissionId: randomUUID() });
   });
 
   // POST /r/:token/autosave — JSON from the page's script; partial answers
@@ -136,7 +169,7 @@ export function respondRouter(): Router {
     const body = req.body ?? {};
     const values = {
       answers: stringRecord(body.answers),
-      segments: stringRecord(body.segments),
+      segments: { ...stringRecord(body.segments), ...res.locals.participant?.segments },
     };
     const submissionId = typeof body.submissionId === 'string' ? body.submissionId.slice(0, 64) : '';
     const parsed = submitSchema.safeParse({ submissionId, ...values });
@@ -144,8 +177,11 @@ export function respondRouter(): Router {
       return renderAnswerForm(res, 400, { values, submissionId: submissionId || randomUUID(), fieldErrors: toFieldErrors(parsed.error) });
     }
     try {
-      await responses.submit(campaign, token, parsed.data);
+      await responses.submit(campaign, token, parsed.data, res.locals.participant ?? undefined);
     } catch (err) {
+      if (err instanceof AppError && err.code === 'already_responded') {
+        return res.status(409).render('respond/unavailable', { title: res.locals.t('respond.already_responded.title'), reason: 'already_responded' });
+      }
       if (err instanceof AppError && err.status === 400 && err.fields) {
         // Keep what they typed: save it to the draft, then show what is missing.
         await responses.autosave(campaign, token, parsed.data).catch(() => undefined);

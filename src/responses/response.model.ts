@@ -35,6 +35,11 @@ const responseSchema = new Schema(
     submissionId: { type: String },
     submittedAt: Date,
     source: { type: String, enum: ['web', 'api'], default: 'web' },
+    /**
+     * Identified campaigns only: the participant whose personal link was used. Never set in
+     * anonymous campaigns, where nothing in a response points to a person (src/participants).
+     */
+    participantId: { type: Schema.Types.ObjectId },
   },
   { timestamps: true },
 );

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Campaign } from '../campaigns/campaign.service.js';
+import { claimForSubmit, holdsClaim, markResponded, type ParticipantContext } from '../participants/participant.service.js';
+import { claimKeyFor } from '../participants/participant.tokens.js';
 import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { ResponseModel, type ResponseRecord } from './response.model.js';
@@ -82,10 +84,37 @@ function completenessErrors(campaign: Campaign, answers: Record<string, string>,
   return errors;
 }
 
-/** Starts (or finds) this device's draft after consent. */
-export async function startDraft(campaign: Campaign, resumeToken: string, lang: Lang): Promise<ResponseView> {
+/**
+ * The participant's segments that are valid for the campaign as it is now (a list imported while
+ * the campaign was a draft may name options that were edited away since). These are categories
+ * only; nothing else about the participant ever reaches a response.
+ */
+function participantSegments(campaign: Campaign, participant: ParticipantContext | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!participant) return out;
+  for (const s of campaign.segments) {
+    const value = participant.segments[s.key];
+    if (value && s.options.some((o) => o.key === value)) out[s.key] = value;
+  }
+  return out;
+}
+
+/** Starts (or finds) this device's draft after consent; a personal link prefills its segments. */
+export async function startDraft(campaign: Campaign, resumeToken: string, lang: Lang, participant?: ParticipantContext): Promise<ResponseView> {
   assertOpen(campaign);
   const key = webKey(resumeToken);
+  const fixed = participantSegments(campaign, participant);
+  if (Object.keys(fixed).length) {
+    const view = await upsertDraft(campaign, key, lang);
+    // Only while it is a draft: a submitted response never changes.
+    const set = Object.fromEntries(Object.entries(fixed).map(([k, v]) => [`segments.${k}`, v]));
+    await ResponseModel.updateOne({ key, status: 'draft' }, { $set: set });
+    return { ...view, segments: { ...view.segments, ...(view.status === 'draft' ? fixed : {}) } };
+  }
+  return upsertDraft(campaign, key, lang);
+}
+
+async function upsertDraft(campaign: Campaign, key: string, lang: Lang): Promise<ResponseView> {
   try {
     const doc = await ResponseModel.findOneAndUpdate(
       { key },
@@ -146,34 +175,77 @@ export interface SubmitOutcome {
 /**
  * Submits the device's draft with the complete answers in one atomic update. A retry with the
  * same submission id (or any later submit from the same device) returns the stored response.
+ *
+ * With a personal link (`participant`), at most ONE submitted response per participant, without
+ * transactions, in three single-document steps:
+ *   1. claim the participant: `invited` → `submitting` under this device's claim key (a hash of
+ *      the resume cookie); a retry from the same device matches its own claim and continues, any
+ *      other device gets 409 `already_responded`;
+ *   2. flip this device's draft to `submitted` (as without a participant);
+ *   3. mark the participant `responded` and drop the claim key.
+ * Crash windows: between 1 and 2 the participant is `submitting` and the draft is still a draft —
+ * the same device's retry re-claims (same key) and finishes; other devices are refused, so there
+ * is never a second response. Between 2 and 3 the response exists and the participant is still
+ * `submitting` — the device's retry (or its next visit, see `settleParticipant`) finds the draft
+ * submitted and its own claim, and completes step 3. If that device never comes back, the
+ * participant stays `submitting`: not counted as responded and not reminded, but never twice.
+ *
+ * Anonymous campaigns: the response gets the participant's segment categories and nothing else
+ * (no participant id, e-mail or token hash); identified campaigns also store `participantId`.
  */
 export async function submit(
   campaign: Campaign,
   resumeToken: string,
   input: { submissionId: string; answers: Record<string, string>; segments: Record<string, string> },
+  participant?: ParticipantContext,
 ): Promise<SubmitOutcome> {
   const key = webKey(resumeToken);
+  const anonymous = campaign.anonymity !== 'identified';
+  const claimKey = participant ? claimKeyFor(resumeToken) : '';
   const existing = await ResponseModel.findOne({ key, campaignId: campaign._id }).lean<ResponseRecord>();
   if (!existing) throw notFound('Draft');
-  if (existing.status === 'submitted') return { response: toView(existing), repeated: true };
+  if (existing.status === 'submitted') {
+    if (participant && (await holdsClaim(participant.id, claimKey))) await markResponded(participant.id, claimKey, anonymous);
+    return { response: toView(existing), repeated: true };
+  }
   assertOpen(campaign);
 
-  const { answers, segments, errors } = cleanInput(campaign, input);
+  const fixed = participantSegments(campaign, participant);
+  const { answers, segments, errors } = cleanInput(campaign, { answers: input.answers, segments: { ...input.segments, ...fixed } });
   Object.assign(errors, completenessErrors(campaign, answers, segments));
   if (Object.keys(errors).length) throw badRequest('Please complete the highlighted answers', errors);
 
+  if (participant) await claimForSubmit(participant.id, claimKey);
   const now = new Date();
   const answerDocs = Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
-  const updated = await ResponseModel.findOneAndUpdate(
-    { key, status: 'draft' },
-    { $set: { answers: answerDocs, segments, status: 'submitted', submissionId: input.submissionId, submittedAt: now } },
-    { returnDocument: 'after' },
-  ).lean<ResponseRecord>();
-  if (updated) return { response: toView(updated), repeated: false };
+  const set: Record<string, unknown> = { answers: answerDocs, segments, status: 'submitted', submissionId: input.submissionId, submittedAt: now };
+  if (participant && !anonymous) set.participantId = participant.id;
+  const updated = await ResponseModel.findOneAndUpdate({ key, status: 'draft' }, { $set: set }, { returnDocument: 'after' }).lean<ResponseRecord>();
+  if (updated) {
+    if (participant) await markResponded(participant.id, claimKey, anonymous, now);
+    return { response: toView(updated), repeated: false };
+  }
   // Lost a race against a concurrent submit of the same draft: that one is the response.
   const winner = await ResponseModel.findOne({ key }).lean<ResponseRecord>();
-  if (winner?.status === 'submitted') return { response: toView(winner), repeated: true };
+  if (winner?.status === 'submitted') {
+    if (participant) await markResponded(participant.id, claimKey, anonymous);
+    return { response: toView(winner), repeated: true };
+  }
   throw conflict('The response changed while submitting; please try again');
+}
+
+/**
+ * Finishes step 3 of a participant's submit that crashed after the draft was flipped: called when
+ * the same device comes back while the participant is still `submitting`.
+ */
+export async function settleParticipant(campaign: Campaign, resumeToken: string | undefined, participant: ParticipantContext): Promise<void> {
+  if (!resumeToken || participant.status !== 'submitting') return;
+  const draft = await findByResumeToken(campaign, resumeToken);
+  const claimKey = claimKeyFor(resumeToken);
+  if (draft?.status === 'submitted' && (await holdsClaim(participant.id, claimKey))) {
+    await markResponded(participant.id, claimKey, campaign.anonymity !== 'identified');
+    participant.status = 'responded';
+  }
 }
 
 /**

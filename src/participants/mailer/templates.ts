@@ -1,0 +1,53 @@
+import { translator, type Lang } from '../../shared/i18n/index.js';
+
+export type MailKind = 'invitation' | 'reminder';
+
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Every value from a campaign or an imported list is escaped before it goes into the HTML part. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Subject and first paragraph can never span lines (a CR/LF in a title would break headers). */
+const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ').trim();
+
+/**
+ * German/English invitation and reminder, as plain text and simple HTML. All wording comes from
+ * the i18n dictionaries (`mail.*`), so both languages are checked by the i18n test.
+ */
+export function renderMail(
+  kind: MailKind,
+  lang: Lang,
+  p: { campaignTitle: string; name: string; link: string; anonymous: boolean; senderName: string },
+): MailContent {
+  const t = translator(lang);
+  const title = oneLine(p.campaignTitle);
+  const subject = kind === 'invitation' ? t('mail.invitation.subject', { title }) : t('mail.reminder.subject', { title });
+  const greeting = p.name ? t('mail.greeting_named', { name: oneLine(p.name) }) : t('mail.greeting');
+  const intro = kind === 'invitation' ? t('mail.invitation.intro', { title }) : t('mail.reminder.intro', { title });
+  const privacy = p.anonymous ? t('mail.privacy_anonymous') : t('mail.privacy_identified');
+  const personal = t('mail.personal_link');
+  const cta = t('mail.cta');
+  const signature = p.senderName ? oneLine(p.senderName) : t('mail.signature_default');
+
+  const text = [greeting, '', intro, '', `${cta}: ${p.link}`, '', personal, privacy, '', signature, ''].join('\n');
+  const e = escapeHtml;
+  const html = [
+    '<!doctype html>',
+    `<html lang="${lang}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.5; color: #1f2328;">',
+    `<p>${e(greeting)}</p>`,
+    `<p>${e(intro)}</p>`,
+    `<p><a href="${e(p.link)}" style="display: inline-block; padding: .6em 1.2em; background: #0b4f6c; color: #fff; text-decoration: none; border-radius: 4px;">${e(cta)}</a></p>`,
+    `<p style="font-size: .9em; color: #57606a;">${e(personal)}<br>${e(privacy)}</p>`,
+    `<p>${e(signature)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}

@@ -1,0 +1,58 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+export const PARTICIPANT_STATUSES = ['invited', 'submitting', 'responded'] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+
+const mailStateSchema = new Schema(
+  {
+    /** When the invitation e-mail went out (null: not yet, or the last attempt failed). */
+    invitedAt: { type: Date, default: null },
+    /** When the last e-mail (invitation or reminder) went out; reminders are due from here. */
+    lastSentAt: { type: Date, default: null },
+    remindersSent: { type: Number, default: 0 },
+    /** The last SMTP failure for this recipient, shown to the lead; cleared by a success. */
+    lastError: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+/**
+ * One invited person of one campaign.
+ *
+ * - `tokenHashes`: SHA-256 (base64url) of every personal link issued to them. Only hashes are
+ *   stored; each export or reminder issues a fresh token and adds its hash, so a link from an
+ *   earlier e-mail keeps working. Looked up with `{ tokenHashes: hash }` (multikey index).
+ * - `status`: invited → submitting (claimed by one device's submit) → responded. This flag is
+ *   ALL the participant learns about their response: in anonymous campaigns the response holds
+ *   no reference to the participant and vice versa (see participant.service `claimForSubmit`).
+ * - `key`: `<campaignId>:<email>` or `<campaignId>:#<random>` without e-mail; unique, so an
+ *   e-mail can be imported once per campaign even when two imports race (FerretDB 1.x has no
+ *   partial indexes, hence no unique index on an optional `email`).
+ * - No `updatedAt`: an exact modification time next to `respondedAt` would undo the rounding of
+ *   `respondedAt` in anonymous campaigns.
+ */
+const participantSchema = new Schema(
+  {
+    campaignId: { type: Schema.Types.ObjectId, required: true, index: true },
+    key: { type: String, required: true, unique: true },
+    email: { type: String, default: '' },
+    name: { type: String, default: '' },
+    lang: { type: String, enum: ['de', 'en', ''], default: '' },
+    /** Segment key → option key (categories only). */
+    segments: { type: Map, of: String, default: {} },
+    tokenHashes: { type: [String], default: [], index: true },
+    status: { type: String, enum: PARTICIPANT_STATUSES, default: 'invited' },
+    /**
+     * While `submitting`: hash of the claiming device's resume cookie, so a retry from that device
+     * continues. Removed when the participant is marked responded.
+     */
+    claimKey: { type: String },
+    respondedAt: { type: Date },
+    mail: { type: mailStateSchema, default: () => ({}) },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+participantSchema.index({ campaignId: 1, status: 1 });
+
+export const ParticipantModel = mongoose.model('Participant', participantSchema);
+export type ParticipantRecord = InferSchemaType<typeof participantSchema> & { _id: mongoose.Types.ObjectId; createdAt: Date };
