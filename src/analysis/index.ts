@@ -17,7 +17,7 @@ import { codeAnswer, trainGroup, type CodedAnswer, type TrainedGroup } from './c
 import { balanceOf, deriveRequirements, rolloutReadiness } from './requirements.js';
 import { TextPipeline } from './text/features.js';
 import { detectLanguage } from './text/language.js';
-import { tokenize } from './text/tokenize.js';
+import { lowerText, tokenize, tokenizeLower } from './text/tokenize.js';
 import type {
   AnalysisAnswer,
   AnalysisResult,
@@ -40,6 +40,8 @@ export { negationReason } from './coding/lexicon.js';
 /** Words kept for negation scope and coding but useless in a cluster label. */
 const LABEL_STOP = new Set(['nicht', 'kein', 'keine', 'keinen', 'keiner', 'keinem', 'nie', 'niemals', 'ohne', 'mehr', 'statt', 'not', 'no', 'never', 'without', 'more', 'instead', 'halt', 'eben', 'mal', 'ganz', 'ehrlich', 'honestly', 'really', 'just', 'genau']);
 
+const NO_IDS = new Int32Array(0);
+
 const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
 
 interface Prepared {
@@ -50,6 +52,8 @@ interface Prepared {
   lang: Lang;
   features: string[];
   stems: string[];
+  /** features as ids into the run's feature dictionary (same order) */
+  fids: Int32Array;
 }
 
 /**
@@ -72,21 +76,37 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   const progressEvery = Math.max(1, Math.floor(answers.length / 20));
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
-    const tokens = tokenize(a.text);
+    const lower = lowerText(a.text);
+    const tokens = tokenizeLower(lower);
     const declared = a.lang?.toLowerCase().slice(0, 2);
     const lang = declared || detectLanguage(tokens, a.text, fallback).lang;
     const role = roleOfQuestion(a.question);
     const key = role === 'custom' ? a.question.trim() : QUESTION_KEY[role];
-    prepared[i] = { answer: a, key, lower: a.text.normalize('NFC').toLocaleLowerCase('de-DE'), tokens, lang, features: [], stems: [] };
+    prepared[i] = { answer: a, key, lower, tokens, lang, features: [], stems: [], fids: NO_IDS };
     if (i % progressEvery === 0) progress('language', i / answers.length);
   }
   const vocabulary = new Set<string>();
   for (const p of prepared) if (p.lang === 'de') for (const t of p.tokens) if (t.length <= 8) vocabulary.add(t);
   pipeline.addVocabulary(vocabulary);
+  // Features are interned once: clustering and cluster labels count them in typed arrays, not maps.
+  const featureIds = new Map<string, number>();
+  const terms: string[] = [];
   for (const p of prepared) {
     const f = pipeline.features(p.tokens, p.lang);
     p.features = f.features;
     p.stems = f.stems;
+    const fids = new Int32Array(f.features.length);
+    for (let j = 0; j < fids.length; j++) {
+      const t = f.features[j];
+      let id = featureIds.get(t);
+      if (id === undefined) {
+        id = terms.length;
+        featureIds.set(t, id);
+        terms.push(t);
+      }
+      fids[j] = id;
+    }
+    p.fids = fids;
   }
 
   // Train once per run, per code group.
@@ -129,56 +149,62 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   // Emergent themes per question.
   const clusters: EmergentCluster[] = [];
   if (!options.skipClustering) {
-    const keys = [...new Set(prepared.map((p) => p.key))].sort();
+    const byKey = new Map<string, number[]>();
+    prepared.forEach((p, i) => {
+      let list = byKey.get(p.key);
+      if (!list) byKey.set(p.key, (list = []));
+      list.push(i);
+    });
+    const keys = [...byKey.keys()].sort();
+    const counts = new Int32Array(terms.length);
     keys.forEach((key, qi) => {
       progress('clustering', qi / keys.length);
-      const idx = prepared.map((p, i) => (p.key === key ? i : -1)).filter((i) => i >= 0);
+      const idx = byKey.get(key)!;
       const g = groupOf.get(key);
       const codeIdsOf = g ? g.codes.map((c) => c.id) : [];
       const result = clusterAnswers(
-        idx.map((i) => ({ features: prepared[i].features, codes: coded[i]?.codes ?? [] })),
+        idx.map((i) => ({ features: prepared[i].features, fids: prepared[i].fids, codes: coded[i]?.codes ?? [] })),
         codeIdsOf,
         seed,
         options.clusterSampleSize ?? 300,
+        terms,
       );
       const role = roleOfQuestion(key);
       const respondentsOfQuestion = new Set(idx.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
-      const overall = termFrequency(idx.map((i) => prepared[i]));
-      const position = new Map(idx.map((i, j) => [i, j]));
+      const overall = termFrequency(idx, prepared, terms, counts);
       const membersOf: number[][] = Array.from({ length: result.k }, () => []);
-      idx.forEach((i, j) => membersOf[result.assignment[j]].push(i));
+      // Positions j within the question (idx[j] is the answer), so similarity[j] needs no lookup map.
+      idx.forEach((_, j) => membersOf[result.assignment[j]].push(j));
       for (let c = 0; c < result.k; c++) {
-        const members = membersOf[c];
-        if (members.length === 0) continue;
+        const positions = membersOf[c];
+        if (positions.length === 0) continue;
+        const members = positions.map((j) => idx[j]);
         const id = `${key}-c${c + 1}`;
         for (const i of members) out[i].cluster = id;
         const langCount = new Map<string, number>();
         for (const i of members) langCount.set(prepared[i].lang, (langCount.get(prepared[i].lang) ?? 0) + 1);
         const lang = [...langCount.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
-        const sameLang = members.filter((i) => prepared[i].lang === lang).map((i) => prepared[i]);
-        const terms = distinctiveTerms(termFrequency(sameLang), overall, pipeline, 4);
+        const sameLang = members.filter((i) => prepared[i].lang === lang);
+        const terms4 = distinctiveTerms(termFrequency(sameLang, prepared, terms, counts), overall, pipeline, 4);
         const codeCount = new Map<string, number>();
         for (const i of members) for (const code of coded[i]?.codes ?? []) codeCount.set(code, (codeCount.get(code) ?? 0) + 1);
         const codes = [...codeCount.entries()]
           .filter(([, n]) => n >= 0.4 * members.length)
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
           .map(([code]) => code);
-        const nearest = members
-          .map((i) => ({ i, s: result.similarity[position.get(i)!] }))
-          .sort((a, b) => b.s - a.s || a.i - b.i)
-          .slice(0, 3);
+        const nearest = topBySimilarity(positions, idx, result.similarity, 3);
         const respondents = new Set(members.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
         clusters.push({
           id,
           question: key,
           role,
-          terms,
-          label: terms.slice(0, 3).join(' · ') || (lang === 'de' ? '(ohne Begriffe)' : '(no terms)'),
+          terms: terms4,
+          label: terms4.slice(0, 3).join(' · ') || (lang === 'de' ? '(ohne Begriffe)' : '(no terms)'),
           lang,
           size: members.length,
           respondents,
           share: Math.round((respondents / Math.max(1, respondentsOfQuestion)) * 1000) / 1000,
-          quotes: nearest.map(({ i }) => ({ id: prepared[i].answer.id, text: prepared[i].answer.text })),
+          quotes: nearest.map((i) => ({ id: prepared[i].answer.id, text: prepared[i].answer.text })),
           codes,
           newThemeCandidate: codes.length === 0,
         });
@@ -241,16 +267,44 @@ function makeProgress(cb: AnalyzeOptions['onProgress']): (stage: AnalysisStage, 
 }
 
 function countBy(values: string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   const out: Record<string, number> = {};
-  for (const v of [...values].sort()) out[v] = (out[v] ?? 0) + 1;
+  // Keys in sorted order, as if the values had been sorted first.
+  for (const v of [...counts.keys()].sort()) out[v] = counts.get(v)!;
   return out;
 }
 
-function termFrequency(items: Prepared[]): Map<string, number> {
+/**
+ * Share of the answers (indices into prepared) that have each feature. `counts` is scratch of the
+ * dictionary's size, all zero on entry and on return.
+ */
+function termFrequency(items: number[], prepared: Prepared[], terms: string[], counts: Int32Array): Map<string, number> {
+  const touched: number[] = [];
+  for (const i of items) {
+    for (const id of prepared[i].fids) if (counts[id]++ === 0) touched.push(id);
+  }
   const m = new Map<string, number>();
-  for (const p of items) for (const f of p.features) m.set(f, (m.get(f) ?? 0) + 1);
-  for (const [t, c] of m) m.set(t, c / Math.max(1, items.length));
+  const n = Math.max(1, items.length);
+  for (const id of touched) {
+    m.set(terms[id], counts[id] / n);
+    counts[id] = 0;
+  }
   return m;
+}
+
+/** The k positions with the highest similarity (ties: lower answer index first), as answer indices. */
+function topBySimilarity(positions: number[], idx: number[], similarity: number[], k: number): number[] {
+  const best: Array<{ i: number; s: number }> = [];
+  for (const j of positions) {
+    const cand = { i: idx[j], s: similarity[j] };
+    let at = best.length;
+    while (at > 0 && (best[at - 1].s < cand.s || (best[at - 1].s === cand.s && best[at - 1].i > cand.i))) at--;
+    if (at >= k) continue;
+    best.splice(at, 0, cand);
+    if (best.length > k) best.pop();
+  }
+  return best.map((b) => b.i);
 }
 
 /** Terms frequent in the cluster and rarer overall; bigrams win over the unigrams they contain. */

@@ -52,14 +52,44 @@ export function deriveRequirements(input: RequirementInput): Requirement[] {
   for (const s of input.segments.values()) for (const l of segmentLabels(s)) allSegments.add(l);
   const multi = allSegments.size > 1;
 
+  // One pass per role: who was asked, and which answers carry each code (in answer order). Per code
+  // filters over all answers made this O(codes × answers).
+  const byRole = new Map<string, { base: number; hits: Map<string, AnsweredCodes[]> }>();
+  const prepareRole = (role: string, pick: (a: AnsweredCodes) => string[] | undefined): { base: number; hits: Map<string, AnsweredCodes[]> } => {
+    let r = byRole.get(role);
+    if (r) return r;
+    const who = new Set<string>();
+    const hits = new Map<string, AnsweredCodes[]>();
+    for (const a of input.answers) {
+      if (a.role !== role) continue;
+      who.add(a.respondent ?? a.id);
+      const codes = pick(a);
+      if (!codes) continue;
+      codes.forEach((c, i) => {
+        if (codes.indexOf(c) !== i) return; // a code listed twice still counts the answer once
+        let list = hits.get(c);
+        if (!list) hits.set(c, (list = []));
+        list.push(a);
+      });
+    }
+    r = { base: who.size, hits };
+    byRole.set(role, r);
+    return r;
+  };
+  const labelCache = new Map<string, string[]>();
+  const labelsOf = (id: string): string[] => {
+    let l = labelCache.get(id);
+    if (!l) labelCache.set(id, (l = segmentLabels(input.segments.get(id))));
+    return l;
+  };
+
   const build = (group: 'features' | 'challenges', code: CodeDefinition, role: string, pick: (a: AnsweredCodes) => string[] | undefined): void => {
-    const asked = input.answers.filter((a) => a.role === role);
-    const base = new Set(asked.map((a) => a.respondent ?? a.id)).size;
-    const hits = asked.filter((a) => pick(a)?.includes(code.id));
+    const { base, hits: byCode } = prepareRole(role, pick);
+    const hits = byCode.get(code.id) ?? [];
     if (hits.length === 0 || base === 0) return;
     const respondents = new Set(hits.map((a) => a.respondent ?? a.id));
     const segs = new Set<string>();
-    for (const a of hits) for (const l of segmentLabels(input.segments.get(a.id))) segs.add(l);
+    for (const a of hits) for (const l of labelsOf(a.id)) segs.add(l);
     const share = respondents.size / base;
     // Segments are counted per column value; the widest column decides the spread.
     const perColumn = new Map<string, Set<string>>();

@@ -16,8 +16,10 @@ import { mulberry32, shuffleInPlace } from '../random.js';
  */
 
 export interface ClusterInput {
-  /** stems, compound parts and bigrams of the answer */
+  /** stems, compound parts and bigrams of the answer (distinct) */
   features: string[];
+  /** the same features as ids into `dictionary` (see clusterAnswers); computed here when absent */
+  fids?: Int32Array;
   /** deductive code evidence (codes the coder assigned, main first) */
   codes: string[];
 }
@@ -43,33 +45,57 @@ const CODE_WEIGHT = 1.1;
  * codebook does not know form their own cluster, the code part keeps paraphrases of one theme together
  * when they share few words (short answers in two languages share almost none).
  */
-export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: number, sampleSize: number): ClusteringResult {
+export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: number, sampleSize: number, dictionary?: string[]): ClusteringResult {
   const n = inputs.length;
   if (n < 4) {
     return { assignment: inputs.map(() => 0), k: n === 0 ? 0 : 1, similarity: inputs.map(() => 1), termWeights: [termMeans(inputs, null)], silhouette: 0 };
   }
+  // Feature ids: the caller's (one dictionary for the whole run) or interned here.
+  let terms = dictionary;
+  let fidsOf: Int32Array[];
+  if (terms && inputs.every((inp) => inp.fids !== undefined)) {
+    fidsOf = inputs.map((inp) => inp.fids!);
+  } else {
+    const ids = new Map<string, number>();
+    const local: string[] = [];
+    fidsOf = inputs.map((inp) =>
+      Int32Array.from(inp.features, (t) => {
+        let id = ids.get(t);
+        if (id === undefined) {
+          id = local.length;
+          ids.set(t, id);
+          local.push(t);
+        }
+        return id;
+      }),
+    );
+    terms = local;
+  }
   // Vocabulary: unigrams and bigrams in at least 2 answers and at most half of them, capped by df.
-  const df = new Map<string, number>();
-  for (const inp of inputs) for (const f of inp.features) df.set(f, (df.get(f) ?? 0) + 1);
+  const df = new Int32Array(terms.length);
+  for (const fids of fidsOf) for (const id of fids) df[id]++;
   const maxDf = Math.max(2, Math.floor(n * 0.5));
-  const vocabList = [...df.entries()]
-    .filter(([, d]) => d >= 2 && d <= maxDf)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, MAX_VOCAB)
-    .map(([t]) => t);
+  const candidates: number[] = [];
+  for (let id = 0; id < df.length; id++) if (df[id] >= 2 && df[id] <= maxDf) candidates.push(id);
+  const vocabIds = candidates
+    .sort((a, b) => df[b] - df[a] || (terms[a] < terms[b] ? -1 : 1))
+    .slice(0, MAX_VOCAB);
+  const vocabList = vocabIds.map((id) => terms[id]);
   const vocab = new Map(vocabList.map((t, i) => [t, i]));
-  const idf = vocabList.map((t) => 1 + Math.log(n / (df.get(t) ?? 1)));
+  const column = new Int32Array(terms.length).fill(-1);
+  vocabIds.forEach((id, j) => (column[id] = j));
+  const idf = vocabIds.map((id) => 1 + Math.log(n / df[id]));
   const codeIndex = new Map(codeIds.map((c, i) => [c, vocabList.length + i]));
   const dim = vocabList.length + codeIds.length;
 
-  const sparse: Array<Array<[number, number]>> = inputs.map((inp) => vectorize(inp, vocab, idf, codeIndex));
+  const sparse = vectorizeAll(inputs, fidsOf, column, idf, codeIndex);
 
   // Deterministic sample for k-means.
   const order = Array.from({ length: n }, (_, i) => i);
   const random = mulberry32(seed);
   shuffleInPlace(order, random);
   const sampleIdx = order.slice(0, Math.min(n, sampleSize)).sort((a, b) => a - b);
-  const dense = sampleIdx.map((i) => toDense(sparse[i], dim));
+  const dense = sampleIdx.map((i) => sparse.toDense(i, dim));
 
   const kMax = Math.max(2, Math.min(10, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
   const silIdx = sampleIdx.length <= SILHOUETTE_SAMPLE ? sampleIdx.map((_, j) => j) : shuffleInPlace(sampleIdx.map((_, j) => j), mulberry32(seed + 1)).slice(0, SILHOUETTE_SAMPLE).sort((a, b) => a - b);
@@ -93,13 +119,16 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
     let bestC = 0;
     let bestD = Infinity;
     let bestSim = 0;
-    const v = sparse[i];
+    const from = sparse.rowStart[i];
+    const to = sparse.rowStart[i + 1];
+    const cols = sparse.cols;
+    const vals = sparse.vals;
     let vNorm = 0;
-    for (const [, x] of v) vNorm += x * x;
+    for (let e = from; e < to; e++) vNorm += vals[e] * vals[e];
     for (let c = 0; c < chosen.centroids.length; c++) {
       const cen = chosen.centroids[c];
       let dot = 0;
-      for (const [j, x] of v) dot += x * cen[j];
+      for (let e = from; e < to; e++) dot += vals[e] * cen[cols[e]];
       // squared Euclidean distance = |v|² − 2 v·c + |c|²
       const d = vNorm - 2 * dot + centroidNorms[c] * centroidNorms[c];
       if (d < bestD - 1e-12) {
@@ -118,8 +147,22 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const remap = new Map(byS.map((c, i) => [c, i]));
   const finalAssignment = assignment.map((a) => remap.get(a)!);
   const k = byS.filter((c) => sizes[c] > 0).length;
+  // Per cluster: share of members with each vocabulary term (one pass, not one filter per cluster).
+  const V = vocabList.length;
+  const counts = new Float64Array(k * V);
+  const members = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) {
+    const c = finalAssignment[i];
+    members[c]++;
+    for (const id of fidsOf[i]) if (column[id] >= 0) counts[c * V + column[id]]++;
+  }
   const termWeights: Array<Map<string, number>> = [];
-  for (let c = 0; c < k; c++) termWeights.push(termMeans(inputs.filter((_, i) => finalAssignment[i] === c), vocab));
+  for (let c = 0; c < k; c++) {
+    const m = new Map<string, number>();
+    for (let j = 0; j < V; j++) if (counts[c * V + j] > 0) m.set(vocabList[j], counts[c * V + j] / Math.max(1, members[c]));
+    termWeights.push(m);
+  }
+  void vocab;
   return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000 };
 }
 
@@ -182,33 +225,73 @@ function squaredEuclidean(p: number[], q: number[]): number {
   return d;
 }
 
-function vectorize(inp: ClusterInput, vocab: Map<string, number>, idf: number[], codeIndex: Map<string, number>): Array<[number, number]> {
-  const tf = new Map<number, number>();
-  for (const f of inp.features) {
-    const j = vocab.get(f);
-    if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
-  }
-  const out: Array<[number, number]> = [];
-  let norm = 0;
-  for (const [j, c] of tf) {
-    const w = (1 + Math.log(c)) * idf[j];
-    out.push([j, w]);
-    norm += w * w;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (const e of out) e[1] /= norm;
-  inp.codes.forEach((code, rank) => {
-    const j = codeIndex.get(code);
-    if (j !== undefined) out.push([j, rank === 0 ? CODE_WEIGHT : CODE_WEIGHT * 0.35]);
-  });
-  out.sort((a, b) => a[0] - b[0]);
-  return out;
+/** All answers' vectors in one compressed sparse row store (no per-answer arrays of pairs). */
+interface SparseRows {
+  rowStart: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
+  toDense(i: number, dim: number): number[];
 }
 
-function toDense(v: Array<[number, number]>, dim: number): number[] {
-  const d = new Array<number>(dim).fill(0);
-  for (const [j, x] of v) d[j] = x;
-  return d;
+/**
+ * Per answer: TF-IDF over the vocabulary (features are distinct, so tf = 1 and the weight is the
+ * idf), L2-normalised in feature order, then the code dimensions; entries sorted by column.
+ */
+function vectorizeAll(inputs: ClusterInput[], fidsOf: Int32Array[], column: Int32Array, idf: number[], codeIndex: Map<string, number>): SparseRows {
+  const n = inputs.length;
+  const rowStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    let nnz = 0;
+    for (const id of fidsOf[i]) if (column[id] >= 0) nnz++;
+    for (const code of inputs[i].codes) if (codeIndex.has(code)) nnz++;
+    rowStart[i + 1] = rowStart[i] + nnz;
+  }
+  const cols = new Int32Array(rowStart[n]);
+  const vals = new Float64Array(rowStart[n]);
+  for (let i = 0; i < n; i++) {
+    let e = rowStart[i];
+    const start = e;
+    let norm = 0;
+    for (const id of fidsOf[i]) {
+      const j = column[id];
+      if (j < 0) continue;
+      const w = (1 + Math.log(1)) * idf[j];
+      cols[e] = j;
+      vals[e++] = w;
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let x = start; x < e; x++) vals[x] /= norm;
+    inputs[i].codes.forEach((code, rank) => {
+      const j = codeIndex.get(code);
+      if (j === undefined) return;
+      cols[e] = j;
+      vals[e++] = rank === 0 ? CODE_WEIGHT : CODE_WEIGHT * 0.35;
+    });
+    // Insertion sort by column (rows are short); columns are distinct.
+    for (let x = start + 1; x < e; x++) {
+      const cj = cols[x];
+      const cv = vals[x];
+      let y = x - 1;
+      while (y >= start && cols[y] > cj) {
+        cols[y + 1] = cols[y];
+        vals[y + 1] = vals[y];
+        y--;
+      }
+      cols[y + 1] = cj;
+      vals[y + 1] = cv;
+    }
+  }
+  return {
+    rowStart,
+    cols,
+    vals,
+    toDense(i: number, dim: number): number[] {
+      const d = new Array<number>(dim).fill(0);
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) d[cols[e]] = vals[e];
+      return d;
+    },
+  };
 }
 
 function sqDist(a: number[], b: number[]): number {

@@ -54,9 +54,18 @@ export class TextPipeline {
     for (const w of extraVocabulary) if (w.length >= MIN_PART) this.known.add(w);
   }
 
+  /**
+   * Per language, token → what features() does with it: null when dropped (stopword, number, too
+   * short), else its stem and the stems of its compound parts. Computed with the same calls in the same
+   * order as before on a token's first occurrence, so stems and surfaces are unchanged; a campaign has
+   * a few thousand distinct tokens and hundreds of thousands of occurrences.
+   */
+  private readonly tokenCache = new Map<string, Map<string, TokenEntry | null>>();
+
   /** Adds corpus words so compounds of words seen elsewhere in the campaign can be split. */
   addVocabulary(words: Iterable<string>): void {
     for (const w of words) if (w.length >= MIN_PART && w.length < 14) this.known.add(w);
+    this.tokenCache.clear();
   }
 
   /** Stems a token for a language; German and English use natural's Porter stemmers. */
@@ -115,19 +124,39 @@ export class TextPipeline {
   /** Stopword-free stems, compound-part stems and bigrams of one answer. */
   features(tokens: string[], lang: string): TextFeatures {
     const stop = lang === 'de' ? STOPWORDS.de : lang === 'en' ? STOPWORDS.en : STOPWORDS_ANY;
+    let cache = this.tokenCache.get(lang);
+    if (!cache) this.tokenCache.set(lang, (cache = new Map()));
     const stems: string[] = [];
     const feats = new Set<string>();
     for (const t of tokens) {
-      if (isNumeric(t) || (t.length < 2 && !isEmoji(t)) || stop.has(t) || STOPWORDS_ANY.has(t)) continue;
-      const s = this.stem(t, lang);
-      stems.push(s);
-      feats.add(s);
-      if (lang !== 'en') {
-        const parts = this.splitCompound(t);
-        if (parts) for (const p of parts) feats.add(this.stem(p, 'de'));
+      let e = cache.get(t);
+      if (e === undefined) {
+        e = this.entry(t, lang, stop);
+        cache.set(t, e);
       }
+      if (e === null) continue;
+      stems.push(e.stem);
+      feats.add(e.stem);
+      if (e.parts) for (const p of e.parts) feats.add(p);
     }
     for (let i = 1; i < stems.length; i++) feats.add(`${stems[i - 1]}_${stems[i]}`);
     return { stems, features: [...feats] };
   }
+
+  private entry(t: string, lang: string, stop: Set<string>): TokenEntry | null {
+    if (isNumeric(t) || (t.length < 2 && !isEmoji(t)) || stop.has(t) || STOPWORDS_ANY.has(t)) return null;
+    const stem = this.stem(t, lang);
+    let parts: string[] | null = null;
+    if (lang !== 'en') {
+      const split = this.splitCompound(t);
+      if (split) parts = split.map((p) => this.stem(p, 'de'));
+    }
+    return { stem, parts };
+  }
+}
+
+interface TokenEntry {
+  stem: string;
+  /** Stems of the compound's parts (German and other non-English answers), or null. */
+  parts: string[] | null;
 }

@@ -38,27 +38,62 @@ const MIN_EVIDENCE = 2;
 export function detectLanguage(tokens: string[], text: string, fallback: 'de' | 'en'): LanguageGuess {
   let de = 0;
   let en = 0;
-  const other: Record<string, number> = {};
+  let otherCounts: number[] | null = null;
   for (const t of tokens) {
-    if (DE_ONLY.has(t)) de++;
-    if (EN_ONLY.has(t)) en++;
-    if (t.length > 2) {
-      for (const l in OTHER_ONLY) if (OTHER_ONLY[l].has(t)) other[l] = (other[l] ?? 0) + 1;
+    const mask = evidenceOf(t);
+    if (mask === 0) continue;
+    if (mask & DE_BIT) de++;
+    if (mask & EN_BIT) en++;
+    if (mask > EN_BIT) {
+      otherCounts ??= new Array<number>(OTHER_LANGS.length).fill(0);
+      for (let l = 0; l < OTHER_LANGS.length; l++) if (mask & (OTHER_BIT << l)) otherCounts[l]++;
     }
   }
   // Umlauts and ß are German evidence, capped so one umlaut-laden tool name cannot decide alone.
-  const umlauts = (text.match(/[äöüß]/giu) ?? []).length;
-  de += Math.min(2, umlauts) * 0.75;
+  de += Math.min(2, umlauts(text)) * 0.75;
   let bestOther = '';
   let bestOtherScore = 0;
-  for (const l of Object.keys(other).sort()) {
-    if (other[l] > bestOtherScore) {
-      bestOther = l;
-      bestOtherScore = other[l];
+  if (otherCounts) {
+    // OTHER_LANGS is sorted: ties go to the alphabetically first language.
+    for (let l = 0; l < OTHER_LANGS.length; l++) {
+      if (otherCounts[l] > bestOtherScore) {
+        bestOther = OTHER_LANGS[l];
+        bestOtherScore = otherCounts[l];
+      }
     }
   }
   const top = Math.max(de, en);
   if (bestOtherScore >= 3 && bestOtherScore > 1.5 * top) return { lang: bestOther, fallback: false };
   if (top < MIN_EVIDENCE || de === en) return { lang: fallback, fallback: true };
   return { lang: de > en ? 'de' : 'en', fallback: false };
+}
+
+// Per-token evidence as a bit mask, computed once per distinct token (an answer's tokens repeat across
+// a campaign; a Set lookup per list and language per token was a hot spot at 100,000 answers).
+const DE_BIT = 1;
+const EN_BIT = 2;
+const OTHER_BIT = 4;
+const OTHER_LANGS = Object.keys(OTHER_ONLY).sort();
+const evidence = new Map<string, number>();
+const MAX_CACHED = 200_000;
+
+function evidenceOf(t: string): number {
+  let mask = evidence.get(t);
+  if (mask !== undefined) return mask;
+  mask = (DE_ONLY.has(t) ? DE_BIT : 0) | (EN_ONLY.has(t) ? EN_BIT : 0);
+  if (t.length > 2) OTHER_LANGS.forEach((l, i) => {
+    if (OTHER_ONLY[l].has(t)) mask! |= OTHER_BIT << i;
+  });
+  if (evidence.size < MAX_CACHED) evidence.set(t, mask);
+  return mask;
+}
+
+/** Number of ä ö ü ß (either case, as /[äöüß]/giu counts them), up to 2. */
+function umlauts(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n < 2; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xe4 || c === 0xc4 || c === 0xf6 || c === 0xd6 || c === 0xfc || c === 0xdc || c === 0xdf || c === 0x1e9e) n++;
+  }
+  return n;
 }
