@@ -41,6 +41,7 @@ export { negationReason } from './coding/lexicon.js';
 const LABEL_STOP = new Set(['nicht', 'kein', 'keine', 'keinen', 'keiner', 'keinem', 'nie', 'niemals', 'ohne', 'mehr', 'statt', 'not', 'no', 'never', 'without', 'more', 'instead', 'halt', 'eben', 'mal', 'ganz', 'ehrlich', 'honestly', 'really', 'just', 'genau']);
 
 const NO_IDS = new Int32Array(0);
+const NO_TOKENS: string[] = [];
 
 const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
 
@@ -51,7 +52,6 @@ interface Prepared {
   tokens: string[];
   lang: Lang;
   features: string[];
-  stems: string[];
   /** features as ids into the run's feature dictionary (same order) */
   fids: Int32Array;
 }
@@ -82,31 +82,22 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     const lang = declared || detectLanguage(tokens, a.text, fallback).lang;
     const role = roleOfQuestion(a.question);
     const key = role === 'custom' ? a.question.trim() : QUESTION_KEY[role];
-    prepared[i] = { answer: a, key, lower, tokens, lang, features: [], stems: [], fids: NO_IDS };
+    prepared[i] = { answer: a, key, lower, tokens, lang, features: [], fids: NO_IDS };
     if (i % progressEvery === 0) progress('language', i / answers.length);
   }
   const vocabulary = new Set<string>();
   for (const p of prepared) if (p.lang === 'de') for (const t of p.tokens) if (t.length <= 8) vocabulary.add(t);
   pipeline.addVocabulary(vocabulary);
-  // Features are interned once: clustering and cluster labels count them in typed arrays, not maps.
-  const featureIds = new Map<string, number>();
-  const terms: string[] = [];
+  // Features as ids into the pipeline's dictionary (clustering and cluster labels count them in typed
+  // arrays); the string list the classifier reads is the same features, looked up.
+  const terms = pipeline.terms;
   for (const p of prepared) {
-    const f = pipeline.features(p.tokens, p.lang);
-    p.features = f.features;
-    p.stems = f.stems;
-    const fids = new Int32Array(f.features.length);
-    for (let j = 0; j < fids.length; j++) {
-      const t = f.features[j];
-      let id = featureIds.get(t);
-      if (id === undefined) {
-        id = terms.length;
-        featureIds.set(t, id);
-        terms.push(t);
-      }
-      fids[j] = id;
-    }
+    const fids = pipeline.featureIds(p.tokens, p.lang);
+    const features = new Array<string>(fids.length);
+    for (let j = 0; j < fids.length; j++) features[j] = terms[fids[j]];
     p.fids = fids;
+    p.features = features;
+    p.tokens = NO_TOKENS; // not needed any more: keep the live heap (and GC) small
   }
 
   // Train once per run, per code group.
@@ -133,6 +124,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     if (p.answer.respondent !== undefined) res.respondent = p.answer.respondent;
     if (g) {
       const c = codeAnswer(trained.get(g)!, p.answer.text, p.lower, p.features);
+      p.lower = '';
       coded[i] = c;
       res[g.output] = c.codes;
       if (c.challenge_type) {

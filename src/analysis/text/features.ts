@@ -61,6 +61,14 @@ export class TextPipeline {
    * a few thousand distinct tokens and hundreds of thousands of occurrences.
    */
   private readonly tokenCache = new Map<string, Map<string, TokenEntry | null>>();
+  /** Feature dictionary for featureIds(): id → feature string (stems, parts, `a_b` bigrams). */
+  readonly terms: string[] = [];
+  private readonly termIds = new Map<string, number>();
+  /** left stem id → (right stem id → bigram feature id) */
+  private readonly bigramIds = new Map<number, Map<number, number>>();
+  /** Scratch for featureIds(): seen[id] === stamp when id is already in the current answer. */
+  private seen = new Int32Array(1024);
+  private stamp = 0;
 
   /** Adds corpus words so compounds of words seen elsewhere in the campaign can be split. */
   addVocabulary(words: Iterable<string>): void {
@@ -143,6 +151,68 @@ export class TextPipeline {
     return { stems, features: [...feats] };
   }
 
+  /**
+   * features(tokens, lang).features as ids into `terms`, same features in the same order, without
+   * building a string per bigram or a Set per answer: the hot path of a 100,000-answer run.
+   */
+  featureIds(tokens: string[], lang: string): Int32Array {
+    const stop = lang === 'de' ? STOPWORDS.de : lang === 'en' ? STOPWORDS.en : STOPWORDS_ANY;
+    let cache = this.tokenCache.get(lang);
+    if (!cache) this.tokenCache.set(lang, (cache = new Map()));
+    const stamp = ++this.stamp;
+    const out: number[] = [];
+    const stemIds: number[] = [];
+    const add = (id: number): void => {
+      if (id >= this.seen.length) {
+        const grown = new Int32Array(Math.max(id + 1, this.seen.length * 2));
+        grown.set(this.seen);
+        this.seen = grown;
+      }
+      if (this.seen[id] !== stamp) {
+        this.seen[id] = stamp;
+        out.push(id);
+      }
+    };
+    for (const t of tokens) {
+      let e = cache.get(t);
+      if (e === undefined) {
+        e = this.entry(t, lang, stop);
+        cache.set(t, e);
+      }
+      if (e === null) continue;
+      const sid = (e.stemId ??= this.termId(e.stem));
+      stemIds.push(sid);
+      add(sid);
+      if (e.parts) {
+        e.partIds ??= e.parts.map((p) => this.termId(p));
+        for (const pid of e.partIds) add(pid);
+      }
+    }
+    for (let i = 1; i < stemIds.length; i++) {
+      const a = stemIds[i - 1];
+      const b = stemIds[i];
+      let right = this.bigramIds.get(a);
+      if (!right) this.bigramIds.set(a, (right = new Map()));
+      let id = right.get(b);
+      if (id === undefined) {
+        id = this.termId(`${this.terms[a]}_${this.terms[b]}`);
+        right.set(b, id);
+      }
+      add(id);
+    }
+    return Int32Array.from(out);
+  }
+
+  private termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.termIds.set(term, id);
+      this.terms.push(term);
+    }
+    return id;
+  }
+
   private entry(t: string, lang: string, stop: Set<string>): TokenEntry | null {
     if (isNumeric(t) || (t.length < 2 && !isEmoji(t)) || stop.has(t) || STOPWORDS_ANY.has(t)) return null;
     const stem = this.stem(t, lang);
@@ -159,4 +229,6 @@ interface TokenEntry {
   stem: string;
   /** Stems of the compound's parts (German and other non-English answers), or null. */
   parts: string[] | null;
+  stemId?: number;
+  partIds?: number[];
 }
