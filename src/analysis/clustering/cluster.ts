@@ -96,16 +96,17 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   shuffleInPlace(order, random);
   const sampleIdx = order.slice(0, Math.min(n, sampleSize)).sort((a, b) => a - b);
   const dense = sampleIdx.map((i) => sparse.toDense(i, dim));
+  const sampleRows = sampleIdx.map((i) => sparse.row(i));
 
   const kMax = Math.max(2, Math.min(10, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
   const silIdx = sampleIdx.length <= SILHOUETTE_SAMPLE ? sampleIdx.map((_, j) => j) : shuffleInPlace(sampleIdx.map((_, j) => j), mulberry32(seed + 1)).slice(0, SILHOUETTE_SAMPLE).sort((a, b) => a - b);
   // Distances for the silhouette do not depend on k: compute them once per question.
-  const silDist = distanceMatrix(silIdx.map((j) => dense[j]));
+  const silDist = distanceMatrix(silIdx.map((j) => sparse.row(sampleIdx[j])));
   let best: { k: number; centroids: number[][]; sil: number } | null = null;
   for (let k = 2; k <= kMax; k++) {
     // Same k-means++ as ml-kmeans' own (same PRNG, same draws, same arithmetic), minus its per-pair
     // row copies; the library then runs the iterations from these centres.
-    const res = kmeans(dense, k, { initialization: kmeansPlusPlus(dense, k, seed + k), maxIterations: 25 });
+    const res = kmeans(dense, k, { initialization: kmeansPlusPlus(sampleRows, k, seed + k).map((r) => dense[r]), maxIterations: 25 });
     const sil = silhouette(silDist, silIdx.map((j) => res.clusters[j]), k);
     // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
     if (!best || sil > best.sil + 0.01) best = { k, centroids: res.centroids, sil };
@@ -170,16 +171,17 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
  * k-means++ seeding exactly as ml-kmeans 7 does it (kmeanspp in lib/initialization.js: ml-random's
  * Random(seed), one randInt for the first centre, then per centre `2 + ⌊log K⌋` candidates drawn
  * with replacement by D² probability, keeping the candidate with the smallest potential). The library
- * version copies both rows for every candidate×point pair (ml-matrix getRow), which made seeding the
- * most expensive part of clustering; here distances are computed in place. Results are identical.
+ * version copies both rows for every candidate×point pair (ml-matrix getRow) over all dimensions;
+ * here distances are sparse (see sparseSqDist), which gives bit-identical sums. Returns the indices
+ * of the chosen rows, so the library's k-means can start from exactly the centres it would pick.
  */
-export function kmeansPlusPlus(X: number[][], K: number, seed: number): number[][] {
+export function kmeansPlusPlus(X: SparseRow[], K: number, seed: number): number[] {
   const n = X.length;
   const random = new Random(seed);
   const localTrials = 2 + Math.floor(Math.log(K));
-  const centers: number[][] = [X[random.randInt(n)].slice()];
+  const centers: number[] = [random.randInt(n)];
   let closest = new Float64Array(n);
-  for (let i = 0; i < n; i++) closest[i] = squaredEuclidean(X[i], centers[0]);
+  for (let i = 0; i < n; i++) closest[i] = sparseSqDist(X[i], X[centers[0]]);
   let probabilities = scaled(closest);
   for (let c = 1; c < K; c++) {
     const candidates = random.choice(n, { replace: true, size: localTrials, probabilities }) as number[];
@@ -191,7 +193,7 @@ export function kmeansPlusPlus(X: number[][], K: number, seed: number): number[]
       const next = new Float64Array(n);
       let pot = 0;
       for (let i = 0; i < n; i++) {
-        const d = Math.min(closest[i], squaredEuclidean(row, X[i]));
+        const d = Math.min(closest[i], sparseSqDist(row, X[i]));
         next[i] = d;
         pot += d;
       }
@@ -201,7 +203,7 @@ export function kmeansPlusPlus(X: number[][], K: number, seed: number): number[]
         bestDist = next;
       }
     }
-    centers.push(X[bestCandidate].slice());
+    centers.push(bestCandidate);
     closest = bestDist;
     probabilities = scaled(closest);
   }
@@ -218,10 +220,32 @@ function scaled(d: Float64Array): number[] {
   return out;
 }
 
-/** ml-distance-euclidean's squaredEuclidean, same summation order. */
-function squaredEuclidean(p: number[], q: number[]): number {
+/** One row of a SparseRows store: ascending columns, no explicit zeros. */
+export interface SparseRow {
+  cols: Int32Array;
+  vals: Float64Array;
+}
+
+/**
+ * Σ (a_i − b_i)² over the union of both rows' columns in ascending order. A dense loop over all
+ * dimensions adds the same terms in the same order plus exact zeros (0 − 0)², which leave a
+ * non-negative float sum unchanged: the result is bit-identical to ml-distance-euclidean's.
+ */
+export function sparseSqDist(a: SparseRow, b: SparseRow): number {
+  const ac = a.cols;
+  const av = a.vals;
+  const bc = b.cols;
+  const bv = b.vals;
+  let i = 0;
+  let j = 0;
   let d = 0;
-  for (let i = 0; i < p.length; i++) d += (p[i] - q[i]) * (p[i] - q[i]);
+  while (i < ac.length || j < bc.length) {
+    let x: number;
+    if (j >= bc.length || (i < ac.length && ac[i] < bc[j])) x = av[i++];
+    else if (i >= ac.length || bc[j] < ac[i]) x = -bv[j++];
+    else x = av[i++] - bv[j++];
+    d += x * x;
+  }
   return d;
 }
 
@@ -231,6 +255,7 @@ interface SparseRows {
   cols: Int32Array;
   vals: Float64Array;
   toDense(i: number, dim: number): number[];
+  row(i: number): SparseRow;
 }
 
 /**
@@ -286,6 +311,9 @@ function vectorizeAll(inputs: ClusterInput[], fidsOf: Int32Array[], column: Int3
     rowStart,
     cols,
     vals,
+    row(i: number): SparseRow {
+      return { cols: cols.subarray(rowStart[i], rowStart[i + 1]), vals: vals.subarray(rowStart[i], rowStart[i + 1]) };
+    },
     toDense(i: number, dim: number): number[] {
       const d = new Array<number>(dim).fill(0);
       for (let e = rowStart[i]; e < rowStart[i + 1]; e++) d[cols[e]] = vals[e];
@@ -294,20 +322,11 @@ function vectorizeAll(inputs: ClusterInput[], fidsOf: Int32Array[], column: Int3
   };
 }
 
-function sqDist(a: number[], b: number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i] - b[i];
-    s += d * d;
-  }
-  return s;
-}
-
 /** Euclidean distance matrix of a sample; O(sample²), hence the sample. */
-export function distanceMatrix(points: number[][]): number[][] {
+export function distanceMatrix(points: SparseRow[]): number[][] {
   const n = points.length;
   const dist: number[][] = points.map(() => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) dist[i][j] = dist[j][i] = Math.sqrt(sqDist(points[i], points[j]));
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) dist[i][j] = dist[j][i] = Math.sqrt(sparseSqDist(points[i], points[j]));
   return dist;
 }
 
