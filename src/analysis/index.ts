@@ -54,6 +54,8 @@ interface Prepared {
   features: string[];
   /** features as ids into the run's feature dictionary (same order) */
   fids: Int32Array;
+  /** index of an earlier answer with the same question, text and declared language, or -1 */
+  same: number;
 }
 
 /**
@@ -74,17 +76,29 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   const pipeline = new TextPipeline();
   const prepared: Prepared[] = new Array(answers.length);
   const progressEvery = Math.max(1, Math.floor(answers.length / 20));
+  // An answer repeated word for word (same question, text and declared language) is analysed once:
+  // everything per answer below is a function of exactly these, so copies get the first one's result.
+  const firstOf = new Map<string, number>();
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
-    const lower = lowerText(a.text);
-    const tokens = tokenizeLower(lower);
     const declared = a.lang?.toLowerCase().slice(0, 2);
-    const lang = declared || detectLanguage(tokens, a.text, fallback).lang;
     const role = roleOfQuestion(a.question);
     const key = role === 'custom' ? a.question.trim() : QUESTION_KEY[role];
-    prepared[i] = { answer: a, key, lower, tokens, lang, features: [], fids: NO_IDS };
+    const dupKey = `${key}\u0000${declared ?? ''}\u0000${a.text}`;
+    const same = firstOf.get(dupKey);
+    if (same !== undefined) {
+      const f = prepared[same];
+      prepared[i] = { answer: a, key, lower: '', tokens: NO_TOKENS, lang: f.lang, features: [], fids: NO_IDS, same };
+    } else {
+      firstOf.set(dupKey, i);
+      const lower = lowerText(a.text);
+      const tokens = tokenizeLower(lower);
+      const lang = declared || detectLanguage(tokens, a.text, fallback).lang;
+      prepared[i] = { answer: a, key, lower, tokens, lang, features: [], fids: NO_IDS, same: -1 };
+    }
     if (i % progressEvery === 0) progress('language', i / answers.length);
   }
+  firstOf.clear();
   const vocabulary = new Set<string>();
   for (const p of prepared) if (p.lang === 'de') for (const t of p.tokens) if (t.length <= 8) vocabulary.add(t);
   pipeline.addVocabulary(vocabulary);
@@ -92,6 +106,11 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   // arrays); the string list the classifier reads is the same features, looked up.
   const terms = pipeline.terms;
   for (const p of prepared) {
+    if (p.same >= 0) {
+      p.fids = prepared[p.same].fids;
+      p.features = prepared[p.same].features;
+      continue;
+    }
     const fids = pipeline.featureIds(p.tokens, p.lang);
     const features = new Array<string>(fids.length);
     for (let j = 0; j < fids.length; j++) features[j] = terms[fids[j]];
@@ -123,10 +142,10 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     const res: AnsweredCodes = { id: p.answer.id, question: p.key, role, lang: p.lang };
     if (p.answer.respondent !== undefined) res.respondent = p.answer.respondent;
     if (g) {
-      const c = codeAnswer(trained.get(g)!, p.answer.text, p.lower, p.features);
+      const c = p.same >= 0 ? coded[p.same]! : codeAnswer(trained.get(g)!, p.answer.text, p.lower, p.features);
       p.lower = '';
       coded[i] = c;
-      res[g.output] = c.codes;
+      res[g.output] = p.same >= 0 ? c.codes.slice() : c.codes;
       if (c.challenge_type) {
         res.challenge_type = c.challenge_type;
         res.challenge_confidence = c.challenge_confidence;
