@@ -1,6 +1,12 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
+import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { adminRouter } from './auth/admin.routes.js';
+import { authRouter } from './auth/auth.routes.js';
+import { campaignAccessGuard } from './auth/campaign-access.js';
+import { identify, requireUser } from './auth/guard.js';
+import { csrfLocals, csrfProtection, loginLimiter, securityHeaders } from './http/security.js';
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -22,6 +28,12 @@ export interface AppDeps {
   publicBaseUrl?: string;
   /** Sends invitation/reminder e-mails; unset when SMTP is not configured. */
   mailer?: Mailer;
+  /** express-session middleware (MongoDB store), built after the database connected. */
+  session: RequestHandler;
+  /** Express `trust proxy` (which X-Forwarded-For hops to believe for the client address). */
+  trustProxy?: boolean | number | string;
+  /** Failed sign-ins allowed per address and account per 15 minutes. */
+  loginRateLimit?: number;
 }
 
 /**
@@ -37,6 +49,9 @@ export function createApp(deps: AppDeps): Express {
   // Express 5 defaults to the "simple" query parser; keep it (no nested objects from ?a[b]=c).
   app.set('query parser', 'simple');
   app.locals.publicBaseUrl = deps.publicBaseUrl;
+  // Only believe X-Forwarded-For from configured proxies: rate limits key on the real client.
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(securityHeaders());
 
   app.use(
     pinoHttp({
@@ -63,11 +78,22 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(deps.session);
+  app.use(identify);
   app.use(localsMiddleware);
+  app.use(csrfLocals);
+  app.use(csrfProtection);
 
   app.get('/', (_req, res) => res.render('home', { title: res.locals.t('home.title') }));
+  app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10 }) }));
   app.use('/r', respondRouter());
   app.get('/p/:token', redeemParticipantLink);
+  // The one gate: every lead, admin and API route needs a signed-in user or an API token, and
+  // every campaign below it is checked against the user's relation to that campaign.
+  app.use(['/lead', '/api/v1'], requireUser());
+  app.use('/admin', requireUser(['admin']));
+  app.use(['/lead/campaigns/:id', '/api/v1/campaigns/:id'], campaignAccessGuard);
+  app.use('/admin', adminRouter());
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());
   app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));

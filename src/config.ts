@@ -18,6 +18,11 @@ const envSchema = z.object({
   // Invitations and reminders (src/participants); unset: no e-mail, leads export links instead.
   SMTP_URL: z.string().trim().regex(/^smtps?:\/\/\S+$/, 'must look like smtp://user:pass@host:587 or smtps://…').optional(),
   SMTP_FROM: z.string().trim().email('must be an e-mail address').optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
+  TRUST_PROXY: z.string().default('false'),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
 });
 
 export interface Config {
@@ -37,6 +42,15 @@ export interface Config {
   readonly smtpUrl?: string;
   /** Sender address of invitation e-mails (campaigns choose only a display name). */
   readonly smtpFrom?: string;
+  /** Unset: a random secret kept in DATA_DIR/session-secret. */
+  readonly sessionSecret?: string;
+  readonly sessionIdleMinutes: number;
+  /** true: cookies only over HTTPS; auto: secure when the request came over TLS. */
+  readonly secureCookies: boolean;
+  /** Express `trust proxy`: false, a hop count, or addresses/subnets of the proxies. */
+  readonly trustProxy: boolean | number | string;
+  /** Failed sign-ins per address and account per 15 minutes. */
+  readonly loginRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -64,5 +78,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dbStartTimeoutMs: e.DB_START_TIMEOUT_MS,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    sessionSecret: e.SESSION_SECRET,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    secureCookies: e.SECURE_COOKIES === 'true',
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
   });
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // e.g. "loopback" or "10.0.0.0/8"
 }

@@ -7,6 +7,7 @@ import { openDatabase } from './db/open-database.js';
 import { createMailer, type Mailer } from './participants/mailer/mailer.js';
 import { startReminderJob } from './participants/mail.service.js';
 import { createLogger } from './shared/logger.js';
+import { resolveSessionSecret, sessionMiddleware } from './auth/session.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -31,7 +32,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = createApp({ logger, publicBaseUrl: config.publicBaseUrl, mailer: smtpMailer });
+  const session = sessionMiddleware({
+    secret: await resolveSessionSecret(config.sessionSecret, config.dataDir),
+    idleMinutes: config.sessionIdleMinutes,
+    secureCookies: config.secureCookies,
+  });
+  const app = createApp({
+    logger,
+    publicBaseUrl: config.publicBaseUrl,
+    session,
+    trustProxy: config.trustProxy,
+    loginRateLimit: config.loginRateLimit,
+    mailer: smtpMailer,
+  });
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host }, `Workplace Voice listening on http://localhost:${config.port}`);
   });

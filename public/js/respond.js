@@ -5,6 +5,7 @@
   var form = document.getElementById('answer-form');
   if (!form) return;
   var url = form.getAttribute('data-autosave');
+  var csrf = form.getAttribute('data-csrf');
   var status = document.getElementById('save-status');
   var bar = document.getElementById('progress-bar');
   var text = document.getElementById('progress-text');
@@ -47,7 +48,7 @@
     setStatus('saving');
     fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
       credentials: 'same-origin',
       body: JSON.stringify({ answers: answers, segments: segments })
     }).then(function (res) {
@@ -86,7 +87,8 @@
   window.addEventListener('pagehide', function () {
     // Last chance: send what is still unsaved without waiting for an answer.
     if (!Object.keys(dirty).length && !Object.keys(dirtySegments).length) return;
-    var payload = JSON.stringify({ answers: dirty, segments: dirtySegments });
+    // sendBeacon cannot set headers: the CSRF token travels in the body instead.
+    var payload = JSON.stringify({ answers: dirty, segments: dirtySegments, _csrf: csrf });
     if (navigator.sendBeacon) navigator.sendBeacon(url, new Blob([payload], { type: 'application/json' }));
   });
   form.addEventListener('submit', function () { clearTimeout(timer); });

@@ -6,6 +6,8 @@ import * as campaigns from './campaign.service.js';
 import { respondentLink } from './campaign.lead.routes.js';
 import type { Request } from 'express';
 import { z } from 'zod';
+import { visibleCampaignsFilter } from '../auth/campaign-access.js';
+import { AppError } from '../shared/errors.js';
 
 /** The API representation of a campaign (stable: documented in openapi.json). */
 export function campaignDto(c: campaigns.Campaign, req: Request, responseCount?: number) {
@@ -42,14 +44,15 @@ export function campaignsApiRouter(): Router {
   // GET /api/v1/campaigns
   router.get('/campaigns', async (req, res) => {
     const query = parseOrThrow(listQuerySchema, req.query);
-    const list = await campaigns.listCampaigns(query);
+    const list = await campaigns.listCampaigns(query, visibleCampaignsFilter(res.locals.user!));
     res.json({ items: list.map((c) => campaignDto(c, req)) });
   });
 
   // POST /api/v1/campaigns
   router.post('/campaigns', async (req, res) => {
+    if (res.locals.user!.role === 'stakeholder') throw new AppError(403, 'forbidden', 'Stakeholders cannot create campaigns');
     const input = parseOrThrow(campaignInputSchema, req.body);
-    const created = await campaigns.createCampaign(input);
+    const created = await campaigns.createCampaign(input, { ownerId: res.locals.user!.id });
     res.status(201).location(`/api/v1/campaigns/${String(created._id)}`).json(campaignDto(created, req, 0));
   });
 

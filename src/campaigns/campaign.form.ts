@@ -34,6 +34,8 @@ export interface CampaignFormValues {
   questions: QuestionRow[];
   segments: SegmentRow[];
   version: string;
+  /** YYYY-MM-DD or empty. */
+  retainUntil: string;
 }
 
 const str = (v: unknown, max = LIMITS.description * 2): string => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -60,6 +62,7 @@ export function formValuesFromBody(body: Record<string, unknown>): CampaignFormV
     languages,
     anonymity: str(body.anonymity, 40),
     version: str(body.version, 20),
+    retainUntil: str(body.retainUntil, 20).trim(),
     questions: rows(body.questions).map((r) => ({
       key: str(r.key, 100).trim(),
       role: str(r.role, 40),
@@ -88,6 +91,7 @@ export function formValuesFromCampaign(c: Campaign | CampaignInput, version?: nu
     languages: [...c.languages],
     anonymity: c.anonymity ?? 'anonymous',
     version: version === undefined ? '' : String(version),
+    retainUntil: c.retainUntil ? new Date(c.retainUntil).toISOString().slice(0, 10) : '',
     questions: c.questions.map((q) => ({
       key: q.key,
       role: q.role,
@@ -161,6 +165,7 @@ export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErr
     description: v.description,
     languages: v.languages,
     anonymity: v.anonymity || undefined,
+    retainUntil: v.retainUntil || undefined,
     questions: qRows.map(({ q }) => ({
       key: q.key,
       role: q.role,

@@ -13,6 +13,9 @@ import {
 } from './campaign.form.js';
 import { interviewTemplate } from './interview-template.js';
 import * as campaigns from './campaign.service.js';
+import { visibleCampaignsFilter } from '../auth/campaign-access.js';
+import { findUserByEmail, getUsersByIds } from '../auth/auth.service.js';
+import { memberSchema } from '../auth/auth.schemas.js';
 
 /** Absolute respondent link for a campaign. */
 export function respondentLink(req: Request, token: string): string {
@@ -54,13 +57,14 @@ export function campaignsLeadRouter(): Router {
   // GET /lead — the lead's campaigns
   router.get('/', async (req, res) => {
     const query = parseOrThrow(listQuerySchema, req.query);
-    const list = await campaigns.listCampaigns(query);
+    const list = await campaigns.listCampaigns(query, visibleCampaignsFilter(res.locals.user!));
     const rows = await Promise.all(list.map(async (c) => ({ campaign: c, responses: await countSubmitted(c._id) })));
     res.render('lead/index', { title: res.locals.t('lead.index.title'), rows });
   });
 
   // GET /lead/campaigns/new — from the template (default) or from scratch (?from=scratch)
   router.get('/campaigns/new', (req, res) => {
+    if (res.locals.user!.role === 'stakeholder') throw new AppError(403, 'forbidden', 'Stakeholders cannot create campaigns');
     const values =
       req.query.from === 'scratch'
         ? { ...formValuesFromCampaign({ title: '', description: '', languages: ['de', 'en'], anonymity: 'anonymous', questions: [], segments: [] }), questions: [blankQuestion(1)], segments: [blankSegment()] }
@@ -70,20 +74,29 @@ export function campaignsLeadRouter(): Router {
 
   // POST /lead/campaigns — create a draft
   router.post('/campaigns', async (req, res) => {
+    if (res.locals.user!.role === 'stakeholder') throw new AppError(403, 'forbidden', 'Stakeholders cannot create campaigns');
     const values = formValuesFromBody(req.body ?? {});
     if (handleFormAction(req, res, values)) return;
     const { input, mapErrors } = toCampaignInput(values);
     const parsed = campaignInputSchema.safeParse(input);
     if (!parsed.success) return renderForm(res, 400, { values, fieldErrors: mapErrors(toFieldErrors(parsed.error)) });
-    const created = await campaigns.createCampaign(parsed.data);
+    const created = await campaigns.createCampaign(parsed.data, { ownerId: res.locals.user!.id });
     res.redirect(303, `/lead/campaigns/${String(created._id)}?saved=1`);
   });
 
   // GET /lead/campaigns/:id — overview: status, link, counts, questions
   router.get('/campaigns/:id', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
-    const [submitted, drafts] = await Promise.all([countSubmitted(campaign._id), countDrafts(campaign._id)]);
+    const [submitted, drafts, members] = await Promise.all([
+      countSubmitted(campaign._id),
+      countDrafts(campaign._id),
+      getUsersByIds([...(campaign.coLeadIds ?? []), ...(campaign.stakeholderIds ?? [])]),
+    ]);
+    const isIn = (ids: unknown[] | undefined, id: unknown) => (ids ?? []).some((x) => String(x) === String(id));
     res.render('lead/campaign-show', {
+      readOnly: Boolean(res.locals.readOnly),
+      coLeads: members.filter((m) => isIn(campaign.coLeadIds, m._id)),
+      stakeholders: members.filter((m) => isIn(campaign.stakeholderIds, m._id)),
       title: campaign.title,
       campaign,
       submitted,
@@ -128,6 +141,19 @@ export function campaignsLeadRouter(): Router {
     const { status } = parseOrThrow(statusChangeSchema, req.body ?? {});
     const updated = await campaigns.changeStatus(req.params.id, status);
     res.redirect(303, `/lead/campaigns/${String(updated._id)}`);
+  });
+
+  // POST /lead/campaigns/:id/members — add or remove a co-lead or stakeholder by e-mail
+  router.post('/campaigns/:id/members', async (req, res) => {
+    const campaign = await campaigns.getCampaign(req.params.id);
+    const input = parseOrThrow(memberSchema, req.body ?? {});
+    const member = await findUserByEmail(input.email);
+    if (!member) throw new AppError(400, 'unknown_user', res.locals.t('lead.members.unknown_user'), { fields: { email: 'lead.members.unknown_user' } });
+    if (input.as === 'coLead' && member.role === 'stakeholder') {
+      throw new AppError(400, 'wrong_role', res.locals.t('lead.members.not_a_lead'), { fields: { email: 'lead.members.not_a_lead' } });
+    }
+    await campaigns.setMember(String(campaign._id), member._id, input.as, input.action === 'add');
+    res.redirect(303, `/lead/campaigns/${String(campaign._id)}#members`);
   });
 
   return router;

@@ -40,6 +40,10 @@ const campaignSchema = new Schema(
     publicToken: { type: String, required: true, unique: true },
     questions: { type: [questionSchema], default: [] },
     segments: { type: [segmentSchema], default: [] },
+    /** Who may edit (owner, co-leads) and who may read the results (stakeholders). */
+    ownerId: { type: Schema.Types.ObjectId, index: true },
+    coLeadIds: { type: [Schema.Types.ObjectId], default: [], index: true },
+    stakeholderIds: { type: [Schema.Types.ObjectId], default: [], index: true },
     /** Marks a campaign created by `npm run seed`, so re-seeding updates instead of duplicating. */
     seedKey: { type: String, index: true },
     /**

@@ -41,6 +41,13 @@ export const campaignInputSchema = z
     anonymity: z.enum(ANONYMITY_MODES).default('anonymous'),
     questions: z.array(questionInputSchema).min(1, 'validation.question_required').max(LIMITS.questions, 'validation.too_many'),
     segments: z.array(segmentInputSchema).max(LIMITS.segments, 'validation.too_many').default([]),
+    /** Date (YYYY-MM-DD) after which all responses are deleted; optional. */
+    retainUntil: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
+      .refine((d) => !Number.isNaN(Date.parse(d)), 'validation.date')
+      .transform((d) => new Date(`${d}T23:59:59Z`))
+      .optional(),
   })
   .superRefine((c, ctx) => {
     // Every question and segment needs its wording in every campaign language.

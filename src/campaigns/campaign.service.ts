@@ -16,13 +16,16 @@ function asObjectId(id: string): mongoose.Types.ObjectId | null {
 }
 
 /** Creates a draft campaign. */
-export async function createCampaign(input: CampaignInput, extra: { seedKey?: string } = {}): Promise<Campaign> {
-  const doc = await CampaignModel.create({ ...input, status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey });
+export async function createCampaign(input: CampaignInput, extra: { seedKey?: string; ownerId?: string } = {}): Promise<Campaign> {
+  const doc = await CampaignModel.create({ ...input, status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey, ownerId: extra.ownerId });
   return doc.toObject() as Campaign;
 }
 
-export async function listCampaigns(filter: { status?: CampaignStatus; limit: number; skip: number }): Promise<Campaign[]> {
-  const query = filter.status ? { status: filter.status } : {};
+export async function listCampaigns(
+  filter: { status?: CampaignStatus; limit: number; skip: number },
+  visible: Record<string, unknown> = {},
+): Promise<Campaign[]> {
+  const query = filter.status ? { ...visible, status: filter.status } : visible;
   return CampaignModel.find(query).sort({ createdAt: -1 }).skip(filter.skip).limit(filter.limit).lean<Campaign[]>();
 }
 
@@ -93,4 +96,13 @@ export async function changeStatus(id: string, next: 'open' | 'closed'): Promise
 
 export async function findBySeedKey(seedKey: string): Promise<Campaign | null> {
   return CampaignModel.findOne({ seedKey }).lean<Campaign>();
+}
+
+/** Adds or removes a co-lead or stakeholder (single-document update). */
+export async function setMember(id: string, userId: mongoose.Types.ObjectId, as: 'coLead' | 'stakeholder', add: boolean): Promise<void> {
+  const field = as === 'coLead' ? 'coLeadIds' : 'stakeholderIds';
+  const other = as === 'coLead' ? 'stakeholderIds' : 'coLeadIds';
+  const campaign = await getCampaign(id);
+  const update = add ? { $addToSet: { [field]: userId }, $pull: { [other]: userId } } : { $pull: { [field]: userId } };
+  await CampaignModel.updateOne({ _id: campaign._id }, update);
 }

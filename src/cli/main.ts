@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `workplace-voice <command>` — the terminal interface for leads and operators.
- * Commands: analyze, seed, db install.
+ * Commands: analyze, seed, user add, db install.
  */
 const USAGE = `Usage: workplace-voice <command> [options]
 
@@ -9,6 +9,8 @@ Commands:
   analyze <answers.jsonl|answers.csv> [--out result.json]
                  code and cluster answers, derive requirements (no database needed)
   seed           load the interview template and the demo campaign (idempotent)
+  user add --email <e> [--role admin|lead|stakeholder] [--name <n>]
+                 create an account; password from stdin or a hidden prompt
   db install     build FerretDB ${'1.24.2'} with Go into ~/go/bin if it is missing
   help           show this help
 `;
@@ -23,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
     case 'seed': {
       const { runSeedCommand } = await import('../../seeds/seed.js');
       return runSeedCommand();
+    }
+    case 'user': {
+      const { runUserCommand } = await import('./user.command.js');
+      return runUserCommand(args);
     }
     case 'db': {
       const { runDbCommand } = await import('./db.command.js');

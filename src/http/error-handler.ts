@@ -26,7 +26,7 @@ export function toAppError(err: unknown): AppError {
   return new AppError(500, 'internal', 'Internal server error', { cause: err, expose: false });
 }
 
-const KNOWN_PAGES = [400, 404, 409, 410, 413, 503];
+const KNOWN_PAGES = [400, 401, 403, 404, 409, 410, 413, 429, 503];
 
 /** The one error handler: JSON for /api and JSON clients, an HTML page otherwise. */
 export function errorHandler(logger: Logger) {

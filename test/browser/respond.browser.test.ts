@@ -7,7 +7,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { projectRoot } from '../../src/shared/paths.js';
 import { seedDemo } from '../../seeds/seed.js';
-import { testApp } from '../helpers/app.js';
+import { makeUser, testApp } from '../helpers/app.js';
+import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { useTestDb } from '../helpers/test-db.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -26,7 +27,7 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
   let browser: Browser;
 
   before(async () => {
-    server = testApp().listen(0, '127.0.0.1');
+    server = testApp().app().listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -38,8 +39,9 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
 
   it('answers the demo campaign with autosave, resume and one submission', async () => {
     const { campaignId } = await seedDemo();
-    const link = (await (await fetch(`${base}/api/v1/campaigns/${campaignId}`)).json()) as { link: string };
-    const token = link.link.split('/r/')[1];
+    const token = (await CampaignModel.findById(campaignId).lean())!.publicToken;
+    const lead = await makeUser('lead');
+    await CampaignModel.updateOne({ _id: campaignId }, { $set: { ownerId: lead.id } });
     const before = await ResponseModel.countDocuments({ status: 'submitted' });
 
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'de-DE', deviceScaleFactor: 2, isMobile: true, hasTouch: true });
@@ -77,17 +79,23 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
 
     // The lead reads it on a desktop.
     const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    const lead = await desktop.newPage();
-    await lead.goto(`${base}/lead`);
-    await lead.screenshot({ path: path.join(shots, 'lead-campaigns.png') });
-    await lead.goto(`${base}/lead/campaigns/${campaignId}`);
-    expect(await lead.locator('.figure').first().textContent()).to.equal(String(before + 1));
-    await lead.screenshot({ path: path.join(shots, 'lead-campaign.png'), fullPage: true });
-    await lead.goto(`${base}/lead/campaigns/${campaignId}/questions/q3`);
-    expect(await lead.getByText('Das WLAN in der Halle bricht ständig ab.').count()).to.equal(1);
-    await lead.screenshot({ path: path.join(shots, 'lead-question.png') });
-    await lead.goto(`${base}/lead/campaigns/new`);
-    await lead.screenshot({ path: path.join(shots, 'lead-new-campaign.png') });
+    const leadPage = await desktop.newPage();
+    await leadPage.goto(`${base}/lead`);
+    await leadPage.waitForURL(/\/login/);
+    await leadPage.screenshot({ path: path.join(shots, 'login.png') });
+    await leadPage.getByLabel('E-mail address').fill(lead.email);
+    await leadPage.getByLabel('Password').fill(lead.password);
+    await leadPage.getByRole('button', { name: 'Sign in' }).click();
+    await leadPage.waitForURL(/\/lead$/);
+    await leadPage.screenshot({ path: path.join(shots, 'lead-campaigns.png') });
+    await leadPage.goto(`${base}/lead/campaigns/${campaignId}`);
+    expect(await leadPage.locator('.figure').first().textContent()).to.equal(String(before + 1));
+    await leadPage.screenshot({ path: path.join(shots, 'lead-campaign.png'), fullPage: true });
+    await leadPage.goto(`${base}/lead/campaigns/${campaignId}/questions/q3`);
+    expect(await leadPage.getByText('Das WLAN in der Halle bricht ständig ab.').count()).to.equal(1);
+    await leadPage.screenshot({ path: path.join(shots, 'lead-question.png') });
+    await leadPage.goto(`${base}/lead/campaigns/new`);
+    await leadPage.screenshot({ path: path.join(shots, 'lead-new-campaign.png') });
     await desktop.close();
   });
 });

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
 import { apiRouter } from '../../src/http/api.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
-import { testApp } from '../helpers/app.js';
+import { apiAuth, testApp } from '../helpers/app.js';
 import { ANSWERS_DE } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -30,9 +30,19 @@ function apiRoutes(router: Router): string[] {
 describe('JSON API /api/v1', () => {
   useTestDb('api');
   const app = testApp();
+  let auth = '';
+  before(async () => {
+    auth = (await apiAuth('lead')).header;
+  });
+  /** A request with the lead's API token. */
+  const api = () => {
+    const agent = request(app);
+    const wrap = (m: 'get' | 'post' | 'put') => (url: string) => agent[m](url).set('Authorization', auth);
+    return { get: wrap('get'), post: wrap('post'), put: wrap('put') };
+  };
 
   it('when openapi.json is fetched, then it is a valid OpenAPI 3.1 document listing exactly the served routes', async () => {
-    const res = await request(app).get('/api/v1/openapi.json').expect(200).expect('Content-Type', /json/);
+    const res = await api().get('/api/v1/openapi.json').expect(200).expect('Content-Type', /json/);
     const result = await new Validator().validate(res.body);
     expect(result.errors ?? [], JSON.stringify(result.errors)).to.deep.equal([]);
     expect(result.valid).to.equal(true);
@@ -43,80 +53,80 @@ describe('JSON API /api/v1', () => {
   });
 
   it('when a campaign is created, opened, answered and closed through the API, then every step is reflected', async () => {
-    const created = await request(app).post('/api/v1/campaigns').send(interviewTemplate()).expect(201);
+    const created = await api().post('/api/v1/campaigns').send(interviewTemplate()).expect(201);
     expect(created.body.status).to.equal('draft');
     expect(created.body.questions).to.have.length(4);
     expect(created.headers.location).to.equal(`/api/v1/campaigns/${created.body.id}`);
     const id = created.body.id as string;
 
-    const edited = await request(app)
+    const edited = await api()
       .put(`/api/v1/campaigns/${id}`)
       .send({ ...interviewTemplate(), title: 'Geändert', version: created.body.version })
       .expect(200);
     expect(edited.body.title).to.equal('Geändert');
     // A second save with the old version is a conflict, not a silent overwrite.
-    await request(app).put(`/api/v1/campaigns/${id}`).send({ ...interviewTemplate(), version: created.body.version }).expect(409);
+    await api().put(`/api/v1/campaigns/${id}`).send({ ...interviewTemplate(), version: created.body.version }).expect(409);
 
-    await request(app).post(`/api/v1/campaigns/${id}/status`).send({ status: 'open' }).expect(200);
+    await api().post(`/api/v1/campaigns/${id}/status`).send({ status: 'open' }).expect(200);
     const response = { submissionId: 'api-sub-000001', lang: 'de', consent: true, answers: ANSWERS_DE, segments: { department: 'it' } };
-    const first = await request(app).post(`/api/v1/campaigns/${id}/responses`).send(response).expect(201);
-    const retry = await request(app).post(`/api/v1/campaigns/${id}/responses`).send(response).expect(200);
+    const first = await api().post(`/api/v1/campaigns/${id}/responses`).send(response).expect(201);
+    const retry = await api().post(`/api/v1/campaigns/${id}/responses`).send(response).expect(200);
     expect(retry.body.id).to.equal(first.body.id);
     expect(await ResponseModel.countDocuments({ campaignId: first.body.campaignId })).to.equal(1);
 
-    const list = await request(app).get(`/api/v1/campaigns/${id}/responses`).expect(200);
+    const list = await api().get(`/api/v1/campaigns/${id}/responses`).expect(200);
     expect(list.body.total).to.equal(1);
     expect(list.body.items[0].answers.q1.text).to.equal(ANSWERS_DE.q1);
-    const one = await request(app).get(`/api/v1/campaigns/${id}/responses/${first.body.id}`).expect(200);
+    const one = await api().get(`/api/v1/campaigns/${id}/responses/${first.body.id}`).expect(200);
     expect(one.body.segments).to.deep.equal({ department: 'it' });
 
     // Questions are locked once open.
-    const locked = await request(app).put(`/api/v1/campaigns/${id}`).send(interviewTemplate()).expect(409);
+    const locked = await api().put(`/api/v1/campaigns/${id}`).send(interviewTemplate()).expect(409);
     expect(locked.body.error.code).to.equal('questions_locked');
-    const got = await request(app).get(`/api/v1/campaigns/${id}`).expect(200);
+    const got = await api().get(`/api/v1/campaigns/${id}`).expect(200);
     expect(got.body.responseCount).to.equal(1);
     expect(got.body.questionsLocked).to.equal(true);
 
-    await request(app).post(`/api/v1/campaigns/${id}/status`).send({ status: 'closed' }).expect(200);
-    await request(app).post(`/api/v1/campaigns/${id}/responses`).send({ ...response, submissionId: 'api-sub-000002' }).expect(410);
-    const all = await request(app).get('/api/v1/campaigns?status=closed').expect(200);
+    await api().post(`/api/v1/campaigns/${id}/status`).send({ status: 'closed' }).expect(200);
+    await api().post(`/api/v1/campaigns/${id}/responses`).send({ ...response, submissionId: 'api-sub-000002' }).expect(410);
+    const all = await api().get('/api/v1/campaigns?status=closed').expect(200);
     expect(all.body.items.map((c: { id: string }) => c.id)).to.include(id);
   });
 
   it('when the body is invalid, then 400 with field-level messages and nothing stored', async () => {
-    const before = await request(app).get('/api/v1/campaigns').expect(200);
-    const res = await request(app)
+    const before = await api().get('/api/v1/campaigns').expect(200);
+    const res = await api()
       .post('/api/v1/campaigns')
       .send({ title: '', languages: ['fr'], questions: [{ key: 'Q 1', role: 'x', prompt: { de: 'a'.repeat(1001) }, modes: [] }] })
       .expect(400);
     expect(res.body.error.code).to.equal('validation_failed');
     expect(res.body.error.fields).to.include.keys('title', 'languages.0', 'questions.0.key', 'questions.0.role', 'questions.0.prompt.de', 'questions.0.modes');
-    const after = await request(app).get('/api/v1/campaigns').expect(200);
+    const after = await api().get('/api/v1/campaigns').expect(200);
     expect(after.body.items).to.have.length(before.body.items.length);
   });
 
   it('when JSON is malformed or too large, then 400/413 as JSON without a stack trace', async () => {
-    const bad = await request(app).post('/api/v1/campaigns').set('Content-Type', 'application/json').send('{"title": ').expect(400);
+    const bad = await api().post('/api/v1/campaigns').set('Content-Type', 'application/json').send('{"title": ').expect(400);
     expect(bad.body.error.code).to.equal('malformed_body');
     expect(JSON.stringify(bad.body)).not.to.match(/at .*\.(js|ts):\d+/);
-    const big = await request(app).post('/api/v1/campaigns').set('Content-Type', 'application/json').send(JSON.stringify({ title: 'x'.repeat(2_000_000) })).expect(413);
+    const big = await api().post('/api/v1/campaigns').set('Content-Type', 'application/json').send(JSON.stringify({ title: 'x'.repeat(2_000_000) })).expect(413);
     expect(big.body.error.code).to.equal('payload_too_large');
   });
 
   it('when ids are unknown or not ids, then 404 JSON', async () => {
-    await request(app).get('/api/v1/campaigns/000000000000000000000000').expect(404);
-    const res = await request(app).get('/api/v1/campaigns/not-an-id').expect(404);
+    await api().get('/api/v1/campaigns/000000000000000000000000').expect(404);
+    const res = await api().get('/api/v1/campaigns/not-an-id').expect(404);
     expect(res.body.error.code).to.equal('not_found');
-    await request(app).get('/api/v1/nothing-here').expect(404).expect('Content-Type', /json/);
+    await api().get('/api/v1/nothing-here').expect(404).expect('Content-Type', /json/);
   });
 
   it('when a query carries an operator, then it is never executed', async () => {
-    const draft = await request(app).post('/api/v1/campaigns').send(interviewTemplate()).expect(201);
+    const draft = await api().post('/api/v1/campaigns').send(interviewTemplate()).expect(201);
     // The simple query parser keeps `status[$ne]` a plain (unknown) key: no filter is built from it.
-    const res = await request(app).get('/api/v1/campaigns?status[$ne]=draft').expect(200);
+    const res = await api().get('/api/v1/campaigns?status[$ne]=draft').expect(200);
     expect(res.body.items.map((c: { id: string }) => c.id)).to.include(draft.body.id);
-    const bad = await request(app).get('/api/v1/campaigns?status=%7B%22%24ne%22%3A%22draft%22%7D').expect(400);
+    const bad = await api().get('/api/v1/campaigns?status=%7B%22%24ne%22%3A%22draft%22%7D').expect(400);
     expect(bad.body.error.fields).to.have.key('status');
-    await request(app).get('/api/v1/campaigns?limit=100000').expect(400);
+    await api().get('/api/v1/campaigns?limit=100000').expect(400);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
-import { testApp } from '../helpers/app.js';
+import { csrfFrom, signIn, testApp, type SignedIn } from '../helpers/app.js';
 import { ANSWERS_DE } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -31,16 +31,20 @@ function templateForm(overrides: Record<string, string | string[]> = {}): Record
 describe('lead campaign pages (/lead)', () => {
   useTestDb('lead');
   const app = testApp();
+  let s: SignedIn;
+  before(async () => {
+    s = await signIn(app, 'lead');
+  });
 
   it('when the lead opens "new campaign", then the form is pre-filled with the four interview questions', async () => {
-    const res = await request(app).get('/lead/campaigns/new').set('Accept-Language', 'de').expect(200);
+    const res = await s.agent.get('/lead/campaigns/new').set('Accept-Language', 'de').expect(200);
     expect(res.text).to.include('Wie arbeitest bzw. kommunizierst Du heute mit Deinen Kollegen?');
     expect(res.text).to.include('What does the term “digital workplace” mean to you?');
     expect(res.text).to.include('name="segments[0][options]"');
   });
 
   it('when a campaign is created, opened, answered and closed, then the overview follows every step', async () => {
-    const created = await request(app).post('/lead/campaigns').type('form').send(templateForm()).expect(303);
+    const created = await s.agent.post('/lead/campaigns').type('form').send({ ...templateForm(), _csrf: s.csrf }).expect(303);
     const path = created.headers.location.replace(/\?.*$/, '');
     expect(path).to.match(/^\/lead\/campaigns\/[a-f0-9]{24}$/);
     const id = path.split('/').pop()!;
@@ -48,48 +52,49 @@ describe('lead campaign pages (/lead)', () => {
     expect(stored?.status).to.equal('draft');
     expect(stored?.segments[0].options.map((o) => o.key)).to.deep.equal(['sales', 'it', 'warehouse']);
 
-    const overview = await request(app).get(path).set('Accept-Language', 'en').expect(200);
+    const overview = await s.agent.get(path).set('Accept-Language', 'en').expect(200);
     expect(overview.text).to.include('Digitaler Arbeitsplatz Nord');
     expect(overview.text).to.include('The link becomes active as soon as you open the campaign.');
 
-    await request(app).post(`${path}/status`).type('form').send({ status: 'open' }).expect(303);
-    const open = await request(app).get(path).set('Accept-Language', 'en').expect(200);
+    await s.agent.post(`${path}/status`).type('form').send({ status: 'open', _csrf: s.csrf }).expect(303);
+    const open = await s.agent.get(path).set('Accept-Language', 'en').expect(200);
     const link = /id="public-link"[^>]*value="([^"]+)"/.exec(open.text)?.[1];
     expect(link).to.match(/\/r\/[A-Za-z0-9_-]{22}$/);
 
     // Answer once through the respondent flow.
     const token = link!.split('/r/')[1];
     const agent = request.agent(app);
-    await agent.post(`/r/${token}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
+    const csrf = csrfFrom((await agent.get(`/r/${token}`).expect(200)).text);
+    await agent.post(`/r/${token}/start`).type('form').send({ lang: 'de', consent: 'yes', _csrf: csrf }).expect(303);
     const answers = Object.fromEntries(Object.entries(ANSWERS_DE).map(([k, v]) => [`answers[${k}]`, v]));
-    await agent.post(`/r/${token}/submit`).type('form').send({ submissionId: 'lead-flow-000001', 'segments[department]': 'it', ...answers }).expect(303);
+    await agent.post(`/r/${token}/submit`).type('form').send({ _csrf: csrf, submissionId: 'lead-flow-000001', 'segments[department]': 'it', ...answers }).expect(303);
 
-    const list = await request(app).get(`${path}/responses`).set('Accept-Language', 'de').expect(200);
+    const list = await s.agent.get(`${path}/responses`).set('Accept-Language', 'de').expect(200);
     expect(list.text).to.include('Antworten <span class="muted">(1)</span>');
     const rid = /responses\/([a-f0-9]{24})"/.exec(list.text)?.[1];
-    const one = await request(app).get(`${path}/responses/${rid}`).expect(200);
+    const one = await s.agent.get(`${path}/responses/${rid}`).expect(200);
     expect(one.text).to.include('Dass ich von überall arbeiten kann');
-    const q3 = await request(app).get(`${path}/questions/q3`).expect(200);
+    const q3 = await s.agent.get(`${path}/questions/q3`).expect(200);
     expect(q3.text).to.include('Zu viele Tools');
 
     // Once open, editing is refused and the stored questions are unchanged.
-    await request(app).get(`${path}/edit`).expect(409);
-    await request(app).post(path).type('form').send(templateForm({ 'questions[0][prompt_de]': 'Neue Bedeutung?' })).expect(409);
+    await s.agent.get(`${path}/edit`).expect(409);
+    await s.agent.post(path).type('form').send({ ...templateForm({ 'questions[0][prompt_de]': 'Neue Bedeutung?' }), _csrf: s.csrf }).expect(409);
     expect((await CampaignModel.findById(id).lean())?.questions[0].prompt.de).to.equal('Frage q1?');
 
-    await request(app).post(`${path}/status`).type('form').send({ status: 'closed' }).expect(303);
+    await s.agent.post(`${path}/status`).type('form').send({ status: 'closed', _csrf: s.csrf }).expect(303);
     expect((await CampaignModel.findById(id).lean())?.status).to.equal('closed');
-    const index = await request(app).get('/lead').expect(200);
+    const index = await s.agent.get('/lead').expect(200);
     expect(index.text).to.include('Digitaler Arbeitsplatz Nord');
   });
 
   it('when the form is invalid, then 400 re-renders it with the input kept and field messages', async () => {
     const before = await CampaignModel.countDocuments();
-    const res = await request(app)
+    const res = await s.agent
       .post('/lead/campaigns')
       .set('Accept-Language', 'en')
       .type('form')
-      .send(templateForm({ title: '', 'questions[2][prompt_en]': '', 'questions[1][key]': 'q1', 'segments[0][options]': 'only one' }))
+      .send({ ...templateForm({ title: '', 'questions[2][prompt_en]': '', 'questions[1][key]': 'q1', 'segments[0][options]': 'only one' }), _csrf: s.csrf })
       .expect(400);
     expect(res.text).to.include('Please check these entries');
     expect(res.text).to.include('href="#f-title"');
@@ -102,28 +107,28 @@ describe('lead campaign pages (/lead)', () => {
 
   it('when "add a question" is pressed, then the form comes back with one more empty row and nothing is saved', async () => {
     const before = await CampaignModel.countDocuments();
-    const res = await request(app).post('/lead/campaigns').type('form').send(templateForm({ action: 'add_question' })).expect(200);
+    const res = await s.agent.post('/lead/campaigns').type('form').send({ ...templateForm({ action: 'add_question' }), _csrf: s.csrf }).expect(200);
     expect(res.text).to.include('name="questions[4][key]"');
     expect(await CampaignModel.countDocuments()).to.equal(before);
   });
 
   it('when two leads edit the same draft, then the second save gets 409 and keeps its input', async () => {
-    const created = await request(app).post('/lead/campaigns').type('form').send(templateForm()).expect(303);
+    const created = await s.agent.post('/lead/campaigns').type('form').send({ ...templateForm(), _csrf: s.csrf }).expect(303);
     const path = created.headers.location.replace(/\?.*$/, '');
-    const form = await request(app).get(`${path}/edit`).expect(200);
+    const form = await s.agent.get(`${path}/edit`).expect(200);
     const version = /name="version" value="(\d+)"/.exec(form.text)?.[1];
     expect(version).to.be.a('string');
-    await request(app).post(path).type('form').send(templateForm({ title: 'Lead A', version: version! })).expect(303);
-    const second = await request(app).post(path).type('form').send(templateForm({ title: 'Lead B', version: version! })).expect(409);
+    await s.agent.post(path).type('form').send({ ...templateForm({ title: 'Lead A', version: version! }), _csrf: s.csrf }).expect(303);
+    const second = await s.agent.post(path).type('form').send({ ...templateForm({ title: 'Lead B', version: version! }), _csrf: s.csrf }).expect(409);
     expect(second.text).to.include('Lead B');
     const stored = await CampaignModel.findById(path.split('/').pop()).lean();
     expect(stored?.title).to.equal('Lead A');
   });
 
   it('when an unknown page or campaign is requested, then a 404 page without internals', async () => {
-    const res = await request(app).get('/lead/campaigns/000000000000000000000000').set('Accept', 'text/html').expect(404);
+    const res = await s.agent.get('/lead/campaigns/000000000000000000000000').set('Accept', 'text/html').expect(404);
     expect(res.text).to.include('<h1>');
     expect(res.text).not.to.match(/Error:|at .*\.(js|ts):\d+/);
-    await request(app).get('/does-not-exist').set('Accept', 'text/html').expect(404);
+    await s.agent.get('/does-not-exist').set('Accept', 'text/html').expect(404);
   });
 });

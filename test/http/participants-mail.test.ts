@@ -7,7 +7,7 @@ import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { createMailer, type Mailer } from '../../src/participants/mailer/mailer.js';
 import { sendDueReminders, sendInvitations } from '../../src/participants/mail.service.js';
 import { ParticipantModel } from '../../src/participants/participant.model.js';
-import { testApp } from '../helpers/app.js';
+import { respondentPost, staffClient, testApp } from '../helpers/app.js';
 import { openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -78,13 +78,13 @@ describe('participant e-mails against a real local SMTP server', () => {
     const app = testApp({ mailer, publicBaseUrl: 'https://voice.example.com' });
     const c = await openTemplateCampaign({ title: 'Workplace North' });
     await CampaignModel.updateOne({ _id: c._id }, { $set: { 'mailing.senderName': 'Projekt Nord', 'mailing.replyTo': 'projekt@example.com' } });
-    await request(app)
+    await (await staff(app))
       .post(`/lead/campaigns/${String(c._id)}/participants/import`)
       .field('csv', 'email;name;sprache\nde@example.com;Dana;de\nen@example.com;Eli;en\nbounce@example.com;Bo;de\n;Ohne Mail;de\n')
       .field('action', 'confirm')
       .expect(303);
 
-    const page = await request(app).post(`/lead/campaigns/${String(c._id)}/participants/invite`).set('Accept-Language', 'en').expect(200);
+    const page = await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/invite`).set('Accept-Language', 'en').expect(200);
     expect(page.text).to.include('2 e-mails sent.');
     expect(page.text).to.include('1 e-mails could not be delivered');
     expect(page.text).to.include('bounce@example.com');
@@ -114,7 +114,7 @@ describe('participant e-mails against a real local SMTP server', () => {
 
     // A second click sends nothing new to those already invited.
     inbox.length = 0;
-    await request(app).post(`/lead/campaigns/${String(c._id)}/participants/invite`).expect(200);
+    await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/invite`).expect(200);
     expect(mailTo('de@example.com')).to.have.length(0);
   });
 
@@ -175,8 +175,19 @@ describe('participant e-mails against a real local SMTP server', () => {
   it('when SMTP is not configured, then the invite button answers 409 and sends nothing', async () => {
     const app = testApp();
     const c = await openTemplateCampaign();
-    await request(app).post(`/lead/campaigns/${String(c._id)}/participants/invite`).expect(409);
-    const page = await request(app).get(`/lead/campaigns/${String(c._id)}/participants`).set('Accept-Language', 'en').expect(200);
+    await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/invite`).expect(409);
+    const page = await (await staff(app)).get(`/lead/campaigns/${String(c._id)}/participants`).set('Accept-Language', 'en').expect(200);
     expect(page.text).to.include('E-mail is not set up');
   });
 });
+
+/** One signed-in admin client per app (admins see every campaign the tests create). */
+const staffByApp = new WeakMap<object, ReturnType<typeof staffClient>>();
+function staff(app: Parameters<typeof staffClient>[0]) {
+  let client = staffByApp.get(app);
+  if (!client) {
+    client = staffClient(app, 'admin');
+    staffByApp.set(app, client);
+  }
+  return client;
+}

@@ -5,7 +5,7 @@ import { ParticipantModel } from '../../src/participants/participant.model.js';
 import { claimForSubmit } from '../../src/participants/participant.service.js';
 import { claimKeyFor, hashParticipantToken } from '../../src/participants/participant.tokens.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
-import { testApp } from '../helpers/app.js';
+import { respondentPost, staffClient, testApp } from '../helpers/app.js';
 import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -32,12 +32,12 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
   const app = testApp({ publicBaseUrl: 'https://voice.example.com' });
 
   async function importList(campaignId: string, csv: string) {
-    await request(app).post(`/lead/campaigns/${campaignId}/participants/import`).field('csv', csv).field('action', 'confirm').expect(303);
+    await (await staff(app)).post(`/lead/campaigns/${campaignId}/participants/import`).field('csv', csv).field('action', 'confirm').expect(303);
   }
 
   /** Exports links and returns email → raw token. */
   async function exportTokens(campaignId: string): Promise<Map<string, string>> {
-    const res = await request(app).post(`/lead/campaigns/${campaignId}/participants/export`).expect(200);
+    const res = await (await staff(app)).post(`/lead/campaigns/${campaignId}/participants/export`).expect(200);
     const out = new Map<string, string>();
     for (const line of res.text.replace(/^\uFEFF/, '').split('\r\n').slice(1)) {
       const cells = line.split(',').map((c) => c.replace(/^"|"$/g, ''));
@@ -50,7 +50,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
   describe('import with preview', () => {
     it('when a list is previewed, then rows and per-line errors are shown, the input is kept, and nothing is stored', async () => {
       const c = await openTemplateCampaign();
-      const res = await request(app).post(`/lead/campaigns/${String(c._id)}/participants/import`).set('Accept-Language', 'en').field('csv', LIST).field('action', 'preview').expect(200);
+      const res = await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/import`).set('Accept-Language', 'en').field('csv', LIST).field('action', 'preview').expect(200);
       expect(res.text).to.include('2 rows will be imported');
       expect(res.text).to.include('Line 3: “not-an-email” is not a valid e-mail address');
       expect(res.text).to.include('Line 4: “Marketing” is not an option of the column “Bereich”');
@@ -64,7 +64,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
 
     it('when the preview is confirmed, then only the valid rows are stored, with option keys and no tokens yet', async () => {
       const c = await openTemplateCampaign();
-      const res = await request(app).post(`/lead/campaigns/${String(c._id)}/participants/import`).field('csv', LIST).field('action', 'confirm').expect(303);
+      const res = await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/import`).field('csv', LIST).field('action', 'confirm').expect(303);
       expect(res.headers.location).to.equal(`/lead/campaigns/${String(c._id)}/participants?done=imported&n=2`);
       const stored = await ParticipantModel.find({ campaignId: c._id }).sort({ _id: 1 }).lean();
       expect(stored.map((p) => p.email)).to.deep.equal(['anna@example.com', '']);
@@ -74,14 +74,14 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       expect(stored.every((p) => p.tokenHashes.length === 0)).to.equal(true);
 
       // Importing the same e-mail again is reported as a duplicate and stores nothing.
-      const again = await request(app).post(`/lead/campaigns/${String(c._id)}/participants/import`).set('Accept-Language', 'en').field('csv', 'email\nanna@example.com\n').field('action', 'confirm').expect(400);
+      const again = await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/import`).set('Accept-Language', 'en').field('csv', 'email\nanna@example.com\n').field('action', 'confirm').expect(400);
       expect(again.text).to.include('anna@example.com is already a participant of this campaign');
       expect(await ParticipantModel.countDocuments({ campaignId: c._id })).to.equal(2);
     });
 
     it('when an uploaded file is not UTF-8, then 400 says how to fix it and nothing is stored', async () => {
       const c = await openTemplateCampaign();
-      const res = await request(app)
+      const res = await (await staff(app))
         .post(`/lead/campaigns/${String(c._id)}/participants/import`)
         .set('Accept-Language', 'de')
         .field('action', 'confirm')
@@ -93,7 +93,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
 
     it('when a UTF-8 file with BOM is uploaded, then its content is previewed and put into the text box for the confirm step', async () => {
       const c = await openTemplateCampaign();
-      const res = await request(app)
+      const res = await (await staff(app))
         .post(`/lead/campaigns/${String(c._id)}/participants/import`)
         .field('action', 'preview')
         .attach('file', Buffer.from('\uFEFFemail,name\nm@example.com,Müller\n', 'utf8'), 'liste.csv')
@@ -105,7 +105,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
     it('when the upload is larger than 5 MB, then 413 with a message and nothing is stored', async () => {
       const c = await openTemplateCampaign();
       const big = Buffer.alloc(5 * 1024 * 1024 + 10, 'a');
-      const res = await request(app).post(`/lead/campaigns/${String(c._id)}/participants/import`).set('Accept-Language', 'en').attach('file', big, 'big.csv').expect(413);
+      const res = await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/import`).set('Accept-Language', 'en').attach('file', big, 'big.csv').expect(413);
       expect(res.text).to.include('larger than 5 MB');
       expect(await ParticipantModel.countDocuments({ campaignId: c._id })).to.equal(0);
     });
@@ -115,7 +115,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
     it('when links are exported, then each row has a fresh link, only its hash is stored, and an earlier link keeps working', async () => {
       const c = await openTemplateCampaign();
       await importList(String(c._id), 'email;name;department\na@example.com;A;sales\nb@example.com;=HYPERLINK("x");it\n');
-      const res = await request(app).post(`/lead/campaigns/${String(c._id)}/participants/export`).expect(200);
+      const res = await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/export`).expect(200);
       expect(res.headers['content-type']).to.match(/^text\/csv/);
       expect(res.headers['cache-control']).to.equal('no-store');
       expect(res.text.startsWith('\uFEFF"email","name","department","location","role","link"')).to.equal(true);
@@ -164,9 +164,13 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
   });
 
   describe('one submission per personal link', () => {
+    /** A browser that opened a personal link; its POSTs carry the page's CSRF token, as the real pages do. */
     async function participantAgent(token: string) {
       const agent = request.agent(app);
-      await agent.get(`/p/${token}`).expect(303);
+      const redirect = await agent.get(`/p/${token}`).expect(303);
+      const page = await agent.get(String(redirect.headers.location));
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+      if (csrf) agent.set('X-CSRF-Token', csrf);
       return agent;
     }
 
@@ -175,12 +179,12 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       await importList(String(c._id), 'email;name;department;location\nanna@example.com;Anna;sales;hamburg\n');
       const token = (await exportTokens(String(c._id))).get('anna@example.com')!;
       const agent = await participantAgent(token);
-      await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
+      await respondentPost(agent, c.publicToken, 'start', { lang: 'de', consent: 'yes' }, 303);
       const page = await agent.get(`/r/${c.publicToken}/answer`).expect(200);
       expect(page.text).to.include('Aus Ihrer Einladung übernommen.');
       expect(page.text).not.to.include('name="segments[department]"');
       // A forged segment value in the form is overridden by the list.
-      await agent.post(`/r/${c.publicToken}/submit`).type('form').send(answersForm({ 'segments[department]': 'it' })).expect(303);
+      await respondentPost(agent, c.publicToken, 'submit', answersForm({ 'segments[department]': 'it' }), 303);
 
       const participant = await ParticipantModel.findOne({ campaignId: c._id }).lean();
       expect(participant!.status).to.equal('responded');
@@ -202,8 +206,8 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       const c = await openTemplateCampaign({ anonymity: 'identified' });
       await importList(String(c._id), 'email\nida@example.com\n');
       const agent = await participantAgent((await exportTokens(String(c._id))).get('ida@example.com')!);
-      await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
-      await agent.post(`/r/${c.publicToken}/submit`).type('form').send(answersForm()).expect(303);
+      await respondentPost(agent, c.publicToken, 'start', { lang: 'de', consent: 'yes' }, 303);
+      await respondentPost(agent, c.publicToken, 'submit', answersForm(), 303);
       const participant = await ParticipantModel.findOne({ campaignId: c._id }).lean();
       const response = await ResponseModel.findOne({ campaignId: c._id }).lean();
       expect(String(response!.participantId)).to.equal(String(participant!._id));
@@ -270,7 +274,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
     it('when the public link is off, then new drafts need a personal link, while personal links still work', async () => {
       const c = await openTemplateCampaign();
       await importList(String(c._id), 'email\np@example.com\n');
-      await request(app).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'off' }).expect(303);
+      await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'off' }).expect(303);
       expect((await CampaignModel.findById(c._id).lean())!.publicLinkEnabled).to.equal(false);
 
       const page = await request(app).get(`/r/${c.publicToken}`).set('Accept-Language', 'en').expect(403);
@@ -281,16 +285,16 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       const agent = request.agent(app);
       await agent.get(`/p/${(await exportTokens(String(c._id))).get('p@example.com')!}`).expect(303);
       await agent.get(`/r/${c.publicToken}`).expect(200);
-      await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
+      await respondentPost(agent, c.publicToken, 'start', { lang: 'de', consent: 'yes' }, 303);
       expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(1);
 
-      await request(app).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'on' }).expect(303);
+      await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'on' }).expect(303);
       await request(app).get(`/r/${c.publicToken}`).expect(200);
     });
 
     it('when the switch gets an unexpected value, then 400 and the campaign is unchanged', async () => {
       const c = await openTemplateCampaign();
-      await request(app).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'maybe' }).expect(400);
+      await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'maybe' }).expect(400);
       expect((await CampaignModel.findById(c._id).lean())!.publicLinkEnabled).to.equal(true);
     });
   });
@@ -310,7 +314,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
         status: d.responded ? 'responded' : 'invited',
       }));
       await ParticipantModel.insertMany(docs);
-      const res = await request(app).get(`/lead/campaigns/${String(c._id)}/participants`).set('Accept-Language', 'en').expect(200);
+      const res = await (await staff(app)).get(`/lead/campaigns/${String(c._id)}/participants`).set('Accept-Language', 'en').expect(200);
       const table = res.text.slice(res.text.indexOf('Response rate by Department'));
       const row = (label: string) => table.slice(table.indexOf(`<th scope="row">${label}</th>`), table.indexOf('</tr>', table.indexOf(`<th scope="row">${label}</th>`)));
       expect(res.text).to.include('<span class="figure">28</span>'); // invited
@@ -329,7 +333,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
     it('when the minimum group size is raised, then the same page hides more', async () => {
       const c = await openTemplateCampaign();
       await ParticipantModel.insertMany(Array.from({ length: 6 }, (_, i) => ({ campaignId: c._id, key: `${String(c._id)}:#${i}`, segments: { department: 'sales' } })));
-      await request(app)
+      await (await staff(app))
         .post(`/lead/campaigns/${String(c._id)}/participants/settings`)
         .type('form')
         .send({ senderName: 'Projekt Nord', replyTo: 'projekt@example.com', reminderAfterDays: '5', maxReminders: '1', minGroupSize: '10' })
@@ -337,13 +341,13 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       const saved = (await CampaignModel.findById(c._id).lean())!;
       expect(saved.minGroupSize).to.equal(10);
       expect(saved.mailing).to.deep.include({ senderName: 'Projekt Nord', replyTo: 'projekt@example.com', reminderAfterDays: 5, maxReminders: 1 });
-      const res = await request(app).get(`/lead/campaigns/${String(c._id)}/participants`).set('Accept-Language', 'en').expect(200);
+      const res = await (await staff(app)).get(`/lead/campaigns/${String(c._id)}/participants`).set('Accept-Language', 'en').expect(200);
       expect(res.text).to.include('fewer than 10 people – not shown');
     });
 
     it('when settings are invalid, then 400 with field messages, the input kept, and nothing saved', async () => {
       const c = await openTemplateCampaign();
-      const res = await request(app)
+      const res = await (await staff(app))
         .post(`/lead/campaigns/${String(c._id)}/participants/settings`)
         .set('Accept-Language', 'en')
         .type('form')
@@ -358,3 +362,14 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
     });
   });
 });
+
+/** One signed-in admin client per app (admins see every campaign the tests create). */
+const staffByApp = new WeakMap<object, ReturnType<typeof staffClient>>();
+function staff(app: Parameters<typeof staffClient>[0]) {
+  let client = staffByApp.get(app);
+  if (!client) {
+    client = staffClient(app, 'admin');
+    staffByApp.set(app, client);
+  }
+  return client;
+}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { changeStatus } from '../../src/campaigns/campaign.service.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
-import { testApp } from '../helpers/app.js';
+import { csrfFrom, testApp } from '../helpers/app.js';
 import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -10,10 +10,13 @@ describe('respondent flow (/r/:token)', () => {
   useTestDb('respond');
   const app = testApp();
 
+  /** A respondent's browser that has consented; `csrf` is its session's token. */
   async function consented(token: string, lang = 'de') {
     const agent = request.agent(app);
-    await agent.post(`/r/${token}/start`).type('form').send({ lang, consent: 'yes' }).expect(303);
-    return agent;
+    const welcome = await agent.get(`/r/${token}`).expect(200);
+    const csrf = csrfFrom(welcome.text);
+    await agent.post(`/r/${token}/start`).type('form').send({ lang, consent: 'yes', _csrf: csrf }).expect(303);
+    return Object.assign(agent, { csrf });
   }
 
   it('when the link is opened, then it shows the consent page in the Accept-Language language', async () => {
@@ -26,7 +29,9 @@ describe('respondent flow (/r/:token)', () => {
 
   it('when consent is missing, then 400 with an error summary and nothing is stored', async () => {
     const c = await openTemplateCampaign();
-    const res = await request(app).post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de' }).expect(400);
+    const agent = request.agent(app);
+    const csrf = csrfFrom((await agent.get(`/r/${c.publicToken}`).expect(200)).text);
+    const res = await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', _csrf: csrf }).expect(400);
     expect(res.text).to.include('error-summary');
     expect(res.text).to.include('Bitte bestätigen Sie die Einwilligung');
     expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
@@ -38,6 +43,7 @@ describe('respondent flow (/r/:token)', () => {
     const saved = await agent
       .post(`/r/${c.publicToken}/autosave`)
       .set('Accept', 'application/json')
+      .set('X-CSRF-Token', agent.csrf)
       .send({ answers: { q1: 'Über Teams und Telefon', q3: 'Zu viele Mails' }, segments: { department: 'it' } })
       .expect(200);
     expect(saved.body.savedAt).to.be.a('string');
@@ -60,7 +66,7 @@ describe('respondent flow (/r/:token)', () => {
     const res = await agent
       .post(`/r/${c.publicToken}/submit`)
       .type('form')
-      .send({ submissionId: 'sub-missing-0001', 'answers[q1]': 'Nur Mail <script>alert(1)</script>', 'answers[q2]': '' })
+      .send({ _csrf: agent.csrf, submissionId: 'sub-missing-0001', 'answers[q1]': 'Nur Mail <script>alert(1)</script>', 'answers[q2]': '' })
       .expect(400);
     expect(res.text).to.include('Bitte beantworten Sie diese Frage.');
     expect(res.text).to.include('Nur Mail &lt;script&gt;alert(1)&lt;/script&gt;');
@@ -73,7 +79,7 @@ describe('respondent flow (/r/:token)', () => {
   it('when a submit is retried with the same submission id, then exactly one response exists', async () => {
     const c = await openTemplateCampaign();
     const agent = await consented(c.publicToken);
-    const body = { submissionId: 'sub-retry-000001', 'segments[department]': 'sales', ...prefix(ANSWERS_DE) };
+    const body = { _csrf: agent.csrf, submissionId: 'sub-retry-000001', 'segments[department]': 'sales', ...prefix(ANSWERS_DE) };
     const [a, b] = await Promise.all([
       agent.post(`/r/${c.publicToken}/submit`).type('form').send(body),
       agent.post(`/r/${c.publicToken}/submit`).type('form').send(body),
@@ -89,7 +95,7 @@ describe('respondent flow (/r/:token)', () => {
     const thanks = await agent.get(`/r/${c.publicToken}/thanks`).expect(200);
     expect(thanks.text).to.include('Vielen Dank!');
     // After submitting, autosave is refused instead of changing the stored response.
-    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').send({ answers: { q1: 'geändert' } }).expect(409);
+    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').set('X-CSRF-Token', agent.csrf).send({ answers: { q1: 'geändert' } }).expect(409);
   });
 
   it('when the campaign is closed, then respondents get a friendly 410 page and nothing is stored', async () => {
@@ -98,8 +104,8 @@ describe('respondent flow (/r/:token)', () => {
     await changeStatus(String(c._id), 'closed');
     const page = await request(app).get(`/r/${c.publicToken}`).set('Accept-Language', 'de').expect(410);
     expect(page.text).to.include('Diese Befragung ist beendet');
-    await agent.post(`/r/${c.publicToken}/submit`).type('form').send({ submissionId: 'sub-closed-00001', ...prefix(ANSWERS_DE) }).expect(410);
-    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').send({ answers: { q1: 'x' } }).expect(410);
+    await agent.post(`/r/${c.publicToken}/submit`).type('form').send({ _csrf: agent.csrf, submissionId: 'sub-closed-00001', ...prefix(ANSWERS_DE) }).expect(410);
+    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').set('X-CSRF-Token', agent.csrf).send({ answers: { q1: 'x' } }).expect(410);
     expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
   });
 
@@ -107,7 +113,7 @@ describe('respondent flow (/r/:token)', () => {
     const before = await ResponseModel.countDocuments({});
     const res = await request(app).get('/r/AAAAAAAAAAAAAAAAAAAAAA').set('Accept-Language', 'en').expect(404);
     expect(res.text).to.include('Survey not found');
-    await request(app).post('/r/x/start').type('form').send({ lang: 'de', consent: 'yes' }).expect(404);
+    await request(app).post('/r/x/start').type('form').send({ lang: 'de', consent: 'yes' }).expect(403);
     expect(await ResponseModel.countDocuments({})).to.equal(before);
   });
 
@@ -117,7 +123,7 @@ describe('respondent flow (/r/:token)', () => {
     const res = await agent
       .post(`/r/${c.publicToken}/submit?lang=en`)
       .type('form')
-      .send({ submissionId: 'sub-long-0000001', ...prefix({ ...ANSWERS_DE, q1: 'x'.repeat(20_001) }) })
+      .send({ _csrf: agent.csrf, submissionId: 'sub-long-0000001', ...prefix({ ...ANSWERS_DE, q1: 'x'.repeat(20_001) }) })
       .expect(400);
     expect(res.text).to.include('The answer is too long');
     expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
@@ -136,3 +142,17 @@ describe('respondent flow (/r/:token)', () => {
 function prefix(answers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(answers).map(([k, v]) => [`answers[${k}]`, v]));
 }
+
+describe('respondent flow: CSRF', () => {
+  useTestDb('respond_csrf');
+  const app = testApp();
+
+  it('when the consent form is posted without or with a wrong token, then 403 and nothing is stored', async () => {
+    const c = await openTemplateCampaign();
+    const agent = request.agent(app);
+    await agent.get(`/r/${c.publicToken}`).expect(200);
+    await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(403);
+    await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes', _csrf: 'forged' }).expect(403);
+    expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
+  });
+});

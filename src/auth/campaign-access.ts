@@ -1,0 +1,50 @@
+import type { NextFunction, Request, Response } from 'express';
+import mongoose from 'mongoose';
+import { CampaignModel, type CampaignRecord } from '../campaigns/campaign.model.js';
+import { notFound } from '../shared/errors.js';
+import type { CurrentUser } from './auth.service.js';
+
+export type CampaignRelation = 'admin' | 'lead' | 'stakeholder' | 'none';
+
+type AccessFields = Pick<CampaignRecord, 'ownerId' | 'coLeadIds' | 'stakeholderIds'>;
+
+/** How `user` relates to `campaign`. The one place that decides who may do what with a campaign. */
+export function relationTo(user: CurrentUser, campaign: AccessFields): CampaignRelation {
+  if (user.role === 'admin') return 'admin';
+  const uid = user.id;
+  const isLead = String(campaign.ownerId) === uid || (campaign.coLeadIds ?? []).some((id) => String(id) === uid);
+  if (isLead && user.role === 'lead') return 'lead';
+  if ((campaign.stakeholderIds ?? []).some((id) => String(id) === uid) || isLead) return 'stakeholder';
+  return 'none';
+}
+
+/** Paths (below the campaign) a stakeholder may GET: read-only summaries, never single answers. */
+const STAKEHOLDER_READABLE = [/^\/?$/, /^\/dashboard(\/.*)?$/, /^\/report(\/.*)?$/];
+
+/**
+ * Mounted on `/lead/campaigns/:id` and `/api/v1/campaigns/:id`. A campaign the user may not see
+ * answers 404 (not 403), so ids of other people's campaigns cannot be probed.
+ */
+export async function campaignAccessGuard(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const id = String(req.params.id ?? '');
+  // `/lead/campaigns/new` and malformed ids are left to the routes (which 404 them).
+  if (!/^[a-f0-9]{24}$/.test(id)) return next();
+  const user = res.locals.user;
+  const campaign = user ? await CampaignModel.findById(new mongoose.Types.ObjectId(id), { ownerId: 1, coLeadIds: 1, stakeholderIds: 1 }).lean<AccessFields>() : null;
+  if (!user || !campaign) return next(notFound('Campaign'));
+  const relation = relationTo(user, campaign);
+  if (relation === 'admin' || relation === 'lead') return next();
+  const sub = req.path;
+  if (relation === 'stakeholder' && req.method === 'GET' && STAKEHOLDER_READABLE.some((re) => re.test(sub))) {
+    res.locals.readOnly = true;
+    return next();
+  }
+  next(notFound('Campaign'));
+}
+
+/** Mongo filter for the campaigns a user may list. */
+export function visibleCampaignsFilter(user: CurrentUser): Record<string, unknown> {
+  if (user.role === 'admin') return {};
+  const uid = new mongoose.Types.ObjectId(user.id);
+  return { $or: [{ ownerId: uid }, { coLeadIds: uid }, { stakeholderIds: uid }] };
+}
