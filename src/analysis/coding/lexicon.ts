@@ -290,27 +290,34 @@ class LiteralScanner {
   }
 
   /** Marks found[id] = stamp for every literal present in text. */
-  scan(text: string, found: Uint32Array, stamp: number): void {
+  scan(text: string, found: Uint32Array, stamp: number, foundList: number[]): void {
+    foundList.length = 0;
     const n = text.length;
     const { head1, head2, head3, next, lits } = this;
     for (let i = 0; i < n; i++) {
       const c0 = text.charCodeAt(i);
-      if (head1 !== null) this.walk(head1[c0 & MASK], text, i, found, stamp);
+      if (head1 !== null) this.walk(head1[c0 & MASK], text, i, found, stamp, foundList);
       if (i + 1 >= n) break;
       const h2 = ((c0 * 31) ^ text.charCodeAt(i + 1)) & MASK;
-      if (head2 !== null && head2[h2] >= 0) this.walk(head2[h2], text, i, found, stamp);
+      if (head2 !== null && head2[h2] >= 0) this.walk(head2[h2], text, i, found, stamp, foundList);
       if (head3 === null || i + 2 >= n) continue;
       let id = head3[((h2 * 31) ^ text.charCodeAt(i + 2)) & MASK];
       while (id >= 0) {
-        if (found[id] !== stamp && text.startsWith(lits[id], i)) found[id] = stamp;
+        if (found[id] !== stamp && text.startsWith(lits[id], i)) {
+          found[id] = stamp;
+          foundList.push(id);
+        }
         id = next[id];
       }
     }
   }
 
-  private walk(id: number, text: string, i: number, found: Uint32Array, stamp: number): void {
+  private walk(id: number, text: string, i: number, found: Uint32Array, stamp: number, foundList: number[]): void {
     while (id >= 0) {
-      if (found[id] !== stamp && text.startsWith(this.lits[id], i)) found[id] = stamp;
+      if (found[id] !== stamp && text.startsWith(this.lits[id], i)) {
+        found[id] = stamp;
+        foundList.push(id);
+      }
       id = this.next[id];
     }
   }
@@ -351,6 +358,7 @@ class CueSet {
     this.sources = [cues.map((c) => `(?:${unicodeBoundaries(c)})`), cues.map((c) => `(?:${unicodeBoundaries(c, true)})`)];
     this.lits = cues.map((c) => idsOf(cueLiterals([c])));
     this.regexes = [new Array(cues.length), new Array(cues.length)];
+    this.always = this.alwaysPossible;
   }
 
   private regex(i: number, latin: number): RegExp {
@@ -358,23 +366,51 @@ class CueSet {
   }
 
   /** Calls onMatch(start, end) for every non-empty match of the alternation in text, in order. */
-  forEachMatch(text: string, latin: number, found: Uint32Array, stamp: number, onMatch: (start: number, end: number) => void): void {
+  /** Cues with no literal: possible in every text. */
+  get alwaysPossible(): number[] {
+    const out: number[] = [];
+    this.lits.forEach((l, i) => {
+      if (l === null) out.push(i);
+    });
+    return out;
+  }
+
+  /** Literal id → cues of this set that contain it (for the group's inverted index). */
+  literalUses(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    this.lits.forEach((l, i) => {
+      for (const id of l ?? []) out.push([id, i]);
+    });
+    return out;
+  }
+
+  /** Starts a text: only the always-possible cues are selected. */
+  reset(): void {
+    this.selected.length = 0;
+    for (const i of this.always) this.selected.push(i);
+    this.dirty = this.always.length > 0;
+  }
+
+  /** Selects a cue (its literal occurs in the text); duplicates are removed in forEachMatch. */
+  select(cue: number): void {
+    this.selected.push(cue);
+    this.dirty = true;
+  }
+
+  private readonly always: number[];
+  dirty = false;
+
+  /** Calls onMatch(start, end) for every non-empty match of the alternation in text, in order. */
+  forEachMatch(text: string, latin: number, onMatch: (start: number, end: number) => void): void {
     const sel = this.selected;
-    sel.length = 0;
-    for (let i = 0; i < this.lits.length; i++) {
-      const l = this.lits[i];
-      if (l === null) {
-        sel.push(i);
-        continue;
-      }
-      for (const id of l) {
-        if (found[id] === stamp) {
-          sel.push(i);
-          break;
-        }
-      }
-    }
     if (sel.length === 0) return;
+    if (sel.length > 1) {
+      // Alternation order, each cue once.
+      sel.sort((a, b) => a - b);
+      let w = 1;
+      for (let r = 1; r < sel.length; r++) if (sel[r] !== sel[w - 1]) sel[w++] = sel[r];
+      sel.length = w;
+    }
     const starts = this.starts;
     const ends = this.ends;
     for (let j = 0; j < sel.length; j++) starts[j] = -1; // not searched yet
@@ -426,6 +462,11 @@ export interface CompiledGroup {
   /** Scratch for the scanner: found[id] === stamp when literal id is in the current text. */
   found: Uint32Array;
   stamp: number;
+  /** All cue sets of the group, and per literal id the cues containing it. */
+  sets: CueSet[];
+  uses: Array<Array<{ set: CueSet; cue: number }>>;
+  /** Scratch: literal ids found in the current text. */
+  foundList: number[];
 }
 
 /** Compiles a group's cues once per run (not per answer). */
@@ -442,7 +483,15 @@ export function compileGroup(group: CodeGroup): CompiledGroup {
   const cueSet = (cues: string[] | undefined): CueSet | null => (cues && cues.length > 0 ? new CueSet(cues, idsOf) : null);
   const codes = group.codes.map((code) => ({ code, strong: cueSet(code.cues), weak: cueSet(code.weakCues) }));
   const scanner = new LiteralScanner([...ids.keys()]);
-  return { group, codes, negationScope: group.output === 'channels', scanner, found: new Uint32Array(scanner.size), stamp: 0 };
+  // Inverted index: literal id → the cue sets and cues that contain it.
+  const sets: CueSet[] = [];
+  for (const c of codes) {
+    if (c.strong) sets.push(c.strong);
+    if (c.weak) sets.push(c.weak);
+  }
+  const uses: Array<Array<{ set: CueSet; cue: number }>> = Array.from({ length: scanner.size }, () => []);
+  for (const set of sets) for (const [id, cue] of set.literalUses()) uses[id].push({ set, cue });
+  return { group, codes, negationScope: group.output === 'channels', scanner, found: new Uint32Array(scanner.size), stamp: 0, sets, uses, foundList: [] };
 }
 
 export interface LexiconHit {
@@ -604,9 +653,9 @@ function sentenceAround(text: string, pos: number): { text: string; after: strin
   return { text: text.slice(s, e), after: text.slice(pos, e) };
 }
 
-function countMatches(cues: CueSet | null, text: string, latin: number, found: Uint32Array, stamp: number, scoped: boolean, list: () => Clause[], hit: LexiconHit, weight: 'strong' | 'weak'): void {
-  if (!cues) return;
-  cues.forEachMatch(text, latin, found, stamp, (start, end) => {
+function countMatches(cues: CueSet | null, text: string, latin: number, scoped: boolean, list: () => Clause[], hit: LexiconHit, weight: 'strong' | 'weak'): void {
+  if (!cues || !cues.dirty) return;
+  cues.forEachMatch(text, latin, (start, end) => {
     if (scoped && negationReason(text, start, end, list(), NEGATION[latin]) !== null) {
       hit.negated++;
       return;
@@ -628,12 +677,13 @@ export function matchLexicon(compiled: CompiledGroup, lower: string): LexiconHit
   const hits: LexiconHit[] = [];
   const stamp = (compiled.stamp = (compiled.stamp + 1) >>> 0 || 1);
   if (stamp === 1) compiled.found.fill(0);
-  const found = compiled.found;
-  compiled.scanner.scan(lower, found, stamp);
+  compiled.scanner.scan(lower, compiled.found, stamp, compiled.foundList);
+  for (const set of compiled.sets) set.reset();
+  for (const id of compiled.foundList) for (const u of compiled.uses[id]) u.set.select(u.cue);
   for (const c of compiled.codes) {
     const hit: LexiconHit = { code: c.code.id, score: 0, strong: 0, weak: 0, first: Number.MAX_SAFE_INTEGER, negated: 0 };
-    countMatches(c.strong, lower, latin, found, stamp, compiled.negationScope, list, hit, 'strong');
-    countMatches(c.weak, lower, latin, found, stamp, compiled.negationScope, list, hit, 'weak');
+    countMatches(c.strong, lower, latin, compiled.negationScope, list, hit, 'strong');
+    countMatches(c.weak, lower, latin, compiled.negationScope, list, hit, 'weak');
     hit.score = Math.min(hit.strong, MAX_MENTIONS) + WEAK_WEIGHT * Math.min(hit.weak, MAX_MENTIONS);
     hits.push(hit);
   }
