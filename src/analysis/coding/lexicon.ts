@@ -617,11 +617,18 @@ function clauseAt(list: Clause[], pos: number): Clause {
 
 /**
  * Decides whether a channel mention at [start,end) is current use. Exported for tests.
+ * @param latin use the Latin variant of the patterns (default: when latinOnly(text); forcing it on
+ *   other texts is only for tests, which compare the two variants)
  * @returns null when it counts, or the reason it does not.
  */
-export function negationReason(text: string, start: number, end: number, list?: Clause[], rx: NegationPatterns = NEGATION[latinOnly(text) ? 1 : 0]): string | null {
+export function negationReason(text: string, start: number, end: number, list?: Clause[], latin: boolean = latinOnly(text)): string | null {
+  const rx = NEGATION[latin ? 1 : 0];
+  return negationReasonWith(rx, text, start, end, list ?? clauses(text, rx));
+}
+
+function negationReasonWith(rx: NegationPatterns, text: string, start: number, end: number, list: Clause[]): string | null {
   const { NEG_BEFORE, REPLACED, REPLACER, DROPPED, WISH, NEG_AFTER, NEVER_USED, STRONG_DROP, CONTRAST, OUTSIDER, ONLY, INSIDER } = rx;
-  const c = clauseAt(list ?? clauses(text, rx), start);
+  const c = clauseAt(list, start);
   const before = text.slice(c.start, start);
   const after = text.slice(end, c.end);
   const clause = text.slice(c.start, c.end);
@@ -656,7 +663,7 @@ function sentenceAround(text: string, pos: number): { text: string; after: strin
 function countMatches(cues: CueSet | null, text: string, latin: number, scoped: boolean, list: () => Clause[], hit: LexiconHit, weight: 'strong' | 'weak'): void {
   if (!cues || !cues.dirty) return;
   cues.forEachMatch(text, latin, (start, end) => {
-    if (scoped && negationReason(text, start, end, list(), NEGATION[latin]) !== null) {
+    if (scoped && negationReasonWith(NEGATION[latin], text, start, end, list()) !== null) {
       hit.negated++;
       return;
     }
