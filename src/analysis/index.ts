@@ -78,19 +78,21 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   const progressEvery = Math.max(1, Math.floor(answers.length / 20));
   // An answer repeated word for word (same question, text and declared language) is analysed once:
   // everything per answer below is a function of exactly these, so copies get the first one's result.
-  const firstOf = new Map<string, number>();
+  const firstOf = new Map<string, Map<string, number>>();
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
     const declared = a.lang?.toLowerCase().slice(0, 2);
     const role = roleOfQuestion(a.question);
     const key = role === 'custom' ? a.question.trim() : QUESTION_KEY[role];
-    const dupKey = `${key}\u0000${declared ?? ''}\u0000${a.text}`;
-    const same = firstOf.get(dupKey);
+    const sameKey = `${key}\u0000${declared ?? ''}`;
+    let texts = firstOf.get(sameKey);
+    if (!texts) firstOf.set(sameKey, (texts = new Map()));
+    const same = texts.get(a.text);
     if (same !== undefined) {
       const f = prepared[same];
       prepared[i] = { answer: a, key, lower: '', tokens: NO_TOKENS, lang: f.lang, features: [], fids: NO_IDS, same };
     } else {
-      firstOf.set(dupKey, i);
+      texts.set(a.text, i);
       const lower = lowerText(a.text);
       const tokens = tokenizeLower(lower);
       const lang = declared || detectLanguage(tokens, a.text, fallback).lang;

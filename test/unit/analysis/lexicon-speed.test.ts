@@ -77,6 +77,18 @@ describe('analysis lexicon speed-ups are exact', () => {
     }
   });
 
+  it('when Latin text is tokenized by the hand-written scanner, then the tokens equal the regex tokens', () => {
+    const re = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?|\p{Extended_Pictographic}/gu;
+    const alphabet = ["a", "ß", "é", "1", "²", "'", "''", " ", "-", ".", "©", "®", "ǅ", "x'1", "ª", "µ", "×", "÷", "\n"];
+    const random = mulberry32(11);
+    for (let n = 0; n < 500; n++) {
+      let t = '';
+      for (let i = 0; i < 1 + Math.floor(random() * 30); i++) t += alphabet[Math.floor(random() * alphabet.length)];
+      const lower = lowerText(t);
+      expect(tokenizeLower(lower), JSON.stringify(t)).to.deep.equal([...lower.matchAll(re)].map((m) => m[0].replace(/’/g, "'")));
+    }
+  });
+
   it('when a text has letters beyond U+024F, then the Latin patterns are not used for it', () => {
     expect(latinOnly('über straße café')).to.equal(true);
     expect(latinOnly('emoji 😩 and dash — fine')).to.equal(true);
