@@ -5,7 +5,10 @@
  * question) on the same answers in the same run — or, without python3-sklearn, the TypeScript
  * baseline of bench/baseline-model.ts.
  *
- *   npm run bench:analysis [-- --sizes 1000,10000,100000] [--json out.json]
+ *   npm run bench:analysis [-- --sizes 1000,10000,100000] [--json out.json] [--unique]
+ *
+ * --unique appends a distinct token to every answer (" zq<n>x"), so no two answers are equal: the
+ * engine analyses word-for-word repeats once, and this variant shows the speed without that help.
  *
  * Each measurement runs in its own child process so peak RSS of one size cannot leak into the
  * next, pinned to CPU 0 with taskset when available ("one core" includes V8's GC helper threads
@@ -136,17 +139,19 @@ async function parent(): Promise<void> {
   const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const sizes = (opt('--sizes') ?? '1000,10000,100000').split(',').map(Number);
   const jsonOut = opt('--json');
+  const unique = args.includes('--unique');
   const useSklearn = sklearnAvailable();
   const info = machine();
   console.log(`machine: ${info.cpu}, nproc ${info.nproc}, RAM ${info.ram}, node ${info.node}, ${info.sklearn}; ${info.date}; engine ${info.engine}; load avg ${os.loadavg()[0].toFixed(2)}`);
-  console.log(`one core: ${hasTaskset ? 'taskset -c 0' : 'NOT pinned (no taskset)'}, single process, no workers; seed ${SEED}`);
+  console.log(`one core: ${hasTaskset ? 'taskset -c 0' : 'NOT pinned (no taskset)'}, single process, no workers; seed ${SEED}${unique ? '; every answer unique (--unique)' : ''}`);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wv-speed-'));
   const results: Array<{ size: number; engine: Outcome; baseline: Outcome }> = [];
   try {
     for (const size of sizes) {
       const file = path.join(dir, `answers-${size}.jsonl`);
-      writeFileSync(file, generateCampaign(DEFAULT_DATA, size, SEED).map((a) => JSON.stringify(a)).join('\n') + '\n');
+      const campaign = generateCampaign(DEFAULT_DATA, size, SEED).map((a, i) => (unique ? { ...a, text: `${a.text} zq${i.toString(36)}x` } : a));
+      writeFileSync(file, campaign.map((a) => JSON.stringify(a)).join('\n') + '\n');
       process.stderr.write(`size ${size}: engine … `);
       const engine = runChild(nodeChild('engine', file));
       process.stderr.write(`${secs(engine)}; baseline … `);
