@@ -6,7 +6,8 @@ import { adminRouter } from './auth/admin.routes.js';
 import { authRouter } from './auth/auth.routes.js';
 import { campaignAccessGuard } from './auth/campaign-access.js';
 import { identify, requireUser } from './auth/guard.js';
-import { csrfLocals, csrfProtection, loginLimiter, securityHeaders } from './http/security.js';
+import cookieParser from 'cookie-parser';
+import { csrf, isRespondentPath, loginLimiter, respondentSession, securityHeaders } from './http/security.js';
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -28,8 +29,12 @@ export interface AppDeps {
   publicBaseUrl?: string;
   /** Sends invitation/reminder e-mails; unset when SMTP is not configured. */
   mailer?: Mailer;
-  /** express-session middleware (MongoDB store), built after the database connected. */
+  /** express-session middleware (MongoDB store), built after the database connected. Staff only. */
   session: RequestHandler;
+  /** Secret for respondents' CSRF tokens (HMAC); the session secret. */
+  secret: string;
+  /** Cookies only over HTTPS. */
+  secureCookies?: boolean;
   /** Express `trust proxy` (which X-Forwarded-For hops to believe for the client address). */
   trustProxy?: boolean | number | string;
   /** Failed sign-ins allowed per address and account per 15 minutes. */
@@ -78,11 +83,15 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
-  app.use(deps.session);
+  app.use(cookieParser());
+  // Respondents: a device cookie instead of a server session (see respondentSession).
+  app.use(respondentSession({ secureCookies: deps.secureCookies ?? false }));
+  app.use((req, res, next) => (isRespondentPath(req.path) ? next() : deps.session(req, res, next)));
   app.use(identify);
   app.use(localsMiddleware);
-  app.use(csrfLocals);
-  app.use(csrfProtection);
+  const csrfGuard = csrf({ secret: deps.secret, secureCookies: deps.secureCookies ?? false });
+  app.use(csrfGuard.locals);
+  app.use(csrfGuard.protection);
 
   app.get('/', (_req, res) => res.render('home', { title: res.locals.t('home.title') }));
   app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10 }) }));

@@ -8,6 +8,7 @@ import { createMailer, type Mailer } from './participants/mailer/mailer.js';
 import { startReminderJob } from './participants/mail.service.js';
 import { createLogger } from './shared/logger.js';
 import { resolveSessionSecret, sessionMiddleware } from './auth/session.js';
+import { startRetentionJob } from './privacy/retention.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -32,19 +33,31 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const session = sessionMiddleware({
-    secret: await resolveSessionSecret(config.sessionSecret, config.dataDir),
-    idleMinutes: config.sessionIdleMinutes,
-    secureCookies: config.secureCookies,
-  });
-  const app = createApp({
-    logger,
-    publicBaseUrl: config.publicBaseUrl,
-    session,
-    trustProxy: config.trustProxy,
-    loginRateLimit: config.loginRateLimit,
-    mailer: smtpMailer,
-  });
+  let app: ReturnType<typeof createApp>;
+  try {
+    const secret = await resolveSessionSecret(config.sessionSecret, config.dataDir);
+    const session = sessionMiddleware({
+      secret,
+      idleMinutes: config.sessionIdleMinutes,
+      secureCookies: config.secureCookies,
+    });
+    app = createApp({
+      logger,
+      publicBaseUrl: config.publicBaseUrl,
+      session,
+      secret,
+      secureCookies: config.secureCookies,
+      trustProxy: config.trustProxy,
+      loginRateLimit: config.loginRateLimit,
+      mailer: smtpMailer,
+    });
+  } catch (err) {
+    // Never leave the embedded database running behind a failed start.
+    logger.fatal({ err }, 'could not start');
+    await disconnectDb().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(1);
+  }
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host }, `Workplace Voice listening on http://localhost:${config.port}`);
   });
@@ -54,6 +67,8 @@ async function main(): Promise<void> {
   });
 
   // --- Participant e-mails (issue 4): reminders to those who have not answered yet ----------
+  // Privacy: responses of campaigns past their retention date are purged hourly.
+  const stopRetention = startRetentionJob(logger);
   const stopReminders = smtpMailer ? startReminderJob({ mailer: smtpMailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
   // ------------------------------------------------------------------------------------------
 
@@ -64,6 +79,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     stopReminders?.();
+    stopRetention();
     smtpMailer?.close();
     logger.info('shutting down');
     const deadline = setTimeout(() => {

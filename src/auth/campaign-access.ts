@@ -2,11 +2,22 @@ import type { NextFunction, Request, Response } from 'express';
 import mongoose from 'mongoose';
 import { CampaignModel, type CampaignRecord } from '../campaigns/campaign.model.js';
 import { notFound } from '../shared/errors.js';
+import { TtlCache } from '../shared/ttl-cache.js';
 import type { CurrentUser } from './auth.service.js';
 
 export type CampaignRelation = 'admin' | 'lead' | 'stakeholder' | 'none';
 
 type AccessFields = Pick<CampaignRecord, 'ownerId' | 'coLeadIds' | 'stakeholderIds'>;
+
+/**
+ * Who belongs to a campaign, cached for 2 s (one database round trip less per API call). A
+ * removed member loses access within 2 s on every instance; the writing instance at once
+ * (setMember clears the campaign caches).
+ */
+const accessCache = new TtlCache<AccessFields>(2000);
+export function forgetCampaignAccess(): void {
+  accessCache.clear();
+}
 
 /** How `user` relates to `campaign`. The one place that decides who may do what with a campaign. */
 export function relationTo(user: CurrentUser, campaign: AccessFields): CampaignRelation {
@@ -30,7 +41,9 @@ export async function campaignAccessGuard(req: Request, res: Response, next: Nex
   // `/lead/campaigns/new` and malformed ids are left to the routes (which 404 them).
   if (!/^[a-f0-9]{24}$/.test(id)) return next();
   const user = res.locals.user;
-  const campaign = user ? await CampaignModel.findById(new mongoose.Types.ObjectId(id), { ownerId: 1, coLeadIds: 1, stakeholderIds: 1 }).lean<AccessFields>() : null;
+  const campaign = user
+    ? await accessCache.getOrLoad(id, () => CampaignModel.findById(new mongoose.Types.ObjectId(id), { ownerId: 1, coLeadIds: 1, stakeholderIds: 1 }).lean<AccessFields>())
+    : null;
   if (!user || !campaign) return next(notFound('Campaign'));
   const relation = relationTo(user, campaign);
   if (relation === 'admin' || relation === 'lead') return next();

@@ -1,7 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { AppError, conflict, notFound } from '../shared/errors.js';
+import { TtlCache } from '../shared/ttl-cache.js';
+import { forgetCampaignAccess } from '../auth/campaign-access.js';
 import { CampaignModel, type CampaignRecord } from './campaign.model.js';
+
+/**
+ * Respondent and API-submit paths read the campaign on every request; a 2-second cache keeps
+ * that off the database. Writes in this process drop the entry; other instances see a change
+ * (e.g. a close) within 2 s.
+ */
+const hotCampaigns = new TtlCache<CampaignRecord>(2000);
+
+/**
+ * Drops cached campaigns after any write to a campaign. Campaign writes are rare (a lead saving
+ * a form), so clearing everything is simpler than tracking both keys of one entry.
+ */
+export function forgetCampaign(_campaign?: unknown): void {
+  hotCampaigns.clear();
+  forgetCampaignAccess();
+}
 import type { CampaignInput, CampaignStatus } from './campaign.schemas.js';
 
 export type Campaign = CampaignRecord;
@@ -39,7 +57,15 @@ export async function getCampaign(id: string): Promise<Campaign> {
 /** The campaign behind a public link, or null (unknown tokens are not an error for respondents). */
 export async function findByPublicToken(token: string): Promise<Campaign | null> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return null;
-  return CampaignModel.findOne({ publicToken: token }).lean<Campaign>();
+  return hotCampaigns.getOrLoad(`token:${token}`, () => CampaignModel.findOne({ publicToken: token }).lean<Campaign>());
+}
+
+/** Like getCampaign, through the 2-second cache: for the per-request submit paths only. */
+export async function getCampaignCached(id: string): Promise<Campaign> {
+  const _id = asObjectId(id);
+  const campaign = _id ? await hotCampaigns.getOrLoad(`id:${id}`, () => CampaignModel.findById(_id).lean<Campaign>()) : null;
+  if (!campaign) throw notFound('Campaign');
+  return campaign;
 }
 
 /**
@@ -60,6 +86,7 @@ export async function updateCampaign(id: string, input: CampaignInput, expectedV
     { returnDocument: 'after', runValidators: true },
   ).lean<Campaign>();
   if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
+  forgetCampaign(updated);
   return updated;
 }
 
@@ -91,6 +118,7 @@ export async function changeStatus(id: string, next: 'open' | 'closed'): Promise
     { returnDocument: 'after' },
   ).lean<Campaign>();
   if (!updated) throw conflict('The campaign status changed in the meantime; reload and try again');
+  forgetCampaign(updated);
   return updated;
 }
 
@@ -105,4 +133,5 @@ export async function setMember(id: string, userId: mongoose.Types.ObjectId, as:
   const campaign = await getCampaign(id);
   const update = add ? { $addToSet: { [field]: userId }, $pull: { [other]: userId } } : { $pull: { [field]: userId } };
   await CampaignModel.updateOne({ _id: campaign._id }, update);
+  forgetCampaign(campaign);
 }

@@ -3,6 +3,8 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { slowDown } from 'express-slow-down';
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
+import { doubleCsrf } from 'csrf-csrf';
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
 
 /**
@@ -32,39 +34,114 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-const csrf = csrfSync({
-  // Forms send `_csrf`; fetch and uploads send the header, so the check runs before any body
-  // (or multipart stream) is read.
-  getTokenFromRequest: (req) => {
-    const header = req.headers['x-csrf-token'];
-    if (typeof header === 'string') return header;
-    const body = req.body as { _csrf?: unknown } | undefined;
-    if (typeof body?._csrf === 'string') return body._csrf;
-    // A multipart form (file upload without JavaScript) is not parsed before this check, so its
-    // token rides in the form's action URL. Our request logs never record query strings.
-    if (req.is('multipart/form-data') && typeof req.query._csrf === 'string') return req.query._csrf;
-    return undefined;
-  },
-});
-
-/**
- * CSRF protection for every state-changing request that could carry a cookie. Requests
- * authenticated with a Bearer token carry no cookies, so a forged cross-site request cannot
- * use them; they are exempt.
- */
-export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
-  if (res.locals.viaApiToken || res.locals.invalidToken) return next();
-  csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
-    if (err) return next(new AppError(403, 'csrf_failed', 'The form has expired or did not come from this site. Reload the page and try again.', { expose: true }));
-    next();
-  });
+// Forms send `_csrf`; fetch and uploads send the header, so the check runs before any body
+// (or multipart stream) is read.
+function tokenFromRequest(req: Request): string | undefined {
+  const header = req.headers['x-csrf-token'];
+  if (typeof header === 'string') return header;
+  const body = req.body as { _csrf?: unknown } | undefined;
+  if (typeof body?._csrf === 'string') return body._csrf;
+  // A multipart form (file upload without JavaScript) is not parsed before this check, so its
+  // token rides in the form's action URL. Our request logs never record query strings.
+  if (req.is('multipart/form-data') && typeof req.query._csrf === 'string') return req.query._csrf;
+  return undefined;
 }
 
-/** `csrfToken()` for views: generated on first use, so pages without forms create no session. */
-export function csrfLocals(req: Request, res: Response, next: NextFunction): void {
-  let token: string | undefined;
-  res.locals.csrfToken = () => (token ??= req.session ? csrf.generateToken(req) : '');
-  next();
+const staffCsrf = csrfSync({ getTokenFromRequest: (req) => tokenFromRequest(req) });
+
+/** Respondent pages live under /r and /p: no server session there (see respondentSession). */
+export function isRespondentPath(path: string): boolean {
+  return path.startsWith('/r/') || path.startsWith('/p/');
+}
+
+export const RESUME_COOKIE = 'wv_resume';
+const resumeTokens = new WeakMap<Request, string>();
+
+/**
+ * Respondents get no server-side session: with thousands of respondents a session lookup per
+ * request is exactly the query FerretDB/SQLite cannot index. Their "session" is the random
+ * resume cookie of the device (path /r/<campaign token>), set on the first GET; the CSRF token is
+ * an HMAC bound to it (csrf-csrf's double-submit pattern), so checking it costs no database
+ * access.
+ */
+export function respondentSession(opts: { secureCookies: boolean }) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const m = /^\/r\/([A-Za-z0-9_-]{16,64})(\/|$)/.exec(req.path);
+    if (!m) return next();
+    let token = readResumeCookie(req);
+    if (!token && req.method === 'GET') {
+      token = randomBytes(16).toString('base64url');
+      res.cookie(RESUME_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.secureCookies || req.secure,
+        path: `/r/${m[1]}`,
+        maxAge: 180 * 24 * 3600 * 1000,
+      });
+    }
+    if (token) resumeTokens.set(req, token);
+    next();
+  };
+}
+
+function readResumeCookie(req: Request): string | undefined {
+  const value = (req.cookies as Record<string, unknown> | undefined)?.[RESUME_COOKIE];
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{22,64}$/.test(value) ? value : undefined;
+}
+
+/** The device's resume token (from the cookie, or the one just set on this GET). */
+export function resumeTokenOf(req: Request): string | undefined {
+  return resumeTokens.get(req);
+}
+
+export interface CsrfOptions {
+  /** Secret for the respondents' HMAC tokens (the session secret). */
+  secret: string;
+  secureCookies: boolean;
+}
+
+/**
+ * CSRF protection for every state-changing request that could carry a cookie: csrf-sync
+ * (synchroniser token in the session) for staff, csrf-csrf (HMAC bound to the resume cookie) for
+ * respondents. Requests authenticated with a Bearer token carry no cookies, so a forged
+ * cross-site request cannot use them; they are exempt.
+ */
+export function csrf(opts: CsrfOptions) {
+  const respondent = doubleCsrf({
+    getSecret: () => opts.secret,
+    getSessionIdentifier: (req) => resumeTokens.get(req) ?? '',
+    cookieName: 'wv_csrf',
+    cookieOptions: { sameSite: 'lax', path: '/r', secure: opts.secureCookies, httpOnly: true },
+    getCsrfTokenFromRequest: (req) => tokenFromRequest(req),
+  });
+  const failed = () => new AppError(403, 'csrf_failed', 'The form has expired or did not come from this site. Reload the page and try again.', { expose: true });
+
+  const protection = (req: Request, res: Response, next: NextFunction): void => {
+    if (res.locals.viaApiToken || res.locals.invalidToken) return next();
+    if (isRespondentPath(req.path)) {
+      if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+      if (!resumeTokens.get(req) || !respondent.validateRequest(req)) return next(failed());
+      return next();
+    }
+    staffCsrf.csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? failed() : undefined));
+  };
+
+  /** `csrfToken()` for views: generated on first use, so pages without forms create no session. */
+  const locals = (req: Request, res: Response, next: NextFunction): void => {
+    let token: string | undefined;
+    // Decided now: inside a mounted router req.path no longer starts with /r.
+    const respondentPage = isRespondentPath(req.path);
+    res.locals.csrfToken = () =>
+      (token ??= respondentPage
+        ? resumeTokens.get(req)
+          ? respondent.generateCsrfToken(req, res)
+          : ''
+        : req.session
+          ? staffCsrf.generateToken(req)
+          : '');
+    next();
+  };
+  return { protection, locals };
 }
 
 export interface LimitOptions {

@@ -1,3 +1,4 @@
+import { forgetCampaign } from '../campaigns/campaign.service.js';
 import mongoose from 'mongoose';
 import { CampaignModel } from '../campaigns/campaign.model.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
@@ -73,6 +74,7 @@ export async function sendInvitations(
 ): Promise<MailRunResult> {
   // Remember where links point, for reminders sent by the job (which has no request).
   await CampaignModel.updateOne({ _id: campaign._id }, { $set: { 'mailing.linkBaseUrl': linkBase } });
+  forgetCampaign();
   const candidates = await ParticipantModel.find(notInvitedYet(campaign._id)).sort({ _id: 1 }).limit(MAIL_BATCH).lean<ParticipantRecord[]>();
   const result: MailRunResult = { sent: 0, failed: [], remaining: 0 };
   for (const p of candidates) {

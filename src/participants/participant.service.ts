@@ -1,3 +1,4 @@
+import { forgetCampaign } from '../campaigns/campaign.service.js';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { CampaignModel } from '../campaigns/campaign.model.js';
@@ -281,6 +282,7 @@ export async function holdsClaim(participantId: mongoose.Types.ObjectId, claimKe
 export async function setPublicLink(campaignId: mongoose.Types.ObjectId, enabled: boolean): Promise<void> {
   // Not a questions edit: no __v bump, so it never turns a lead's open edit form into a 409.
   const res = await CampaignModel.updateOne({ _id: campaignId }, { $set: { publicLinkEnabled: enabled } });
+  forgetCampaign();
   if (res.matchedCount === 0) throw notFound('Campaign');
 }
 
@@ -305,5 +307,6 @@ export async function saveMailingSettings(campaignId: mongoose.Types.ObjectId, s
       },
     },
   );
+  forgetCampaign();
   if (res.matchedCount === 0) throw notFound('Campaign');
 }

@@ -1,6 +1,7 @@
+import { forgetCampaign } from '../campaigns/campaign.service.js';
 import mongoose from 'mongoose';
 import { CampaignModel } from '../campaigns/campaign.model.js';
-import { ResponseModel } from '../responses/response.model.js';
+import { DraftModel, ResponseModel } from '../responses/response.model.js';
 import type { Logger } from '../shared/logger.js';
 
 /**
@@ -17,8 +18,10 @@ export async function purgeExpiredResponses(now = new Date()): Promise<{ campaig
   let responses = 0;
   for (const c of due) {
     const res = await ResponseModel.deleteMany({ campaignId: c._id });
+    await DraftModel.deleteMany({ campaignId: c._id });
     responses += res.deletedCount ?? 0;
     await CampaignModel.updateOne({ _id: c._id }, { $set: { responsesPurgedAt: now } });
+    forgetCampaign();
   }
   return { campaigns: due.length, responses };
 }

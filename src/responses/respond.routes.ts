@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { findByPublicToken, type Campaign } from '../campaigns/campaign.service.js';
+import { resumeTokenOf } from '../http/security.js';
 import { readCookie, resolveLanguage, setLanguage } from '../http/locals.js';
 import { findForCampaign, type ParticipantContext } from '../participants/participant.service.js';
 import { PARTICIPANT_COOKIE } from '../participants/participant.tokens.js';
@@ -66,6 +67,8 @@ function refuseNewDraft(res: Response): boolean {
 }
 
 function resumeToken(req: Request): string | undefined {
+  const fromSession = resumeTokenOf(req);
+  if (fromSession) return fromSession;
   const value = readCookie(req, RESUME_COOKIE);
   return value && /^[A-Za-z0-9_-]{22,64}$/.test(value) ? value : undefined;
 }

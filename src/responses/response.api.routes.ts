@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { getCampaign } from '../campaigns/campaign.service.js';
+import { getCampaign, getCampaignCached } from '../campaigns/campaign.service.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { apiCreateResponseSchema, responseListQuerySchema } from './response.schemas.js';
 import { createFromApi, getResponse, listResponses } from './response.service.js';
@@ -17,7 +17,8 @@ export function responsesApiRouter(): Router {
 
   // POST /api/v1/campaigns/:id/responses — a complete response; idempotent per submissionId
   router.post('/campaigns/:id/responses', async (req, res) => {
-    const campaign = await getCampaign(req.params.id);
+    // Hot path (many submissions per second): the campaign comes from the 2-second cache.
+    const campaign = await getCampaignCached(req.params.id);
     const input = parseOrThrow(apiCreateResponseSchema, req.body);
     const { response, repeated } = await createFromApi(campaign, input);
     res.status(repeated ? 200 : 201).location(`/api/v1/campaigns/${response.campaignId}/responses/${response.id}`).json(response);

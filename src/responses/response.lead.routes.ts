@@ -3,7 +3,7 @@ import { getCampaign } from '../campaigns/campaign.service.js';
 import { notFound } from '../shared/errors.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { responseListQuerySchema } from './response.schemas.js';
-import { getResponse, listResponses } from './response.service.js';
+import { deleteResponse, getResponse, listResponses } from './response.service.js';
 
 const PAGE = 25;
 
@@ -28,6 +28,7 @@ export function responsesLeadRouter(): Router {
       total,
       page,
       pages: Math.max(1, Math.ceil(total / PAGE)),
+      deleted: req.query.deleted === '1',
     });
   });
 
@@ -36,6 +37,13 @@ export function responsesLeadRouter(): Router {
     const campaign = await getCampaign(req.params.id);
     const response = await getResponse(campaign._id, req.params.rid);
     res.render('lead/response-show', { title: res.locals.t('lead.response.title'), campaign, response });
+  });
+
+  // POST /lead/campaigns/:id/responses/:rid/delete — remove one response for good
+  router.post('/campaigns/:id/responses/:rid/delete', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    await deleteResponse(campaign._id, req.params.rid);
+    res.redirect(303, `/lead/campaigns/${String(campaign._id)}/responses?deleted=1`);
   });
 
   // GET /lead/campaigns/:id/questions/:key — every answer to one question

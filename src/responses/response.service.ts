@@ -5,7 +5,7 @@ import { claimForSubmit, holdsClaim, markResponded, type ParticipantContext } fr
 import { claimKeyFor } from '../participants/participant.tokens.js';
 import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
-import { ResponseModel, type ResponseRecord } from './response.model.js';
+import { DraftModel, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
 
 /** Version of the consent text respondents agree to; stored with every response. */
 export const CONSENT_VERSION = '2026-11-27';
@@ -23,19 +23,17 @@ export interface ResponseView {
 }
 
 export function toView(r: ResponseRecord): ResponseView {
+  return { ...common(r), status: 'submitted', submissionId: r.submissionId ?? undefined, submittedAt: r.submittedAt ?? undefined, source: r.source ?? 'web' };
+}
+
+function draftView(d: DraftRecord): ResponseView {
+  return { ...common(d), status: 'draft', source: 'web' };
+}
+
+function common(r: DraftRecord | ResponseRecord) {
   const answers: ResponseView['answers'] = {};
   for (const [k, v] of Object.entries(plain(r.answers))) answers[k] = { text: v?.text ?? '', mode: v?.mode ?? 'text' };
-  return {
-    id: String(r._id),
-    campaignId: String(r.campaignId),
-    status: r.status as ResponseView['status'],
-    lang: r.lang as Lang,
-    segments: plain(r.segments) as Record<string, string>,
-    answers,
-    submissionId: r.submissionId ?? undefined,
-    submittedAt: r.submittedAt ?? undefined,
-    source: r.source ?? 'web',
-  };
+  return { id: String(r._id), campaignId: String(r.campaignId), lang: r.lang as Lang, segments: plain(r.segments) as Record<string, string>, answers };
 }
 
 // lean() returns Maps as plain objects, hydrated documents as Map: accept both.
@@ -45,7 +43,9 @@ function plain<T>(value: Map<string, T> | Record<string, T> | null | undefined):
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
-const webKey = (resumeToken: string) => `d:${hashToken(resumeToken)}`;
+const webKey = (resumeToken: string) => `d_${hashToken(resumeToken)}`;
+const apiKey = (campaignId: unknown, submissionId: string) => `s_${String(campaignId)}_${submissionId}`;
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 function assertOpen(campaign: Campaign): void {
   if (campaign.status !== 'open') throw gone('This campaign is not open for answers');
@@ -103,44 +103,41 @@ function participantSegments(campaign: Campaign, participant: ParticipantContext
 export async function startDraft(campaign: Campaign, resumeToken: string, lang: Lang, participant?: ParticipantContext): Promise<ResponseView> {
   assertOpen(campaign);
   const key = webKey(resumeToken);
+  const submitted = await ResponseModel.findById(key).lean<ResponseRecord>();
+  if (submitted) return toView(submitted);
   const fixed = participantSegments(campaign, participant);
-  if (Object.keys(fixed).length) {
-    const view = await upsertDraft(campaign, key, lang);
-    // Only while it is a draft: a submitted response never changes.
-    const set = Object.fromEntries(Object.entries(fixed).map(([k, v]) => [`segments.${k}`, v]));
-    await ResponseModel.updateOne({ key, status: 'draft' }, { $set: set });
-    return { ...view, segments: { ...view.segments, ...(view.status === 'draft' ? fixed : {}) } };
-  }
-  return upsertDraft(campaign, key, lang);
-}
-
-async function upsertDraft(campaign: Campaign, key: string, lang: Lang): Promise<ResponseView> {
-  try {
-    const doc = await ResponseModel.findOneAndUpdate(
-      { key },
-      { $setOnInsert: { campaignId: campaign._id, key, status: 'draft', lang, consent: { version: CONSENT_VERSION, at: new Date() }, source: 'web' } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean<ResponseRecord>();
-    return toView(doc!);
-  } catch (err) {
-    // Two tabs consenting at once: the unique key lets one insert win; read the winner.
-    if ((err as { code?: number }).code === 11000) {
-      const existing = await ResponseModel.findOne({ key }).lean<ResponseRecord>();
-      if (existing) return toView(existing);
+  let draft = await DraftModel.findById(key).lean<DraftRecord>();
+  if (!draft) {
+    try {
+      const created = await DraftModel.create({ _id: key, campaignId: campaign._id, lang, consent: { version: CONSENT_VERSION, at: new Date() }, segments: fixed });
+      return draftView(created.toObject() as DraftRecord);
+    } catch (err) {
+      // Two tabs consenting at once: the unique _id lets one insert win; read the winner.
+      if (!isDuplicate(err)) throw err;
+      draft = await DraftModel.findById(key).lean<DraftRecord>();
+      if (!draft) throw err;
     }
-    throw err;
   }
+  if (Object.keys(fixed).length) {
+    const set = Object.fromEntries(Object.entries(fixed).map(([k, v]) => [`segments.${k}`, v]));
+    await DraftModel.updateOne({ _id: key }, { $set: set });
+  }
+  const view = draftView(draft);
+  return { ...view, segments: { ...view.segments, ...fixed } };
 }
 
-/** This device's response for the campaign, if any. */
+/** This device's response for the campaign (submitted, else its draft), if any. */
 export async function findByResumeToken(campaign: Campaign, resumeToken: string | undefined): Promise<ResponseView | null> {
   if (!resumeToken) return null;
-  const doc = await ResponseModel.findOne({ key: webKey(resumeToken), campaignId: campaign._id }).lean<ResponseRecord>();
-  return doc ? toView(doc) : null;
+  const key = webKey(resumeToken);
+  const submitted = await ResponseModel.findById(key).lean<ResponseRecord>();
+  if (submitted) return String(submitted.campaignId) === String(campaign._id) ? toView(submitted) : null;
+  const draft = await DraftModel.findById(key).lean<DraftRecord>();
+  return draft && String(draft.campaignId) === String(campaign._id) ? draftView(draft) : null;
 }
 
-export async function setLanguage(campaign: Campaign, resumeToken: string, lang: Lang): Promise<void> {
-  await ResponseModel.updateOne({ key: webKey(resumeToken), campaignId: campaign._id, status: 'draft' }, { $set: { lang } });
+export async function setLanguage(_campaign: Campaign, resumeToken: string, lang: Lang): Promise<void> {
+  await DraftModel.updateOne({ _id: webKey(resumeToken) }, { $set: { lang } });
 }
 
 /** Saves whatever the respondent has typed so far (partial answers are fine in a draft). */
@@ -152,17 +149,16 @@ export async function autosave(
   assertOpen(campaign);
   const { answers, segments, errors } = cleanInput(campaign, input);
   if (Object.keys(errors).length) throw badRequest('Invalid input', errors);
+  const key = webKey(resumeToken);
+  // Submitted responses never change; checked first because submit inserts before it deletes the draft.
+  if (await ResponseModel.exists({ _id: key })) throw new AppError(409, 'already_submitted', 'This response has already been submitted');
   const now = new Date();
   const set: Record<string, unknown> = {};
   for (const [k, text] of Object.entries(answers)) set[`answers.${k}`] = { text, mode: 'text', updatedAt: now };
   for (const s of campaign.segments) if (s.key in input.segments) set[`segments.${s.key}`] = segments[s.key] ?? '';
   if (Object.keys(set).length === 0) return { savedAt: now };
-  const result = await ResponseModel.updateOne({ key: webKey(resumeToken), campaignId: campaign._id, status: 'draft' }, { $set: set });
-  if (result.matchedCount === 0) {
-    const existing = await findByResumeToken(campaign, resumeToken);
-    if (existing?.status === 'submitted') throw new AppError(409, 'already_submitted', 'This response has already been submitted');
-    throw notFound('Draft');
-  }
+  const result = await DraftModel.updateOne({ _id: key }, { $set: set });
+  if (result.matchedCount === 0) throw notFound('Draft');
   return { savedAt: now };
 }
 
@@ -202,12 +198,13 @@ export async function submit(
   const key = webKey(resumeToken);
   const anonymous = campaign.anonymity !== 'identified';
   const claimKey = participant ? claimKeyFor(resumeToken) : '';
-  const existing = await ResponseModel.findOne({ key, campaignId: campaign._id }).lean<ResponseRecord>();
-  if (!existing) throw notFound('Draft');
-  if (existing.status === 'submitted') {
+  const existing = await ResponseModel.findById(key).lean<ResponseRecord>();
+  if (existing) {
     if (participant && (await holdsClaim(participant.id, claimKey))) await markResponded(participant.id, claimKey, anonymous);
     return { response: toView(existing), repeated: true };
   }
+  const draft = await DraftModel.findById(key).lean<DraftRecord>();
+  if (!draft || String(draft.campaignId) !== String(campaign._id)) throw notFound('Draft');
   assertOpen(campaign);
 
   const fixed = participantSegments(campaign, participant);
@@ -218,20 +215,31 @@ export async function submit(
   if (participant) await claimForSubmit(participant.id, claimKey);
   const now = new Date();
   const answerDocs = Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
-  const set: Record<string, unknown> = { answers: answerDocs, segments, status: 'submitted', submissionId: input.submissionId, submittedAt: now };
-  if (participant && !anonymous) set.participantId = participant.id;
-  const updated = await ResponseModel.findOneAndUpdate({ key, status: 'draft' }, { $set: set }, { returnDocument: 'after' }).lean<ResponseRecord>();
-  if (updated) {
+  try {
+    const created = await ResponseModel.create({
+      _id: key,
+      campaignId: campaign._id,
+      lang: draft.lang,
+      consent: draft.consent,
+      answers: answerDocs,
+      segments,
+      submissionId: input.submissionId,
+      submittedAt: now,
+      source: 'web',
+      ...(participant && !anonymous ? { participantId: participant.id } : {}),
+    });
+    // The draft has done its job; if this delete is lost, autosave still refuses (response exists).
+    await DraftModel.deleteOne({ _id: key });
     if (participant) await markResponded(participant.id, claimKey, anonymous, now);
-    return { response: toView(updated), repeated: false };
-  }
-  // Lost a race against a concurrent submit of the same draft: that one is the response.
-  const winner = await ResponseModel.findOne({ key }).lean<ResponseRecord>();
-  if (winner?.status === 'submitted') {
+    return { response: toView(created.toObject() as ResponseRecord), repeated: false };
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+    // Lost a race against a concurrent submit of the same draft: that one is the response.
+    const winner = await ResponseModel.findById(key).lean<ResponseRecord>();
+    if (!winner) throw conflict('The response changed while submitting; please try again');
     if (participant) await markResponded(participant.id, claimKey, anonymous);
     return { response: toView(winner), repeated: true };
   }
-  throw conflict('The response changed while submitting; please try again');
 }
 
 /**
@@ -263,62 +271,66 @@ export async function createFromApi(
   Object.assign(errors, completenessErrors(campaign, answers, segments));
   if (Object.keys(errors).length) throw badRequest('Invalid response', errors);
 
-  const key = `s:${String(campaign._id)}:${input.submissionId}`;
+  const key = apiKey(campaign._id, input.submissionId);
   const now = new Date();
   const answerDocs = Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
   try {
-    const result = await ResponseModel.findOneAndUpdate(
-      { key },
-      {
-        $setOnInsert: {
-          campaignId: campaign._id,
-          key,
-          status: 'submitted',
-          lang: input.lang,
-          consent: { version: CONSENT_VERSION, at: now },
-          answers: answerDocs,
-          segments,
-          submissionId: input.submissionId,
-          submittedAt: now,
-          source: 'api',
-        },
-      },
-      { upsert: true, returnDocument: 'after', includeResultMetadata: true, lean: true },
-    );
-    const created = result.lastErrorObject?.updatedExisting === false;
-    return { response: toView(result.value as unknown as ResponseRecord), repeated: !created };
+    // Insert first: one round trip in the common case; a retry hits the unique _id.
+    const created = await ResponseModel.create({
+      _id: key,
+      campaignId: campaign._id,
+      lang: input.lang,
+      consent: { version: CONSENT_VERSION, at: now },
+      answers: answerDocs,
+      segments,
+      submissionId: input.submissionId,
+      submittedAt: now,
+      source: 'api',
+    });
+    return { response: toView(created.toObject() as ResponseRecord), repeated: false };
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) {
-      const winner = await ResponseModel.findOne({ key }).lean<ResponseRecord>();
-      if (winner) return { response: toView(winner), repeated: true };
-    }
-    throw err;
+    if (!isDuplicate(err)) throw err;
+    const winner = await ResponseModel.findById(key).lean<ResponseRecord>();
+    if (!winner) throw err;
+    return { response: toView(winner), repeated: true };
   }
 }
 
 export async function countSubmitted(campaignId: mongoose.Types.ObjectId): Promise<number> {
-  return ResponseModel.countDocuments({ campaignId, status: 'submitted' });
+  return ResponseModel.countDocuments({ campaignId });
 }
 
 export async function countDrafts(campaignId: mongoose.Types.ObjectId): Promise<number> {
-  return ResponseModel.countDocuments({ campaignId, status: 'draft' });
+  return DraftModel.countDocuments({ campaignId });
 }
 
 export async function listResponses(
   campaignId: mongoose.Types.ObjectId,
   opts: { status: 'draft' | 'submitted'; limit: number; skip: number },
 ): Promise<{ items: ResponseView[]; total: number }> {
-  const filter = { campaignId, status: opts.status };
+  if (opts.status === 'draft') {
+    const [docs, total] = await Promise.all([
+      DraftModel.find({ campaignId }).sort({ updatedAt: -1 }).skip(opts.skip).limit(opts.limit).lean<DraftRecord[]>(),
+      DraftModel.countDocuments({ campaignId }),
+    ]);
+    return { items: docs.map(draftView), total };
+  }
   const [docs, total] = await Promise.all([
-    ResponseModel.find(filter).sort({ submittedAt: -1, _id: -1 }).skip(opts.skip).limit(opts.limit).lean<ResponseRecord[]>(),
-    ResponseModel.countDocuments(filter),
+    ResponseModel.find({ campaignId }).sort({ submittedAt: -1, _id: -1 }).skip(opts.skip).limit(opts.limit).lean<ResponseRecord[]>(),
+    ResponseModel.countDocuments({ campaignId }),
   ]);
   return { items: docs.map(toView), total };
 }
 
 export async function getResponse(campaignId: mongoose.Types.ObjectId, responseId: string): Promise<ResponseView> {
-  if (!/^[a-f0-9]{24}$/i.test(responseId)) throw notFound('Response');
-  const doc = await ResponseModel.findOne({ _id: new mongoose.Types.ObjectId(responseId), campaignId }).lean<ResponseRecord>();
-  if (!doc) throw notFound('Response');
+  if (!/^[A-Za-z0-9_-]{1,160}$/.test(responseId)) throw notFound('Response');
+  const doc = await ResponseModel.findById(responseId).lean<ResponseRecord>();
+  if (!doc || String(doc.campaignId) !== String(campaignId)) throw notFound('Response');
   return toView(doc);
+}
+
+/** Deletes one submitted response for good (privacy: a lead removes an answer on request). */
+export async function deleteResponse(campaignId: mongoose.Types.ObjectId, responseId: string): Promise<void> {
+  await getResponse(campaignId, responseId);
+  await ResponseModel.deleteOne({ _id: responseId });
 }

@@ -20,6 +20,7 @@ export function testApp(overrides: Partial<AppDeps> = {}): Handler {
     (app ??= createApp({
       logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
       session: sessionMiddleware({ secret: 'test-secret-test-secret-test-secret!!', idleMinutes: 30, secureCookies: false }),
+      secret: 'test-secret-test-secret-test-secret!!',
       ...overrides,
     }));
   const handler = ((req: IncomingMessage, res: ServerResponse) => build()(req, res)) as Handler;

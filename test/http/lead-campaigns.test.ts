@@ -71,7 +71,7 @@ describe('lead campaign pages (/lead)', () => {
 
     const list = await s.agent.get(`${path}/responses`).set('Accept-Language', 'de').expect(200);
     expect(list.text).to.include('Antworten <span class="muted">(1)</span>');
-    const rid = /responses\/([a-f0-9]{24})"/.exec(list.text)?.[1];
+    const rid = /responses\/([A-Za-z0-9_-]+)"/.exec(list.text)?.[1];
     const one = await s.agent.get(`${path}/responses/${rid}`).expect(200);
     expect(one.text).to.include('Dass ich von überall arbeiten kann');
     const q3 = await s.agent.get(`${path}/questions/q3`).expect(200);

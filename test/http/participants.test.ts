@@ -4,7 +4,7 @@ import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { ParticipantModel } from '../../src/participants/participant.model.js';
 import { claimForSubmit } from '../../src/participants/participant.service.js';
 import { claimKeyFor, hashParticipantToken } from '../../src/participants/participant.tokens.js';
-import { ResponseModel } from '../../src/responses/response.model.js';
+import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';
 import { respondentPost, staffClient, testApp } from '../helpers/app.js';
 import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
@@ -171,7 +171,8 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       const page = await agent.get(String(redirect.headers.location));
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
       if (csrf) agent.set('X-CSRF-Token', csrf);
-      return agent;
+      // The device's resume cookie is set on its first page view.
+      return Object.assign(agent, { resume: cookieValue(page, 'wv_resume') });
     }
 
     it('when an anonymous campaign is answered through a personal link, then the segments come from the list and the response holds nothing that points to the person', async () => {
@@ -229,7 +230,9 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       // A third device with the link does not even get a consent form.
       const third = await participantAgent(token);
       await third.get(`/r/${c.publicToken}`).expect(409);
-      expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(2);
+      // One response, plus the laptop's draft that can never be submitted.
+      expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(1);
+      expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(1);
     });
 
     it('when a submit crashed after claiming the participant, then a retry from that device finishes and other devices are refused', async () => {
@@ -237,8 +240,8 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       await importList(String(c._id), 'email\ncrash@example.com\n');
       const token = (await exportTokens(String(c._id))).get('crash@example.com')!;
       const device = await participantAgent(token);
-      const started = await device.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
-      const resume = cookieValue(started, 'wv_resume')!;
+      await device.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
+      const resume = device.resume!;
       const participant = await ParticipantModel.findOne({ campaignId: c._id }).lean();
       // The crash: step 1 (claim) happened, step 2 (flip the draft) did not.
       await claimForSubmit(participant!._id, claimKeyFor(resume));
@@ -258,8 +261,8 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       await importList(String(c._id), 'email\nlate@example.com\n');
       const token = (await exportTokens(String(c._id))).get('late@example.com')!;
       const device = await participantAgent(token);
-      const started = await device.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
-      const resume = cookieValue(started, 'wv_resume')!;
+      await device.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
+      const resume = device.resume!;
       await device.post(`/r/${c.publicToken}/submit`).type('form').send(answersForm()).expect(303);
       // Rewind step 3, as if the process died between flipping the draft and marking the participant.
       await ParticipantModel.updateOne({ campaignId: c._id }, { $set: { status: 'submitting', claimKey: claimKeyFor(resume) }, $unset: { respondedAt: 1 } });
@@ -280,13 +283,13 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       const page = await request(app).get(`/r/${c.publicToken}`).set('Accept-Language', 'en').expect(403);
       expect(page.text).to.include('Personal link required');
       await request(app).post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(403);
-      expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
+      expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(0);
 
       const agent = request.agent(app);
       await agent.get(`/p/${(await exportTokens(String(c._id))).get('p@example.com')!}`).expect(303);
       await agent.get(`/r/${c.publicToken}`).expect(200);
       await respondentPost(agent, c.publicToken, 'start', { lang: 'de', consent: 'yes' }, 303);
-      expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(1);
+      expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(1);
 
       await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'on' }).expect(303);
       await request(app).get(`/r/${c.publicToken}`).expect(200);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { changeStatus } from '../../src/campaigns/campaign.service.js';
-import { ResponseModel } from '../../src/responses/response.model.js';
+import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';
 import { csrfFrom, testApp } from '../helpers/app.js';
 import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
@@ -25,6 +25,7 @@ describe('respondent flow (/r/:token)', () => {
     expect(res.text).to.include('<html lang="en">');
     expect(res.text).to.include('What happens with your answers');
     expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
+    expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(0);
   });
 
   it('when consent is missing, then 400 with an error summary and nothing is stored', async () => {
@@ -34,7 +35,7 @@ describe('respondent flow (/r/:token)', () => {
     const res = await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', _csrf: csrf }).expect(400);
     expect(res.text).to.include('error-summary');
     expect(res.text).to.include('Bitte bestätigen Sie die Einwilligung');
-    expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
+    expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(0);
   });
 
   it('when a respondent autosaves and comes back, then the draft is resumed with their answers', async () => {
@@ -56,8 +57,9 @@ describe('respondent flow (/r/:token)', () => {
     expect(page.text).to.match(/<option value="it" selected>/);
     expect(page.text).to.include('2 von 4 Fragen beantwortet');
 
-    const draft = await ResponseModel.findOne({ campaignId: c._id }).lean();
-    expect(draft?.status).to.equal('draft');
+    const draft = await DraftModel.findOne({ campaignId: c._id }).lean();
+    expect((draft?.answers as unknown as Record<string, { text: string }>).q1.text).to.equal('Über Teams und Telefon');
+    expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
   });
 
   it('when required answers are missing on submit, then 400 keeps the typed text and stores no submission', async () => {
@@ -72,7 +74,7 @@ describe('respondent flow (/r/:token)', () => {
     expect(res.text).to.include('Nur Mail &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(res.text).not.to.include('<script>alert(1)</script>');
     expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
-    const draft = await ResponseModel.findOne({ campaignId: c._id }).lean();
+    const draft = await DraftModel.findOne({ campaignId: c._id }).lean();
     expect((draft?.answers as unknown as Record<string, { text: string }>).q1.text).to.include('Nur Mail');
   });
 
@@ -89,6 +91,7 @@ describe('respondent flow (/r/:token)', () => {
     const stored = await ResponseModel.find({ campaignId: c._id }).lean();
     expect(stored).to.have.length(1);
     expect(stored[0].status).to.equal('submitted');
+    expect(await DraftModel.countDocuments({ campaignId: c._id }), 'the draft is gone after submitting').to.equal(0);
     expect(stored[0].submissionId).to.equal('sub-retry-000001');
     expect((stored[0].answers as unknown as Record<string, { text: string }>).q2.text).to.equal(ANSWERS_DE.q2);
 
@@ -110,11 +113,11 @@ describe('respondent flow (/r/:token)', () => {
   });
 
   it('when the token is unknown or malformed, then a friendly 404 and nothing is stored', async () => {
-    const before = await ResponseModel.countDocuments({});
+    const before = (await ResponseModel.countDocuments({})) + (await DraftModel.countDocuments({}));
     const res = await request(app).get('/r/AAAAAAAAAAAAAAAAAAAAAA').set('Accept-Language', 'en').expect(404);
     expect(res.text).to.include('Survey not found');
     await request(app).post('/r/x/start').type('form').send({ lang: 'de', consent: 'yes' }).expect(403);
-    expect(await ResponseModel.countDocuments({})).to.equal(before);
+    expect((await ResponseModel.countDocuments({})) + (await DraftModel.countDocuments({}))).to.equal(before);
   });
 
   it('when an answer exceeds the maximum length, then 400 with a field message', async () => {
@@ -134,7 +137,7 @@ describe('respondent flow (/r/:token)', () => {
     const agent = await consented(c.publicToken, 'de');
     const res = await agent.get(`/r/${c.publicToken}/answer?lang=en`).expect(200);
     expect(res.text).to.include('What does the term “digital workplace” mean to you?');
-    const draft = await ResponseModel.findOne({ campaignId: c._id }).lean();
+    const draft = await DraftModel.findOne({ campaignId: c._id }).lean();
     expect(draft?.lang).to.equal('en');
   });
 });
@@ -153,6 +156,6 @@ describe('respondent flow: CSRF', () => {
     await agent.get(`/r/${c.publicToken}`).expect(200);
     await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(403);
     await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes', _csrf: 'forged' }).expect(403);
-    expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
+    expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(0);
   });
 });
