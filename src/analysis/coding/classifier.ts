@@ -52,6 +52,44 @@ export class SparseBayes {
     return this.labels.length;
   }
 
+  /** Index of a label in posteriorInto()'s output, or -1. */
+  labelIndex(label: string): number {
+    return this.labels.indexOf(label);
+  }
+
+  /**
+   * posterior() into a reused array (per label index, see labelIndex), without allocating: the same
+   * arithmetic in the same order, so the same numbers. Returns false when untrained.
+   */
+  posteriorInto(features: string[], out: Float64Array): boolean {
+    const n = this.labels.length;
+    if (n === 0) return false;
+    for (let l = 0; l < n; l++) out[l] = this.logPrior[l];
+    let seen = 0;
+    for (const f of features) {
+      const row = this.logLik.get(f);
+      if (!row) continue;
+      seen++;
+      for (let l = 0; l < n; l++) out[l] += row[l];
+    }
+    if (seen === 0) {
+      out.fill(0, 0, n);
+      return true;
+    }
+    const temper = Math.sqrt(seen);
+    for (let l = 0; l < n; l++) out[l] /= temper;
+    let max = -Infinity;
+    for (let l = 0; l < n; l++) if (out[l] > max) max = out[l];
+    let sum = 0;
+    for (let l = 0; l < n; l++) {
+      const e = Math.exp(out[l] - max);
+      out[l] = e;
+      sum += e;
+    }
+    for (let l = 0; l < n; l++) out[l] = out[l] / sum;
+    return true;
+  }
+
   /** Posterior probabilities per label (softmax of the log scores), or {} when untrained. */
   posterior(features: string[]): Record<string, number> {
     const n = this.labels.length;

@@ -18,6 +18,8 @@ export interface TrainedGroup {
   corrections: number;
   /** Stems the lead's corrections tie to one code (≥2 corrections, ≥80 % of their uses): learned cues. */
   learned: Map<string, string>;
+  /** Reused per answer: posteriors by label index, and where each code / type sits in them. */
+  scratch: { post: Float64Array; labelOfCode: number[]; typePost: Float64Array; technical: number; cultural: number };
 }
 
 export interface CodedAnswer {
@@ -92,14 +94,23 @@ export function trainGroup(group: CodeGroup, corrections: Correction[], pipeline
       break;
     }
   }
+  const bayes = new SparseBayes(docs);
+  const typeBayes = typeDocs.length > 0 ? new SparseBayes(typeDocs) : undefined;
   return {
     learned,
     compiled: compileGroup(group),
-    bayes: new SparseBayes(docs),
-    typeBayes: typeDocs.length > 0 ? new SparseBayes(typeDocs) : undefined,
+    bayes,
+    typeBayes,
     typeOf,
     memory,
     corrections: used,
+    scratch: {
+      post: new Float64Array(Math.max(1, bayes.size)),
+      labelOfCode: group.codes.map((c) => bayes.labelIndex(c.id)),
+      typePost: new Float64Array(Math.max(1, typeBayes?.size ?? 0)),
+      technical: typeBayes?.labelIndex('technical') ?? -1,
+      cultural: typeBayes?.labelIndex('cultural') ?? -1,
+    },
   };
 }
 
@@ -140,7 +151,8 @@ function policyFor(t: TrainedGroup): Policy {
 export function codeAnswer(t: TrainedGroup, text: string, lower: string, features: string[]): CodedAnswer {
   const remembered = t.memory.size > 0 ? t.memory.get(memoryKey(text)) : undefined;
   const hits = matchLexicon(t.compiled, lower);
-  const post = t.bayes.posterior(features);
+  const post = t.scratch.post;
+  const trained = t.bayes.posteriorInto(features, post);
   const policy = policyFor(t);
   const scores: Record<string, number> = {};
   const ranked: Array<{ id: string; score: number; first: number; strong: boolean }> = [];
@@ -159,15 +171,16 @@ export function codeAnswer(t: TrainedGroup, text: string, lower: string, feature
       }
     }
   }
-  for (const code of t.compiled.group.codes) {
+  t.compiled.group.codes.forEach((code, ci) => {
     const h = byId.get(code.id)!;
     // Lexicon mentions saturate: a third mention of "Mail" adds little over the second.
     const lex = h.score > 0 ? 1 - Math.exp(-1.2 * h.score) : 0;
-    const cls = post[code.id] ?? 0;
+    const li = t.scratch.labelOfCode[ci];
+    const cls = trained && li >= 0 ? post[li] : 0;
     const s = lex + policy.classifierWeight * cls;
     scores[code.id] = round(s);
     ranked.push({ id: code.id, score: s, first: h.first, strong: h.strong > 0 });
-  }
+  });
   ranked.sort((a, b) => b.score - a.score || a.first - b.first || (a.id < b.id ? -1 : 1));
   let codes: string[];
   if (remembered?.codes) {
@@ -200,11 +213,12 @@ function challengeType(t: TrainedGroup, codes: string[], ranked: Array<{ id: str
     if (t.typeOf.get(id) === 'technical') tech += w;
     else if (t.typeOf.get(id) === 'cultural') cult += w;
   });
-  const post = t.typeBayes?.posterior(features) ?? {};
+  const post = t.scratch.typePost;
+  const typed = t.typeBayes?.posteriorInto(features, post) ?? false;
   const trust = Math.min(1, t.corrections / 60);
   const wCls = 0.5 + 0.2 * trust;
-  tech += wCls * (post.technical ?? 0);
-  cult += wCls * (post.cultural ?? 0);
+  tech += wCls * (typed && t.scratch.technical >= 0 ? post[t.scratch.technical] : 0);
+  cult += wCls * (typed && t.scratch.cultural >= 0 ? post[t.scratch.cultural] : 0);
   const total = tech + cult;
   if (total === 0) return { type: 'technical', confidence: 0 };
   const pTech = tech / total;
