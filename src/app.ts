@@ -7,7 +7,7 @@ import { authRouter } from './auth/auth.routes.js';
 import { campaignAccessGuard } from './auth/campaign-access.js';
 import { identify, requireUser } from './auth/guard.js';
 import cookieParser from 'cookie-parser';
-import { csrf, isRespondentPath, loginLimiter, respondentSession, securityHeaders } from './http/security.js';
+import { csrf, isRespondentPath, loginLimiter, noStore, respondentSession, respondentSlowDown, securityHeaders } from './http/security.js';
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -39,6 +39,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** Failed sign-ins allowed per address and account per 15 minutes. */
   loginRateLimit?: number;
+  /** Consent + submit requests per client address and minute before responses slow down. */
+  respondentRatePerMinute?: number;
 }
 
 /**
@@ -94,6 +96,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfGuard.protection);
 
   app.get('/', (_req, res) => res.render('home', { title: res.locals.t('home.title') }));
+  // Submissions and link redemptions slow down under a flood instead of failing (shared NAT).
+  const slow = respondentSlowDown(deps.respondentRatePerMinute);
+  app.post(['/r/:token/start', '/r/:token/submit'], slow);
+  app.get('/p/:token', slow);
+  // Pages with personal data or individual answers must not sit in caches or history.
+  app.use(['/lead', '/admin', '/account', '/api/v1'], noStore);
   app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10 }) }));
   app.use('/r', respondRouter());
   app.get('/p/:token', redeemParticipantLink);

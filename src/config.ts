@@ -23,6 +23,7 @@ const envSchema = z.object({
   SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
   TRUST_PROXY: z.string().default('false'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  RESPONDENT_RATE_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
 });
 
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Failed sign-ins per address and account per 15 minutes. */
   readonly loginRateLimit: number;
+  /** Respondent consent/submit requests per client address and minute before slowing down. */
+  readonly respondentRatePerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secureCookies: e.SECURE_COOKIES === 'true',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    respondentRatePerMinute: e.RESPONDENT_RATE_PER_MINUTE,
   });
 }
 

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       secureCookies: config.secureCookies,
       trustProxy: config.trustProxy,
       loginRateLimit: config.loginRateLimit,
+      respondentRatePerMinute: config.respondentRatePerMinute,
       mailer: smtpMailer,
     });
   } catch (err) {

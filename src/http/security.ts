@@ -170,12 +170,13 @@ export function loginLimiter(opts: LimitOptions): RequestHandler {
  * Submissions and link redemptions slow down instead of failing: many employees share one
  * company NAT address, so a hard limit would lock out a whole office.
  */
-export function respondentSlowDown(): RequestHandler {
+export function respondentSlowDown(perMinute = 600): RequestHandler {
   return slowDown({
     windowMs: 60_000,
-    delayAfter: 120,
-    delayMs: (used) => (used - 120) * 100,
-    maxDelayMs: 5_000,
+    delayAfter: perMinute,
+    // +20 ms per request over the budget, at most 2 s: a flood crawls, a busy office barely notices.
+    delayMs: (used) => (used - perMinute) * 20,
+    maxDelayMs: 2_000,
   });
 }
 

@@ -3,7 +3,7 @@ import { getCampaign } from '../campaigns/campaign.service.js';
 import { notFound } from '../shared/errors.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { responseListQuerySchema } from './response.schemas.js';
-import { deleteResponse, getResponse, listResponses } from './response.service.js';
+import { deleteResponse, getResponse, listResponses, visibleSegmentValues } from './response.service.js';
 
 const PAGE = 25;
 
@@ -20,8 +20,12 @@ export function responsesLeadRouter(): Router {
   router.get('/campaigns/:id/responses', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
     const page = pageOf(req.query.page);
-    const { items, total } = await listResponses(campaign._id, { status: 'submitted', limit: PAGE, skip: (page - 1) * PAGE });
+    const [{ items, total }, visibleSegments] = await Promise.all([
+      listResponses(campaign._id, { status: 'submitted', limit: PAGE, skip: (page - 1) * PAGE }),
+      visibleSegmentValues(campaign),
+    ]);
     res.render('lead/responses', {
+      visibleSegments,
       title: res.locals.t('lead.responses.title'),
       campaign,
       items,
@@ -35,8 +39,8 @@ export function responsesLeadRouter(): Router {
   // GET /lead/campaigns/:id/responses/:rid
   router.get('/campaigns/:id/responses/:rid', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
-    const response = await getResponse(campaign._id, req.params.rid);
-    res.render('lead/response-show', { title: res.locals.t('lead.response.title'), campaign, response });
+    const [response, visibleSegments] = await Promise.all([getResponse(campaign._id, req.params.rid), visibleSegmentValues(campaign)]);
+    res.render('lead/response-show', { title: res.locals.t('lead.response.title'), campaign, response, visibleSegments });
   });
 
   // POST /lead/campaigns/:id/responses/:rid/delete — remove one response for good
@@ -53,11 +57,15 @@ export function responsesLeadRouter(): Router {
     if (!question) throw notFound('Question');
     const query = parseOrThrow(responseListQuerySchema, { limit: 200, skip: 0 });
     const page = pageOf(req.query.page);
-    const { items, total } = await listResponses(campaign._id, { status: 'submitted', limit: query.limit, skip: (page - 1) * query.limit });
+    const [{ items, total }, visibleSegments] = await Promise.all([
+      listResponses(campaign._id, { status: 'submitted', limit: query.limit, skip: (page - 1) * query.limit }),
+      visibleSegmentValues(campaign),
+    ]);
     const answers = items
       .map((r) => ({ id: r.id, lang: r.lang, segments: r.segments, text: r.answers[question.key]?.text ?? '' }))
       .filter((a) => a.text);
     res.render('lead/question-answers', {
+      visibleSegments,
       title: res.locals.t('lead.question.title'),
       campaign,
       question,

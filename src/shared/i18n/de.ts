@@ -367,6 +367,7 @@ export const de = {
   "lead.response.delete": "Antwort löschen",
   "lead.response.delete_hint": "Löscht diese Antwort endgültig. Spätere Auswertungen berücksichtigen sie nicht mehr.",
   "lead.response.deleted": "Die Antwort wurde gelöscht.",
+  "anonymity.small_group": "ausgeblendet (kleine Gruppe)",
 } as const;
 
 export type MessageKey = keyof typeof de;

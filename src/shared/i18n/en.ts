@@ -366,4 +366,5 @@ export const en: Record<MessageKey, string> = {
   "lead.response.delete": "Delete response",
   "lead.response.delete_hint": "Deletes this response for good. Later analyses no longer include it.",
   "lead.response.deleted": "The response was deleted.",
+  "anonymity.small_group": "hidden (small group)",
 };

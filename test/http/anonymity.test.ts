@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { createFromApi } from '../../src/responses/response.service.js';
+import { staffClient, testApp } from '../helpers/app.js';
+import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
+import { useTestDb } from '../helpers/test-db.js';
+
+/** Six responses: five from IT, one (marked by its q3 text) from HR in Munich. */
+async function campaignWithSmallGroup(anonymity: 'anonymous' | 'identified') {
+  const c = await openTemplateCampaign({ anonymity });
+  for (let i = 0; i < 5; i += 1) {
+    await createFromApi(c, { submissionId: `it-${i}-aaaa`, lang: 'de', answers: ANSWERS_DE, segments: { department: 'it', location: 'hamburg' } });
+  }
+  await createFromApi(c, {
+    submissionId: 'hr-only-aaaa',
+    lang: 'de',
+    answers: { ...ANSWERS_DE, q3: 'Die einzige Antwort aus der Personalabteilung.' },
+    segments: { department: 'hr', location: 'munich' },
+  });
+  return c;
+}
+
+describe('anonymity: segment values next to single answers', () => {
+  useTestDb('anonymity');
+  const app = testApp();
+
+  it('when a group is below the minimum size in an anonymous campaign, then its value is hidden on every answer page', async () => {
+    const c = await campaignWithSmallGroup('anonymous');
+    const lead = await staffClient(app, 'admin');
+    const id = String(c._id);
+    const list = await lead.get(`/lead/campaigns/${id}/responses`).set('Accept-Language', 'en').expect(200);
+    expect(list.text).to.include('<td>IT</td>');
+    expect(list.text).not.to.include('<td>HR</td>');
+    expect(list.text).not.to.include('<td>Munich</td>');
+    expect(list.text).to.include('hidden (small group)');
+
+    const q3 = await lead.get(`/lead/campaigns/${id}/questions/q3`).set('Accept-Language', 'en').expect(200);
+    const hrItem = q3.text.split('<li class="panel">').find((part) => part.includes('Personalabteilung'))!;
+    expect(hrItem).to.be.a('string');
+    expect(hrItem).not.to.include('HR');
+    expect(hrItem).not.to.include('Munich');
+    const itItem = q3.text.split('<li class="panel">').find((part) => part.includes('Zu viele Tools'))!;
+    expect(itItem).to.include('IT');
+
+    const rid = /responses\/(s_[A-Za-z0-9_-]+hr-only-aaaa)"/.exec(q3.text)?.[1];
+    const one = await lead.get(`/lead/campaigns/${id}/responses/${rid}`).set('Accept-Language', 'en').expect(200);
+    expect(one.text).to.include('hidden (small group)');
+    expect(one.text).not.to.match(/<dd>HR<\/dd>/);
+  });
+
+  it('when the campaign is identified, then all values are shown', async () => {
+    const c = await campaignWithSmallGroup('identified');
+    const lead = await staffClient(app, 'admin');
+    const list = await lead.get(`/lead/campaigns/${String(c._id)}/responses`).set('Accept-Language', 'en').expect(200);
+    expect(list.text).to.include('<td>HR</td>');
+    expect(list.text).not.to.include('hidden (small group)');
+  });
+});
