@@ -368,6 +368,10 @@ export const de = {
   "lead.response.delete_hint": "Löscht diese Antwort endgültig. Spätere Auswertungen berücksichtigen sie nicht mehr.",
   "lead.response.deleted": "Die Antwort wurde gelöscht.",
   "anonymity.small_group": "ausgeblendet (kleine Gruppe)",
+  "admin.export.title": "Auskunft zu einem persönlichen Link",
+  "admin.export.hint": "Lädt alles herunter, was zu der Person hinter einem persönlichen Link gespeichert ist (Auskunftsersuchen nach Art. 15 DSGVO). In anonymen Kampagnen sind Antworten nicht mit Personen verknüpft.",
+  "admin.export.link": "Persönlicher Link",
+  "admin.export.submit": "Daten exportieren",
 } as const;
 
 export type MessageKey = keyof typeof de;

@@ -367,4 +367,8 @@ export const en: Record<MessageKey, string> = {
   "lead.response.delete_hint": "Deletes this response for good. Later analyses no longer include it.",
   "lead.response.deleted": "The response was deleted.",
   "anonymity.small_group": "hidden (small group)",
+  "admin.export.title": "Data about one personal link",
+  "admin.export.hint": "Downloads everything stored about the person behind a personal link (GDPR Art. 15 access request). In anonymous campaigns answers are not linked to people.",
+  "admin.export.link": "Personal link",
+  "admin.export.submit": "Export data",
 };

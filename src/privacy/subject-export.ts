@@ -1,0 +1,66 @@
+import mongoose from 'mongoose';
+import { CampaignModel } from '../campaigns/campaign.model.js';
+import { findByToken } from '../participants/participant.service.js';
+import { ParticipantModel, type ParticipantRecord } from '../participants/participant.model.js';
+import { ResponseModel, type ResponseRecord } from '../responses/response.model.js';
+import { notFound } from '../shared/errors.js';
+
+/** Accepts a whole personal link (`https://…/p/<token>`) or the bare token. */
+export function tokenFromLink(input: string): string {
+  const trimmed = input.trim().slice(0, 2000);
+  const m = /\/p\/([A-Za-z0-9_-]+)\/?(?:[?#].*)?$/.exec(trimmed);
+  return m ? m[1] : trimmed;
+}
+
+const plain = <T>(v: Map<string, T> | Record<string, T> | null | undefined): Record<string, T> =>
+  !v ? {} : v instanceof Map ? Object.fromEntries(v) : v;
+
+/**
+ * Everything stored about the person behind one personal link (GDPR Art. 15 access request).
+ * In anonymous campaigns responses are not linked to participants by design, so none can be
+ * included — the export says so instead of guessing.
+ */
+export async function exportForPersonalLink(input: string): Promise<Record<string, unknown>> {
+  const link = await findByToken(tokenFromLink(input));
+  if (!link) throw notFound('Personal link');
+  const [participant, campaign] = await Promise.all([
+    ParticipantModel.findById(link.participantId).lean<ParticipantRecord>(),
+    CampaignModel.findById(link.campaignId, { title: 1, anonymity: 1, status: 1, retainUntil: 1 }).lean<{ _id: mongoose.Types.ObjectId; title: string; anonymity: string; status: string; retainUntil?: Date }>(),
+  ]);
+  if (!participant || !campaign) throw notFound('Personal link');
+  const identified = campaign.anonymity === 'identified';
+  const responses = identified ? await ResponseModel.find({ participantId: participant._id }).lean<ResponseRecord[]>() : [];
+  return {
+    exportedAt: new Date().toISOString(),
+    campaign: { id: String(campaign._id), title: campaign.title, anonymity: campaign.anonymity, status: campaign.status, retainUntil: campaign.retainUntil ?? null },
+    participant: {
+      email: participant.email,
+      name: participant.name,
+      language: participant.lang || null,
+      segments: plain(participant.segments),
+      status: participant.status,
+      respondedAt: participant.respondedAt ?? null,
+      invitedAt: participant.mail?.invitedAt ?? null,
+      lastEmailAt: participant.mail?.lastSentAt ?? null,
+      remindersSent: participant.mail?.remindersSent ?? 0,
+      lastEmailError: participant.mail?.lastError || null,
+      personalLinksIssued: participant.tokenHashes.length,
+      createdAt: participant.createdAt,
+    },
+    responses: responses.map((r) => ({
+      id: String(r._id),
+      submittedAt: r.submittedAt,
+      language: r.lang,
+      consent: r.consent,
+      segments: plain(r.segments),
+      answers: Object.fromEntries(Object.entries(plain(r.answers)).map(([k, a]) => [k, a?.text ?? ''])),
+    })),
+    notes: identified
+      ? ['Responses given through this personal link are listed above.']
+      : [
+          'This campaign is anonymous: responses are stored without any reference to the participant, so none can be attributed to this link.',
+          'Only the fact that this link was used to respond (status, day) is stored about the participant.',
+        ],
+    notStored: ['IP addresses', 'browser or device details', 'personal link tokens in readable form (only hashes)'],
+  };
+}
