@@ -2,7 +2,12 @@ import { Router } from 'express';
 import { getCampaign, getCampaignCached } from '../campaigns/campaign.service.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { apiCreateResponseSchema, responseListQuerySchema } from './response.schemas.js';
-import { createFromApi, getResponse, listResponses } from './response.service.js';
+import { createFromApi, getResponse, listResponses, visibleSegmentValues, type ResponseView } from './response.service.js';
+
+/** Segment values of groups below the minimum size are left out (anonymous campaigns). */
+function withVisibleSegments(r: ResponseView, visible: Set<string>): ResponseView {
+  return { ...r, segments: Object.fromEntries(Object.entries(r.segments).filter(([k, v]) => visible.has(`${k}=${v}`))) };
+}
 
 export function responsesApiRouter(): Router {
   const router = Router();
@@ -11,8 +16,8 @@ export function responsesApiRouter(): Router {
   router.get('/campaigns/:id/responses', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
     const query = parseOrThrow(responseListQuerySchema, req.query);
-    const { items, total } = await listResponses(campaign._id, query);
-    res.json({ items, total, limit: query.limit, skip: query.skip });
+    const [{ items, total }, visible] = await Promise.all([listResponses(campaign._id, query), visibleSegmentValues(campaign)]);
+    res.json({ items: items.map((r) => withVisibleSegments(r, visible)), total, limit: query.limit, skip: query.skip });
   });
 
   // POST /api/v1/campaigns/:id/responses — a complete response; idempotent per submissionId
@@ -27,7 +32,8 @@ export function responsesApiRouter(): Router {
   // GET /api/v1/campaigns/:id/responses/:rid
   router.get('/campaigns/:id/responses/:rid', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
-    res.json(await getResponse(campaign._id, req.params.rid));
+    const [response, visible] = await Promise.all([getResponse(campaign._id, req.params.rid), visibleSegmentValues(campaign)]);
+    res.json(withVisibleSegments(response, visible));
   });
 
   return router;

@@ -47,6 +47,18 @@ describe('anonymity: segment values next to single answers', () => {
     expect(one.text).not.to.match(/<dd>HR<\/dd>/);
   });
 
+  it('when the API lists or reads responses of an anonymous campaign, then small-group values are left out there too', async () => {
+    const c = await campaignWithSmallGroup('anonymous');
+    const lead = await staffClient(app, 'admin');
+    const list = await lead.get(`/api/v1/campaigns/${String(c._id)}/responses?limit=50`).expect(200);
+    const hr = list.body.items.find((r: { answers: { q3: { text: string } } }) => r.answers.q3.text.includes('Personalabteilung'));
+    expect(hr.segments).to.deep.equal({});
+    const it = list.body.items.find((r: { answers: { q3: { text: string } } }) => !r.answers.q3.text.includes('Personalabteilung'));
+    expect(it.segments).to.deep.equal({ department: 'it', location: 'hamburg' });
+    const one = await lead.get(`/api/v1/campaigns/${String(c._id)}/responses/${hr.id}`).expect(200);
+    expect(one.body.segments).to.deep.equal({});
+  });
+
   it('when the campaign is identified, then all values are shown', async () => {
     const c = await campaignWithSmallGroup('identified');
     const lead = await staffClient(app, 'admin');
