@@ -21,7 +21,12 @@ export const keySchema = z
   .trim()
   .min(1, 'validation.required')
   .max(LIMITS.key, 'validation.too_long')
-  .regex(/^[a-z][a-z0-9_]*$/, 'validation.key_format');
+  .regex(/^[a-z][a-z0-9_]*$/, 'validation.key_format')
+  // Keys index plain objects (`answers[q.key]`, form records, views) and mongoose Maps: a key
+  // that is an Object.prototype member (`constructor`) reads the inherited function instead of
+  // "no answer" (the respondent page failed with 500), and mongoose Maps refuse `prototype`
+  // (every submit failed). Neither can ever work as a question, segment or option key.
+  .refine((k) => k !== 'prototype' && !(k in Object.prototype), 'validation.key_reserved');
 
 export const objectIdSchema = z.string().regex(/^[a-f0-9]{24}$/i, 'validation.invalid_id');
 

@@ -282,6 +282,7 @@ export const de = {
   'validation.required': 'Bitte ausfüllen.',
   'validation.too_long': 'Dieser Text ist zu lang.',
   'validation.key_format': 'Nur Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben (z. B. q1).',
+  'validation.key_reserved': 'Dieser Schlüssel ist reserviert; bitte einen anderen wählen (z. B. q1).',
   'validation.invalid_id': 'Ungültige Kennung.',
   'validation.invalid': 'Dieser Wert ist ungültig.',
   'validation.mode_required': 'Wählen Sie mindestens eine Antwortart.',

@@ -281,6 +281,7 @@ export const en: Record<MessageKey, string> = {
   'validation.required': 'Please fill this in.',
   'validation.too_long': 'This text is too long.',
   'validation.key_format': 'Lower-case letters, digits and _ only, starting with a letter (e.g. q1).',
+  'validation.key_reserved': 'This key is reserved; please choose another one (e.g. q1).',
   'validation.invalid_id': 'Invalid id.',
   'validation.invalid': 'This value is not valid.',
   'validation.mode_required': 'Choose at least one answer mode.',
