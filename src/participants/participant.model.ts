@@ -55,4 +55,14 @@ const participantSchema = new Schema(
 participantSchema.index({ campaignId: 1, status: 1 });
 
 export const ParticipantModel = mongoose.model('Participant', participantSchema);
+
+/**
+ * The one-submission lock of a participant: `_id` = participant id, inserted by the device that
+ * claims it. An insert with a unique `_id` is atomic on every backend, while a conditional
+ * findOneAndUpdate is not on FerretDB 1.x (ten devices racing with one personal link each
+ * "claimed" it and five responses were stored). `claimKey` is emptied once the participant has
+ * responded, so the lock keeps later devices out without pointing to any device.
+ */
+const participantClaimSchema = new Schema({ _id: { type: String, required: true }, claimKey: { type: String, default: '' } }, { collection: 'participant_claims', versionKey: false });
+export const ParticipantClaimModel = mongoose.model('ParticipantClaim', participantClaimSchema);
 export type ParticipantRecord = InferSchemaType<typeof participantSchema> & { _id: mongoose.Types.ObjectId; createdAt: Date };

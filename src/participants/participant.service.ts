@@ -6,7 +6,7 @@ import type { Campaign } from '../campaigns/campaign.service.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { suppressSmallGroups, type SuppressedRow } from '../shared/anonymity.js';
 import { parseParticipantCsv, type ImportIssue, type ImportRow, type ParsedImport } from './participant.csv.js';
-import { ParticipantModel, type ParticipantRecord } from './participant.model.js';
+import { ParticipantClaimModel, ParticipantModel, type ParticipantRecord } from './participant.model.js';
 import { hashParticipantToken, newParticipantToken } from './participant.tokens.js';
 
 /** How many link hashes one participant keeps (every export/reminder adds one). */
@@ -245,13 +245,30 @@ export async function findForCampaign(campaignId: mongoose.Types.ObjectId, rawTo
  * from the same device, also after a crash). Anyone else gets 409 `already_responded`.
  */
 export async function claimForSubmit(participantId: mongoose.Types.ObjectId, claimKey: string): Promise<void> {
+  const refused = () => new AppError(409, 'already_responded', 'This personal link has already been used to answer');
+  // The lock decides among concurrent devices (atomic unique insert); the status update below
+  // alone is not atomic on FerretDB. A retry from the claiming device finds its own key.
+  const lockId = String(participantId);
+  let ownLock = false;
+  try {
+    await ParticipantClaimModel.create({ _id: lockId, claimKey });
+    ownLock = true;
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    const lock = await ParticipantClaimModel.findById(lockId).lean();
+    if (!lock || lock.claimKey !== claimKey) throw refused();
+  }
   const claimed = await ParticipantModel.findOneAndUpdate(
     { _id: participantId, $or: [{ status: 'invited' }, { status: 'submitting', claimKey }] },
     { $set: { status: 'submitting', claimKey } },
     // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
     { returnDocument: 'after' },
   ).lean();
-  if (!claimed) throw new AppError(409, 'already_responded', 'This personal link has already been used to answer');
+  if (!claimed) {
+    // Already responded (or claimed before locks existed): give the lock back, refuse.
+    if (ownLock) await ParticipantClaimModel.deleteOne({ _id: lockId });
+    throw refused();
+  }
 }
 
 /** Start of the UTC day: anonymous campaigns store only the day a participant responded. */
@@ -269,6 +286,8 @@ export async function markResponded(participantId: mongoose.Types.ObjectId, clai
     { _id: participantId, status: 'submitting', claimKey },
     { $set: { status: 'responded', respondedAt: anonymous ? roundToDay(now) : now }, $unset: { claimKey: 1 } },
   );
+  // The lock stays (later devices are refused) but no longer names the device.
+  await ParticipantClaimModel.updateOne({ _id: String(participantId) }, { $set: { claimKey: '' } });
 }
 
 /** Is this device's claim the one holding the participant? (used when a retry finds the draft already submitted) */
