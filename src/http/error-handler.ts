@@ -46,7 +46,13 @@ export function errorHandler(logger: Logger) {
       res.status(appErr.status).json({ error: { code: appErr.code, message, ...(appErr.fields ? { fields: appErr.fields } : {}) } });
       return;
     }
-    if (!res.locals.t) setLanguage(res, negotiateLanguage(req.headers['accept-language']));
+    if (!res.locals.t) {
+      // Errors before localsMiddleware (body parser: 413, malformed or mis-encoded bodies) arrive
+      // without view locals; the layout needs `currentPath` too, or rendering the error page
+      // itself failed and Express's default page (with a stack trace outside production) went out.
+      setLanguage(res, negotiateLanguage(req.headers['accept-language']));
+      res.locals.currentPath = req.path;
+    }
     const known = KNOWN_PAGES.includes(appErr.status) ? appErr.status : 500;
     res.status(appErr.status).render('errors/error', {
       title: res.locals.t(`errors.${known}.title`),
