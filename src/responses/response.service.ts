@@ -205,6 +205,12 @@ export async function submit(
     return { response: toView(existing), repeated: true };
   }
   const draft = await DraftModel.findById(key).lean<DraftRecord>();
+  if (!draft) {
+    // A concurrent submit from this device (double click) may have inserted the response and
+    // deleted the draft between our two reads: that response is the answer, not a 404.
+    const winner = await ResponseModel.findById(key).lean<ResponseRecord>();
+    if (winner && String(winner.campaignId) === String(campaign._id)) return { response: toView(winner), repeated: true };
+  }
   if (!draft || String(draft.campaignId) !== String(campaign._id)) throw notFound('Draft');
   assertOpen(campaign);
 
