@@ -27,13 +27,13 @@ export async function identify(req: Request, res: Response, next: NextFunction):
   const token = bearerToken(req);
   if (token) {
     const user = await userForApiToken(token);
-    if (user) {
-      res.locals.user = user;
-      res.locals.viaApiToken = true;
-    } else {
-      // A wrong token never falls back to the cookie: the caller meant the token.
-      res.locals.invalidToken = true;
+    if (!user) {
+      // A wrong token never falls back to the cookie (the caller meant the token), and such a
+      // request is not exempt from anything: it is refused here, whatever the path.
+      return next(new AppError(401, 'unauthenticated', 'The API token is unknown or revoked'));
     }
+    res.locals.user = user;
+    res.locals.viaApiToken = true;
     return next();
   }
   if (req.session?.userId) {

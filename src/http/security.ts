@@ -117,7 +117,7 @@ export function csrf(opts: CsrfOptions) {
   const failed = () => new AppError(403, 'csrf_failed', 'The form has expired or did not come from this site. Reload the page and try again.', { expose: true });
 
   const protection = (req: Request, res: Response, next: NextFunction): void => {
-    if (res.locals.viaApiToken || res.locals.invalidToken) return next();
+    if (res.locals.viaApiToken) return next();
     if (isRespondentPath(req.path)) {
       if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
       if (!resumeTokens.get(req) || !respondent.validateRequest(req)) return next(failed());

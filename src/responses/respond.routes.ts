@@ -159,6 +159,8 @@ export function respondRouter(): Router {
     const campaign = res.locals.campaign!;
     const token = resumeToken(req);
     if (!token) throw new AppError(404, 'no_draft', 'No draft on this device; reload the page');
+    // Only JSON is parsed for autosave; anything else would "save" nothing and still say saved.
+    if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Autosave expects application/json');
     const input = parseOrThrow(autosaveSchema, req.body ?? {});
     const { savedAt } = await responses.autosave(campaign, token, input);
     res.json({ savedAt: savedAt.toISOString() });
