@@ -232,6 +232,16 @@ describe('accounts and access', () => {
       expect(revoked.body.error.code).to.equal('unauthenticated');
       await request(app).get('/api/v1/campaigns').set('Authorization', 'Bearer wv_short').expect(401);
     });
+
+    it('when an invalid Bearer token comes with a session cookie, then 401 and no CSRF exemption, even on /logout', async () => {
+      const s = await signIn(app, 'lead');
+      const sessions = mongoose.connection.collection('sessions');
+      const before = await sessions.countDocuments();
+      const res = await s.agent.post('/logout').set('Authorization', 'Bearer wv_' + 'x'.repeat(43)).set('Accept', 'application/json').expect(401);
+      expect(res.body.error.code).to.equal('unauthenticated');
+      expect(await sessions.countDocuments()).to.equal(before);
+      await s.agent.get('/account').expect(200);
+    });
   });
 
   describe('security headers', () => {

@@ -62,6 +62,14 @@ describe('respondent flow (/r/:token)', () => {
     expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(0);
   });
 
+  it('when autosave is not sent as JSON, then 415 and the draft is unchanged', async () => {
+    const c = await openTemplateCampaign();
+    const agent = await consented(c.publicToken);
+    await agent.post(`/r/${c.publicToken}/autosave`).set('X-CSRF-Token', agent.csrf).type('form').send({ 'answers[q1]': 'als Formular' }).expect(415);
+    const draft = await DraftModel.findOne({ campaignId: c._id }).lean();
+    expect(Object.keys((draft?.answers as unknown as Record<string, unknown>) ?? {})).to.deep.equal([]);
+  });
+
   it('when required answers are missing on submit, then 400 keeps the typed text and stores no submission', async () => {
     const c = await openTemplateCampaign();
     const agent = await consented(c.publicToken);
