@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './auth/admin.routes.js';
+import { analysisRunsRouter } from './analysis-runs/analysis-run.routes.js';
 import { authRouter } from './auth/auth.routes.js';
 import { campaignAccessGuard } from './auth/campaign-access.js';
 import { identify, requireUser } from './auth/guard.js';
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());
   app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));
+  app.use('/lead', analysisRunsRouter());
   app.use('/api/v1', apiRouter());
 
   app.use(notFoundHandler);

@@ -9,6 +9,7 @@ import { startReminderJob } from './participants/mail.service.js';
 import { createLogger } from './shared/logger.js';
 import { resolveSessionSecret, sessionMiddleware } from './auth/session.js';
 import { startRetentionJob } from './privacy/retention.js';
+import { createRunner } from './analysis-runs/runner.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -73,6 +74,15 @@ async function main(): Promise<void> {
   const stopReminders = smtpMailer ? startReminderJob({ mailer: smtpMailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
   // ------------------------------------------------------------------------------------------
 
+  // --- Analysis runs (issue 6): claim queued runs from MongoDB, run the engine in a worker ----
+  // Every instance polls; the lease decides which one runs a job (src/analysis-runs/runner.ts).
+  const analysisRunner = createRunner({ logger });
+  analysisRunner.start(1500);
+  // On shutdown: a run gets a few seconds to finish, then its lease is given back for another
+  // instance (or the next start) to pick up, without using up one of its attempts.
+  const stopAnalysis = () => analysisRunner.stop(Math.min(5000, config.shutdownTimeoutMs));
+  // ------------------------------------------------------------------------------------------
+
   let stopping = false;
   // Graceful shutdown: stop accepting, let in-flight requests finish (with a deadline),
   // close the database connection, then stop the embedded database.
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
     stopRetention();
     smtpMailer?.close();
     logger.info('shutting down');
+    await stopAnalysis().catch((err) => logger.warn({ err }, 'stopping the analysis runner failed'));
     const deadline = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing connections');
       server.closeAllConnections();

@@ -1,0 +1,63 @@
+import type mongoose from 'mongoose';
+import { isKnownQuestion, type AnalysisAnswer, type AnalyzeOptions } from '../analysis/index.js';
+import type { Campaign } from '../campaigns/campaign.service.js';
+import { ResponseModel } from '../responses/response.model.js';
+
+/** What the engine gets for one run: plain, structured-cloneable data only (it goes to a worker). */
+export interface AnalysisInput {
+  answers: AnalysisAnswer[];
+  options: Pick<AnalyzeOptions, 'campaignLanguage' | 'seed'>;
+  responses: number;
+}
+
+type QuestionLike = Pick<Campaign['questions'][number], 'key' | 'role'>;
+
+/**
+ * The engine's `question` for a campaign question: the role name for the four interview roles
+ * (whatever key the lead chose), the key for custom questions. A custom question whose key the
+ * engine would read as a role ("q2") gets a prefix, so it is not coded as that role.
+ */
+export function engineQuestion(q: QuestionLike): string {
+  if (q.role !== 'custom') return q.role;
+  return isKnownQuestion(q.key) ? `custom_${q.key}` : q.key;
+}
+
+interface ResponseRow {
+  _id: string;
+  lang: string;
+  segments?: Record<string, string>;
+  answers?: Record<string, { text?: string } | undefined>;
+}
+
+/** Turns one stored response into the engine's answers (one per answered question). */
+export function answersOf(questions: readonly QuestionLike[], r: ResponseRow): AnalysisAnswer[] {
+  const out: AnalysisAnswer[] = [];
+  const segments = { ...(r.segments ?? {}) };
+  for (const q of questions) {
+    const text = r.answers?.[q.key]?.text;
+    if (typeof text !== 'string' || !text.trim()) continue;
+    out.push({ id: `${r._id}:${q.key}`, question: engineQuestion(q), text, lang: r.lang, respondent: r._id, segments });
+  }
+  return out;
+}
+
+/**
+ * Loads a campaign's submitted responses as engine input. The ONE query on `responses` per run
+ * filters by `{campaignId}` only (FerretDB scans the collection for it either way) and streams in
+ * batches, so decoding a big campaign does not block the event loop in one piece.
+ */
+export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | 'languages'>): Promise<AnalysisInput> {
+  const answers: AnalysisAnswer[] = [];
+  let responses = 0;
+  const cursor = ResponseModel.find({ campaignId: campaign._id as mongoose.Types.ObjectId }, { lang: 1, segments: 1, answers: 1 })
+    .lean<ResponseRow>()
+    .cursor({ batchSize: 500 });
+  for await (const row of cursor) {
+    responses += 1;
+    for (const a of answersOf(campaign.questions, row)) answers.push(a);
+  }
+  // Stable order whatever the database returns: the engine is deterministic for a given order.
+  answers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const first = campaign.languages[0];
+  return { answers, responses, options: { campaignLanguage: first === 'en' ? 'en' : 'de', seed: 42 } };
+}

@@ -1,0 +1,7 @@
+import { z } from 'zod';
+
+/** `:runId` of the progress route; anything else is an unknown run (404, not 400). */
+export const runParamsSchema = z.object({ runId: z.string().regex(/^[a-f0-9]{24}$/) });
+
+/** `?run=` on the runs page: the run just started, whose progress the page follows. */
+export const runsPageQuerySchema = z.object({ run: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined) });

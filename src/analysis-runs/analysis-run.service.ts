@@ -1,0 +1,90 @@
+import mongoose from 'mongoose';
+import type { AnalysisResult, AnalysisSummary } from '../analysis/index.js';
+import { notFound } from '../shared/errors.js';
+import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
+
+export interface RunView {
+  id: string;
+  campaignId: string;
+  status: RunStatus;
+  stage: RunStage;
+  progress: number;
+  /** Whole percent for the progress bar. */
+  percent: number;
+  attempts: number;
+  error: string;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  responses?: number;
+  answers?: number;
+  summary?: AnalysisSummary;
+  stages: Array<{ stage: string; at: Date }>;
+}
+
+export function toRunView(r: AnalysisRunRecord): RunView {
+  return {
+    id: String(r._id),
+    campaignId: String(r.campaignId),
+    status: r.status as RunStatus,
+    stage: r.stage as RunStage,
+    progress: r.progress ?? 0,
+    percent: r.status === 'done' ? 100 : Math.floor((r.progress ?? 0) * 100),
+    attempts: r.attempts ?? 0,
+    error: r.error ?? '',
+    createdAt: r.createdAt,
+    startedAt: r.startedAt ?? undefined,
+    finishedAt: r.finishedAt ?? undefined,
+    responses: r.responses ?? undefined,
+    answers: r.answers ?? undefined,
+    summary: (r.summary as AnalysisSummary | undefined) ?? undefined,
+    stages: (r.stages ?? []).map((s) => ({ stage: String(s.stage), at: s.at as Date })),
+  };
+}
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/**
+ * Queues an analysis of the campaign, or returns the one already queued/running (at most one
+ * per campaign: the unique `activeKey`, see the model). `created` tells the caller which.
+ */
+export async function startRun(campaignId: mongoose.Types.ObjectId, requestedBy?: string): Promise<{ run: RunView; created: boolean }> {
+  // A few tries: the active run may finish between our failed insert and the read.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const doc = await AnalysisRunModel.create({
+        campaignId,
+        activeKey: String(campaignId),
+        requestedBy: requestedBy && mongoose.isValidObjectId(requestedBy) ? new mongoose.Types.ObjectId(requestedBy) : undefined,
+      });
+      return { run: toRunView(doc.toObject() as AnalysisRunRecord), created: true };
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const active = await AnalysisRunModel.findOne({ activeKey: String(campaignId) }).lean<AnalysisRunRecord>();
+      if (active) return { run: toRunView(active), created: false };
+    }
+  }
+  throw new Error('could not queue an analysis run (the active run kept changing)');
+}
+
+/** The campaign's runs, newest first (small documents: no results). */
+export async function listRuns(campaignId: mongoose.Types.ObjectId, limit = 50): Promise<RunView[]> {
+  const docs = await AnalysisRunModel.find({ campaignId }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<AnalysisRunRecord[]>();
+  return docs.map(toRunView);
+}
+
+/** One run of the campaign; 404 for unknown ids and runs of other campaigns. */
+export async function getRun(campaignId: mongoose.Types.ObjectId, runId: string): Promise<RunView> {
+  const doc = /^[a-f0-9]{24}$/.test(runId) ? await AnalysisRunModel.findById(new mongoose.Types.ObjectId(runId)).lean<AnalysisRunRecord>() : null;
+  if (!doc || String(doc.campaignId) !== String(campaignId)) throw notFound('Analysis run');
+  return toRunView(doc);
+}
+
+/** The stored engine result of a finished run (read by `_id`). */
+export async function getResult(campaignId: mongoose.Types.ObjectId, runId: string): Promise<AnalysisResult> {
+  const run = await getRun(campaignId, runId);
+  if (run.status !== 'done') throw notFound('Analysis result');
+  const doc = await AnalysisResultModel.findById(new mongoose.Types.ObjectId(run.id)).lean<{ result: AnalysisResult }>();
+  if (!doc) throw notFound('Analysis result');
+  return doc.result;
+}
