@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import net from 'node:net';
 
 /** The part of autocannon's programmatic API the benchmarks use (autocannon ships no types). */
 export interface LoadRequest {
@@ -16,6 +17,8 @@ export interface LoadOptions {
   duration: number;
   timeout?: number;
   requests: LoadRequest[];
+  /** Close and reopen each connection after this many requests (autocannon's reconnectRate). */
+  reconnectRate?: number;
 }
 
 interface Histogram {
@@ -53,7 +56,39 @@ type Autocannon = (opts: LoadOptions) => Promise<LoadResult>;
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as Autocannon;
 
-/** Runs autocannon; the promise resolves when the duration is over. */
-export function runLoad(opts: LoadOptions): Promise<LoadResult> {
-  return autocannon({ timeout: 10, ...opts });
+/**
+ * Loopback source addresses 127.<a>.<b>.<c> (Linux routes all of 127.0.0.0/8 to lo), never the
+ * same one twice in a process: every connection (and every prepared device) gets its own client
+ * address, as distinct respondents would, so per-address rate limits see what they would see in
+ * production. Ranges: 127.1.0.0 upwards; octets 0 and 255 skipped.
+ */
+let nextAddress = 0;
+export function freshSourceAddress(): string {
+  const n = nextAddress++;
+  const c = 1 + (n % 254);
+  const b = 1 + (Math.floor(n / 254) % 254);
+  const a = 1 + Math.floor(n / (254 * 254));
+  if (a > 254) throw new Error('out of loopback source addresses');
+  return `127.${a}.${b}.${c}`;
+}
+
+/**
+ * Runs autocannon; the promise resolves when the duration is over.
+ * `distinctSources`: each connection connects from its own fresh loopback address (autocannon
+ * itself has no option for that, so `net.connect` is wrapped while this run lasts; autocannon
+ * calls it as `net.connect(port, host)` for plain HTTP).
+ */
+export async function runLoad(opts: LoadOptions & { distinctSources?: boolean }): Promise<LoadResult> {
+  const { distinctSources, ...rest } = opts;
+  if (!distinctSources) return autocannon({ timeout: 10, ...rest });
+  const original = net.connect;
+  (net as { connect: unknown }).connect = (...args: unknown[]) =>
+    typeof args[0] === 'number' && typeof args[1] === 'string'
+      ? original({ port: args[0], host: args[1], localAddress: freshSourceAddress() })
+      : (original as (...a: unknown[]) => net.Socket)(...args);
+  try {
+    return await autocannon({ timeout: 10, ...rest });
+  } finally {
+    (net as { connect: unknown }).connect = original;
+  }
 }
