@@ -199,17 +199,15 @@ export async function submit(
   const key = webKey(resumeToken);
   const anonymous = campaign.anonymity !== 'identified';
   const claimKey = participant ? claimKeyFor(resumeToken) : '';
-  const existing = await ResponseModel.findById(key).lean<ResponseRecord>();
-  if (existing) {
-    if (participant && (await holdsClaim(participant.id, claimKey))) await markResponded(participant.id, claimKey, anonymous);
-    return { response: toView(existing), repeated: true };
-  }
+  // The draft is read first (it holds the consent); the common case then costs one insert.
+  // Only without a draft do we look for an earlier submission (a retry, a second click).
   const draft = await DraftModel.findById(key).lean<DraftRecord>();
   if (!draft) {
-    // A concurrent submit from this device (double click) may have inserted the response and
-    // deleted the draft between our two reads: that response is the answer, not a 404.
-    const winner = await ResponseModel.findById(key).lean<ResponseRecord>();
-    if (winner && String(winner.campaignId) === String(campaign._id)) return { response: toView(winner), repeated: true };
+    const existing = await ResponseModel.findById(key).lean<ResponseRecord>();
+    if (existing && String(existing.campaignId) === String(campaign._id)) {
+      if (participant && (await holdsClaim(participant.id, claimKey))) await markResponded(participant.id, claimKey, anonymous);
+      return { response: toView(existing), repeated: true };
+    }
   }
   if (!draft || String(draft.campaignId) !== String(campaign._id)) throw notFound('Draft');
   assertOpen(campaign);
@@ -235,8 +233,10 @@ export async function submit(
       source: 'web',
       ...(participant && !anonymous ? { participantId: participant.id } : {}),
     });
-    // The draft has done its job; if this delete is lost, autosave still refuses (response exists).
-    await DraftModel.deleteOne({ _id: key });
+    // The draft has done its job. The response is stored, so a failed delete (e.g. SQLITE_BUSY
+    // under load) must not turn this into an error page: a leftover draft is harmless (autosave
+    // and submit see the response first) and goes with the campaign's retention purge.
+    await DraftModel.deleteOne({ _id: key }).catch(() => undefined);
     if (participant) await markResponded(participant.id, claimKey, anonymous, now);
     return { response: toView(created.toObject() as ResponseRecord), repeated: false };
   } catch (err) {

@@ -10,11 +10,11 @@ import {
 } from '../../src/db/embedded/launcher.js';
 
 /** Fake machine: which executables exist, and a record of what the launcher tried. */
-function fakeDeps(available: { mongod?: boolean; ferretdb?: boolean; memoryServer?: boolean; go?: boolean }, calls: string[]): CandidateDeps {
+function fakeDeps(available: { mongod?: boolean; ferretdb?: boolean; 'ferretdb-wv'?: boolean; memoryServer?: boolean; go?: boolean }, calls: string[]): CandidateDeps {
   return {
     findExecutable: async (name) => {
       calls.push(`find:${name}`);
-      return available[name as 'mongod' | 'ferretdb' | 'go'] ? `/fake/bin/${name}` : null;
+      return available[name as 'mongod' | 'ferretdb' | 'ferretdb-wv' | 'go'] ? `/fake/bin/${name}` : null;
     },
     goBinDir: async () => '/fake/go/bin',
     loadMemoryServer: async () => {
@@ -57,7 +57,7 @@ describe('embedded database launcher', () => {
     const calls: string[] = [];
     const db = await startEmbeddedDatabase(ctx(), defaultCandidates(fakeDeps({ memoryServer: true }, calls)));
     expect(db.engine).to.equal('mongodb-memory-server');
-    expect(calls).to.deep.equal(['find:mongod', 'find:ferretdb', 'load:memory-server', 'start:memory-server']);
+    expect(calls).to.deep.equal(['find:mongod', 'find:ferretdb-wv', 'find:ferretdb', 'load:memory-server', 'start:memory-server']);
     await db.stop();
   });
 
@@ -65,9 +65,16 @@ describe('embedded database launcher', () => {
     const calls: string[] = [];
     // The fake binary does not exist, so starting it fails — what matters is what was NOT tried.
     await startEmbeddedDatabase(ctx(), defaultCandidates(fakeDeps({ ferretdb: true }, calls))).catch(() => undefined);
-    expect(calls.slice(0, 2)).to.deep.equal(['find:mongod', 'find:ferretdb']);
+    expect(calls.slice(0, 3)).to.deep.equal(['find:mongod', 'find:ferretdb-wv', 'find:ferretdb']);
     expect(calls.indexOf('load:memory-server')).to.be.greaterThan(1); // only after ferretdb failed to start
     expect(calls).to.include('find:go');
+  });
+
+  it('when our patched build (ferretdb-wv) exists, then it is preferred and the stock ferretdb is not even looked for', async () => {
+    const calls: string[] = [];
+    await startEmbeddedDatabase(ctx(), defaultCandidates(fakeDeps({ 'ferretdb-wv': true, ferretdb: true }, calls))).catch(() => undefined);
+    expect(calls.slice(0, 2)).to.deep.equal(['find:mongod', 'find:ferretdb-wv']);
+    expect(calls).not.to.include('find:ferretdb');
   });
 
   it('when nothing is available, then one clear error lists every option and what was tried', async () => {

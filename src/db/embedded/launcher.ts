@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildFerretDb, FERRETDB_VERSION } from './ferretdb-build.js';
+import { buildFerretDb, FERRETDB_BINARY, FERRETDB_VERSION } from './ferretdb-build.js';
 import { findExecutable, goBinDir } from './locate.js';
 import { freePort, spawnServer } from './process.js';
 
@@ -137,10 +137,15 @@ export function defaultCandidates(deps: CandidateDeps = realDeps): EngineCandida
     },
     {
       name: 'ferretdb',
-      howToEnable: `put a \`ferretdb\` ${FERRETDB_VERSION} binary on the PATH or in Go's bin directory (~/go/bin)`,
+      howToEnable: `put a \`${FERRETDB_BINARY}\` or \`ferretdb\` ${FERRETDB_VERSION} binary on the PATH or in Go's bin directory (~/go/bin)`,
       async start(ctx) {
-        const binary = await deps.findExecutable('ferretdb', [await deps.goBinDir()]);
-        return binary ? startFerret(binary, ctx) : null;
+        // Prefer our build (with the _id index fix, see ferretdb-build.ts); a stock binary works too.
+        const gobin = await deps.goBinDir();
+        const ours = await deps.findExecutable(FERRETDB_BINARY, [gobin]);
+        if (ours) return startFerret(ours, ctx);
+        const stock = await deps.findExecutable('ferretdb', [gobin]);
+        if (stock) ctx.log(`using a stock ferretdb (${stock}); \`npx workplace-voice db install\` builds ${FERRETDB_BINARY}, whose _id lookups use the index`);
+        return stock ? startFerret(stock, ctx) : null;
       },
     },
     {
