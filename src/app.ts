@@ -88,6 +88,15 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
 
+  // API fast lane: calls with a Bearer token (scripts, integrations, bulk submissions) skip the
+  // HTML stack (form parser, cookies, respondent session, i18n locals, CSRF — a Bearer token
+  // travels in no cookie, so there is nothing to forge). Same guard, access check and routes.
+  const apiLane = express.Router();
+  apiLane.use(express.json({ limit: '1mb' }), identify, requireUser(), noStore);
+  apiLane.use('/campaigns/:id', campaignAccessGuard);
+  apiLane.use(apiRouter());
+  app.use('/api/v1', (req, res, next) => (/^Bearer\s/i.test(req.headers.authorization ?? '') ? apiLane(req, res, next) : next()));
+
   app.use(express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());

@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { getCampaign, getCampaignCached } from '../campaigns/campaign.service.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { apiCreateResponseSchema, responseListQuerySchema } from './response.schemas.js';
-import { createFromApi, getResponse, listResponses, visibleSegmentValues, type ResponseView } from './response.service.js';
+import { createFromApi, getResponse, listResponses, segmentPrivacy, type ResponseView } from './response.service.js';
 
-/** Segment values of groups below the minimum size are left out (anonymous campaigns). */
-function withVisibleSegments(r: ResponseView, visible: Set<string>): ResponseView {
-  return { ...r, segments: Object.fromEntries(Object.entries(r.segments).filter(([k, v]) => visible.has(`${k}=${v}`))) };
+/** Segment values (and combinations) of groups below the minimum size are left out (anonymous campaigns). */
+function withVisibleSegments(r: ResponseView, shown: (s: Record<string, string>) => Record<string, string>): ResponseView {
+  return { ...r, segments: shown(r.segments) };
 }
 
 export function responsesApiRouter(): Router {
@@ -16,7 +16,7 @@ export function responsesApiRouter(): Router {
   router.get('/campaigns/:id/responses', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
     const query = parseOrThrow(responseListQuerySchema, req.query);
-    const [{ items, total }, visible] = await Promise.all([listResponses(campaign._id, query), visibleSegmentValues(campaign)]);
+    const [{ items, total }, visible] = await Promise.all([listResponses(campaign._id, query), segmentPrivacy(campaign)]);
     res.json({ items: items.map((r) => withVisibleSegments(r, visible)), total, limit: query.limit, skip: query.skip });
   });
 
@@ -32,7 +32,7 @@ export function responsesApiRouter(): Router {
   // GET /api/v1/campaigns/:id/responses/:rid
   router.get('/campaigns/:id/responses/:rid', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
-    const [response, visible] = await Promise.all([getResponse(campaign._id, req.params.rid), visibleSegmentValues(campaign)]);
+    const [response, visible] = await Promise.all([getResponse(campaign._id, req.params.rid), segmentPrivacy(campaign)]);
     res.json(withVisibleSegments(response, visible));
   });
 

@@ -3,7 +3,7 @@ import { getCampaign } from '../campaigns/campaign.service.js';
 import { notFound } from '../shared/errors.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { responseListQuerySchema } from './response.schemas.js';
-import { deleteResponse, getResponse, listResponses, visibleSegmentValues } from './response.service.js';
+import { deleteResponse, getResponse, listResponses, segmentPrivacy } from './response.service.js';
 
 const PAGE = 25;
 
@@ -20,12 +20,12 @@ export function responsesLeadRouter(): Router {
   router.get('/campaigns/:id/responses', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
     const page = pageOf(req.query.page);
-    const [{ items, total }, visibleSegments] = await Promise.all([
+    const [{ items, total }, shownSegments] = await Promise.all([
       listResponses(campaign._id, { status: 'submitted', limit: PAGE, skip: (page - 1) * PAGE }),
-      visibleSegmentValues(campaign),
+      segmentPrivacy(campaign),
     ]);
     res.render('lead/responses', {
-      visibleSegments,
+      shownSegments,
       title: res.locals.t('lead.responses.title'),
       campaign,
       items,
@@ -39,8 +39,8 @@ export function responsesLeadRouter(): Router {
   // GET /lead/campaigns/:id/responses/:rid
   router.get('/campaigns/:id/responses/:rid', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
-    const [response, visibleSegments] = await Promise.all([getResponse(campaign._id, req.params.rid), visibleSegmentValues(campaign)]);
-    res.render('lead/response-show', { title: res.locals.t('lead.response.title'), campaign, response, visibleSegments });
+    const [response, shownSegments] = await Promise.all([getResponse(campaign._id, req.params.rid), segmentPrivacy(campaign)]);
+    res.render('lead/response-show', { title: res.locals.t('lead.response.title'), campaign, response, shownSegments });
   });
 
   // POST /lead/campaigns/:id/responses/:rid/delete — remove one response for good
@@ -57,15 +57,15 @@ export function responsesLeadRouter(): Router {
     if (!question) throw notFound('Question');
     const query = parseOrThrow(responseListQuerySchema, { limit: 200, skip: 0 });
     const page = pageOf(req.query.page);
-    const [{ items, total }, visibleSegments] = await Promise.all([
+    const [{ items, total }, shownSegments] = await Promise.all([
       listResponses(campaign._id, { status: 'submitted', limit: query.limit, skip: (page - 1) * query.limit }),
-      visibleSegmentValues(campaign),
+      segmentPrivacy(campaign),
     ]);
     const answers = items
       .map((r) => ({ id: r.id, lang: r.lang, segments: r.segments, text: r.answers[question.key]?.text ?? '' }))
       .filter((a) => a.text);
     res.render('lead/question-answers', {
-      visibleSegments,
+      shownSegments,
       title: res.locals.t('lead.question.title'),
       campaign,
       question,

@@ -5,7 +5,7 @@ import { claimForSubmit, holdsClaim, markResponded, type ParticipantContext } fr
 import { claimKeyFor } from '../participants/participant.tokens.js';
 import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
-import { DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups } from '../shared/anonymity.js';
+import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
 import { DraftModel, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
 
 /** Version of the consent text respondents agree to; stored with every response. */
@@ -343,24 +343,14 @@ export async function deleteResponse(campaignId: mongoose.Types.ObjectId, respon
 }
 
 /**
- * Which segment values may be shown next to a single answer. In anonymous campaigns a value is
- * shown only when at least `minGroupSize` submitted responses share it (src/shared/anonymity.ts):
- * "the only HR manager in Munich" is not anonymous. Identified campaigns show everything.
- * Returns keys of the form `department=sales`.
+ * Which segment values may be shown next to a single answer. In anonymous campaigns the rule of
+ * src/shared/anonymity.ts applies: only values (and combinations of values) shared by at least
+ * `minGroupSize` submitted responses — "the only HR manager in Munich" is not anonymous.
+ * Identified campaigns show everything.
  */
-export async function visibleSegmentValues(campaign: Campaign): Promise<Set<string>> {
-  const visible = new Set<string>();
-  for (const s of campaign.segments) {
-    const groups = await ResponseModel.aggregate<{ _id: string | null; n: number }>([
-      { $match: { campaignId: campaign._id } },
-      { $group: { _id: `$segments.${s.key}`, n: { $sum: 1 } } },
-    ]);
-    const rows = groups.filter((g) => typeof g._id === 'string' && g._id).map((g) => ({ key: `${s.key}=${g._id}`, size: g.n }));
-    const shown =
-      campaign.anonymity === 'identified'
-        ? rows
-        : suppressSmallGroups(rows, campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE, { complementary: false }).filter((r) => !r.suppressed);
-    for (const r of shown) visible.add(r.key);
-  }
-  return visible;
+export async function segmentPrivacy(campaign: Campaign): Promise<(segments: Record<string, string>) => Record<string, string>> {
+  if (campaign.anonymity === 'identified') return (segments) => segments;
+  const docs = await ResponseModel.find({ campaignId: campaign._id }, { segments: 1 }).lean<Array<Pick<ResponseRecord, 'segments'>>>();
+  const population = docs.map((d) => plain(d.segments) as Record<string, string>);
+  return attributeFilter(population, campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
 }

@@ -59,3 +59,41 @@ export function suppressSmallGroups<T extends GroupRow>(
 export function comboKey(a: { segment: string; value: string }, b: { segment: string; value: string }): string {
   return `${a.segment}=${a.value}|${b.segment}=${b.value}`;
 }
+
+/**
+ * The same rule for attributes shown next to ONE person's answer (segment values of a quote or
+ * a response). Showing two values that are each common can still single someone out ("IT" and
+ * "Munich" may both be large while IT-in-Munich is one person), so every combination shown must
+ * itself be a group of at least `min`:
+ *  - if the person's full combination of values is shared by ≥ `min` people, all values are shown
+ *    (every subset of them is an even larger group);
+ *  - otherwise at most the single most common value is shown, and only if that group is ≥ `min`.
+ *
+ * `population` is every person's attributes (e.g. all submitted responses of a campaign);
+ * returns a function that filters one person's attributes.
+ */
+export function attributeFilter(
+  population: ReadonlyArray<Record<string, string>>,
+  min: number,
+): (attributes: Record<string, string>) => Record<string, string> {
+  const threshold = Number.isFinite(min) ? Math.max(1, Math.floor(min)) : DEFAULT_MIN_GROUP_SIZE;
+  const entriesOf = (a: Record<string, string>) => Object.entries(a).filter(([, v]) => typeof v === 'string' && v !== '').sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const comboOf = (entries: Array<[string, string]>) => entries.map(([k, v]) => `${k}=${v}`).join('|');
+  const single = new Map<string, number>();
+  const combo = new Map<string, number>();
+  for (const person of population) {
+    const entries = entriesOf(person);
+    for (const [k, v] of entries) single.set(`${k}=${v}`, (single.get(`${k}=${v}`) ?? 0) + 1);
+    const key = comboOf(entries);
+    combo.set(key, (combo.get(key) ?? 0) + 1);
+  }
+  return (attributes) => {
+    const entries = entriesOf(attributes);
+    if ((combo.get(comboOf(entries)) ?? 0) >= threshold) return Object.fromEntries(entries);
+    const best = entries
+      .map(([k, v]) => ({ k, v, n: single.get(`${k}=${v}`) ?? 0 }))
+      .filter((e) => e.n >= threshold)
+      .sort((a, b) => b.n - a.n || (a.k < b.k ? -1 : 1))[0];
+    return best ? { [best.k]: best.v } : {};
+  };
+}
