@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figures, SplitConfig } from './analysis-baseline.js';
+import type { Scores } from '../src/evaluation/eval.js';
 
 export interface EngineFigures {
   split: SplitConfig;
@@ -16,19 +17,8 @@ export interface EngineFigures {
   note?: string;
 }
 
-/** eval.ts' `Scores` (snake_case keys). */
-interface EvalScores {
-  channels_f1: number;
-  meaning_themes_f1: number;
-  challenge_themes_f1: number;
-  challenge_type_accuracy: number;
-  challenge_type_macro_f1: number;
-  features_f1: number;
-  cluster_q2_ari: number;
-  cluster_q2_nmi: number;
-  cluster_q3_ari: number;
-  cluster_q3_nmi: number;
-}
+/** eval.ts' `Scores` (snake_case keys); type-only import, so eval.ts does not run. */
+type EvalScores = Scores;
 
 interface EvalReport {
   folds: number;

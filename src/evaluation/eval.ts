@@ -13,7 +13,13 @@ import { isOddRespondent, loadLabelled, toAnswers, toCorrections, type LabelledA
 import { groupedKFold } from './folds.js';
 import { accuracy, adjustedRandIndex, macroF1, microF1, normalizedMutualInfo } from './metrics.js';
 
-interface Scores {
+
+/** This is a terminal report (like the CLI): it writes to stdout, not to the app's logger. */
+function say(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export interface Scores {
   channels_f1: number;
   meaning_themes_f1: number;
   challenge_themes_f1: number;
@@ -92,7 +98,7 @@ export function kFold(rows: LabelledAnswer[], folds: number, seed: number): Pred
 }
 
 function printErrors(rows: LabelledAnswer[], pred: Predictions, title: string): void {
-  console.log(`\n# errors (${title}, odd respondents only)`);
+  say(`\n# errors (${title}, odd respondents only)`);
   for (const r of rows) {
     if (!isOddRespondent(r.respondent)) continue;
     const a = pred.get(r.id)!;
@@ -106,7 +112,7 @@ function printErrors(rows: LabelledAnswer[], pred: Predictions, title: string): 
       if (gold === undefined) continue;
       const g = Array.isArray(gold) ? [...gold].sort().join(',') : gold;
       const pp = Array.isArray(p) ? [...p].sort().join(',') : (p ?? '');
-      if (g !== pp) console.log(`${r.id} ${name}: gold=[${Array.isArray(gold) ? gold.join(',') : gold}] pred=[${Array.isArray(p) ? p.join(',') : p}]\n    ${r.text}`);
+      if (g !== pp) say(`${r.id} ${name}: gold=[${Array.isArray(gold) ? gold.join(',') : gold}] pred=[${Array.isArray(p) ? p.join(',') : p}]\n    ${r.text}`);
     }
   }
 }
@@ -154,17 +160,17 @@ function main(argv: string[]): number {
   if (errors === 'zero') printErrors(rows, zs, 'zero-shot');
   if (errors === 'kfold') printErrors(rows, kf, 'k-fold');
   if (json) {
-    console.log(JSON.stringify(report, null, 2));
+    say(JSON.stringify(report, null, 2));
     return 0;
   }
   const keys = Object.keys(report.zero_shot.all) as Array<keyof Scores>;
   const pad = (s: string, n: number): string => s.padEnd(n);
-  console.log(`${path}: ${rows.length} answers, ${report.respondents} respondents; ${folds}-fold grouped by respondent; ${ms} ms`);
-  console.log(`${pad('metric', 26)}${pad('zero-shot', 10)}${pad('(odd)', 8)}${pad('(even)', 9)}| ${pad('k-fold', 8)}${pad('(odd)', 8)}(even)`);
+  say(`${path}: ${rows.length} answers, ${report.respondents} respondents; ${folds}-fold grouped by respondent; ${ms} ms`);
+  say(`${pad('metric', 26)}${pad('zero-shot', 10)}${pad('(odd)', 8)}${pad('(even)', 9)}| ${pad('k-fold', 8)}${pad('(odd)', 8)}(even)`);
   for (const k of keys) {
     const z = report.zero_shot;
     const f = report.grouped_kfold;
-    console.log(`${pad(k, 26)}${pad(z.all[k].toFixed(3), 10)}${pad(z.odd[k].toFixed(3), 8)}${pad(z.even[k].toFixed(3), 9)}| ${pad(f.all[k].toFixed(3), 8)}${pad(f.odd[k].toFixed(3), 8)}${f.even[k].toFixed(3)}`);
+    say(`${pad(k, 26)}${pad(z.all[k].toFixed(3), 10)}${pad(z.odd[k].toFixed(3), 8)}${pad(z.even[k].toFixed(3), 9)}| ${pad(f.all[k].toFixed(3), 8)}${pad(f.odd[k].toFixed(3), 8)}${f.even[k].toFixed(3)}`);
   }
   return 0;
 }

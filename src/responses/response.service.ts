@@ -52,6 +52,11 @@ function assertOpen(campaign: Campaign): void {
   if (campaign.status !== 'open') throw gone('This campaign is not open for answers');
 }
 
+/** `{ q1: 'text' }` → the stored answer shape `{ q1: { text, mode, updatedAt } }`. */
+function answerDocsOf(answers: Record<string, string>, now: Date) {
+  return Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
+}
+
 /** Drops unknown question/segment keys and checks segment values against the options. */
 function cleanInput(
   campaign: Campaign,
@@ -219,7 +224,7 @@ export async function submit(
 
   if (participant) await claimForSubmit(participant.id, claimKey);
   const now = new Date();
-  const answerDocs = Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
+  const answerDocs = answerDocsOf(answers, now);
   try {
     const created = await ResponseModel.create({
       _id: key,
@@ -280,7 +285,7 @@ export async function createFromApi(
 
   const key = apiKey(campaign._id, input.submissionId);
   const now = new Date();
-  const answerDocs = Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
+  const answerDocs = answerDocsOf(answers, now);
   try {
     // Insert first: one round trip in the common case; a retry hits the unique _id.
     const created = await ResponseModel.create({
