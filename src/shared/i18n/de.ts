@@ -1,8 +1,14 @@
+import { boardDe } from './parts/board.js';
+import { dashboardDe } from './parts/dashboard.js';
+import { exportsDe } from './parts/exports.js';
+import { mediaDe } from './parts/media.js';
+import { reportDe } from './parts/report.js';
+
 /**
  * German texts (the interview's original language). Keys are flat and grouped by page.
  * `en.ts` must define exactly the same keys: the type checker and test/unit/i18n enforce it.
  */
-export const de = {
+const core = {
   'nav.skip': 'Zum Inhalt springen',
   'nav.main': 'Hauptnavigation',
   'nav.campaigns': 'Kampagnen',
@@ -416,5 +422,8 @@ export const de = {
   "analysis.failed_note": "Fehler: {message}",
   "analysis.reload": "Seite neu laden, um das Ergebnis zu sehen",
 } as const;
+
+/** Core texts plus each feature's part (src/shared/i18n/parts/*). */
+export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe } as const;
 
 export type MessageKey = keyof typeof de;

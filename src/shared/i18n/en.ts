@@ -1,7 +1,12 @@
 import type { MessageKey } from './de.js';
+import { boardEn } from './parts/board.js';
+import { dashboardEn } from './parts/dashboard.js';
+import { exportsEn } from './parts/exports.js';
+import { mediaEn } from './parts/media.js';
+import { reportEn } from './parts/report.js';
 
 /** English texts; typed against the German keys so none can be missing. */
-export const en: Record<MessageKey, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn>, string> = {
   'nav.skip': 'Skip to content',
   'nav.main': 'Main navigation',
   'nav.campaigns': 'Campaigns',
@@ -415,3 +420,5 @@ export const en: Record<MessageKey, string> = {
   "analysis.failed_note": "Error: {message}",
   "analysis.reload": "Reload the page to see the result",
 };
+
+export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn };

@@ -1,0 +1,7 @@
+/**
+ * Report texts, German and English side by side (merged into the main dictionaries by de.ts/en.ts).
+ * A feature keeps its own part so parallel work on several features does not edit one file.
+ */
+export const reportDe = {} as const;
+
+export const reportEn: Record<keyof typeof reportDe, string> = {};
