@@ -72,7 +72,14 @@ export function trainGroup(group: CodeGroup, corrections: Correction[], pipeline
   const stemDocs = new Map<string, number>();
   for (const c of corrections) {
     if (!sameGroup(c.question, group)) continue;
-    const labels = labelsOf(c, group)?.filter((l) => ids.has(l));
+    const given = labelsOf(c, group);
+    const labels = given?.filter((l) => ids.has(l));
+    // A lead who removed every code of an answer said "none of these": the exact repeat keeps no
+    // code (nothing to train on, though).
+    if (given && given.length === 0 && !c.challenge_type) {
+      memory.set(memoryKey(c.text), { codes: [] });
+      continue;
+    }
     if ((!labels || labels.length === 0) && !c.challenge_type) continue;
     used++;
     // Corrections weigh more than seed phrases: they are real answers in the campaign's own words.
