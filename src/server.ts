@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { connectDb, disconnectDb } from './db/connection.js';
+import { connectDb, describeStartFailure, disconnectDb } from './db/connection.js';
 import type { EmbeddedDatabase } from './db/embedded/launcher.js';
 import { openDatabase } from './db/open-database.js';
 import { createMailer, type Mailer } from './participants/mailer/mailer.js';
@@ -28,8 +28,9 @@ async function main(): Promise<void> {
     embedded = db.embedded;
     await connectDb(db.uri);
   } catch (err) {
-    logger.fatal({ err }, 'could not start: database unavailable');
-    process.stderr.write(`\nWorkplace Voice could not start:\n${err instanceof Error ? err.message : String(err)}\n`);
+    const message = describeStartFailure(err, config.mongodbUri);
+    logger.fatal({ reason: message }, 'could not start: database unavailable');
+    process.stderr.write(`\nWorkplace Voice could not start:\n${message}\n`);
     await embedded?.stop();
     process.exit(1);
   }
@@ -93,14 +94,16 @@ async function main(): Promise<void> {
     stopRetention();
     smtpMailer?.close();
     logger.info('shutting down');
-    await stopAnalysis().catch((err) => logger.warn({ err }, 'stopping the analysis runner failed'));
+    // Stop accepting at once; requests in flight get SHUTDOWN_TIMEOUT_MS, then are cut.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
     const deadline = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing connections');
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     deadline.unref();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    await stopAnalysis().catch((err) => logger.warn({ err }, 'stopping the analysis runner failed'));
+    await closed;
     clearTimeout(deadline);
     await disconnectDb().catch((err) => logger.warn({ err }, 'closing the database connection failed'));
     await embedded?.stop().catch((err) => logger.warn({ err }, 'stopping the embedded database failed'));

@@ -47,9 +47,15 @@ export async function pingDb(timeoutMs = 1500): Promise<boolean> {
 /** True for driver errors that mean "the database is unreachable right now" (→ 503). */
 export function isDbUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
+  // Network errors include the driver's "pool cleared" errors after a lost connection.
+  const { MongoNetworkError, MongoServerSelectionError } = mongoose.mongo;
+  if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
   const name = err.name;
   return (
     name === 'MongoServerSelectionError' ||
+    name === 'MongoPoolClearedError' ||
+    name === 'MongoPoolClosedError' ||
+    name === 'MongoWaitQueueTimeoutError' ||
     name === 'MongooseServerSelectionError' ||
     name === 'MongoNetworkError' ||
     name === 'MongoNetworkTimeoutError' ||
@@ -57,4 +63,23 @@ export function isDbUnavailableError(err: unknown): boolean {
     name === 'MongoTopologyClosedError' ||
     /Client must be connected|buffering timed out|connection .* closed/i.test(err.message)
   );
+}
+
+/**
+ * One sentence for a person when the app cannot reach its database at start: where it tried
+ * (credentials removed), why, and what to do.
+ */
+export function describeStartFailure(err: unknown, uri: string | undefined): string {
+  const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  if (!uri || !isDbUnavailableError(err)) return why;
+  let where = uri;
+  try {
+    const u = new URL(uri);
+    u.username = '';
+    u.password = '';
+    where = u.toString();
+  } catch {
+    where = '(unparseable MONGODB_URI)';
+  }
+  return `The database at MONGODB_URI=${where} did not answer (${why}). Start it, or fix MONGODB_URI (unset it to let the app start its own embedded database).`;
 }

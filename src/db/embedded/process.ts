@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+
+/** util-linux's setpriv (Linux only); without it a killed app can leave its database running. */
+const SETPRIV = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -41,7 +45,11 @@ export async function spawnServer(
   args: string[],
   opts: { port: number; cwd?: string; readyTimeoutMs: number },
 ): Promise<ServerProcess> {
-  const child = spawn(command, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // No orphaned database when the app dies without a shutdown (SIGKILL, OOM killer): on Linux,
+  // util-linux's `setpriv --pdeathsig` makes the kernel send the database SIGTERM when its parent
+  // (this process) ends; setpriv execs the server, so `child.pid` is the server's pid.
+  const [cmd, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]] : [command, args];
+  const child = spawn(cmd, argv, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-4000);

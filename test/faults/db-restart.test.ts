@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { ANSWERS, Ferret, Respondent, Scratch, health, seedCampaign, sleep, startApp, waitFor, withDb, type AppProcess } from './helpers.js';
+
+/**
+ * The database is killed (SIGKILL) between a respondent's autosave and their submit, and comes
+ * back on the same port with the same data. The respondent's page keeps working against the app:
+ * it gets a quick 503 with Retry-After (not a 30 s hang), retries, and nothing is lost or doubled.
+ */
+describe('fault: database killed between autosave and submit, then restarted', function () {
+  const scratch = new Scratch();
+  let db: Ferret;
+  let app: AppProcess;
+  let campaign: Awaited<ReturnType<typeof seedCampaign>>;
+
+  before(async () => {
+    db = await Ferret.create(scratch);
+    campaign = await seedCampaign(db.uri);
+    app = await startApp(scratch, { MONGODB_URI: db.uri });
+  });
+  after(() => scratch.cleanup());
+
+  it('answers 503 quickly while the database is gone, /healthz goes 503 → 200, the retried submit stores exactly one response within 5 s of the database being back', async () => {
+    const alice = new Respondent(app.url, campaign.publicToken);
+    const bob = new Respondent(app.url, campaign.publicToken);
+    await alice.begin();
+    await bob.begin();
+    expect((await alice.autosave({ q1: ANSWERS.q1, q2: ANSWERS.q2 })).status).to.equal(200);
+    // Bob only autosaves; after the outage his draft must still be there.
+    expect((await bob.autosave({ q1: 'Bobs Entwurf vor dem Ausfall' })).status).to.equal(200);
+
+    await db.kill();
+
+    // /healthz: 503 (its ping gives up after 1.5 s).
+    const h = Date.now();
+    expect(await health(app.url)).to.equal(503);
+    const healthMs = Date.now() - h;
+    expect(healthMs, '/healthz while down').to.be.below(3000);
+
+    // The next autosave and submit: 503 with Retry-After, within seconds.
+    const save = await alice.autosave({ q3: ANSWERS.q3 }, 15_000);
+    expect(save.status, save.text.slice(0, 200)).to.equal(503);
+    expect(save.headers.get('retry-after')).to.equal('2');
+    expect(JSON.parse(save.text)).to.deep.include({ error: { code: 'db_unavailable', message: 'The database is not reachable right now; please retry in a moment' } });
+    expect(save.ms, 'autosave while down').to.be.below(5000);
+
+    const submissionId = 'fault-db-restart-1';
+    const failed = await alice.submit(ANSWERS, submissionId, 15_000);
+    expect(failed.status).to.equal(503);
+    expect(failed.headers.get('retry-after')).to.equal('2');
+    expect(failed.text).to.match(/<html/i); // the friendly error page, not a stack trace
+    expect(failed.ms, 'submit while down').to.be.below(5000);
+
+    const api = await fetch(`${app.url}/api/v1/campaigns/${campaign.campaignId}/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${campaign.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ submissionId: 'fault-api-1', lang: 'de', consent: true, answers: ANSWERS, segments: { department: 'it', location: 'hamburg', role: 'employee' } }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(api.status).to.equal(503);
+    expect(api.headers.get('retry-after')).to.equal('2');
+    await api.arrayBuffer();
+
+    // A few more seconds down: requests keep failing fast, the app does not die.
+    await sleep(1500);
+    expect(await health(app.url)).to.equal(503);
+    expect(app.child.exitCode).to.equal(null);
+
+    await db.start();
+    const backAt = Date.now();
+    // The client retries as the page does (the 503 said Retry-After: 2; we retry sooner to measure).
+    let tries = 0;
+    let ok: Awaited<ReturnType<Respondent['submit']>> | undefined;
+    while (Date.now() - backAt < 30_000) {
+      tries++;
+      const r = await alice.submit(ANSWERS, submissionId, 15_000);
+      if (r.status === 303) {
+        ok = r;
+        break;
+      }
+      expect(r.status, `retry ${tries}: ${r.text.slice(0, 200)}`).to.equal(503);
+      await sleep(200);
+    }
+    const recoveryMs = Date.now() - backAt;
+    expect(ok?.headers.get('location')).to.match(/\/thanks$/);
+    process.stdout.write(`      recovery: first successful submit ${recoveryMs} ms after the database was back (${tries} tries); healthz down in ${healthMs} ms, autosave 503 in ${save.ms} ms, submit 503 in ${failed.ms} ms\n`);
+    expect(recoveryMs, 'first successful submit after the database is back').to.be.at.most(5000);
+    await waitFor(async () => (await health(app.url)) === 200, 5000, '/healthz 200 again');
+
+    // A retry of the same submission (a double click, a lost 303) is still one response.
+    expect((await alice.submit(ANSWERS, submissionId)).status).to.equal(303);
+    // Bob's autosave from before the outage is still on his device's draft.
+    const bobPage = await bob.request('GET', `/r/${campaign.publicToken}/answer?lang=de`);
+    expect(bobPage.status).to.equal(200);
+    expect(bobPage.text).to.contain('Bobs Entwurf vor dem Ausfall');
+
+    // Counted in the database: exactly one response, with every answer; no API response (it got 503).
+    const stored = await withDb(db.uri, async () => {
+      const { ResponseModel } = await import('../../src/responses/response.model.js');
+      return ResponseModel.find({ campaignId: campaign.campaignId }).lean();
+    });
+    expect(stored).to.have.length(1);
+    const answers = stored[0].answers as unknown as Record<string, { text: string }>;
+    for (const [k, v] of Object.entries(ANSWERS)) expect(answers[k]?.text).to.equal(v);
+    expect(app.log()).to.not.match(/"level":60/); // no fatal
+  });
+});
