@@ -1,12 +1,14 @@
 import type mongoose from 'mongoose';
 import { isKnownQuestion, type AnalysisAnswer, type AnalyzeOptions } from '../analysis/index.js';
+import { boardAnalyzeOptions } from '../board/board-overrides.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 
 /** What the engine gets for one run: plain, structured-cloneable data only (it goes to a worker). */
 export interface AnalysisInput {
   answers: AnalysisAnswer[];
-  options: Pick<AnalyzeOptions, 'campaignLanguage' | 'seed'>;
+  /** codebook + corrections come from the theme board (src/board) when a lead corrected anything. */
+  options: Pick<AnalyzeOptions, 'campaignLanguage' | 'seed' | 'codebook' | 'corrections'>;
   responses: number;
 }
 
@@ -59,5 +61,6 @@ export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | '
   // Stable order whatever the database returns: the engine is deterministic for a given order.
   answers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const first = campaign.languages[0];
-  return { answers, responses, options: { campaignLanguage: first === 'en' ? 'en' : 'de', seed: 42 } };
+  const board = await boardAnalyzeOptions(campaign._id as mongoose.Types.ObjectId, answers);
+  return { answers, responses, options: { campaignLanguage: first === 'en' ? 'en' : 'de', seed: 42, ...board } };
 }

@@ -175,7 +175,9 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
         );
       }
       // Raw driver write: mongoose would walk the multi-megabyte Mixed value for nothing.
-      await AnalysisResultModel.collection.replaceOne({ _id: id }, { _id: id, campaignId: run.campaignId, result, createdAt: new Date() }, { upsert: true });
+      // With theme-board corrections, the campaign codebook the run used (renamed/merged/new codes) is kept beside it.
+      const board = input.options.codebook ? { codebook: input.options.codebook, corrections: input.options.corrections?.length ?? 0 } : {};
+      await AnalysisResultModel.collection.replaceOne({ _id: id }, { _id: id, campaignId: run.campaignId, result, ...board, createdAt: new Date() }, { upsert: true });
       const now = new Date();
       stages.push({ stage: 'done', at: now });
       const finished = await AnalysisRunModel.updateOne(mine, {

@@ -3,7 +3,7 @@ import type { AnalysisAnswer, AnalysisResult, AnalysisStage, AnalyzeOptions } fr
 /** What the runner hands the worker (structured-cloned, so plain data and no callbacks). */
 export interface WorkerRequest {
   answers: AnalysisAnswer[];
-  options: Pick<AnalyzeOptions, 'campaignLanguage' | 'seed'>;
+  options: Pick<AnalyzeOptions, 'campaignLanguage' | 'seed' | 'codebook' | 'corrections'>;
 }
 
 export type WorkerMessage =
