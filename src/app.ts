@@ -10,6 +10,7 @@ import { identify, requireUser } from './auth/guard.js';
 import cookieParser from 'cookie-parser';
 import { csrf, isRespondentPath, loginLimiter, noStore, respondentSession, respondentSlowDown, securityHeaders } from './http/security.js';
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
+import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localsMiddleware } from './http/locals.js';
@@ -18,6 +19,10 @@ import type { Mailer } from './participants/mailer/mailer.js';
 import { redeemParticipantLink } from './participants/participant.redeem.js';
 import { participantsLeadRouter } from './participants/participants.lead.routes.js';
 import { respondRouter } from './responses/respond.routes.js';
+import { mediaLeadRouter } from './media/media.lead.routes.js';
+import { mediaRespondRouter } from './media/media.respond.routes.js';
+import { configureMedia, GridFsMediaStore, type MediaOptions } from './media/media.service.js';
+import { reportLeadRouter, shareRouter } from './reports/report.routes.js';
 import { responsesLeadRouter } from './responses/response.lead.routes.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
@@ -42,6 +47,8 @@ export interface AppDeps {
   loginRateLimit?: number;
   /** Consent + submit requests per client address and minute before responses slow down. */
   respondentRatePerMinute?: number;
+  /** Video/audio answers: store, limits, transcription (src/media). Default: GridFS, 500 MB, 10 min. */
+  media?: MediaOptions;
 }
 
 /**
@@ -51,6 +58,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const root = projectRoot();
+  const media = configureMedia(deps.media ?? { store: new GridFsMediaStore(), maxBytes: 500 * 1024 * 1024, maxSeconds: 600, logger: deps.logger });
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', path.join(root, 'views'));
@@ -87,6 +95,8 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
+  // Chart.js for the dashboard, served from node_modules (no CDN: intranets often block them).
+  app.use('/static/vendor/chartjs', express.static(path.join(root, 'node_modules', 'chart.js', 'dist'), { maxAge: '1h', index: false }));
 
   // API fast lane: calls with a Bearer token (scripts, integrations, bulk submissions) skip the
   // HTML stack (form parser, cookies, respondent session, i18n locals, CSRF — a Bearer token
@@ -121,8 +131,11 @@ export function createApp(deps: AppDeps): Express {
   // Pages with personal data or individual answers must not sit in caches or history.
   app.use(['/lead', '/admin', '/account', '/api/v1'], noStore);
   app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10 }) }));
+  app.use('/r', mediaRespondRouter(media));
   app.use('/r', respondRouter());
   app.get('/p/:token', redeemParticipantLink);
+  // Report share links: public (no account), read-only, outside /lead (src/reports/report.routes.ts).
+  app.use('/share', shareRouter({ secureCookies: deps.secureCookies ?? false }));
   // The one gate: every lead, admin and API route needs a signed-in user or an API token, and
   // every campaign below it is checked against the user's relation to that campaign.
   app.use(['/lead', '/api/v1'], requireUser());
@@ -131,8 +144,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/admin', adminRouter());
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());
+  app.use('/lead', mediaLeadRouter());
   app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));
   app.use('/lead', analysisRunsRouter());
+  app.use('/lead', dashboardRouter());
+  app.use('/lead', reportLeadRouter());
   app.use('/api/v1', apiRouter());
 
   app.use(notFoundHandler);

@@ -1,0 +1,77 @@
+import mongoose from 'mongoose';
+import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord } from '../analysis-runs/analysis-run.model.js';
+import { toRunView, type RunView } from '../analysis-runs/analysis-run.service.js';
+import type { AnalysisResult } from '../analysis/index.js';
+import type { Campaign } from '../campaigns/campaign.service.js';
+import { ResponseModel } from '../responses/response.model.js';
+import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
+
+/** The newest finished run of a campaign (small document; no result). */
+export async function latestDoneRun(campaignId: mongoose.Types.ObjectId): Promise<RunView | null> {
+  const doc = await AnalysisRunModel.findOne({ campaignId, status: 'done' }).sort({ finishedAt: -1, createdAt: -1, _id: -1 }).lean<AnalysisRunRecord>();
+  return doc ? toRunView(doc) : null;
+}
+
+/** The newest finished run and its stored result, or null when the campaign was never analysed. */
+export async function latestAnalysis(campaignId: mongoose.Types.ObjectId): Promise<{ run: RunView; result: AnalysisResult } | null> {
+  const run = await latestDoneRun(campaignId);
+  if (!run) return null;
+  const doc = await AnalysisResultModel.findById(new mongoose.Types.ObjectId(run.id)).lean<{ result: AnalysisResult }>();
+  return doc ? { run, result: doc.result } : null;
+}
+
+/**
+ * Segment values of a campaign's submitted responses, for the anonymity rules of reports and
+ * exports. Responses with the same combination of values share ONE object, so 100,000 responses
+ * of a few departments cost a few objects plus an array of references, not 100,000 maps.
+ */
+export interface SegmentContext {
+  /** Response id → its segment values (shared objects; do not mutate). Empty with `keepIds: false`. */
+  byResponse: Map<string, Record<string, string>>;
+  /** What may be shown next to one answer (src/shared/anonymity.ts; everything in identified campaigns). */
+  shown: (segments: Record<string, string>) => Record<string, string>;
+  anonymous: boolean;
+  minGroupSize: number;
+}
+
+function plainSegments(value: unknown): Record<string, string> {
+  if (!value) return {};
+  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>);
+  return Object.fromEntries(entries.filter(([, v]) => typeof v === 'string' && v !== '') as Array<[string, string]>);
+}
+
+export async function segmentContext(
+  campaign: Pick<Campaign, '_id' | 'anonymity' | 'minGroupSize'>,
+  opts: { keepIds?: boolean } = {},
+): Promise<SegmentContext> {
+  const keepIds = opts.keepIds ?? true;
+  const minGroupSize = campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const anonymous = campaign.anonymity !== 'identified';
+  const shared = new Map<string, Record<string, string>>();
+  const byResponse = new Map<string, Record<string, string>>();
+  const population: Array<Record<string, string>> = [];
+  const cursor = ResponseModel.find({ campaignId: campaign._id }, { segments: 1 }).lean<{ _id: string; segments?: unknown }>().cursor({ batchSize: 1000 });
+  for await (const row of cursor) {
+    const segs = plainSegments(row.segments);
+    const key = JSON.stringify(Object.entries(segs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let obj = shared.get(key);
+    if (!obj) shared.set(key, (obj = segs));
+    if (keepIds) byResponse.set(String(row._id), obj);
+    population.push(obj);
+  }
+  const filter = anonymous ? attributeFilter(population, minGroupSize) : (s: Record<string, string>) => s;
+  // The filter's answer depends only on the combination: cache it per shared object.
+  const cache = new WeakMap<Record<string, string>, Record<string, string>>();
+  const shown = (segments: Record<string, string>) => {
+    let out = cache.get(segments);
+    if (!out) cache.set(segments, (out = filter(segments)));
+    return out;
+  };
+  return { byResponse, shown, anonymous, minGroupSize };
+}
+
+/** `abc:q3` → `abc` (the engine's answer ids are `<responseId>:<questionKey>`). */
+export function responseIdOf(answerId: string): string {
+  const i = answerId.lastIndexOf(':');
+  return i < 0 ? answerId : answerId.slice(0, i);
+}
