@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './auth/admin.routes.js';
 import { analysisRunsRouter } from './analysis-runs/analysis-run.routes.js';
+import { boardRouter } from './board/board.routes.js';
 import { authRouter } from './auth/auth.routes.js';
 import { campaignAccessGuard } from './auth/campaign-access.js';
 import { identify, requireUser } from './auth/guard.js';
@@ -147,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', mediaLeadRouter());
   app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));
   app.use('/lead', analysisRunsRouter());
+  app.use('/lead', boardRouter());
   app.use('/lead', dashboardRouter());
   app.use('/lead', reportLeadRouter());
   app.use('/api/v1', apiRouter());

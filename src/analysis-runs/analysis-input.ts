@@ -49,6 +49,14 @@ export function answersOf(questions: readonly QuestionLike[], r: ResponseRow): A
  * batches, so decoding a big campaign does not block the event loop in one piece.
  */
 export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | 'languages'>): Promise<AnalysisInput> {
+  const { answers, responses } = await loadAnswers(campaign);
+  const first = campaign.languages[0];
+  const board = await boardAnalyzeOptions(campaign._id as mongoose.Types.ObjectId, answers);
+  return { answers, responses, options: { campaignLanguage: first === 'en' ? 'en' : 'de', seed: 42, ...board } };
+}
+
+/** The campaign's answers as the engine sees them (also the theme board's texts). */
+export async function loadAnswers(campaign: Pick<Campaign, '_id' | 'questions'>): Promise<{ answers: AnalysisAnswer[]; responses: number }> {
   const answers: AnalysisAnswer[] = [];
   let responses = 0;
   const cursor = ResponseModel.find({ campaignId: campaign._id as mongoose.Types.ObjectId }, { lang: 1, segments: 1, answers: 1 })
@@ -60,7 +68,5 @@ export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | '
   }
   // Stable order whatever the database returns: the engine is deterministic for a given order.
   answers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const first = campaign.languages[0];
-  const board = await boardAnalyzeOptions(campaign._id as mongoose.Types.ObjectId, answers);
-  return { answers, responses, options: { campaignLanguage: first === 'en' ? 'en' : 'de', seed: 42, ...board } };
+  return { answers, responses };
 }

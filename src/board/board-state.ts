@@ -17,7 +17,7 @@
 import { BUILTIN_CODEBOOK, cloneCodebook, groupForQuestion, roleOfQuestion } from '../analysis/index.js';
 import type { AnalysisAnswer, ChallengeType, Codebook, CodeDefinition, CodeGroup, Correction } from '../analysis/index.js';
 
-export const CORRECTION_KINDS = ['rename', 'merge', 'split', 'move', 'codes', 'code_type'] as const;
+export const CORRECTION_KINDS = ['rename', 'merge', 'split', 'move', 'codes', 'answer_type', 'code_type'] as const;
 export type CorrectionKind = (typeof CORRECTION_KINDS)[number];
 
 /** What one stored correction says (the document minus who/when). */
