@@ -19,6 +19,8 @@ export interface LoadOptions {
   requests: LoadRequest[];
   /** Close and reopen each connection after this many requests (autocannon's reconnectRate). */
   reconnectRate?: number;
+  /** Requests per second per connection (autocannon's connectionRate); unset: as fast as answered. */
+  connectionRate?: number;
 }
 
 interface Histogram {

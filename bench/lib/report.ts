@@ -34,15 +34,21 @@ export function machineInfo(ferretdbBinary?: string): string {
  * Writes `body` as the `### title` subsection of this issue's section in docs/PERFORMANCE.md,
  * replacing an earlier run of the same subsection and leaving everybody else's sections alone.
  */
-export function upsertPerformanceSubsection(title: string, body: string, file = PERFORMANCE_MD): void {
+export function upsertPerformanceSubsection(
+  title: string,
+  body: string,
+  file = PERFORMANCE_MD,
+  /** Another issue's `## …` section (created at the end of the file when missing). */
+  where: { heading: string; intro: string } = { heading: SECTION, intro: 'Benchmarks of the walking skeleton (issue 2); scripts in `bench/`, all on 127.0.0.1.' },
+): void {
   let text = existsSync(file) ? readFileSync(file, 'utf8') : INTRO;
   if (!text.endsWith('\n')) text += '\n';
   const lines = text.split('\n');
-  let start = lines.findIndex((l) => l.trim() === SECTION);
+  let start = lines.findIndex((l) => l.trim() === where.heading);
   if (start < 0) {
     if (lines.length && lines[lines.length - 1] === '') lines.pop();
-    lines.push('', SECTION, '', 'Benchmarks of the walking skeleton (issue 2); scripts in `bench/`, all on 127.0.0.1.', '');
-    start = lines.findIndex((l) => l.trim() === SECTION);
+    lines.push('', where.heading, '', where.intro, '');
+    start = lines.findIndex((l) => l.trim() === where.heading);
   }
   let end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
   if (end < 0) end = lines.length;
