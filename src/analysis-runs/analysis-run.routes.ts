@@ -2,8 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { getCampaign } from '../campaigns/campaign.service.js';
 import { notFound } from '../shared/errors.js';
 import type { MessageKey, Translate } from '../shared/i18n/index.js';
-import { runParamsSchema, runsPageQuerySchema } from './analysis-run.schemas.js';
+import { compareQuerySchema, runParamsSchema, runsPageQuerySchema } from './analysis-run.schemas.js';
 import { getRun, listRuns, startRun, type RunView } from './analysis-run.service.js';
+import { compareRuns } from './run-compare.js';
 import { summaryView } from './summary-view.js';
 
 /** How often an open progress stream re-reads the run (any instance may be running it). */
@@ -94,6 +95,19 @@ export function analysisRunsRouter(): Router {
       latest,
       summary: latest?.summary ? summaryView(latest.summary) : undefined,
     });
+  });
+
+  // GET /lead/campaigns/:id/analysis/compare?from=&to= — what changed between two finished runs
+  // (default: the latest one against the one before it)
+  router.get('/campaigns/:id/analysis/compare', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const query = compareQuerySchema.parse(req.query);
+    const done = (await listRuns(campaign._id)).filter((r) => r.status === 'done');
+    const to = query.to ? done.find((r) => r.id === query.to) : done[0];
+    const from = query.from ? done.find((r) => r.id === query.from) : done[done.indexOf(to!) + 1];
+    if ((query.to && !to) || (query.from && !from)) throw notFound('Analysis run');
+    const comparison = to && from && to.id !== from.id ? await compareRuns(campaign._id, from, to) : undefined;
+    res.render('lead/analysis-compare', { title: res.locals.t('dashboard.compare.title'), campaign, runs: done, comparison });
   });
 
   // GET /lead/campaigns/:id/analysis/runs/:runId/progress — SSE, or JSON for polling

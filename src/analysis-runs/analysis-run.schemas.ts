@@ -5,3 +5,9 @@ export const runParamsSchema = z.object({ runId: z.string().regex(/^[a-f0-9]{24}
 
 /** `?run=` on the runs page: the run just started, whose progress the page follows. */
 export const runsPageQuerySchema = z.object({ run: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined) });
+
+/** `?from=&to=` of the comparison page: two finished runs; malformed ids mean "the default". */
+export const compareQuerySchema = z.object({
+  from: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined),
+  to: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined),
+});

@@ -1,0 +1,217 @@
+import mongoose from 'mongoose';
+import type { AnalysisResult, ChallengeType, EmergentCluster, QuestionRole, Requirement } from '../analysis/index.js';
+import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
+import type { Campaign } from '../campaigns/campaign.service.js';
+import { ResponseModel } from '../responses/response.model.js';
+
+/**
+ * The immutable, compact form of one analysis run that every dashboard request filters.
+ *
+ * A stored result of a 5,000-respondent campaign is ~20,000 answer objects; reading it from the
+ * database and walking objects per request would cost far more than the 300 ms budget. So each
+ * run is turned ONCE into typed arrays (one slot per answer / respondent, codes as small integers)
+ * and kept in memory keyed by run id: a run's result never changes, so the cache never needs
+ * invalidating (it is only bounded in size). A filter is then a byte mask over respondents and
+ * every chart one pass over the answer arrays.
+ *
+ * Segment values are not part of the engine's result, so they are read from the campaign's
+ * responses once per run (one `{campaignId}` query) when the run is first opened. Quotes are NOT
+ * cached: the drill-down reads the few answers of one page by `_id`, so a response deleted after
+ * the run (a privacy request) never shows up as a quote again.
+ */
+
+export const ROLES: readonly QuestionRole[] = ['current_practice', 'meaning', 'challenges', 'future', 'custom'];
+export type CodeField = 'channels' | 'themes' | 'features';
+
+export interface Dimension {
+  /** Segment key, or `language` for the answers' language. */
+  key: string;
+  /** Known values, in the campaign's order (values met in responses but no longer configured last). */
+  values: string[];
+  /** Per respondent: index into `values`, -1 when not given. */
+  idx: Int16Array;
+}
+
+export interface CodeRef {
+  role: QuestionRole;
+  field: CodeField;
+  id: string;
+}
+
+export interface RunData {
+  runId: string;
+  campaignId: string;
+  result: Pick<AnalysisResult, 'summary'> & { clusters: EmergentCluster[]; requirements: Requirement[] };
+  /** Respondent ids (the response `_id`s), index = respondent number. */
+  respondents: string[];
+  /** Segment dimensions followed by the language dimension. */
+  dims: Dimension[];
+  /** Per answer: respondent number, role number (ROLES), challenge type (0 none, 1 technical, 2 cultural), cluster number (-1 none). */
+  aResp: Int32Array;
+  aRole: Uint8Array;
+  aType: Uint8Array;
+  aCluster: Int32Array;
+  /** Per answer: its id (`<responseId>:<questionKey>`). */
+  aId: string[];
+  /** Codes of answer i are codes[codeStart[i] .. codeStart[i+1]). */
+  codeStart: Int32Array;
+  codes: Int32Array;
+  /** Code number → role/field/id. */
+  codeRefs: CodeRef[];
+  codeIndex: Map<string, number>;
+  /** Cluster number → cluster id; answer id → answer number (for requirement evidence). */
+  clusterIds: string[];
+  answerIndex: Map<string, number>;
+  /** How long building this took (ms), for the benchmark and the logs. */
+  buildMs: number;
+}
+
+export const codeKey = (role: string, field: string, id: string) => `${role}|${field}|${id}`;
+export const TYPE_CODES: Record<ChallengeType, number> = { technical: 1, cultural: 2 };
+
+type SegmentsRow = { _id: string; segments?: Record<string, string> };
+
+/** Builds the compact arrays from a stored result and the respondents' segment values. */
+export function buildRunData(
+  runId: string,
+  campaign: Pick<Campaign, '_id' | 'segments'>,
+  result: AnalysisResult,
+  segmentsOf: ReadonlyMap<string, Record<string, string>>,
+): RunData {
+  const started = performance.now();
+  const respondentIndex = new Map<string, number>();
+  const respondents: string[] = [];
+  const respLang: string[] = [];
+  const n = result.answers.length;
+  const aResp = new Int32Array(n);
+  const aRole = new Uint8Array(n);
+  const aType = new Uint8Array(n);
+  const aCluster = new Int32Array(n).fill(-1);
+  const aId: string[] = new Array<string>(n);
+  const codeStart = new Int32Array(n + 1);
+  const codeList: number[] = [];
+  const codeRefs: CodeRef[] = [];
+  const codeIndex = new Map<string, number>();
+  const clusterIds = result.clusters.map((c) => c.id);
+  const clusterIndex = new Map(clusterIds.map((id, i) => [id, i]));
+  const answerIndex = new Map<string, number>();
+  const codeNo = (role: QuestionRole, field: CodeField, id: string) => {
+    const key = codeKey(role, field, id);
+    let no = codeIndex.get(key);
+    if (no === undefined) {
+      no = codeRefs.length;
+      codeRefs.push({ role, field, id });
+      codeIndex.set(key, no);
+    }
+    return no;
+  };
+
+  result.answers.forEach((a, i) => {
+    // The respondent is the response `_id`; answers without one count as their own respondent.
+    const who = a.respondent ?? (a.id.includes(':') ? a.id.slice(0, a.id.lastIndexOf(':')) : a.id);
+    let r = respondentIndex.get(who);
+    if (r === undefined) {
+      r = respondents.length;
+      respondents.push(who);
+      respLang.push(String(a.lang ?? ''));
+      respondentIndex.set(who, r);
+    }
+    aResp[i] = r;
+    const role = ROLES.includes(a.role) ? a.role : 'custom';
+    aRole[i] = ROLES.indexOf(role);
+    aType[i] = a.challenge_type ? TYPE_CODES[a.challenge_type] ?? 0 : 0;
+    if (a.cluster !== undefined) aCluster[i] = clusterIndex.get(a.cluster) ?? -1;
+    aId[i] = a.id;
+    answerIndex.set(a.id, i);
+    codeStart[i] = codeList.length;
+    for (const field of ['channels', 'themes', 'features'] as const) for (const id of a[field] ?? []) codeList.push(codeNo(role, field, id));
+  });
+  codeStart[n] = codeList.length;
+
+  const dims: Dimension[] = [];
+  for (const s of campaign.segments ?? []) {
+    const values = s.options.map((o) => o.key);
+    const idx = new Int16Array(respondents.length).fill(-1);
+    respondents.forEach((who, r) => {
+      const v = segmentsOf.get(who)?.[s.key];
+      if (typeof v !== 'string' || !v) return;
+      let k = values.indexOf(v);
+      if (k < 0) k = values.push(v) - 1;
+      idx[r] = k;
+    });
+    dims.push({ key: s.key, values, idx });
+  }
+  const languages: string[] = [];
+  const langIdx = new Int16Array(respondents.length).fill(-1);
+  respLang.forEach((l, r) => {
+    if (!l) return;
+    let k = languages.indexOf(l);
+    if (k < 0) k = languages.push(l) - 1;
+    langIdx[r] = k;
+  });
+  languages.sort();
+  // Re-number after sorting so the filter shows languages alphabetically.
+  respLang.forEach((l, r) => (langIdx[r] = l ? languages.indexOf(l) : -1));
+  dims.push({ key: 'language', values: languages, idx: langIdx });
+
+  return {
+    runId,
+    campaignId: String(campaign._id),
+    result: { summary: result.summary, clusters: result.clusters, requirements: result.requirements },
+    respondents,
+    dims,
+    aResp,
+    aRole,
+    aType,
+    aCluster,
+    aId,
+    codeStart,
+    codes: Int32Array.from(codeList),
+    codeRefs,
+    codeIndex,
+    clusterIds,
+    answerIndex,
+    buildMs: performance.now() - started,
+  };
+}
+
+/** Reads the respondents' segment values (one `{campaignId}` query, segments only). */
+export async function loadSegments(campaignId: mongoose.Types.ObjectId): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  const cursor = ResponseModel.find({ campaignId }, { segments: 1 }).lean<SegmentsRow>().cursor({ batchSize: 1000 });
+  for await (const row of cursor) out.set(String(row._id), { ...(row.segments ?? {}) });
+  return out;
+}
+
+/** Bounded map of built runs (a run's data never changes; only the oldest entries are dropped). */
+const MAX_RUNS = 8;
+const cache = new Map<string, Promise<RunData>>();
+
+/** The compact data of a finished run, built on first use and then served from memory. */
+export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segments'>): Promise<RunData> {
+  const hit = cache.get(runId);
+  if (hit) {
+    // Refresh its place in the LRU order.
+    cache.delete(runId);
+    cache.set(runId, hit);
+    return hit;
+  }
+  const loading = (async () => {
+    const [doc, segments] = await Promise.all([
+      AnalysisResultModel.findById(new mongoose.Types.ObjectId(runId)).lean<{ result: AnalysisResult }>(),
+      loadSegments(campaign._id as mongoose.Types.ObjectId),
+    ]);
+    if (!doc) throw new Error(`analysis result ${runId} is missing`);
+    return buildRunData(runId, campaign, doc.result, segments);
+  })();
+  cache.set(runId, loading);
+  // A failed load is not cached: the next request tries again.
+  loading.catch(() => cache.delete(runId));
+  while (cache.size > MAX_RUNS) cache.delete(cache.keys().next().value as string);
+  return loading;
+}
+
+/** Tests and benchmarks: start from a cold cache. */
+export function forgetRunData(): void {
+  cache.clear();
+}

@@ -1,0 +1,209 @@
+import { Router, type Response } from 'express';
+import type mongoose from 'mongoose';
+import { listRuns, type RunView } from '../analysis-runs/analysis-run.service.js';
+import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
+import { responseRates, type ResponseRates } from '../participants/participant.service.js';
+import { ResponseModel } from '../responses/response.model.js';
+import { notFound } from '../shared/errors.js';
+import type { Lang } from '../shared/i18n/index.js';
+import { TtlCache } from '../shared/ttl-cache.js';
+import { runData, type RunData } from './dashboard.data.js';
+import { drillQuerySchema, filtersFrom, runQuerySchema } from './dashboard.schemas.js';
+import {
+  applyFilters,
+  codeName,
+  cuePatterns,
+  dashboardView,
+  drillAnswers,
+  filterOptions,
+  minGroupOf,
+  queryString,
+  responsesBySegment,
+  valueLabel,
+  type FilterState,
+} from './dashboard.service.js';
+import { quoteOf } from './quotes.js';
+
+const PAGE = 20;
+
+/** Invitation-based response rates change while a campaign runs: re-read at most every 30 s. */
+const ratesCache = new TtlCache<Promise<ResponseRates>>(30_000, 200);
+function cachedRates(campaign: Campaign): Promise<ResponseRates> {
+  const key = String(campaign._id);
+  let hit = ratesCache.get(key);
+  if (!hit) {
+    hit = responseRates(campaign);
+    hit.catch(() => ratesCache.delete(key));
+    ratesCache.set(key, hit);
+  }
+  return hit;
+}
+
+interface Loaded {
+  campaign: Campaign;
+  runs: RunView[];
+  run?: RunView;
+  data?: RunData;
+  state?: FilterState;
+}
+
+/** The campaign, its finished runs, the chosen run's data and the filtered population. */
+async function load(campaignId: string, query: Record<string, unknown>): Promise<Loaded> {
+  const campaign = await getCampaign(campaignId);
+  const runs = (await listRuns(campaign._id as mongoose.Types.ObjectId)).filter((r) => r.status === 'done');
+  const wanted = runQuerySchema.parse(query).run;
+  const run = wanted ? runs.find((r) => r.id === wanted) : runs[0];
+  if (wanted && !run) throw notFound('Analysis run');
+  if (!run) return { campaign, runs };
+  const data = await runData(run.id, campaign);
+  const filters = filtersFrom(query, campaign.segments.map((s) => s.key));
+  return { campaign, runs, run, data, state: applyFilters(data, filters, minGroupOf(campaign)) };
+}
+
+function filterChips(campaign: Campaign, state: FilterState, lang: Lang, runId: string, base: string) {
+  return state.selected.map((f) => ({
+    ...f,
+    label: valueLabel(campaign, f.dim, f.value, lang),
+    // The same view without this one filter.
+    removeHref: `${base}${queryString(runId, state.selected.filter((x) => x !== f))}`,
+  }));
+}
+
+/** Dashboard pages: one page per campaign (leads and stakeholders) and its drill-downs. */
+export function dashboardRouter(): Router {
+  const router = Router();
+
+  // GET /lead/campaigns/:id/dashboard — the one page: figures, charts, filters
+  router.get('/campaigns/:id/dashboard', async (req, res) => {
+    const started = performance.now();
+    const lang = res.locals.lang as Lang;
+    const { campaign, runs, run, data, state } = await load(req.params.id, req.query);
+    const id = String(campaign._id);
+    const base = `/lead/campaigns/${id}/dashboard`;
+    const common = { title: res.locals.t('dashboard.title'), campaign, runs, run, base, readOnly: Boolean(res.locals.readOnly) };
+    if (!run || !data || !state) {
+      res.render('dashboard/dashboard', { ...common, view: null, state: null });
+      return;
+    }
+    const min = minGroupOf(campaign);
+    const rates = await cachedRates(campaign);
+    const bySegment = responsesBySegment(data, min).map((s) => {
+      const segment = campaign.segments.find((x) => x.key === s.dim);
+      const invited = rates.bySegment.find((b) => b.segment === s.dim);
+      return {
+        dim: s.dim,
+        label: segment ? res.locals.pick(segment.label) : res.locals.t('dashboard.filter.language'),
+        rows: s.rows.map((row) => {
+          const label = row.key ? valueLabel(campaign, s.dim, row.key, lang) : res.locals.t('dashboard.not_given');
+          if (row.suppressed) return { key: row.key, label, suppressed: true as const };
+          const inv = invited?.rows.find((r) => r.key === row.key);
+          return {
+            key: row.key,
+            label,
+            suppressed: false as const,
+            value: row.size,
+            invited: inv && !inv.suppressed ? inv.size : undefined,
+            rate: inv && !inv.suppressed ? Math.round(inv.rate * 100) : undefined,
+            href: row.key ? `${base}${queryString(run.id, [{ dim: s.dim, value: row.key }])}` : '',
+          };
+        }),
+      };
+    });
+    const view = state.mask ? dashboardView(data, { ...state, mask: state.mask }, base, lang) : null;
+    res.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
+    res.render('dashboard/dashboard', {
+      ...common,
+      view,
+      state,
+      data: { respondents: data.respondents.length, answers: data.aId.length },
+      bySegment,
+      overallRate: rates.overall.suppressed ? undefined : rates.overall,
+      filters: filterOptions(data, campaign, min, lang),
+      chips: filterChips(campaign, state, lang, run.id, base),
+      allHref: `${base}/answers${queryString(run.id, state.selected)}`,
+    });
+  });
+
+  // GET /lead/campaigns/:id/dashboard/answers — the answers behind one number or chart element
+  router.get('/campaigns/:id/dashboard/answers', async (req, res) => {
+    const lang = res.locals.lang as Lang;
+    const q = drillQuerySchema.parse(req.query);
+    const { campaign, run, data, state } = await load(req.params.id, req.query);
+    if (!run || !data || !state) throw notFound('Analysis result');
+    const id = String(campaign._id);
+    const base = `/lead/campaigns/${id}/dashboard`;
+    const readOnly = Boolean(res.locals.readOnly);
+    const heading = drillHeading(q, data, res.locals.t, lang);
+    const common = {
+      title: heading,
+      heading,
+      campaign,
+      run,
+      base,
+      readOnly,
+      backHref: `${base}${queryString(run.id, state.selected)}`,
+      chips: filterChips(campaign, state, lang, run.id, base),
+      state,
+    };
+    if (!state.mask) {
+      res.render('dashboard/answers', { ...common, quotes: [], total: 0, page: 1, pages: 1, missing: 0 });
+      return;
+    }
+    const all = drillAnswers(data, state.mask, q);
+    const pages = Math.max(1, Math.ceil(all.length / PAGE));
+    const page = Math.min(q.page, pages);
+    const slice = all.slice((page - 1) * PAGE, page * PAGE);
+    const patterns = q.kind === 'code' ? cuePatterns(q.code) : [];
+    // Read the page's answers by `_id` (the only filter FerretDB serves from an index); a
+    // response deleted after the run is simply missing.
+    const quotes = (
+      await Promise.all(
+        slice.map(async (i) => {
+          const answerId = data.aId[i];
+          const cut = answerId.lastIndexOf(':');
+          const responseId = answerId.slice(0, cut);
+          const key = answerId.slice(cut + 1);
+          const doc = await ResponseModel.findById(responseId, { campaignId: 1, answers: 1 }).lean<{ campaignId: unknown; answers?: Record<string, unknown> }>();
+          if (!doc || String(doc.campaignId) !== id) return null;
+          const quote = quoteOf(doc.answers?.[key], patterns);
+          if (!quote) return null;
+          const question = campaign.questions.find((x) => x.key === key);
+          const href = readOnly ? '' : `/lead/campaigns/${id}/responses/${encodeURIComponent(responseId)}${quote.seconds !== undefined ? `?t=${quote.seconds}` : ''}`;
+          return { ...quote, question: question ? res.locals.pick(question.prompt) : key, href };
+        }),
+      )
+    ).filter((x) => x !== null);
+    const pageHref = (p: number) => `${base}/answers${queryString(run.id, state.selected, pageParams(q, p))}`;
+    res.render('dashboard/answers', {
+      ...common,
+      quotes,
+      total: all.length,
+      missing: slice.length - quotes.length,
+      page,
+      pages,
+      prevHref: page > 1 ? pageHref(page - 1) : '',
+      nextHref: page < pages ? pageHref(page + 1) : '',
+    });
+  });
+
+  return router;
+}
+
+function pageParams(q: ReturnType<typeof drillQuerySchema.parse>, page: number): Record<string, string> {
+  const out: Record<string, string> = { kind: q.kind };
+  if (q.role) out.role = q.role;
+  if (q.field) out.field = q.field;
+  if (q.code) out.code = q.code;
+  if (q.type) out.type = q.type;
+  if (q.cluster) out.cluster = q.cluster;
+  out.page = String(page);
+  return out;
+}
+
+function drillHeading(q: ReturnType<typeof drillQuerySchema.parse>, data: RunData, t: Response['locals']['t'], lang: Lang): string {
+  if (q.kind === 'code') return t('dashboard.drill.code', { name: codeName(q.code ?? '', lang) });
+  if (q.kind === 'type') return t('dashboard.drill.type', { name: t(`dashboard.type.${q.type ?? 'technical'}`) });
+  if (q.kind === 'cluster') return t('dashboard.drill.cluster', { name: data.result.clusters.find((c) => c.id === q.cluster)?.label ?? '' });
+  if (q.role) return t('dashboard.drill.role', { name: t(`role.${q.role}`) });
+  return t('dashboard.drill.all');
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { Filter } from './dashboard.service.js';
+
+const value = z.string().trim().min(1).max(100);
+
+/** `?run=` picks an earlier run; anything malformed means "the latest run". */
+export const runQuerySchema = z.object({ run: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined) });
+
+/** What a drill-down shows: the answers behind one number or chart element. */
+export const drillQuerySchema = z.object({
+  kind: z.enum(['all', 'code', 'type', 'cluster']).catch('all'),
+  role: z.enum(['current_practice', 'meaning', 'challenges', 'future', 'custom']).optional().catch(undefined),
+  field: z.enum(['channels', 'themes', 'features']).optional().catch(undefined),
+  code: value.optional().catch(undefined),
+  type: z.enum(['technical', 'cultural']).optional().catch(undefined),
+  cluster: value.optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+export type DrillQuery = z.infer<typeof drillQuerySchema>;
+
+/**
+ * Filters from the query string: `seg-<segment key>=<option key>` and `language=<code>`. Only
+ * keys of the campaign's segments are read; values are checked against the run's data later.
+ * Empty values ("all") are ignored.
+ */
+export function filtersFrom(query: Record<string, unknown>, segmentKeys: readonly string[]): Filter[] {
+  const out: Filter[] = [];
+  for (const key of segmentKeys) {
+    const v = value.safeParse(query[`seg-${key}`]);
+    if (v.success) out.push({ dim: key, value: v.data });
+  }
+  const lang = value.safeParse(query.language);
+  if (lang.success) out.push({ dim: 'language', value: lang.data });
+  return out;
+}

@@ -1,0 +1,319 @@
+import { BUILTIN_CODEBOOK, type ChallengeType, type QuestionRole } from '../analysis/index.js';
+import { codeNames } from '../analysis-runs/summary-view.js';
+import type { Campaign } from '../campaigns/campaign.service.js';
+import { DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups, type SuppressedRow } from '../shared/anonymity.js';
+import type { Lang } from '../shared/i18n/index.js';
+import { pick } from '../shared/i18n/index.js';
+import { codeKey, ROLES, TYPE_CODES, type CodeField, type Dimension, type RunData } from './dashboard.data.js';
+import type { DrillQuery } from './dashboard.schemas.js';
+
+/**
+ * The dashboard's figures from a run's compact data (dashboard.data.ts) and the request's
+ * filters. Pure and synchronous: one pass over the answer arrays per section, no database.
+ *
+ * Anonymity goes through src/shared/anonymity.ts only:
+ *  - a filter value is offered only if its group survives `suppressSmallGroups` over all values
+ *    of its dimension (complementary suppression included, so no group follows by subtraction);
+ *  - a combination of filters is shown only if its cell survives `suppressSmallGroups` over ALL
+ *    cells of the selected dimensions (department × location × …), the same rule one level down;
+ *  - the whole population must itself reach the minimum, as in the response-rate view.
+ */
+
+export interface Filter {
+  dim: string;
+  value: string;
+}
+
+export interface FilterState {
+  selected: Filter[];
+  /** Respondent mask of the filtered population (null while suppressed). */
+  mask: Uint8Array | null;
+  size: number;
+  /** Why no figures are shown: the population or the filtered group is below the threshold. */
+  suppressed?: 'total' | 'group';
+  min: number;
+}
+
+const NAMES = codeNames(BUILTIN_CODEBOOK);
+const CHALLENGE_TYPE = new Map<string, ChallengeType>();
+for (const g of BUILTIN_CODEBOOK.groups) for (const c of g.codes) if (c.type) CHALLENGE_TYPE.set(c.id, c.type);
+
+export function minGroupOf(campaign: Pick<Campaign, 'minGroupSize'>): number {
+  return campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+}
+
+/** Cell key of respondent r over the given dimensions ('' = not given). */
+function cellOf(dims: Dimension[], r: number): string {
+  let key = '';
+  for (const d of dims) key += `${d.key}=${d.idx[r] < 0 ? '' : d.values[d.idx[r]]}|`;
+  return key;
+}
+
+/** Visible/suppressed groups of one or more dimensions (every cell of their product, with people). */
+export function cellGroups(data: RunData, dims: Dimension[], min: number): Map<string, SuppressedRow<{ key: string; size: number }>> {
+  const sizes = new Map<string, number>();
+  for (let r = 0; r < data.respondents.length; r++) {
+    const k = cellOf(dims, r);
+    sizes.set(k, (sizes.get(k) ?? 0) + 1);
+  }
+  const rows = [...sizes].map(([key, size]) => ({ key, size }));
+  return new Map(suppressSmallGroups(rows, min).map((row) => [row.key, row]));
+}
+
+/** Applies the filters (unknown dimensions/values are dropped) and the small-group rule. */
+export function applyFilters(data: RunData, requested: Filter[], min: number): FilterState {
+  const selected = requested.filter((f) => data.dims.some((d) => d.key === f.dim && d.values.includes(f.value)));
+  const total = data.respondents.length;
+  if (total < min) return { selected, mask: null, size: 0, suppressed: 'total', min };
+  if (!selected.length) return { selected, mask: new Uint8Array(total).fill(1), size: total, min };
+  const dims = selected.map((f) => data.dims.find((d) => d.key === f.dim)!);
+  const wanted = dims.map((d, i) => d.values.indexOf(selected[i].value));
+  const cells = cellGroups(data, dims, min);
+  const key = dims.map((d, i) => `${d.key}=${selected[i].value}|`).join('');
+  const cell = cells.get(key);
+  if (!cell || cell.suppressed) return { selected, mask: null, size: 0, suppressed: 'group', min };
+  const mask = new Uint8Array(total);
+  let size = 0;
+  for (let r = 0; r < total; r++) {
+    let ok = 1;
+    for (let j = 0; j < dims.length && ok; j++) if (dims[j].idx[r] !== wanted[j]) ok = 0;
+    mask[r] = ok;
+    size += ok;
+  }
+  return { selected, mask, size, min };
+}
+
+/** The values a filter may offer for each dimension (a value whose group is suppressed is disabled). */
+export function filterOptions(data: RunData, campaign: Pick<Campaign, 'segments'>, min: number, lang: Lang) {
+  return data.dims.map((d) => {
+    const groups = cellGroups(data, [d], min);
+    const segment = campaign.segments.find((s) => s.key === d.key);
+    return {
+      key: d.key,
+      label: segment ? pick(segment.label, lang) : '',
+      options: d.values.map((v) => ({
+        value: v,
+        label: valueLabel(campaign, d.key, v, lang),
+        disabled: groups.get(`${d.key}=${v}|`)?.suppressed !== false,
+      })),
+    };
+  });
+}
+
+const LANGUAGE_NAMES: Record<string, string> = { de: 'Deutsch', en: 'English' };
+
+export function valueLabel(campaign: Pick<Campaign, 'segments'>, dim: string, value: string, lang: Lang): string {
+  if (dim === 'language') return LANGUAGE_NAMES[value] ?? value.toUpperCase();
+  const option = campaign.segments.find((s) => s.key === dim)?.options.find((o) => o.key === value);
+  return option ? pick(option.label, lang) : value;
+}
+
+export function codeName(id: string, lang: Lang): string {
+  const name = NAMES.get(id);
+  return name ? pick(name, lang) : id;
+}
+
+/** Answers of `role` in the filtered population, and how often each code occurs among them. */
+export function countCodes(data: RunData, mask: Uint8Array, role: QuestionRole, field: CodeField) {
+  const roleNo = ROLES.indexOf(role);
+  const counts = new Map<string, number>();
+  let answers = 0;
+  for (let i = 0; i < data.aResp.length; i++) {
+    if (data.aRole[i] !== roleNo || !mask[data.aResp[i]]) continue;
+    answers++;
+    for (let k = data.codeStart[i]; k < data.codeStart[i + 1]; k++) {
+      const ref = data.codeRefs[data.codes[k]];
+      if (ref.field === field) counts.set(ref.id, (counts.get(ref.id) ?? 0) + 1);
+    }
+  }
+  return { answers, counts };
+}
+
+export interface ChartRow {
+  key: string;
+  label: string;
+  value: number;
+  /** Share of the answers to that question, 0..100 (whole percent). */
+  percent: number;
+  href: string;
+  note?: string;
+}
+
+const percentOf = (n: number, of: number) => (of > 0 ? Math.round((n / of) * 100) : 0);
+
+/** The dashboard's query string for the given filters plus extra parameters. */
+export function queryString(runId: string | undefined, filters: Filter[], extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (runId) params.set('run', runId);
+  for (const f of filters) params.set(f.dim === 'language' ? 'language' : `seg-${f.dim}`, f.value);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface DashboardView {
+  respondents: number;
+  answers: number;
+  channels: { answers: number; rows: ChartRow[] };
+  meaning: { answers: number; rows: ChartRow[] };
+  challenges: { answers: number; types: ChartRow[]; rows: ChartRow[]; technicalPercent: number };
+  features: { answers: number; rows: ChartRow[] };
+  candidates: Array<ChartRow & { terms: string[]; question: string }>;
+  requirements: Array<ChartRow & { priority: string; kind: string }>;
+  stance: { key: string; text: string };
+}
+
+/** Every section of the dashboard for one filtered population. */
+export function dashboardView(data: RunData, state: FilterState & { mask: Uint8Array }, base: string, lang: Lang): DashboardView {
+  const { mask, selected } = state;
+  const drill = (extra: Record<string, string>) => `${base}/answers${queryString(data.runId, selected, extra)}`;
+  const codeRows = (role: QuestionRole, field: CodeField) => {
+    const { answers, counts } = countCodes(data, mask, role, field);
+    const rows = [...counts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([id, value]) => ({
+        key: id,
+        label: codeName(id, lang),
+        value,
+        percent: percentOf(value, answers),
+        href: drill({ kind: 'code', role, field, code: id }),
+        note: CHALLENGE_TYPE.get(id),
+      }));
+    return { answers, rows };
+  };
+
+  let answers = 0;
+  let technical = 0;
+  let cultural = 0;
+  const challengesRole = ROLES.indexOf('challenges');
+  const clusterCounts = new Int32Array(data.clusterIds.length);
+  for (let i = 0; i < data.aResp.length; i++) {
+    if (!mask[data.aResp[i]]) continue;
+    answers++;
+    if (data.aRole[i] === challengesRole) {
+      if (data.aType[i] === TYPE_CODES.technical) technical++;
+      else if (data.aType[i] === TYPE_CODES.cultural) cultural++;
+    }
+    if (data.aCluster[i] >= 0) clusterCounts[data.aCluster[i]]++;
+  }
+
+  const challenges = codeRows('challenges', 'themes');
+  const typed = technical + cultural;
+  const types: ChartRow[] = (['technical', 'cultural'] as const).map((type) => {
+    const value = type === 'technical' ? technical : cultural;
+    return { key: type, label: type, value, percent: percentOf(value, typed), href: drill({ kind: 'type', type }) };
+  });
+
+  const candidates = data.result.clusters
+    .map((c, i) => ({ c, value: clusterCounts[i] }))
+    .filter(({ c, value }) => c.newThemeCandidate && value > 0)
+    .sort((a, b) => b.value - a.value)
+    .map(({ c, value }) => ({
+      key: c.id,
+      label: c.label,
+      value,
+      percent: 0,
+      terms: c.terms.slice(0, 6),
+      question: c.question,
+      href: drill({ kind: 'cluster', cluster: c.id }),
+    }));
+
+  // Requirements: the engine's priority (campaign-wide), with the filtered population's count
+  // of the code each one comes from, drilling into exactly those answers.
+  const features = codeRows('future', 'features');
+  const order = { must: 0, should: 1, could: 2, wont: 3 } as const;
+  const requirements = data.result.requirements
+    .map((r) => {
+      const role: QuestionRole = r.source.group === 'features' ? 'future' : 'challenges';
+      const field: CodeField = r.source.group === 'features' ? 'features' : 'themes';
+      const rows = r.source.group === 'features' ? features.rows : challenges.rows;
+      const row = rows.find((x) => x.key === r.source.code);
+      return {
+        key: r.id,
+        label: pick(r.title, lang),
+        value: row?.value ?? 0,
+        percent: row?.percent ?? 0,
+        priority: r.priority,
+        kind: r.kind,
+        href: drill({ kind: 'code', role, field, code: r.source.code }),
+      };
+    })
+    .sort((a, b) => order[a.priority] - order[b.priority] || b.value - a.value);
+
+  const readiness = data.result.summary.rolloutReadiness;
+  return {
+    respondents: state.size,
+    answers,
+    channels: codeRows('current_practice', 'channels'),
+    meaning: codeRows('meaning', 'themes'),
+    challenges: { ...challenges, types, technicalPercent: percentOf(technical, typed) },
+    features,
+    candidates,
+    requirements,
+    stance: { key: readiness.stance, text: lang === 'de' ? readiness.de : readiness.en },
+  };
+}
+
+/** Response counts per segment value, campaign-wide, through the small-group rule. */
+export function responsesBySegment(data: RunData, min: number) {
+  return data.dims.map((d) => {
+    const sizes = new Array<number>(d.values.length).fill(0);
+    let none = 0;
+    for (let r = 0; r < data.respondents.length; r++) {
+      if (d.idx[r] < 0) none++;
+      else sizes[d.idx[r]]++;
+    }
+    const rows = d.values.map((v, k) => ({ key: v, size: sizes[k] }));
+    if (none) rows.push({ key: '', size: none });
+    return { dim: d.key, rows: suppressSmallGroups(rows, min) };
+  });
+}
+
+/** Answer numbers behind one drill-down (in the filtered population), in answer order. */
+export function drillAnswers(data: RunData, mask: Uint8Array, q: DrillQuery): number[] {
+  const out: number[] = [];
+  const roleNo = q.role ? ROLES.indexOf(q.role) : -1;
+  if (q.kind === 'code') {
+    const no = data.codeIndex.get(codeKey(q.role ?? '', q.field ?? '', q.code ?? ''));
+    if (no === undefined) return out;
+    for (let i = 0; i < data.aResp.length; i++) {
+      if (!mask[data.aResp[i]]) continue;
+      for (let k = data.codeStart[i]; k < data.codeStart[i + 1]; k++)
+        if (data.codes[k] === no) {
+          out.push(i);
+          break;
+        }
+    }
+    return out;
+  }
+  if (q.kind === 'type') {
+    const type = TYPE_CODES[q.type ?? 'technical'];
+    const challenges = ROLES.indexOf('challenges');
+    for (let i = 0; i < data.aResp.length; i++) if (mask[data.aResp[i]] && data.aRole[i] === challenges && data.aType[i] === type) out.push(i);
+    return out;
+  }
+  if (q.kind === 'cluster') {
+    const c = data.clusterIds.indexOf(q.cluster ?? '');
+    if (c < 0) return out;
+    for (let i = 0; i < data.aResp.length; i++) if (mask[data.aResp[i]] && data.aCluster[i] === c) out.push(i);
+    return out;
+  }
+  for (let i = 0; i < data.aResp.length; i++) if (mask[data.aResp[i]] && (roleNo < 0 || data.aRole[i] === roleNo)) out.push(i);
+  return out;
+}
+
+/** The codebook's cue patterns of a code: used to find where in a video's transcript it is said. */
+export function cuePatterns(codeId: string | undefined): RegExp[] {
+  if (!codeId) return [];
+  for (const g of BUILTIN_CODEBOOK.groups)
+    for (const c of g.codes)
+      if (c.id === codeId)
+        return [...(c.cues ?? []), ...(c.weakCues ?? [])].flatMap((src) => {
+          try {
+            return [new RegExp(src, 'iu')];
+          } catch {
+            return [];
+          }
+        });
+  return [];
+}
