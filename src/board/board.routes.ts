@@ -82,7 +82,7 @@ function action<S extends z.ZodTypeAny>(schema: S, run: (ctx: ThemeCtx, data: z.
     const ctx = await themeContext(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = schema.safeParse(body);
-    if (!parsed.success) return renderTheme(res, 400, ctx, { values: body, fieldErrors: toFieldErrors(parsed.error) });
+    if (!parsed.success) return renderTheme(res, 400, ctx, { values: body, fieldErrors: fieldErrorsOf(parsed.error) });
     let next: string | void;
     try {
       next = await run(ctx, parsed.data);
@@ -92,6 +92,20 @@ function action<S extends z.ZodTypeAny>(schema: S, run: (ctx: ThemeCtx, data: z.
     }
     res.redirect(303, `${themeUrl(ctx.campaign, ctx.q.key, next ?? ctx.theme.ref)}?done=${kind}`);
   };
+}
+
+/** Field → message key; the board's own messages (`board.error.*`) say what to do, so they win. */
+function fieldErrorsOf(error: z.ZodError): Record<string, string> {
+  const fields = toFieldErrors(error);
+  const own = new Set<string>();
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '_';
+    if (issue.message.startsWith('board.') && !own.has(key)) {
+      fields[key] = issue.message;
+      own.add(key);
+    }
+  }
+  return fields;
 }
 
 const nameOf = (d: Record<string, unknown>, prefix: string) => ({ de: String(d[`${prefix}_de`] ?? ''), en: String(d[`${prefix}_en`] ?? '') });
