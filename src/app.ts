@@ -12,7 +12,6 @@ import cookieParser from 'cookie-parser';
 import { csrf, isRespondentPath, loginLimiter, noStore, respondentSession, respondentSlowDown, securityHeaders } from './http/security.js';
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
-import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localsMiddleware } from './http/locals.js';
@@ -25,6 +24,7 @@ import { mediaLeadRouter } from './media/media.lead.routes.js';
 import { mediaRespondRouter } from './media/media.respond.routes.js';
 import { configureMedia, GridFsMediaStore, type MediaOptions } from './media/media.service.js';
 import { reportLeadRouter, shareRouter } from './reports/report.routes.js';
+import { exportsRouter } from './exports/exports.routes.js';
 import { responsesLeadRouter } from './responses/response.lead.routes.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
@@ -99,8 +99,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
   // Chart.js for the dashboard, served from node_modules (no CDN: intranets often block them).
   app.use('/static/vendor/chartjs', express.static(path.join(root, 'node_modules', 'chart.js', 'dist'), { maxAge: '1h', index: false }));
-  // Chart.js for the dashboard, served from node_modules (no CDN: intranets often block them).
-  app.use('/static/vendor/chartjs', express.static(path.join(root, 'node_modules', 'chart.js', 'dist'), { maxAge: '1h', index: false }));
 
   // API fast lane: calls with a Bearer token (scripts, integrations, bulk submissions) skip the
   // HTML stack (form parser, cookies, respondent session, i18n locals, CSRF — a Bearer token
@@ -151,10 +149,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', mediaLeadRouter());
   app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));
   app.use('/lead', analysisRunsRouter());
-  app.use('/lead', dashboardRouter());
   app.use('/lead', boardRouter());
   app.use('/lead', dashboardRouter());
   app.use('/lead', reportLeadRouter());
+  app.use('/lead', exportsRouter({ secret: deps.secret, logger: deps.logger }));
   app.use('/api/v1', apiRouter());
 
   app.use(notFoundHandler);

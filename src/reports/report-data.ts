@@ -75,3 +75,16 @@ export function responseIdOf(answerId: string): string {
   const i = answerId.lastIndexOf(':');
   return i < 0 ? answerId : answerId.slice(0, i);
 }
+
+/** A file name from the campaign title: ASCII only, so the Content-Disposition header needs no encoding. */
+export function fileBase(campaign: Pick<Campaign, 'title'>): string {
+  const slug = campaign.title
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .toLowerCase();
+  return slug || 'campaign';
+}

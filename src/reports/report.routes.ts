@@ -5,7 +5,7 @@ import { reportMarkdown } from '../exports/report-markdown.js';
 import { setLanguage } from '../http/locals.js';
 import { translator, type Lang, type Translate } from '../shared/i18n/index.js';
 import { toFieldErrors } from '../shared/validation.js';
-import { latestAnalysis, segmentContext } from './report-data.js';
+import { fileBase, latestAnalysis, segmentContext } from './report-data.js';
 import { createShare, findActiveShare, listShares, revokeShare, type ShareView } from './report-share.service.js';
 import { reportQuerySchema, SHARE_PUBLIC_ID_RE, shareCreateSchema } from './report.schemas.js';
 import { buildReport, type ReportView } from './report.service.js';
@@ -25,17 +25,6 @@ export async function loadReport(campaign: Campaign, lang: Lang): Promise<Report
   if (!latest) return null;
   const ctx = await segmentContext(campaign);
   return buildReport(campaign, latest.run, latest.result, ctx, lang);
-}
-
-function fileSlug(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .toLowerCase();
-  return slug || 'campaign';
 }
 
 async function renderReport(req: Request, res: Response, campaign: Campaign, opts: { basePath: string; share?: ShareView }): Promise<void> {
@@ -60,7 +49,7 @@ async function sendMarkdown(req: Request, res: Response, campaign: Campaign): Pr
     res.status(404).type('text/plain; charset=utf-8').send(t('report.none'));
     return;
   }
-  const name = `${fileSlug(campaign.title)}-report-${lang}.md`;
+  const name = `${fileBase(campaign)}-report-${lang}.md`;
   res.set('Content-Disposition', `attachment; filename="${name}"`);
   res.type('text/markdown; charset=utf-8').send(reportMarkdown(report, t, campaign.title));
 }

@@ -1,0 +1,295 @@
+import { createHmac } from 'node:crypto';
+import type mongoose from 'mongoose';
+import { BUILTIN_CODEBOOK, type AnalysisResult, type AnsweredCodes } from '../analysis/index.js';
+import type { RunView } from '../analysis-runs/analysis-run.service.js';
+import { codeNames } from '../analysis-runs/summary-view.js';
+import type { Campaign } from '../campaigns/campaign.service.js';
+import { ParticipantModel } from '../participants/participant.model.js';
+import { responseIdOf, segmentContext, type SegmentContext } from '../reports/report-data.js';
+import { buildReport, codebookVersionOf, segmentLabeller } from '../reports/report.service.js';
+import { ResponseModel } from '../responses/response.model.js';
+import { suppressSmallGroups } from '../shared/anonymity.js';
+import { pick, translator, type Lang } from '../shared/i18n/index.js';
+import { rowOf, type CsvColumn } from './csv.js';
+
+/**
+ * Respondent pseudonyms: a keyed hash of the response id, stable across exports of one campaign
+ * (so answer rows, requirement evidence and the JSON can be joined) but not reversible. Response
+ * ids themselves can carry a client's submission id (API) and are never exported.
+ */
+export function pseudonymiser(secret: string, campaignId: string): (responseId: string) => string {
+  return (responseId) => `R-${createHmac('sha256', secret).update(`${campaignId}\u0000${responseId}`).digest('base64url').slice(0, 12)}`;
+}
+
+/** `<responseId>:<questionKey>` → `<pseudonym>:<questionKey>`. */
+export function pseudonymousAnswerId(pseudo: (id: string) => string, answerId: string): string {
+  const rid = responseIdOf(answerId);
+  return `${pseudo(rid)}${answerId.slice(rid.length)}`;
+}
+
+/**
+ * The engine's answers sorted by id (the runner stores them so; checked, and sorted when not),
+ * looked up by binary search: no second index of 100,000 entries next to the result.
+ */
+export function answerIndex(answers: AnsweredCodes[]): (id: string) => AnsweredCodes | undefined {
+  for (let i = 1; i < answers.length; i++) {
+    if (answers[i - 1].id > answers[i].id) {
+      answers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      break;
+    }
+  }
+  return (id) => {
+    let lo = 0;
+    let hi = answers.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = answers[mid].id;
+      if (v === id) return answers[mid];
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
+}
+
+interface ResponseRow {
+  _id: string;
+  lang: string;
+  segments?: unknown;
+  answers?: unknown;
+  submittedAt?: Date;
+  participantId?: mongoose.Types.ObjectId;
+}
+
+function entriesOf(value: unknown): Array<[string, unknown]> {
+  if (!value) return [];
+  return value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>);
+}
+
+export interface ExportContext {
+  campaign: Campaign;
+  lang: Lang;
+  secret: string;
+  analysis: { run: RunView; result: AnalysisResult } | null;
+}
+
+/** Columns and rows of the answers export (one row per answered question). */
+export async function answersExport(ec: ExportContext): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<Record<string, string | number>> }> {
+  const { campaign, lang } = ec;
+  const t = translator(lang);
+  const labels = segmentLabeller(campaign, lang);
+  const names = codeNames(BUILTIN_CODEBOOK);
+  const codeName = (id: string) => pick(names.get(id) ?? { de: id, en: id }, lang);
+  const ctx = await segmentContext(campaign, { keepIds: false });
+  const identified = !ctx.anonymous;
+  const pseudo = pseudonymiser(ec.secret, String(campaign._id));
+  const find = ec.analysis ? answerIndex(ec.analysis.result.answers) : () => undefined;
+  const clusterLabels = new Map((ec.analysis?.result.clusters ?? []).map((c) => [c.id, c.label]));
+  const segmentKeys = labels.columns();
+  const other = t('exports.other');
+
+  // Identified campaigns only: who answered (the participant's name and e-mail).
+  const participants = new Map<string, string>();
+  if (identified) {
+    const cursor = ParticipantModel.find({ campaignId: campaign._id }, { email: 1, name: 1 }).lean<{ _id: unknown; email?: string; name?: string }>().cursor({ batchSize: 1000 });
+    for await (const p of cursor) participants.set(String(p._id), [p.name, p.email].filter(Boolean).join(' <') + (p.name && p.email ? '>' : ''));
+  }
+
+  const columns: CsvColumn[] = [
+    { label: t('exports.col.respondent') },
+    ...(identified ? [{ label: t('exports.col.participant') }, { label: t('exports.col.submitted') }] : []),
+    { label: t('exports.col.question') },
+    { label: t('exports.col.question_text') },
+    { label: t('exports.col.language') },
+    ...segmentKeys.map((k) => ({ label: labels.column(k) })),
+    { label: t('exports.col.answer') },
+    { label: t('exports.col.channels') },
+    { label: t('exports.col.themes') },
+    { label: t('exports.col.challenge_type') },
+    { label: t('exports.col.challenge_confidence') },
+    { label: t('exports.col.features') },
+    { label: t('exports.col.cluster') },
+    { label: t('exports.col.codes') },
+  ];
+  const questions = campaign.questions.map((q) => ({ key: q.key, text: pick(q.prompt, lang) }));
+
+  async function* rows() {
+    const cursor = ResponseModel.find({ campaignId: campaign._id }, { lang: 1, segments: 1, answers: 1, submittedAt: 1, participantId: 1 })
+      .lean<ResponseRow>()
+      .cursor({ batchSize: 500 });
+    try {
+      for await (const r of cursor) {
+        const rid = String(r._id);
+        const segs = Object.fromEntries(entriesOf(r.segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
+        // Below the threshold (alone or in combination): the value becomes "other".
+        const shown = ctx.shown(segs);
+        const segmentCells = segmentKeys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? labels.value(k, segs[k]) : other));
+        const answers = new Map(entriesOf(r.answers) as Array<[string, { text?: string } | undefined]>);
+        const who = pseudo(rid);
+        const identity = identified
+          ? [r.participantId ? (participants.get(String(r.participantId)) ?? String(r.participantId)) : '', r.submittedAt ? new Date(r.submittedAt).toISOString() : '']
+          : [];
+        for (const q of questions) {
+          const text = answers.get(q.key)?.text;
+          if (typeof text !== 'string' || !text.trim()) continue;
+          const coded = find(`${rid}:${q.key}`);
+          const codes = [...(coded?.channels ?? []), ...(coded?.themes ?? []), ...(coded?.features ?? [])];
+          yield rowOf([
+            who,
+            ...identity,
+            q.key,
+            q.text,
+            coded?.lang ?? r.lang,
+            ...segmentCells,
+            text,
+            (coded?.channels ?? []).map(codeName).join(', '),
+            (coded?.themes ?? []).map(codeName).join(', '),
+            coded?.challenge_type ? t(`exports.type.${coded.challenge_type}`) : '',
+            typeof coded?.challenge_confidence === 'number' ? Math.round(coded.challenge_confidence * 100) / 100 : '',
+            (coded?.features ?? []).map(codeName).join(', '),
+            coded?.cluster ? (clusterLabels.get(coded.cluster) ?? coded.cluster) : '',
+            codes.join('; '),
+          ]);
+        }
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+  return { columns, rows: rows() };
+}
+
+/** Columns and rows of the requirements export: the report's requirements, anonymity applied. */
+export async function requirementsExport(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<Record<string, string | number>> }> {
+  const { campaign, lang } = ec;
+  const t = translator(lang);
+  const ctx = await segmentContext(campaign);
+  const report = buildReport(campaign, ec.analysis.run, ec.analysis.result, ctx, lang);
+  const columns: CsvColumn[] = [
+    { label: t('exports.col.priority') },
+    { label: t('exports.col.requirement') },
+    { label: t('exports.col.kind') },
+    { label: t('exports.col.source') },
+    { label: t('exports.col.code') },
+    { label: t('exports.col.people') },
+    { label: t('exports.col.share') },
+    { label: t('exports.col.segments') },
+    { label: t('exports.col.evidence') },
+  ];
+  const byId = new Map(ec.analysis.result.requirements.map((r) => [r.id, r]));
+  async function* rows() {
+    for (const group of report.requirements) {
+      for (const r of group.items) {
+        const segments = r.segments
+          .map((s) => `${s.label}: ${s.values.length ? s.values.map((v) => `${v.label} (${v.count})`).join(', ') : t('report.req.segments_none')}`)
+          .join('\n');
+        const evidence = r.evidence.map((e) => `„${e.quote}“${e.attribution.length ? ` — ${e.attribution.join(', ')}` : ''}`).join('\n');
+        yield rowOf([
+          t(`report.req.priority.${r.priority}`),
+          r.title,
+          t(`report.req.kind.${r.kind}`),
+          t(`report.req.source.${r.source}`),
+          byId.get(r.id)?.source.code ?? '',
+          r.respondents,
+          r.percent / 100,
+          segments,
+          evidence,
+        ]);
+      }
+    }
+  }
+  return { columns, rows: rows() };
+}
+
+/**
+ * The whole analysis as JSON, anonymity applied: respondent and answer ids pseudonymised,
+ * requirement segments and per-segment balances below the threshold merged into "other",
+ * evidence and cluster quotes of deleted responses left out. Streamed piece by piece: the
+ * answers array is written one element at a time.
+ */
+export async function* analysisJson(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): AsyncGenerator<string> {
+  const { campaign } = ec;
+  const { run, result } = ec.analysis;
+  const ctx = await segmentContext(campaign);
+  const pseudo = pseudonymiser(ec.secret, String(campaign._id));
+  const aid = (id: string) => pseudonymousAnswerId(pseudo, id);
+  const exists = (answerId: string) => ctx.byResponse.has(responseIdOf(answerId));
+  const min = ctx.minGroupSize;
+
+  // Respondents per segment value among a set of answers → labels that reach the threshold.
+  const segmentsOf = (who: Set<string>): string[] => {
+    const counts = new Map<string, number>();
+    for (const id of who) for (const [k, v] of Object.entries(ctx.byResponse.get(id) ?? {})) counts.set(`${k}=${v}`, (counts.get(`${k}=${v}`) ?? 0) + 1);
+    const byColumn = new Map<string, Array<{ key: string; size: number }>>();
+    for (const [key, size] of counts) {
+      const col = key.split('=')[0];
+      if (!byColumn.has(col)) byColumn.set(col, []);
+      byColumn.get(col)!.push({ key, size });
+    }
+    const out: string[] = [];
+    for (const [col, rows] of byColumn) {
+      const shown = suppressSmallGroups(rows, min);
+      for (const r of shown) if (!r.suppressed) out.push(r.key);
+      if (shown.some((r) => r.suppressed)) out.push(`${col}=other`);
+    }
+    return out.sort();
+  };
+  const whoBySource = new Map<string, Set<string>>();
+  for (const a of result.answers) {
+    const who = a.respondent ?? responseIdOf(a.id);
+    const keys = a.role === 'future' ? (a.features ?? []).map((c) => `features:${c}`) : a.role === 'challenges' ? (a.themes ?? []).map((c) => `challenges:${c}`) : [];
+    for (const k of keys) {
+      if (!whoBySource.has(k)) whoBySource.set(k, new Set());
+      whoBySource.get(k)!.add(who);
+    }
+  }
+  const requirements = result.requirements.map((r) => ({
+    ...r,
+    segments: segmentsOf(whoBySource.get(`${r.source.group}:${r.source.code}`) ?? new Set()),
+    evidence: r.evidence.filter((e) => exists(e.id)).map((e) => ({ id: aid(e.id), quote: e.quote })),
+  }));
+  const clusters = result.clusters.map((c) => ({ ...c, quotes: c.quotes.filter((q) => exists(q.id)).map((q) => ({ id: aid(q.id), text: q.text })) }));
+  const bySegment: Record<string, Record<string, unknown>> = {};
+  for (const [col, values] of Object.entries(result.summary.challengeBalanceBySegment ?? {})) {
+    const rows = suppressSmallGroups(Object.entries(values).map(([key, b]) => ({ key, size: b.answers, balance: b })), min);
+    const merged: Record<string, unknown> = {};
+    let other: { technical: number; cultural: number; answers: number } | undefined;
+    for (const row of rows) {
+      if (!row.suppressed) merged[row.key] = row.balance;
+      else {
+        const b = values[row.key];
+        other ??= { technical: 0, cultural: 0, answers: 0 };
+        other.technical += b.technical;
+        other.cultural += b.cultural;
+        other.answers += b.answers;
+      }
+    }
+    // "other" merges the hidden groups; shown only when it is itself large enough.
+    if (other && other.answers >= min) merged.other = { ...other, technicalShare: other.answers ? Math.round((other.technical / (other.technical + other.cultural || 1)) * 1000) / 1000 : 0.5 };
+    bySegment[col] = merged;
+  }
+  const head = {
+    format: 'workplace-voice.analysis/1',
+    campaign: { id: String(campaign._id), title: campaign.title, anonymity: campaign.anonymity ?? 'anonymous', minGroupSize: min },
+    run: { id: run.id, finishedAt: run.finishedAt ?? null, responses: run.responses ?? null, answers: run.answers ?? null },
+    codebookVersion: codebookVersionOf(result),
+    summary: { ...result.summary, challengeBalanceBySegment: bySegment },
+    requirements,
+    clusters,
+  };
+  const headJson = JSON.stringify(head, null, 1);
+  yield `${headJson.slice(0, -2)},\n "answers": [`;
+  let first = true;
+  let chunk: string[] = [];
+  for (const a of result.answers) {
+    const out = { ...a, id: aid(a.id), respondent: a.respondent ? pseudo(a.respondent) : undefined };
+    chunk.push(`${first ? '\n' : ',\n'}  ${JSON.stringify(out)}`);
+    first = false;
+    if (chunk.length >= 500) {
+      yield chunk.join('');
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk.join('');
+  yield '\n ]\n}\n';
+}
