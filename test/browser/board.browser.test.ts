@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import { chromium, type Browser } from 'playwright-core';
 import { AnalysisRunModel, RunClaimModel } from '../../src/analysis-runs/analysis-run.model.js';
 import { startRun } from '../../src/analysis-runs/analysis-run.service.js';
@@ -46,7 +47,7 @@ describe('browser: theme board', function () {
     await CampaignModel.updateOne({ _id: campaignId }, { $set: { ownerId: lead.id } });
     await AnalysisRunModel.deleteMany({});
     await RunClaimModel.deleteMany({});
-    await startRun(campaignId, lead.id);
+    await startRun(new mongoose.Types.ObjectId(String(campaignId)), lead.id);
     expect((await createRunner({ instanceId: 'browser-board' }).drain()).map((o) => o.status)).to.deep.equal(['done']);
 
     const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
