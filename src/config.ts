@@ -24,6 +24,13 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   RESPONDENT_RATE_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
+  // Video/audio answers (src/media).
+  MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(500 * 1024 * 1024),
+  MEDIA_MAX_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(600),
+  MEDIA_STORE: z.enum(['auto', 'gridfs', 'fs']).default('auto'),
+  TRANSCRIBE_URL: z.string().trim().url().optional(),
+  TRANSCRIBE_MODEL: z.string().trim().min(1).default('whisper-1'),
+  TRANSCRIBE_API_KEY: z.string().trim().min(1).optional(),
 });
 
 export interface Config {
@@ -54,6 +61,16 @@ export interface Config {
   readonly loginRateLimit: number;
   /** Respondent consent/submit requests per client address and minute before slowing down. */
   readonly respondentRatePerMinute: number;
+  /** Largest accepted media upload in bytes. */
+  readonly mediaMaxBytes: number;
+  /** Longest accepted recording in seconds (checked with ffprobe when installed). */
+  readonly mediaMaxSeconds: number;
+  /** auto: GridFS on MongoDB, the file system (DATA_DIR/media) on FerretDB; see src/media. */
+  readonly mediaStore: 'auto' | 'gridfs' | 'fs';
+  /** OpenAI-compatible `/v1/audio/transcriptions` endpoint; unset: no automatic transcripts. */
+  readonly transcribeUrl?: string;
+  readonly transcribeModel: string;
+  readonly transcribeApiKey?: string;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +104,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     respondentRatePerMinute: e.RESPONDENT_RATE_PER_MINUTE,
+    mediaMaxBytes: e.MEDIA_MAX_BYTES,
+    mediaMaxSeconds: e.MEDIA_MAX_SECONDS,
+    mediaStore: e.MEDIA_STORE,
+    transcribeUrl: e.TRANSCRIBE_URL,
+    transcribeModel: e.TRANSCRIBE_MODEL,
+    transcribeApiKey: e.TRANSCRIBE_API_KEY,
   });
 }
 

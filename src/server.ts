@@ -10,6 +10,8 @@ import { createLogger } from './shared/logger.js';
 import { resolveSessionSecret, sessionMiddleware } from './auth/session.js';
 import { startRetentionJob } from './privacy/retention.js';
 import { createRunner } from './analysis-runs/runner.js';
+import { chooseMediaStore } from './media/media-store.js';
+import { createTranscriber } from './media/transcriber.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -53,6 +55,16 @@ async function main(): Promise<void> {
       loginRateLimit: config.loginRateLimit,
       respondentRatePerMinute: config.respondentRatePerMinute,
       mailer: smtpMailer,
+      // Video answers: GridFS on MongoDB, DATA_DIR/media on FerretDB (see README "Video answers").
+      media: {
+        store: await chooseMediaStore(config.mediaStore, config.dataDir),
+        maxBytes: config.mediaMaxBytes,
+        maxSeconds: config.mediaMaxSeconds,
+        transcriber: config.transcribeUrl
+          ? createTranscriber({ url: config.transcribeUrl, model: config.transcribeModel, apiKey: config.transcribeApiKey })
+          : undefined,
+        logger,
+      },
     });
   } catch (err) {
     // Never leave the embedded database running behind a failed start.

@@ -29,8 +29,11 @@ export function relationTo(user: CurrentUser, campaign: AccessFields): CampaignR
   return 'none';
 }
 
-/** Paths (below the campaign) a stakeholder may GET: read-only summaries, never single answers. */
-const STAKEHOLDER_READABLE = [/^\/?$/, /^\/dashboard(\/.*)?$/, /^\/report(\/.*)?$/];
+/**
+ * Paths (below the campaign) a stakeholder may GET: read-only summaries, never single answers
+ * (recordings of quoted answers via `/media/:id`, linked from the dashboard and report).
+ */
+const STAKEHOLDER_READABLE = [/^\/?$/, /^\/dashboard(\/.*)?$/, /^\/report(\/.*)?$/, /^\/media\/m_[A-Za-z0-9_-]+$/];
 
 /**
  * Mounted on `/lead/campaigns/:id` and `/api/v1/campaigns/:id`. A campaign the user may not see

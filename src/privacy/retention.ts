@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { CampaignModel } from '../campaigns/campaign.model.js';
 import { DraftModel, ResponseModel } from '../responses/response.model.js';
 import type { Logger } from '../shared/logger.js';
+import { deleteMediaOfCampaign } from '../media/media.service.js';
 
 /**
  * Deletes all responses (submitted and drafts) of campaigns whose retention date has passed.
@@ -19,6 +20,7 @@ export async function purgeExpiredResponses(now = new Date()): Promise<{ campaig
   for (const c of due) {
     const res = await ResponseModel.deleteMany({ campaignId: c._id });
     await DraftModel.deleteMany({ campaignId: c._id });
+    await deleteMediaOfCampaign(c._id);
     responses += res.deletedCount ?? 0;
     await CampaignModel.updateOne({ _id: c._id }, { $set: { responsesPurgedAt: now } });
     forgetCampaign();

@@ -150,6 +150,8 @@ export function respondRouter(): Router {
     if (draft.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
     if (draft.lang !== res.locals.lang) await responses.setLanguage(campaign, token, res.locals.lang);
     const answers = Object.fromEntries(Object.entries(draft.answers).map(([k, a]) => [k, a.text]));
+    // Video answers: the recorder shows the saved recording (views/media/recorder.ejs).
+    res.locals.recordings = Object.fromEntries(Object.entries(draft.answers).flatMap(([k, a]) => (a.mediaId ? [[k, a.mediaId]] : [])));
     const segments = { ...draft.segments, ...res.locals.participant?.segments };
     renderAnswerForm(res, 200, { values: { answers, segments }, submissionId: randomUUID() });
   });

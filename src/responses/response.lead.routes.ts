@@ -3,6 +3,7 @@ import { getCampaign } from '../campaigns/campaign.service.js';
 import { notFound } from '../shared/errors.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { responseListQuerySchema } from './response.schemas.js';
+import { mediaOfAnswers } from '../media/media.service.js';
 import { deleteResponse, getResponse, listResponses, segmentPrivacy } from './response.service.js';
 
 const PAGE = 25;
@@ -40,7 +41,19 @@ export function responsesLeadRouter(): Router {
   router.get('/campaigns/:id/responses/:rid', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
     const [response, shownSegments] = await Promise.all([getResponse(campaign._id, req.params.rid), segmentPrivacy(campaign)]);
-    res.render('lead/response-show', { title: res.locals.t('lead.response.title'), campaign, response, shownSegments });
+    // Video answers: player type and transcription status; `?t=12.5` starts the player there.
+    const media = await mediaOfAnswers(response.answers);
+    const t = typeof req.query.t === 'string' && /^\d{1,5}(\.\d{1,3})?$/.test(req.query.t) ? Number(req.query.t) : undefined;
+    res.render('lead/response-show', {
+      title: res.locals.t('lead.response.title'),
+      campaign,
+      response,
+      shownSegments,
+      media,
+      startAt: t,
+      startKey: typeof req.query.q === 'string' ? req.query.q : undefined,
+      transcriptSaved: req.query.transcript === 'saved',
+    });
   });
 
   // POST /lead/campaigns/:id/responses/:rid/delete — remove one response for good

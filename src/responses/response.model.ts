@@ -1,9 +1,13 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { cueSchema } from '../media/media.model.js';
 
 const answerSchema = new Schema(
   {
     text: { type: String, default: '' },
     mode: { type: String, enum: ['text', 'video'], default: 'text' },
+    /** Video/audio answers: the recording (src/media) and the transcript's cue times; `text` is the transcript. */
+    mediaId: { type: String },
+    cues: { type: [cueSchema], default: undefined },
     updatedAt: { type: Date, default: () => new Date() },
   },
   { _id: false },

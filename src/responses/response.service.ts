@@ -7,6 +7,7 @@ import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from
 import type { Lang } from '../shared/i18n/index.js';
 import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
 import { DraftModel, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
+import { deleteMedia, mediaAnswersOf, mediaIdsOf } from '../media/media.service.js';
 
 /** Version of the consent text respondents agree to; stored with every response. */
 export const CONSENT_VERSION = '2026-11-27';
@@ -17,7 +18,8 @@ export interface ResponseView {
   status: 'draft' | 'submitted';
   lang: Lang;
   segments: Record<string, string>;
-  answers: Record<string, { text: string; mode: string }>;
+  /** Video/audio answers also carry their recording's id and the transcript's cue times. */
+  answers: Record<string, { text: string; mode: string; mediaId?: string; cues?: Array<{ start: number; end: number; text: string }> }>;
   submissionId?: string;
   submittedAt?: Date;
   source: string;
@@ -33,7 +35,10 @@ function draftView(d: DraftRecord): ResponseView {
 
 function common(r: DraftRecord | ResponseRecord) {
   const answers: ResponseView['answers'] = {};
-  for (const [k, v] of Object.entries(plain(r.answers))) answers[k] = { text: v?.text ?? '', mode: v?.mode ?? 'text' };
+  for (const [k, v] of Object.entries(plain(r.answers))) {
+    answers[k] = { text: v?.text ?? '', mode: v?.mode ?? 'text' };
+    if (v?.mediaId) Object.assign(answers[k], { mediaId: v.mediaId, cues: (v.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text })) });
+  }
   return { id: String(r._id), campaignId: String(r.campaignId), lang: r.lang as Lang, segments: plain(r.segments) as Record<string, string>, answers };
 }
 
@@ -45,6 +50,8 @@ function plain<T>(value: Map<string, T> | Record<string, T> | null | undefined):
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const webKey = (resumeToken: string) => `d_${hashToken(resumeToken)}`;
+/** The `_id` of the device's draft/response (media uploads belong to it). */
+export const draftKeyFor = webKey;
 const apiKey = (campaignId: unknown, submissionId: string) => `s_${String(campaignId)}_${submissionId}`;
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
@@ -83,10 +90,10 @@ function normalizeText(text: string): string {
   return text.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').trim();
 }
 
-function completenessErrors(campaign: Campaign, answers: Record<string, string>, segments: Record<string, string>): FieldErrors {
+function completenessErrors(campaign: Campaign, answers: Record<string, string>, segments: Record<string, string>, recorded: Record<string, unknown> = {}): FieldErrors {
   const errors: FieldErrors = {};
   for (const s of campaign.segments) if (s.required && !segments[s.key]) errors[`segments.${s.key}`] = 'validation.choose_option';
-  for (const q of campaign.questions) if (q.required && !answers[q.key]) errors[`answers.${q.key}`] = 'validation.answer_required';
+  for (const q of campaign.questions) if (q.required && !answers[q.key] && !recorded[q.key]) errors[`answers.${q.key}`] = 'validation.answer_required';
   return errors;
 }
 
@@ -160,7 +167,8 @@ export async function autosave(
   if (await ResponseModel.exists({ _id: key })) throw new AppError(409, 'already_submitted', 'This response has already been submitted');
   const now = new Date();
   const set: Record<string, unknown> = {};
-  for (const [k, text] of Object.entries(answers)) set[`answers.${k}`] = { text, mode: 'text', updatedAt: now };
+  // Field-wise, so a recording attached to the answer (src/media) stays.
+  for (const [k, text] of Object.entries(answers)) Object.assign(set, { [`answers.${k}.text`]: text, [`answers.${k}.updatedAt`]: now });
   for (const s of campaign.segments) if (s.key in input.segments) set[`segments.${s.key}`] = segments[s.key] ?? '';
   if (Object.keys(set).length === 0) return { savedAt: now };
   const result = await DraftModel.updateOne({ _id: key }, { $set: set });
@@ -219,12 +227,15 @@ export async function submit(
 
   const fixed = participantSegments(campaign, participant);
   const { answers, segments, errors } = cleanInput(campaign, { answers: input.answers, segments: { ...input.segments, ...fixed } });
-  Object.assign(errors, completenessErrors(campaign, answers, segments));
+  // Video/audio answers: the recording comes from the draft, the transcript from the form.
+  const recorded = await mediaAnswersOf(draft, answers);
+  Object.assign(errors, completenessErrors(campaign, answers, segments, recorded));
   if (Object.keys(errors).length) throw badRequest('Please complete the highlighted answers', errors);
 
   if (participant) await claimForSubmit(participant.id, claimKey);
   const now = new Date();
-  const answerDocs = answerDocsOf(answers, now);
+  const answerDocs: Record<string, object> = answerDocsOf(answers, now);
+  for (const [k, a] of Object.entries(recorded)) answerDocs[k] = { ...a, updatedAt: now };
   try {
     const created = await ResponseModel.create({
       _id: key,
@@ -343,8 +354,10 @@ export async function getResponse(campaignId: mongoose.Types.ObjectId, responseI
 
 /** Deletes one submitted response for good (privacy: a lead removes an answer on request). */
 export async function deleteResponse(campaignId: mongoose.Types.ObjectId, responseId: string): Promise<void> {
-  await getResponse(campaignId, responseId);
+  const response = await getResponse(campaignId, responseId);
   await ResponseModel.deleteOne({ _id: responseId });
+  // Its recordings go with it (after the response, so a failure never leaves an answer without its file).
+  await deleteMedia(mediaIdsOf(response.answers));
 }
 
 /**

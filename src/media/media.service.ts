@@ -1,0 +1,366 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import type mongoose from 'mongoose';
+import { DraftModel, ResponseModel, type DraftRecord } from '../responses/response.model.js';
+import { AppError, conflict, notFound } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { FileSystemMediaStore, GridFsMediaStore, type MediaStore } from './media-store.js';
+import { MediaModel, type MediaRecord } from './media.model.js';
+import { ffmpegAvailable, probe, remux } from './remux.js';
+import { checkedStream, type SniffedType } from './sniff.js';
+import type { Cue } from './subtitles.js';
+import type { Transcriber } from './transcriber.js';
+
+export interface MediaOptions {
+  store: MediaStore;
+  maxBytes: number;
+  maxSeconds: number;
+  transcriber?: Transcriber;
+  logger?: Logger;
+  /** false: never run ffmpeg (tests of the plain path); default: use it when installed. */
+  useFfmpeg?: boolean;
+}
+
+export type MediaDoc = MediaRecord & { _id: string; createdAt?: Date };
+
+export interface MediaView {
+  id: string;
+  kind: 'video' | 'audio';
+  mime: string;
+  size: number;
+  durationSec?: number;
+  metadataStripped: boolean;
+  transcription: { status: string; text: string };
+}
+
+export function mediaView(m: MediaDoc): MediaView {
+  return {
+    id: m._id,
+    kind: m.kind as 'video' | 'audio',
+    mime: m.mime,
+    size: m.size,
+    durationSec: m.durationSec ?? undefined,
+    metadataStripped: Boolean(m.metadataStripped),
+    transcription: { status: m.transcription?.status ?? 'none', text: m.transcription?.text ?? '' },
+  };
+}
+
+/**
+ * The stores by kind (registered by createApp), so any code path (deleting a response, the
+ * retention purge) can delete a recording, and one stored by an earlier configuration (e.g.
+ * GridFS before switching to the file system) can still be read and deleted.
+ */
+const stores: Partial<Record<'fs' | 'gridfs', MediaStore>> = {};
+
+export function configureMedia(opts: MediaOptions): MediaOptions {
+  stores[opts.store.kind] = opts.store;
+  stores.gridfs ??= new GridFsMediaStore();
+  return opts;
+}
+
+
+function storeOf(m: Pick<MediaDoc, 'store'>): MediaStore {
+  const store = stores[m.store as 'fs' | 'gridfs'];
+  if (!store) throw new AppError(503, 'media_store_unavailable', 'This recording is kept in a media store that is not configured here.', { expose: true });
+  return store;
+}
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** Media `_id`: random, or derived from the device and the client's idempotency key (a retry finds the first upload). */
+export function mediaIdFor(ownerKey: string, idempotencyKey?: string): string {
+  if (!idempotencyKey) return `m_${randomBytes(18).toString('base64url')}`;
+  return `m_${createHash('sha256').update(`${ownerKey}\n${idempotencyKey}`).digest('base64url').slice(0, 32)}`;
+}
+
+export async function findMedia(id: string): Promise<MediaDoc | null> {
+  if (!/^m_[A-Za-z0-9_-]{16,64}$/.test(id)) return null;
+  return MediaModel.findById(id).lean<MediaDoc>();
+}
+
+export interface UploadInput {
+  campaignId: mongoose.Types.ObjectId;
+  ownerKey: string;
+  questionKey: string;
+  mediaId: string;
+  source: AsyncIterable<Buffer>;
+  originalName: string;
+  /** The respondent chose an audio-only answer: a picture in the file is dropped (ffmpeg) or refused. */
+  audioOnly: boolean;
+}
+
+/**
+ * Stores one upload: magic bytes and size checked while streaming into the store, then (with
+ * ffmpeg) duration checked and the container remuxed without metadata, then the media document
+ * inserted and the draft's answer pointed at it. Any failure removes what was written.
+ */
+export async function storeUpload(opts: MediaOptions, input: UploadInput): Promise<{ media: MediaDoc; repeated: boolean }> {
+  const store = opts.store;
+  let type: SniffedType | undefined;
+  const written = await store.write(checkedStream(input.source, opts.maxBytes, (t) => (type = t)));
+  let key = written.key;
+  let size = written.size;
+  try {
+    if (!type) throw new AppError(400, 'media_empty', 'The file is empty. Record again or choose another file.', { expose: true });
+    let mime = type.mime;
+    let ext = type.ext;
+    let kind: 'video' | 'audio' = type.audioOnlyContainer || input.audioOnly ? 'audio' : 'video';
+    let durationSec: number | undefined;
+    let stripped = false;
+    if (opts.useFfmpeg !== false && (await ffmpegAvailable())) {
+      const info = await probe(store.localPath ? store.localPath(key) : store.read(key));
+      if (!info || (!info.hasAudio && !info.hasVideo)) {
+        throw new AppError(400, 'media_unreadable', 'The recording could not be read (it may be damaged or incomplete). Record again or choose another file.', { expose: true });
+      }
+      if (info.durationSec !== null && info.durationSec > opts.maxSeconds + 1) {
+        throw new AppError(413, 'media_too_long', `The recording is longer than ${Math.round(opts.maxSeconds / 60)} minutes. Record a shorter answer.`, { expose: true });
+      }
+      durationSec = info.durationSec ?? undefined;
+      const dropVideo = info.hasVideo && input.audioOnly;
+      kind = info.hasVideo && !dropVideo ? 'video' : 'audio';
+      if (!info.hasAudio && kind === 'audio') throw new AppError(400, 'media_unreadable', 'The recording has no sound. Check the microphone and record again.', { expose: true });
+      if (kind === 'audio' && !type.audioOnlyContainer) {
+        mime = type.ext === 'webm' ? 'audio/webm' : 'audio/mp4';
+        ext = type.ext === 'webm' ? 'webm' : 'm4a';
+      }
+      try {
+        const clean = await remuxInStore(store, key, ext, dropVideo);
+        await store.delete(key);
+        key = clean.key;
+        size = clean.size;
+        stripped = true;
+      } catch (err) {
+        if (dropVideo) throw new AppError(400, 'media_unreadable', 'The picture could not be removed from this file. Choose an audio file instead.', { expose: true, cause: err });
+        opts.logger?.warn({ err }, 'media: remux failed; stored as uploaded (metadata not stripped)');
+      }
+    } else if (input.audioOnly && !type.audioOnlyContainer && type.ext !== 'webm') {
+      // Without ffmpeg we cannot look inside mp4/mov: an audio-only answer must be an audio file.
+      throw new AppError(415, 'media_audio_expected', 'For an audio-only answer choose an audio file (m4a, mp3, ogg, webm).', { expose: true });
+    }
+    const doc = {
+      _id: input.mediaId,
+      campaignId: input.campaignId,
+      ownerKey: input.ownerKey,
+      questionKey: input.questionKey,
+      storageKey: key,
+      store: store.kind,
+      kind,
+      mime,
+      ext,
+      size,
+      durationSec,
+      originalName: input.originalName.slice(0, 200),
+      metadataStripped: stripped,
+      transcription: { status: (opts.transcriber ? 'pending' : 'none') as 'pending' | 'none' },
+    };
+    try {
+      await MediaModel.create(doc);
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      // The same upload (same idempotency key) finished first: keep that one.
+      await store.delete(key).catch(() => undefined);
+      const first = await findMedia(input.mediaId);
+      if (!first) throw err;
+      return { media: first, repeated: true };
+    }
+    const media = (await findMedia(input.mediaId))!;
+    await attachToDraft(media);
+    if (opts.transcriber) void transcribeInBackground(opts, media._id);
+    return { media, repeated: false };
+  } catch (err) {
+    await store.delete(key).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function remuxInStore(store: MediaStore, key: string, ext: string, dropVideo: boolean): Promise<{ key: string; size: number }> {
+  const outExt = dropVideo && ext !== 'webm' ? 'm4a' : ext;
+  if (store.localPath && store.writeWith) {
+    const input = store.localPath(key);
+    return store.writeWith((file) => remux(input, file, outExt, dropVideo));
+  }
+  // GridFS: ffmpeg reads from and writes to pipes (mp4 becomes fragmented; webm has no cues).
+  const out = new PassThrough();
+  const done = remux(store.read(key), 'pipe:1', outExt, dropVideo, (stdout) => stdout.pipe(out));
+  const writing = store.write(out);
+  try {
+    await done;
+  } catch (err) {
+    out.destroy(err as Error);
+    await writing.then((w) => store.delete(w.key)).catch(() => undefined);
+    throw err;
+  }
+  return writing;
+}
+
+/** Points the draft's answer at the new recording; a replaced recording of that answer is deleted. */
+async function attachToDraft(media: MediaDoc): Promise<void> {
+  const draft = await DraftModel.findById(media.ownerKey).lean<DraftRecord>();
+  if (!draft) {
+    await deleteMedia([media._id]);
+    throw conflict('This response has already been submitted or no longer exists; reload the page');
+  }
+  const previous = answerOf(draft.answers, media.questionKey);
+  if (previous?.mediaId === media._id) return;
+  const q = media.questionKey;
+  // Field-wise: a typed transcript in the same answer stays.
+  await DraftModel.updateOne(
+    { _id: media.ownerKey },
+    { $set: { [`answers.${q}.mediaId`]: media._id, [`answers.${q}.mode`]: 'video', [`answers.${q}.updatedAt`]: new Date() } },
+  );
+  if (previous?.mediaId) await deleteMedia([previous.mediaId]);
+}
+
+type AnswerLike = { text?: string | null; mode?: string | null; mediaId?: string | null; cues?: Cue[] | null };
+function answerOf(answers: unknown, key: string): AnswerLike | undefined {
+  if (!answers) return undefined;
+  return (answers instanceof Map ? answers.get(key) : (answers as Record<string, AnswerLike>)[key]) as AnswerLike | undefined;
+}
+
+/** Removes a recording from the draft's answer (the respondent chose to type instead) and deletes it. */
+export async function detachFromDraft(ownerKey: string, questionKey: string): Promise<void> {
+  const draft = await DraftModel.findById(ownerKey).lean<DraftRecord>();
+  const previous = draft ? answerOf(draft.answers, questionKey) : undefined;
+  if (!previous?.mediaId) return;
+  await DraftModel.updateOne({ _id: ownerKey }, { $set: { [`answers.${questionKey}.mode`]: 'text', [`answers.${questionKey}.cues`]: [] }, $unset: { [`answers.${questionKey}.mediaId`]: 1 } });
+  await deleteMedia([previous.mediaId]);
+}
+
+/** Saves an uploaded subtitle file's transcript in the draft (text + cue times). */
+export async function setDraftTranscript(ownerKey: string, questionKey: string, text: string, cues: Cue[]): Promise<void> {
+  const res = await DraftModel.updateOne(
+    { _id: ownerKey },
+    { $set: { [`answers.${questionKey}.text`]: text, [`answers.${questionKey}.cues`]: cues, [`answers.${questionKey}.updatedAt`]: new Date() } },
+  );
+  if (res.matchedCount === 0) throw notFound('Draft');
+}
+
+/**
+ * For submit: the stored answer fields of the draft's video/audio answers. The recording comes
+ * from the draft (never from the form); cue times are kept while the submitted text is the one
+ * they belong to; an empty transcript takes the automatic one when it is ready.
+ */
+export async function mediaAnswersOf(draft: Pick<DraftRecord, 'answers'>, texts: Record<string, string>): Promise<Record<string, { mediaId: string; mode: 'video'; text: string; cues: Cue[] }>> {
+  const out: Record<string, { mediaId: string; mode: 'video'; text: string; cues: Cue[] }> = {};
+  const answers = draft.answers instanceof Map ? Object.fromEntries(draft.answers) : ((draft.answers ?? {}) as Record<string, AnswerLike>);
+  for (const [key, a] of Object.entries(answers as Record<string, AnswerLike>)) {
+    if (!a?.mediaId) continue;
+    let text = texts[key] ?? '';
+    let cues = a.cues && (a.text ?? '').trim() === text.trim() ? a.cues : [];
+    if (!text) {
+      const media = await findMedia(a.mediaId);
+      if (media?.transcription?.status === 'done') {
+        text = media.transcription.text;
+        cues = media.transcription.cues as Cue[];
+      }
+    }
+    out[key] = { mediaId: a.mediaId, mode: 'video', text, cues: cues.map((c) => ({ start: c.start, end: c.end, text: c.text })) };
+  }
+  return out;
+}
+
+/** Deletes recordings (documents and bytes). Missing ones are skipped. */
+export async function deleteMedia(ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const media = await findMedia(id);
+    if (!media) continue;
+    await storeOf(media).delete(media.storageKey);
+    await MediaModel.deleteOne({ _id: id });
+  }
+}
+
+/** The recordings of a stored answer set (for deleting a response). */
+export function mediaIdsOf(answers: Record<string, { mediaId?: string | null } | undefined>): string[] {
+  return Object.values(answers)
+    .map((a) => a?.mediaId)
+    .filter((id): id is string => typeof id === 'string' && id.length > 0);
+}
+
+/** Retention purge: every recording of a campaign. */
+export async function deleteMediaOfCampaign(campaignId: mongoose.Types.ObjectId): Promise<number> {
+  const docs = await MediaModel.find({ campaignId }, { _id: 1 }).lean<Array<{ _id: string }>>();
+  await deleteMedia(docs.map((d) => d._id));
+  return docs.length;
+}
+
+/** Opens a recording for streaming. */
+export async function openMedia(media: MediaDoc): Promise<{ size: number; read: (range?: { start: number; end: number }) => Readable }> {
+  const store = storeOf(media);
+  const size = await store.size(media.storageKey);
+  if (size === null) throw notFound('Recording');
+  return { size, read: (range) => store.read(media.storageKey, range) };
+}
+
+/**
+ * Automatic transcription (TRANSCRIBE_URL): runs after the upload answered, marks the media
+ * `done` or `failed`, and fills the answer's text where the respondent left it empty (in the
+ * draft, or in the response when it was submitted meanwhile).
+ */
+export async function transcribeInBackground(opts: MediaOptions, mediaId: string): Promise<void> {
+  if (!opts.transcriber) return;
+  const media = await findMedia(mediaId);
+  if (!media) return;
+  try {
+    const { size, read } = await openMedia(media);
+    if (size === 0) throw new Error('empty recording');
+    const result = await opts.transcriber({ stream: read(), filename: `${media._id}.${media.ext}`, mime: media.mime });
+    await MediaModel.updateOne(
+      { _id: mediaId },
+      { $set: { transcription: { status: 'done', text: result.text, cues: result.cues, error: '', at: new Date() } } },
+    );
+    for (const model of [ResponseModel, DraftModel] as const) {
+      const owner = await (model as typeof DraftModel).findById(media.ownerKey).lean<DraftRecord>();
+      const answer = owner ? answerOf(owner.answers, media.questionKey) : undefined;
+      if (!answer || answer.mediaId !== mediaId) continue;
+      if (!(answer.text ?? '').trim()) {
+        await (model as typeof DraftModel).updateOne(
+          { _id: media.ownerKey },
+          { $set: { [`answers.${media.questionKey}.text`]: result.text, [`answers.${media.questionKey}.cues`]: result.cues } },
+        );
+      }
+      break;
+    }
+  } catch (err) {
+    opts.logger?.warn({ err, mediaId }, 'media: automatic transcription failed');
+    await MediaModel.updateOne(
+      { _id: mediaId },
+      { $set: { 'transcription.status': 'failed', 'transcription.error': String((err as Error).message ?? err).slice(0, 300), 'transcription.at': new Date() } },
+    ).catch(() => undefined);
+  }
+}
+
+/** A store for the configuration (used by server.ts and the benchmark). */
+export { FileSystemMediaStore, GridFsMediaStore };
+
+/**
+ * A lead edits a submitted video/audio answer's transcript: typed text (cue times are kept while
+ * the text is unchanged, dropped once it differs) or a parsed subtitle file (text + cues).
+ */
+export async function setResponseTranscript(
+  campaignId: mongoose.Types.ObjectId,
+  responseId: string,
+  questionKey: string,
+  input: { text: string; cues?: Cue[] },
+): Promise<void> {
+  if (!/^[A-Za-z0-9_-]{1,160}$/.test(responseId)) throw notFound('Response');
+  const response = await ResponseModel.findById(responseId).lean<DraftRecord & { campaignId: unknown }>();
+  if (!response || String(response.campaignId) !== String(campaignId)) throw notFound('Response');
+  const answer = answerOf(response.answers, questionKey);
+  if (!answer?.mediaId) throw notFound('Recording');
+  const text = input.text.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  const cues = input.cues ?? ((answer.text ?? '').trim() === text ? (answer.cues ?? []) : []);
+  await ResponseModel.updateOne(
+    { _id: responseId },
+    { $set: { [`answers.${questionKey}.text`]: text, [`answers.${questionKey}.cues`]: cues, [`answers.${questionKey}.updatedAt`]: new Date() } },
+  );
+}
+
+/** The media documents of a response's answers, by id (lead page: player type, transcription status). */
+export async function mediaOfAnswers(answers: Record<string, { mediaId?: string }>): Promise<Record<string, MediaView>> {
+  const out: Record<string, MediaView> = {};
+  for (const id of mediaIdsOf(answers)) {
+    const m = await findMedia(id);
+    if (m) out[id] = mediaView(m);
+  }
+  return out;
+}
