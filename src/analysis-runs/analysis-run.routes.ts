@@ -4,6 +4,7 @@ import { notFound } from '../shared/errors.js';
 import type { MessageKey, Translate } from '../shared/i18n/index.js';
 import { compareQuerySchema, runParamsSchema, runsPageQuerySchema } from './analysis-run.schemas.js';
 import { getRun, listRuns, startRun, type RunView } from './analysis-run.service.js';
+import { warmRunData } from '../dashboard/dashboard.data.js';
 import { compareRuns } from './run-compare.js';
 import { summaryView } from './summary-view.js';
 
@@ -37,7 +38,6 @@ function streamProgress(req: Request, res: Response, campaignId: Parameters<type
   res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
   res.flushHeaders();
   res.write('retry: 2000\n\n');
-  let last = '';
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   const startedAt = Date.now();
@@ -50,8 +50,10 @@ function streamProgress(req: Request, res: Response, campaignId: Parameters<type
   req.on('close', end);
   const send = (run: RunView) => {
     const data = JSON.stringify(progressOf(run, t));
-    if (data !== last) res.write(`event: progress\ndata: ${data}\n\n`);
-    last = data;
+    // Every poll sends an event, also when nothing changed (a long stage such as loading a big
+    // campaign): the page gets at least one progress event per second and knows the run is alive.
+    res.write(`event: progress\ndata: ${data}\n\n`);
+    if (run.status === 'done') warmRunData(String(campaignId), run.id);
     if (finished(run)) {
       res.write('event: end\ndata: {}\n\n');
       end();
@@ -87,6 +89,7 @@ export function analysisRunsRouter(): Router {
     const runs = await listRuns(campaign._id);
     const active = runs.find((r) => !finished(r)) ?? (query.run ? runs.find((r) => r.id === query.run && !finished(r)) : undefined);
     const latest = runs.find((r) => r.status === 'done' && r.summary);
+    if (latest) warmRunData(String(campaign._id), latest.id);
     res.render('lead/analysis-runs', {
       title: res.locals.t('analysis.title'),
       campaign,
@@ -116,6 +119,7 @@ export function analysisRunsRouter(): Router {
     if (!params.success) throw notFound('Analysis run');
     const campaign = await getCampaign(req.params.id);
     const run = await getRun(campaign._id, params.data.runId);
+    if (run.status === 'done') warmRunData(String(campaign._id), run.id);
     if (req.accepts(['text/event-stream', 'application/json']) === 'application/json') {
       res.set('Cache-Control', 'no-store').json(progressOf(run, res.locals.t));
       return;

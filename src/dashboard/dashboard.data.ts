@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { AnalysisResult, ChallengeType, EmergentCluster, QuestionRole, Requirement } from '../analysis/index.js';
 import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
-import type { Campaign } from '../campaigns/campaign.service.js';
+import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 
 /**
@@ -209,6 +209,18 @@ export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segment
   loading.catch(() => cache.delete(runId));
   while (cache.size > MAX_RUNS) cache.delete(cache.keys().next().value as string);
   return loading;
+}
+
+/**
+ * Builds a finished run's data in the background (the progress stream and the runs page call
+ * this when they see a run done), so the lead's first dashboard view after a run is served
+ * warm. Failures are ignored here: the dashboard request itself reports them.
+ */
+export function warmRunData(campaignId: string, runId: string): void {
+  if (cache.has(runId)) return;
+  getCampaign(campaignId)
+    .then((campaign) => runData(runId, campaign))
+    .catch(() => undefined);
 }
 
 /** Tests and benchmarks: start from a cold cache. */
