@@ -169,7 +169,9 @@ export function dashboardRouter(): Router {
           if (!quote) return null;
           const question = campaign.questions.find((x) => x.key === key);
           const href = readOnly ? '' : `/lead/campaigns/${id}/responses/${encodeURIComponent(responseId)}${quote.seconds !== undefined ? `?t=${quote.seconds}` : ''}`;
-          return { ...quote, question: question ? res.locals.pick(question.prompt) : key, href };
+          const langDim = data.dims[data.dims.length - 1];
+          const answerLang = langDim.idx[data.aResp[i]] >= 0 ? langDim.values[langDim.idx[data.aResp[i]]] : '';
+          return { ...quote, lang: answerLang, question: question ? res.locals.pick(question.prompt) : key, href };
         }),
       )
     ).filter((x) => x !== null);
