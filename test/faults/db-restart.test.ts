@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ANSWERS, Ferret, Respondent, Scratch, health, seedCampaign, sleep, startApp, waitFor, withDb, type AppProcess } from './helpers.js';
+import { ANSWERS, Ferret, Respondent, Scratch, embeddedDb, health, seedCampaign, sleep, startApp, waitFor, withDb, type AppProcess } from './helpers.js';
 
 /**
  * The database is killed (SIGKILL) between a respondent's autosave and their submit, and comes
@@ -102,5 +102,45 @@ describe('fault: database killed between autosave and submit, then restarted', f
     const answers = stored[0].answers as unknown as Record<string, { text: string }>;
     for (const [k, v] of Object.entries(ANSWERS)) expect(answers[k]?.text).to.equal(v);
     expect(app.log()).to.not.match(/"level":60/); // no fatal
+  });
+});
+
+describe('fault: the embedded database is killed under a running app', function () {
+  const scratch = new Scratch();
+  after(() => scratch.cleanup());
+
+  it('the app starts it again on the same port and data: 503 while it is gone, then the submit goes through and nothing is lost', async () => {
+    const app = await startApp(scratch, { DATA_DIR: await scratch.dir('wv-fault-data-') });
+    const first = embeddedDb(app);
+    const c = await seedCampaign(first.uri);
+    const r = new Respondent(app.url, c.publicToken);
+    await r.begin();
+    expect((await r.autosave({ q1: ANSWERS.q1, q2: ANSWERS.q2 })).status).to.equal(200);
+
+    process.kill(first.pid, 'SIGKILL');
+    const killedAt = Date.now();
+    const during = await r.autosave({ q3: ANSWERS.q3 }, 15_000);
+    // Either the restart was already done (200) or a quick 503 — never a hang.
+    expect([200, 503]).to.include(during.status);
+    expect(during.ms).to.be.below(5000);
+    await waitFor(async () => (await health(app.url)) === 200, 30_000, '/healthz 200 after the restart', () => app.log().slice(-1500));
+    const backMs = Date.now() - killedAt;
+    const second = embeddedDb(app);
+    expect(second.pid).to.not.equal(first.pid);
+    expect(second.uri).to.equal(first.uri);
+    expect(app.log()).to.contain('the embedded database exited unexpectedly');
+
+    let status = 0;
+    await waitFor(async () => (status = (await r.submit(ANSWERS, 'fault-embedded-1', 15_000)).status) === 303, 10_000, `submit 303 (last ${status})`);
+    process.stdout.write(`      embedded database killed: /healthz 200 again ${backMs} ms after the kill (autosave meanwhile: ${during.status} in ${during.ms} ms); submit stored ${Date.now() - killedAt} ms after the kill\n`);
+    const page = await r.request('GET', `/r/${c.publicToken}/thanks`);
+    expect(page.status).to.equal(200);
+    const stored = await withDb(second.uri, async () => {
+      const { ResponseModel } = await import('../../src/responses/response.model.js');
+      return ResponseModel.find({ campaignId: c.campaignId }).lean();
+    });
+    expect(stored).to.have.length(1);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).to.equal(0);
   });
 });

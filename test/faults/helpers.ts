@@ -68,7 +68,7 @@ export class Ferret {
       bin,
       [
         '--handler=sqlite',
-        `--sqlite-url=file:${this.dir}/`,
+        `--sqlite-url=file:${this.dir}/?_txlock=immediate`, // as the launcher starts it
         `--listen-addr=127.0.0.1:${this.port}`,
         `--state-dir=${this.dir}`,
         '--debug-addr=-',
@@ -187,6 +187,14 @@ export const cmdline = (pid: number) => {
     return '';
   }
 };
+
+/** The embedded FerretDB the app started: its pid and port (from its command line). */
+export function embeddedDb(app: AppProcess): { pid: number; uri: string } {
+  const pid = childPids(app.child.pid!).find((p) => /ferretdb/.test(cmdline(p)));
+  if (!pid) throw new Error(`no embedded database below the app (pid ${app.child.pid}):\n${app.log().slice(-1500)}`);
+  const port = /--listen-addr=127\.0\.0\.1:(\d+)/.exec(cmdline(pid))?.[1];
+  return { pid, uri: `mongodb://127.0.0.1:${port}/workplace-voice` };
+}
 
 /** Runs `fn` with the test process connected to `uri` (fixtures, checks), then disconnects. */
 export async function withDb<T>(uri: string, fn: () => Promise<T>): Promise<T> {

@@ -1,15 +1,7 @@
 import http from 'node:http';
 import { expect } from 'chai';
 import { freePort } from '../../src/db/embedded/process.js';
-import { ANSWERS, Respondent, Scratch, alive, childPids, cmdline, health, seedCampaign, sleep, startApp, waitFor, type AppProcess } from './helpers.js';
-
-/** The embedded FerretDB the app started: its pid and port (from its command line). */
-function embeddedDb(app: AppProcess): { pid: number; uri: string } {
-  const pid = childPids(app.child.pid!).find((p) => /ferretdb/.test(cmdline(p)));
-  if (!pid) throw new Error(`no embedded database below the app (pid ${app.child.pid}):\n${app.log().slice(-1500)}`);
-  const port = /--listen-addr=127\.0\.0\.1:(\d+)/.exec(cmdline(pid))?.[1];
-  return { pid, uri: `mongodb://127.0.0.1:${port}/workplace-voice` };
-}
+import { ANSWERS, Respondent, Scratch, alive, embeddedDb, health, seedCampaign, sleep, startApp, waitFor } from './helpers.js';
 
 /** Starts a POST whose body arrives in two parts; `finish()` sends the rest and resolves with the answer. */
 function slowPost(url: string, path: string, headers: Record<string, string>, body: string) {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { buildFerretDb, FERRETDB_BINARY, FERRETDB_VERSION } from './ferretdb-build.js';
 import { findExecutable, goBinDir } from './locate.js';
-import { freePort, spawnServer } from './process.js';
+import { freePort, spawnServer, type ServerProcess } from './process.js';
 
 /** A database the app started itself; `stop()` ends it. */
 export interface EmbeddedDatabase {
@@ -42,6 +42,43 @@ export class NoEmbeddedDatabaseError extends Error {
     );
     this.name = 'NoEmbeddedDatabaseError';
   }
+}
+
+/**
+ * Starts a database process and keeps it running: when it exits while the app still needs it
+ * (killed, crashed), it is started again on the same port with the same data — the app's
+ * connection recovers by itself — retrying with a growing pause (0.2 s … 10 s). `stop()` ends it.
+ */
+export async function supervised(start: () => Promise<ServerProcess>, log: (msg: string) => void): Promise<{ stop(): Promise<void> }> {
+  let current = await start();
+  let stopping = false;
+  const watch = (proc: ServerProcess) =>
+    proc.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      log(`the embedded database exited unexpectedly (${signal ?? `exit code ${code}`}); starting it again`);
+      const retry = async (delayMs: number): Promise<void> => {
+        await new Promise((r) => setTimeout(r, delayMs));
+        if (stopping) return;
+        try {
+          const next = await start();
+          if (stopping) return void (await next.stop());
+          current = next;
+          watch(next);
+          log('the embedded database is running again');
+        } catch (err) {
+          log(`restarting the embedded database failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); trying again`);
+          await retry(Math.min(delayMs * 2, 10_000));
+        }
+      };
+      void retry(200);
+    });
+  watch(current);
+  return {
+    stop: async () => {
+      stopping = true;
+      await current.stop();
+    },
+  };
 }
 
 /** Tries the candidates in order and returns the first database that starts. */
@@ -102,18 +139,25 @@ export function defaultCandidates(deps: CandidateDeps = realDeps): EngineCandida
     await mkdir(dir, { recursive: true });
     await mkdir(stateDir, { recursive: true });
     const port = await freePort();
-    const server = await spawnServer(
-      binary,
-      [
-        '--handler=sqlite',
-        `--sqlite-url=file:${dir}/`,
-        `--listen-addr=127.0.0.1:${port}`,
-        `--state-dir=${stateDir}`,
-        '--debug-addr=-',
-        '--telemetry=disable',
-        '--log-level=warn',
-      ],
-      { port, cwd: stateDir, readyTimeoutMs: ctx.readyTimeoutMs },
+    const server = await supervised(
+      () =>
+        spawnServer(
+          binary,
+          [
+            '--handler=sqlite',
+            // BEGIN IMMEDIATE for FerretDB's write transactions: concurrent writers then wait
+            // (its busy_timeout is 10 s) instead of failing with SQLITE_BUSY when a deferred
+            // transaction cannot upgrade to a write lock (seen under load as 500s on autosave).
+            `--sqlite-url=file:${dir}/?_txlock=immediate`,
+            `--listen-addr=127.0.0.1:${port}`,
+            `--state-dir=${stateDir}`,
+            '--debug-addr=-',
+            '--telemetry=disable',
+            '--log-level=warn',
+          ],
+          { port, cwd: stateDir, readyTimeoutMs: ctx.readyTimeoutMs },
+        ),
+      ctx.log,
     );
     return { engine: `ferretdb (${binary}, SQLite)`, uri: `mongodb://127.0.0.1:${port}/workplace-voice`, dataDir: dir, stop: () => server.stop() };
   };
@@ -128,10 +172,10 @@ export function defaultCandidates(deps: CandidateDeps = realDeps): EngineCandida
         const dir = path.join(ctx.dataDir, 'mongod');
         await mkdir(dir, { recursive: true });
         const port = await freePort();
-        const server = await spawnServer(mongod, ['--dbpath', dir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], {
-          port,
-          readyTimeoutMs: ctx.readyTimeoutMs,
-        });
+        const server = await supervised(
+          () => spawnServer(mongod, ['--dbpath', dir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], { port, readyTimeoutMs: ctx.readyTimeoutMs }),
+          ctx.log,
+        );
         return { engine: `mongod (${mongod})`, uri: `mongodb://127.0.0.1:${port}/workplace-voice`, dataDir: dir, stop: () => server.stop() };
       },
     },

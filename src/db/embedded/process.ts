@@ -49,7 +49,9 @@ export async function spawnServer(
   // util-linux's `setpriv --pdeathsig` makes the kernel send the database SIGTERM when its parent
   // (this process) ends; setpriv execs the server, so `child.pid` is the server's pid.
   const [cmd, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]] : [command, args];
-  const child = spawn(cmd, argv, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group (`detached`): Ctrl-C in a terminal or a signal to the app's process
+  // group reaches the app only, which drains its requests first and then stops the database.
+  const child = spawn(cmd, argv, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-4000);

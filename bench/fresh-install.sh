@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Fresh install (issue 7): clone this repository into an EMPTY temp folder (so node_modules, dist
+# and ./data are absent) and run the README's "Two commands" exactly as written there:
+#   1. `npm ci && npm start` — must build, start the embedded database and answer GET /healthz 200;
+#      then SIGTERM: the app must exit 0 and leave no database process behind;
+#   2. `npm test`            — must pass.
+# The commands are read from the README's "## Two commands" code block, not copied here, so the
+# script tests what a newcomer reads. Only the environment is ours: PORT (a free port, so a busy
+# :3000 on a shared machine does not matter) and nothing else.
+#
+#   bench/fresh-install.sh [--skip-test]
+#
+# --skip-test: run the first command only. .ci/run does NOT use it: CI runs the README's test
+# command inside the fresh clone as well (see README "Reliability").
+# Env: FRESH_INSTALL_KEEP=1 keeps the temp folder; FRESH_INSTALL_START_TIMEOUT (seconds, default
+# 900: `npm ci` + the TypeScript build + the first start).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+skip_test=0
+[ "${1:-}" = "--skip-test" ] && skip_test=1
+start_timeout="${FRESH_INSTALL_START_TIMEOUT:-900}"
+
+# --- the README's two commands ------------------------------------------------------------------
+block="$(awk '/^## Two commands/{s=1} s&&/^```bash/{b=1;next} b&&/^```/{exit} b{print}' "$repo/README.md")"
+start_cmd="$(printf '%s\n' "$block" | sed -n 1p | sed 's/[[:space:]]*#.*$//')"
+test_cmd="$(printf '%s\n' "$block" | sed -n 2p | sed 's/[[:space:]]*#.*$//')"
+if [ -z "$start_cmd" ] || [ -z "$test_cmd" ]; then
+  echo "fresh-install: could not read the two commands from README.md (## Two commands, a \`\`\`bash block)" >&2
+  exit 2
+fi
+echo "== README command 1: $start_cmd"
+echo "== README command 2: $test_cmd"
+
+# --- an empty folder, a clone of the committed tree --------------------------------------------
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/wv-fresh-install-XXXXXX")"
+[ -z "$(ls -A "$tmp")" ] || { echo "fresh-install: $tmp is not empty" >&2; exit 2; }
+app_pid=""
+cleanup() {
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then kill -KILL -- "-$app_pid" 2>/dev/null || true; fi
+  if [ "${FRESH_INSTALL_KEEP:-0}" = 1 ]; then echo "== kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+git clone --quiet --no-hardlinks "$repo" "$tmp/wv"
+cd "$tmp/wv"
+echo "== cloned $(git rev-parse --short HEAD) into $tmp/wv"
+for absent in node_modules dist data; do
+  [ ! -e "$absent" ] || { echo "fresh-install: $absent exists in the fresh clone" >&2; exit 2; }
+done
+
+port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+export PORT="$port"
+
+# --- command 1: install + start; wait for /healthz 200 ------------------------------------------
+t0=$(date +%s)
+# Own process group (setsid), so the whole tree (npm → sh → node) can be signalled at once.
+setsid bash -c "$start_cmd" >"$tmp/start.log" 2>&1 &
+app_pid=$!
+healthy=0
+while [ $(( $(date +%s) - t0 )) -lt "$start_timeout" ]; do
+  if ! kill -0 "$app_pid" 2>/dev/null; then
+    echo "fresh-install: '$start_cmd' exited before /healthz answered:" >&2
+    tail -40 "$tmp/start.log" >&2
+    exit 1
+  fi
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz" || true)" = 200 ]; then
+    healthy=1
+    break
+  fi
+  sleep 1
+done
+if [ "$healthy" != 1 ]; then
+  echo "fresh-install: /healthz not 200 within ${start_timeout} s" >&2
+  tail -40 "$tmp/start.log" >&2
+  exit 1
+fi
+echo "== '$start_cmd': /healthz 200 on :$port after $(( $(date +%s) - t0 )) s"
+[ -d data ] || { echo "fresh-install: the embedded database did not create ./data" >&2; exit 1; }
+
+# SIGTERM to the whole process group (npm, sh, node), as Ctrl-C or `kill -- -<pgid>` would;
+# the app must drain, stop its database and exit within its shutdown deadline.
+kill -TERM -- "-$app_pid"
+wait "$app_pid" || true
+for _ in $(seq 1 30); do
+  pgrep -g "$app_pid" >/dev/null || break
+  sleep 1
+done
+if pgrep -g "$app_pid" >/dev/null; then
+  echo "fresh-install: processes of '$start_cmd' still running 30 s after SIGTERM:" >&2
+  pgrep -ag "$app_pid" >&2
+  exit 1
+fi
+app_pid=""
+if ! grep -q '"msg":"stopped"' "$tmp/start.log"; then
+  echo "fresh-install: the app did not log a clean stop:" >&2
+  tail -20 "$tmp/start.log" >&2
+  exit 1
+fi
+if pgrep -f "sqlite-url=file:$tmp/wv/data" >/dev/null; then
+  echo "fresh-install: a database process is still running after the app stopped:" >&2
+  pgrep -af "sqlite-url=file:$tmp/wv/data" >&2
+  exit 1
+fi
+echo "== stopped cleanly (SIGTERM), no database process left"
+
+# --- command 2: the tests ------------------------------------------------------------------------
+if [ "$skip_test" = 1 ]; then
+  echo "== '$test_cmd' skipped (--skip-test)"
+else
+  t1=$(date +%s)
+  bash -c "$test_cmd"
+  echo "== '$test_cmd' passed in $(( $(date +%s) - t1 )) s"
+fi
+echo "== fresh install OK in $(( $(date +%s) - t0 )) s"
