@@ -108,7 +108,7 @@ export async function storeUpload(opts: MediaOptions, input: UploadInput): Promi
     let durationSec: number | undefined;
     let stripped = false;
     if (opts.useFfmpeg !== false && (await ffmpegAvailable())) {
-      const info = await probe(store.localPath ? store.localPath(key) : store.read(key));
+      const info = await probe(store.localPath ? store.localPath(key) : () => store.read(key));
       if (!info || (!info.hasAudio && !info.hasVideo)) {
         throw new AppError(400, 'media_unreadable', 'The recording could not be read (it may be damaged or incomplete). Record again or choose another file.', { expose: true });
       }

@@ -40,18 +40,23 @@ function run(cmd: string, args: string[], input?: Readable): Promise<{ stdout: s
   });
 }
 
-/** Probes a file path, or a stream (`pipe:0`) when the store has no local file. */
-export async function probe(input: string | Readable): Promise<Probe | null> {
+/**
+ * Probes a file path, or a stream (`pipe:0`) when the store has no local file. A browser's
+ * MediaRecorder writes webm without a duration in the header; then the last packet's time is
+ * the duration (a demux-only pass over the file, no decoding).
+ */
+export async function probe(input: string | (() => Readable)): Promise<Probe | null> {
   const target = typeof input === 'string' ? input : 'pipe:0';
   const args = ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,duration', '-of', 'json', target];
-  const { stdout, code } = await run('ffprobe', args, typeof input === 'string' ? undefined : input);
+  const { stdout, code } = await run('ffprobe', args, typeof input === 'string' ? undefined : input());
   if (code !== 0) return null;
+  let result: Probe;
   try {
     const json = JSON.parse(stdout) as { format?: { duration?: string }; streams?: Array<{ codec_type?: string; duration?: string }> };
     const streams = json.streams ?? [];
     let duration = Number(json.format?.duration);
     if (!Number.isFinite(duration)) duration = Math.max(0, ...streams.map((s) => Number(s.duration)).filter(Number.isFinite));
-    return {
+    result = {
       durationSec: Number.isFinite(duration) && duration > 0 ? duration : null,
       hasVideo: streams.some((s) => s.codec_type === 'video'),
       hasAudio: streams.some((s) => s.codec_type === 'audio'),
@@ -59,6 +64,16 @@ export async function probe(input: string | Readable): Promise<Probe | null> {
   } catch {
     return null;
   }
+  if (result.durationSec === null) {
+    const packets = await run('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', target], typeof input === 'string' ? undefined : input());
+    let last = 0;
+    for (const line of packets.stdout.split('\n')) {
+      const [pts, dur] = line.split(',').map(Number);
+      if (Number.isFinite(pts)) last = Math.max(last, pts + (Number.isFinite(dur) ? dur : 0));
+    }
+    if (last > 0) result.durationSec = last;
+  }
+  return result;
 }
 
 /** ffmpeg muxer for a container we accept. */
