@@ -6,6 +6,7 @@ import { CampaignModel, type CampaignRecord } from '../campaigns/campaign.model.
 import { createLogger, type Logger } from '../shared/logger.js';
 import { loadInput as loadFromDb, type AnalysisInput } from './analysis-input.js';
 import { AnalysisResultModel, AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
+import { storeCodeIndex } from '../exports/code-index.js';
 import { runInWorker, WorkerAborted, type WorkerHandle } from './run-in-worker.js';
 
 const { trusted } = mongoose;
@@ -178,6 +179,8 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
       // With theme-board corrections, the campaign codebook the run used (renamed/merged/new codes) is kept beside it.
       const board = input.options.codebook ? { codebook: input.options.codebook, corrections: input.options.corrections?.length ?? 0 } : {};
       await AnalysisResultModel.collection.replaceOne({ _id: id }, { _id: id, campaignId: run.campaignId, result, ...board, createdAt: new Date() }, { upsert: true });
+      // Compact per-answer codes for streamed exports (src/exports/code-index.ts); rebuilt on demand if this fails.
+      await storeCodeIndex(id, run.campaignId as mongoose.Types.ObjectId, result).catch((err: unknown) => logger.warn({ err, runId: String(id) }, 'analysis run: export code index not stored'));
       const now = new Date();
       stages.push({ stage: 'done', at: now });
       const finished = await AnalysisRunModel.updateOne(mine, {

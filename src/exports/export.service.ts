@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 import type mongoose from 'mongoose';
-import { BUILTIN_CODEBOOK, type AnalysisResult, type AnsweredCodes } from '../analysis/index.js';
+import { BUILTIN_CODEBOOK, type AnalysisResult } from '../analysis/index.js';
 import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
@@ -8,7 +15,8 @@ import { ParticipantModel } from '../participants/participant.model.js';
 import { responseIdOf, segmentContext, type SegmentContext } from '../reports/report-data.js';
 import { buildReport, codebookVersionOf, segmentLabeller } from '../reports/report.service.js';
 import { ResponseModel } from '../responses/response.model.js';
-import { suppressSmallGroups } from '../shared/anonymity.js';
+import { attributeFilter, DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups } from '../shared/anonymity.js';
+import { loadCodeLookup } from './code-index.js';
 import { pick, translator, type Lang } from '../shared/i18n/index.js';
 import { rowOf, type CsvColumn } from './csv.js';
 
@@ -25,31 +33,6 @@ export function pseudonymiser(secret: string, campaignId: string): (responseId: 
 export function pseudonymousAnswerId(pseudo: (id: string) => string, answerId: string): string {
   const rid = responseIdOf(answerId);
   return `${pseudo(rid)}${answerId.slice(rid.length)}`;
-}
-
-/**
- * The engine's answers sorted by id (the runner stores them so; checked, and sorted when not),
- * looked up by binary search: no second index of 100,000 entries next to the result.
- */
-export function answerIndex(answers: AnsweredCodes[]): (id: string) => AnsweredCodes | undefined {
-  for (let i = 1; i < answers.length; i++) {
-    if (answers[i - 1].id > answers[i].id) {
-      answers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      break;
-    }
-  }
-  return (id) => {
-    let lo = 0;
-    let hi = answers.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = answers[mid].id;
-      if (v === id) return answers[mid];
-      if (v < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
-  };
 }
 
 interface ResponseRow {
@@ -73,27 +56,29 @@ export interface ExportContext {
   analysis: { run: RunView; result: AnalysisResult } | null;
 }
 
-/** Columns and rows of the answers export (one row per answered question). */
-export async function answersExport(ec: ExportContext): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<Record<string, string | number>> }> {
+/**
+ * Columns and rows of the answers export (one row per answered question).
+ *
+ * ONE pass over the campaign's responses (on FerretDB every filter but `{_id}` reads the whole
+ * collection, so a second pass would double the time): while the cursor streams, each response
+ * goes as one compact JSON line into a private temporary file (mode 0600, removed afterwards) and
+ * its segment values into the population the small-group rule needs. Only then, when the
+ * population is complete, the rows are read back from the file, given their codes (the run's code
+ * index, see code-index.ts) and the anonymity rule, and streamed out. Memory stays flat: one
+ * response at a time, the population as shared objects, the code index as one string.
+ */
+export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<Record<string, string | number>> }> {
   const { campaign, lang } = ec;
   const t = translator(lang);
   const labels = segmentLabeller(campaign, lang);
   const names = codeNames(BUILTIN_CODEBOOK);
   const codeName = (id: string) => pick(names.get(id) ?? { de: id, en: id }, lang);
-  const ctx = await segmentContext(campaign, { keepIds: false });
-  const identified = !ctx.anonymous;
+  const identified = campaign.anonymity === 'identified';
+  const min = campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const pseudo = pseudonymiser(ec.secret, String(campaign._id));
-  const find = ec.analysis ? answerIndex(ec.analysis.result.answers) : () => undefined;
-  const clusterLabels = new Map((ec.analysis?.result.clusters ?? []).map((c) => [c.id, c.label]));
   const segmentKeys = labels.columns();
   const other = t('exports.other');
-
-  // Identified campaigns only: who answered (the participant's name and e-mail).
-  const participants = new Map<string, string>();
-  if (identified) {
-    const cursor = ParticipantModel.find({ campaignId: campaign._id }, { email: 1, name: 1 }).lean<{ _id: unknown; email?: string; name?: string }>().cursor({ batchSize: 1000 });
-    for await (const p of cursor) participants.set(String(p._id), [p.name, p.email].filter(Boolean).join(' <') + (p.name && p.email ? '>' : ''));
-  }
+  const questions = campaign.questions.map((q) => ({ key: q.key, text: pick(q.prompt, lang) }));
 
   const columns: CsvColumn[] = [
     { label: t('exports.col.respondent') },
@@ -111,49 +96,98 @@ export async function answersExport(ec: ExportContext): Promise<{ columns: CsvCo
     { label: t('exports.col.cluster') },
     { label: t('exports.col.codes') },
   ];
-  const questions = campaign.questions.map((q) => ({ key: q.key, text: pick(q.prompt, lang) }));
 
   async function* rows() {
-    const cursor = ResponseModel.find({ campaignId: campaign._id }, { lang: 1, segments: 1, answers: 1, submittedAt: 1, participantId: 1 })
-      .lean<ResponseRow>()
-      .cursor({ batchSize: 500 });
+    const dir = await mkdtemp(path.join(tmpdir(), 'wv-export-'));
+    const file = path.join(dir, 'responses.ndjson');
     try {
-      for await (const r of cursor) {
-        const rid = String(r._id);
-        const segs = Object.fromEntries(entriesOf(r.segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
-        // Below the threshold (alone or in combination): the value becomes "other".
-        const shown = ctx.shown(segs);
-        const segmentCells = segmentKeys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? labels.value(k, segs[k]) : other));
-        const answers = new Map(entriesOf(r.answers) as Array<[string, { text?: string } | undefined]>);
+      // Pass over the database: spill + population.
+      const shared = new Map<string, Record<string, string>>();
+      const population: Array<Record<string, string>> = [];
+      const out = createWriteStream(file, { mode: 0o600 });
+      const cursor = ResponseModel.find({ campaignId: campaign._id }, { lang: 1, segments: 1, answers: 1, submittedAt: 1, participantId: 1 })
+        .lean<ResponseRow>()
+        .cursor({ batchSize: 500 });
+      let buf = '';
+      try {
+        for await (const r of cursor) {
+          const segs = Object.fromEntries(entriesOf(r.segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
+          const key = JSON.stringify(Object.entries(segs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+          let obj = shared.get(key);
+          if (!obj) shared.set(key, (obj = segs));
+          population.push(obj);
+          const texts: Record<string, string> = {};
+          for (const [k, a] of entriesOf(r.answers)) {
+            const text = (a as { text?: unknown } | undefined)?.text;
+            if (typeof text === 'string' && text.trim()) texts[k] = text;
+          }
+          buf += `${JSON.stringify([String(r._id), r.lang, key, identified && r.participantId ? String(r.participantId) : '', identified && r.submittedAt ? new Date(r.submittedAt).toISOString() : '', texts])}\n`;
+          if (buf.length >= 256 * 1024) {
+            if (!out.write(buf)) await once(out, 'drain');
+            buf = '';
+          }
+        }
+      } finally {
+        await cursor.close().catch(() => undefined);
+      }
+      out.end(buf);
+      await finished(out);
+
+      const filter = identified ? (s: Record<string, string>) => s : attributeFilter(population, min);
+      population.length = 0;
+      const shownByKey = new Map<string, string[]>();
+      const segmentCellsOf = (key: string): string[] => {
+        let cells = shownByKey.get(key);
+        if (!cells) {
+          const segs = shared.get(key) ?? {};
+          const shown = filter(segs);
+          // Below the threshold (alone or in combination): the value becomes "other".
+          cells = segmentKeys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? labels.value(k, segs[k]) : other));
+          shownByKey.set(key, cells);
+        }
+        return cells;
+      };
+
+      // Identified campaigns only: who answered (the participant's name and e-mail).
+      const participants = new Map<string, string>();
+      if (identified) {
+        const pc = ParticipantModel.find({ campaignId: campaign._id }, { email: 1, name: 1 }).lean<{ _id: unknown; email?: string; name?: string }>().cursor({ batchSize: 1000 });
+        for await (const p of pc) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
+      }
+      const find = ec.run ? await loadCodeLookup(ec.run.id) : () => undefined;
+
+      // Pass over the file: rows.
+      const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (!line) continue;
+        const [rid, rlang, key, participantId, submittedAt, texts] = JSON.parse(line) as [string, string, string, string, string, Record<string, string>];
         const who = pseudo(rid);
-        const identity = identified
-          ? [r.participantId ? (participants.get(String(r.participantId)) ?? String(r.participantId)) : '', r.submittedAt ? new Date(r.submittedAt).toISOString() : '']
-          : [];
+        const segmentCells = segmentCellsOf(key);
+        const identity = identified ? [participantId ? (participants.get(participantId) ?? participantId) : '', submittedAt] : [];
         for (const q of questions) {
-          const text = answers.get(q.key)?.text;
-          if (typeof text !== 'string' || !text.trim()) continue;
+          const text = texts[q.key];
+          if (text === undefined) continue;
           const coded = find(`${rid}:${q.key}`);
-          const codes = [...(coded?.channels ?? []), ...(coded?.themes ?? []), ...(coded?.features ?? [])];
           yield rowOf([
             who,
             ...identity,
             q.key,
             q.text,
-            coded?.lang ?? r.lang,
+            coded?.lang || rlang,
             ...segmentCells,
             text,
             (coded?.channels ?? []).map(codeName).join(', '),
             (coded?.themes ?? []).map(codeName).join(', '),
-            coded?.challenge_type ? t(`exports.type.${coded.challenge_type}`) : '',
-            typeof coded?.challenge_confidence === 'number' ? Math.round(coded.challenge_confidence * 100) / 100 : '',
+            coded?.challengeType ? t(`exports.type.${coded.challengeType as 'technical' | 'cultural'}`) : '',
+            coded?.confidence ?? '',
             (coded?.features ?? []).map(codeName).join(', '),
-            coded?.cluster ? (clusterLabels.get(coded.cluster) ?? coded.cluster) : '',
-            codes.join('; '),
+            coded?.cluster ?? '',
+            [...(coded?.channels ?? []), ...(coded?.themes ?? []), ...(coded?.features ?? [])].join('; '),
           ]);
         }
       }
     } finally {
-      await cursor.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
     }
   }
   return { columns, rows: rows() };

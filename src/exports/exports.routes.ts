@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import type mongoose from 'mongoose';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
-import { fileBase, latestAnalysis } from '../reports/report-data.js';
+import { fileBase, latestAnalysis, latestDoneRun } from '../reports/report-data.js';
 import { loadReport } from '../reports/report.routes.js';
 import { AppError } from '../shared/errors.js';
 import { translator, type Lang } from '../shared/i18n/index.js';
@@ -35,11 +35,11 @@ const noAnalysis = (lang: Lang) => new AppError(409, 'no_analysis', translator(l
  */
 export function exportsRouter(deps: ExportsDeps): Router {
   const router = Router();
-  const context = async (req: Request, res: Response, needsAnalysis: boolean) => {
+  const context = async (req: Request, res: Response) => {
     const { variant, lang } = optionsOf(req, res);
     const campaign = await getCampaign(String(req.params.id));
     const analysis = await latestAnalysis(campaign._id as mongoose.Types.ObjectId);
-    if (needsAnalysis && !analysis) throw noAnalysis(lang);
+    if (!analysis) throw noAnalysis(lang);
     const ec: ExportContext = { campaign, lang, secret: deps.secret, analysis };
     return { ec, variant, lang, campaign };
   };
@@ -47,26 +47,29 @@ export function exportsRouter(deps: ExportsDeps): Router {
   // The exports page (HTML), linked from the campaign page.
   router.get('/campaigns/:id/exports', async (req, res) => {
     const campaign = await getCampaign(String(req.params.id));
-    const analysis = await latestAnalysis(campaign._id as mongoose.Types.ObjectId);
-    res.render('report/exports', { title: res.locals.t('exports.title'), campaign, hasAnalysis: Boolean(analysis), finishedAt: analysis?.run.finishedAt });
+    const run = await latestDoneRun(campaign._id as mongoose.Types.ObjectId);
+    res.render('report/exports', { title: res.locals.t('exports.title'), campaign, hasAnalysis: Boolean(run), finishedAt: run?.finishedAt });
   });
 
   router.get('/campaigns/:id/exports/answers.csv', async (req, res) => {
-    const { ec, variant, campaign } = await context(req, res, false);
-    const { columns, rows } = await answersExport(ec);
+    const { variant, lang } = optionsOf(req, res);
+    const campaign = await getCampaign(String(req.params.id));
+    // Only the run (small): the codes come from its export index, not from the whole result.
+    const run = await latestDoneRun(campaign._id as mongoose.Types.ObjectId);
+    const { columns, rows } = await answersExport({ campaign, lang, secret: deps.secret, run });
     csvHeaders(res, `${fileBase(campaign)}-answers${variant === 'excel-de' ? '-excel-de' : ''}.csv`);
     await streamCsv(res, rows, variant, columns, deps.logger);
   });
 
   router.get('/campaigns/:id/exports/requirements.csv', async (req, res) => {
-    const { ec, variant, campaign } = await context(req, res, true);
+    const { ec, variant, campaign } = await context(req, res);
     const { columns, rows } = await requirementsExport({ ...ec, analysis: ec.analysis! });
     csvHeaders(res, `${fileBase(campaign)}-requirements${variant === 'excel-de' ? '-excel-de' : ''}.csv`);
     await streamCsv(res, rows, variant, columns, deps.logger);
   });
 
   router.get('/campaigns/:id/exports/analysis.json', async (req, res) => {
-    const { ec, campaign } = await context(req, res, true);
+    const { ec, campaign } = await context(req, res);
     const parts = analysisJson({ ...ec, analysis: ec.analysis! });
     res.status(200).set({
       'Content-Type': 'application/json; charset=utf-8',
