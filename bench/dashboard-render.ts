@@ -11,8 +11,11 @@
  *  - baseline 1: GET /account — a trivial signed-in page through the same middleware stack;
  *  - baseline 2: reading the stored result by `_id` (what every render would cost without the
  *    per-run cache);
- *  - the dashboard COLD (per-run cache emptied before each request: result read + segments
- *    read + compact arrays built + render);
+ *  - the dashboard's FIRST view of a run (nothing cached or persisted: result read + segments
+ *    read + compact arrays built and persisted + render) — in production the progress stream
+ *    triggers this in the background as soon as the run is done;
+ *  - the dashboard after a RESTART (memory cache emptied; the persisted compact form is read by
+ *    `_id` instead of the full result);
  *  - the dashboard WARM: unfiltered, one filter, two filters (department × location), and a
  *    drill-down page (20 quotes read by `_id`).
  * Server time = from the request entering the app to the response's `finish` event.
@@ -22,6 +25,7 @@ import mongoose from 'mongoose';
 import { AnalysisResultModel } from '../src/analysis-runs/analysis-run.model.js';
 import { createRunner } from '../src/analysis-runs/runner.js';
 import { forgetRunData } from '../src/dashboard/dashboard.data.js';
+import { DashboardRunModel } from '../src/dashboard/dashboard-store.js';
 import { staffClient, testApp } from '../test/helpers/app.js';
 import { seedSyntheticCampaign, percentile } from './dashboard-fixture.js';
 import { startBenchDatabase } from './lib/bench-db.js';
@@ -105,7 +109,14 @@ async function main() {
     })();
     rows.push(readResult);
     rows.push(
-      await sample('dashboard, cold (cache emptied before each request)', COLD, async () => {
+      await sample('dashboard, first view of a run (reads result + segments, builds, persists)', Math.min(COLD, 3), async () => {
+        forgetRunData();
+        await DashboardRunModel.deleteMany({});
+        await get(base)();
+      }),
+    );
+    rows.push(
+      await sample('dashboard, after a restart (compact form read by _id)', COLD, async () => {
         forgetRunData();
         await get(base)();
       }),
@@ -129,7 +140,7 @@ async function main() {
         '|---|---:|---:|---:|---:|',
         ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.max, 1)} |`),
         '',
-        `Target ≤ ${TARGET_MS} ms server time from the stored result: **${verdict}**. The cold row is the first view of a run after a restart (or of an earlier run): it reads the stored result and the respondents' segment values once and builds the per-run arrays, which are then kept in memory keyed by run id (a run's result never changes).`,
+        `Target ≤ ${TARGET_MS} ms server time from the stored result: **${verdict}**. The "first view" row reads the stored result and every response's segment values once, builds the per-run arrays and persists them in \`dashboard_runs\` (in production the progress stream starts this in the background the moment the run is done, so a lead does not wait for it); "after a restart" is the first view on a fresh process, one \`_id\` read of that compact form; the warm rows are served from the in-memory arrays keyed by run id (a run's result never changes, so nothing is ever invalidated).`,
       ].join('\n');
       upsertPerformanceSubsection('Dashboard render (bench:dashboard)', body, undefined, {
         heading: '## Dashboard and analysis runs (issue 6)',

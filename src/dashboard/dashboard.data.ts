@@ -3,6 +3,7 @@ import type { AnalysisResult, ChallengeType, EmergentCluster, QuestionRole, Requ
 import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
+import { loadStoredRunData, saveRunData } from './dashboard-store.js';
 
 /**
  * The immutable, compact form of one analysis run that every dashboard request filters.
@@ -197,12 +198,18 @@ export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segment
     return hit;
   }
   const loading = (async () => {
+    // Built before (by this or another instance): one `_id` read of the compact form.
+    const stored = await loadStoredRunData(runId, String(campaign._id)).catch(() => null);
+    if (stored) return stored;
     const [doc, segments] = await Promise.all([
       AnalysisResultModel.findById(new mongoose.Types.ObjectId(runId)).lean<{ result: AnalysisResult }>(),
       loadSegments(campaign._id as mongoose.Types.ObjectId),
     ]);
     if (!doc) throw new Error(`analysis result ${runId} is missing`);
-    return buildRunData(runId, campaign, doc.result, segments);
+    const data = buildRunData(runId, campaign, doc.result, segments);
+    // Persist for restarts and other instances; a failed write only costs the next cold start.
+    await saveRunData(data).catch(() => undefined);
+    return data;
   })();
   cache.set(runId, loading);
   // A failed load is not cached: the next request tries again.

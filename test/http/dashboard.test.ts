@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { AnalysisRunModel, RunClaimModel } from '../../src/analysis-runs/analysis-run.model.js';
+import { AnalysisResultModel, AnalysisRunModel, RunClaimModel } from '../../src/analysis-runs/analysis-run.model.js';
 import { createRunner } from '../../src/analysis-runs/runner.js';
 import { changeStatus, createCampaign, getCampaign, setMember } from '../../src/campaigns/campaign.service.js';
 import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
+import { DashboardRunModel } from '../../src/dashboard/dashboard-store.js';
 import { forgetRunData } from '../../src/dashboard/dashboard.data.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { createFromApi } from '../../src/responses/response.service.js';
@@ -246,5 +247,18 @@ describe('dashboard (/lead/campaigns/:id/dashboard)', function () {
     expect(old.text).to.match(/<span class="figure">15<\/span>/);
     await lead.get(`/lead/campaigns/${campaignId}/analysis/compare?from=${'f'.repeat(24)}`).expect(404);
     await stakeholder.get(`/lead/campaigns/${campaignId}/analysis/compare`).expect(404);
+  });
+
+  it('after a restart the dashboard comes from the compact form persisted per run (the full result is not read again)', async () => {
+    const url = `${base}?run=${runId}&seg-department=it`;
+    const before = (await lead.get(url).set('Accept-Language', 'en').expect(200)).text;
+    expect(await DashboardRunModel.countDocuments({ _id: new mongoose.Types.ObjectId(runId) })).to.equal(1);
+    // Drop the in-memory cache (a restart) and the engine's stored result: the page is the same.
+    forgetRunData();
+    await AnalysisResultModel.deleteOne({ _id: new mongoose.Types.ObjectId(runId) });
+    const after = (await lead.get(url).set('Accept-Language', 'en').expect(200)).text;
+    expect(after).to.equal(before);
+    const drill = links(after, /kind=code&role=meaning/)[0];
+    await lead.get(drill).expect(200);
   });
 });
