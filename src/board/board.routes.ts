@@ -16,6 +16,7 @@ import {
   setAnswerCodes,
   setCodeType,
   splitTheme,
+  withTexts,
   type Board,
   type BoardQuestion,
   type BoardTheme,
@@ -47,7 +48,7 @@ async function themeContext(req: Request, res: Response): Promise<ThemeCtx> {
   return { campaign, board, q, theme, author: res.locals.user! };
 }
 
-function renderTheme(res: Response, status: number, ctx: ThemeCtx, opts: { page?: number; done?: string; values?: Record<string, unknown>; fieldErrors?: Record<string, string> } = {}): void {
+async function renderTheme(res: Response, status: number, ctx: ThemeCtx, opts: { page?: number; done?: string; values?: Record<string, unknown>; fieldErrors?: Record<string, string> } = {}): Promise<void> {
   const t = res.locals.t as Translate;
   const total = ctx.theme.answers.length;
   const pages = Math.max(1, Math.ceil(total / PAGE));
@@ -60,7 +61,7 @@ function renderTheme(res: Response, status: number, ctx: ThemeCtx, opts: { page?
     board: ctx.board,
     question: ctx.q,
     theme: ctx.theme,
-    answers: ctx.theme.answers.slice((page - 1) * PAGE, page * PAGE),
+    answers: await withTexts(ctx.theme.answers.slice((page - 1) * PAGE, page * PAGE)),
     total,
     page,
     pages,
@@ -133,7 +134,7 @@ export function boardRouter(): Router {
   router.get('/campaigns/:id/board/:question/:theme', async (req, res) => {
     const ctx = await themeContext(req, res);
     const query = pageQuery.parse(req.query);
-    renderTheme(res, 200, ctx, { page: query.page, done: query.done });
+    await renderTheme(res, 200, ctx, { page: query.page, done: query.done });
   });
 
   router.post(

@@ -1,12 +1,13 @@
 import mongoose from 'mongoose';
 import { groupForQuestion, type AnalysisAnswer, type AnalysisResult, type AnsweredCodes, type ChallengeType, type CodeGroup } from '../analysis/index.js';
-import { engineQuestion, loadAnswers } from '../analysis-runs/analysis-input.js';
+import { engineQuestion } from '../analysis-runs/analysis-input.js';
 import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord } from '../analysis-runs/analysis-run.model.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
+import { ResponseModel } from '../responses/response.model.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { BoardCorrectionModel, type BoardCorrectionRecord } from './board-correction.model.js';
-import { listCorrections, stateFor } from './board-overrides.js';
-import { newCodeId, resolveCode, type BoardState, type CorrectionKind } from './board-state.js';
+import { listCorrections, toCorrectionData } from './board-overrides.js';
+import { foldCorrections, newCodeId, resolveCode, type BoardState, type CorrectionKind } from './board-state.js';
 
 type Localized = { de: string; en: string };
 
@@ -86,6 +87,50 @@ async function latestRun(campaignId: mongoose.Types.ObjectId): Promise<{ done?: 
   return { done: runs.find((r) => r.status === 'done'), active: runs.some((r) => r.status === 'queued' || r.status === 'running') };
 }
 
+/** A finished run's result never changes: the last few are kept parsed (board pages and POSTs reuse them). */
+const resultCache = new Map<string, AnalysisResult>();
+const RESULT_CACHE_SIZE = 2;
+
+async function storedResult(runId: mongoose.Types.ObjectId): Promise<AnalysisResult | undefined> {
+  const key = String(runId);
+  const hit = resultCache.get(key);
+  if (hit) {
+    resultCache.delete(key);
+    resultCache.set(key, hit);
+    return hit;
+  }
+  const doc = await AnalysisResultModel.findById(runId).lean<{ result: AnalysisResult }>();
+  if (!doc) return undefined;
+  resultCache.set(key, doc.result);
+  while (resultCache.size > RESULT_CACHE_SIZE) resultCache.delete(resultCache.keys().next().value!);
+  return doc.result;
+}
+
+/** Empties the result cache (tests). */
+export function forgetBoardResults(): void {
+  resultCache.clear();
+}
+
+/**
+ * The answers with their texts, read by response `_id` (FerretDB pushes `_id` lookups down).
+ * Answers whose response was deleted since the run (or whose text is gone) are left out.
+ */
+export async function withTexts(answers: readonly BoardAnswer[]): Promise<BoardAnswer[]> {
+  const ids = [...new Set(answers.map((a) => a.id.slice(0, a.id.lastIndexOf(':'))))];
+  const rows = new Map<string, { answers?: Record<string, { text?: string } | undefined> }>();
+  for (let i = 0; i < ids.length; i += 10) {
+    const batch = await Promise.all(ids.slice(i, i + 10).map((id) => ResponseModel.findById(id, { answers: 1 }).lean<{ _id: string; answers?: Record<string, { text?: string }> }>()));
+    for (const r of batch) if (r) rows.set(r._id, r);
+  }
+  const out: BoardAnswer[] = [];
+  for (const a of answers) {
+    const cut = a.id.lastIndexOf(':');
+    const text = rows.get(a.id.slice(0, cut))?.answers?.[a.id.slice(cut + 1)]?.text;
+    if (typeof text === 'string' && text.trim()) out.push({ ...a, text });
+  }
+  return out;
+}
+
 /** Codes an answer has on the board: the lead's own, else the run's mapped through merges. */
 function boardCodes(state: BoardState, group: CodeGroup | undefined, a: AnsweredCodes): string[] {
   const own = state.answerCodes.get(a.id);
@@ -100,18 +145,17 @@ function boardCodes(state: BoardState, group: CodeGroup | undefined, a: Answered
  * clusters with their answers) with every correction made so far applied, and the history.
  */
 export async function loadBoard(campaign: Campaign): Promise<Board> {
-  const [{ done, active }, corrections, { answers }] = await Promise.all([latestRun(campaign._id), listCorrections(campaign._id), loadAnswers(campaign)]);
-  const state = stateFor(corrections, answers);
+  const [{ done, active }, corrections] = await Promise.all([latestRun(campaign._id), listCorrections(campaign._id)]);
+  const result = done ? await storedResult(done._id) : undefined;
+  // The board works on the run's answers (ids, questions, codes); texts are read only for the
+  // answers a page shows (withTexts), so a board page never scans all responses.
+  const index = new Map<string, Pick<AnalysisAnswer, 'text' | 'lang' | 'question'>>((result?.answers ?? []).map((a) => [a.id, { text: '', lang: a.lang, question: a.question }]));
+  const state = foldCorrections(corrections.map(toCorrectionData), index);
   const history = historyOf(corrections, state, done);
   const pending = history.filter((h) => h.pending).length;
-  if (!done) return { active, questions: [], history, pending, state };
-  const stored = await AnalysisResultModel.findById(done._id).lean<{ result: AnalysisResult }>();
-  if (!stored) return { active, questions: [], history, pending, state };
-  const texts = new Map<string, AnalysisAnswer>(answers.map((a) => [a.id, a]));
+  if (!done || !result) return { active, questions: [], history, pending, state };
   const byQuestion = new Map<string, AnsweredCodes[]>();
-  for (const a of stored.result.answers) {
-    // Answers of responses deleted since the run are not shown (their text is gone too).
-    if (!texts.has(a.id)) continue;
+  for (const a of result.answers) {
     const key = a.id.slice(a.id.lastIndexOf(':') + 1);
     let list = byQuestion.get(key);
     if (!list) byQuestion.set(key, (list = []));
@@ -122,11 +166,10 @@ export async function loadBoard(campaign: Campaign): Promise<Board> {
     const group = groupForQuestion(state.codebook, eq);
     const isChallenges = group?.role === 'challenges';
     const list: BoardAnswer[] = (byQuestion.get(q.key) ?? []).map((a) => {
-      const t = texts.get(a.id)!;
       const type = isChallenges ? (state.answerTypes.get(a.id) ?? a.challenge_type) : undefined;
       return {
         id: a.id,
-        text: t.text,
+        text: '',
         lang: a.lang,
         codes: boardCodes(state, group, a),
         ...(type ? { challengeType: type } : {}),
@@ -146,7 +189,7 @@ export async function loadBoard(campaign: Campaign): Promise<Board> {
       answers: list.filter((a) => a.codes.includes(c.id)),
     }));
     const resultKey = q.role !== 'custom' ? QUESTION_OF_ROLE[q.role] : eq;
-    const clusterThemes: BoardTheme[] = stored.result.clusters
+    const clusterThemes: BoardTheme[] = result.clusters
       .filter((c) => c.question === resultKey)
       .map((c) => ({
         ref: `cluster:${c.id}`,

@@ -228,6 +228,22 @@ describe('theme board (/lead/campaigns/:id/board)', () => {
     for (const m of members) expect(answerOf(second.result, m.id).themes, m.id).to.include(newCode);
   });
 
+  it('a deleted response disappears from the theme pages, and its correction no longer trains the next run', async () => {
+    const { id, aid } = await seedCampaign(lead.user.id);
+    const first = await runAnalysis(lead, id);
+    await lead.post(`/lead/campaigns/${id}/board/q3/code:tool_sprawl/codes`).type('form').send({ _csrf: lead.csrf, answer: aid(SPRAWL), codes: ['tool_sprawl', 'findability'] }).expect(303);
+    const page = await lead.get(`/lead/campaigns/${id}/board/q3/code:tool_sprawl`).expect(200);
+    expect(page.text).to.include(Q3[SPRAWL]);
+    const rid = aid(SPRAWL).split(':')[0];
+    await lead.post(`/lead/campaigns/${id}/responses/${rid}/delete`).type('form').send({ _csrf: lead.csrf }).expect(303);
+    const after = await lead.get(`/lead/campaigns/${id}/board/q3/code:tool_sprawl`).expect(200);
+    expect(after.text).to.not.include(Q3[SPRAWL]);
+    expect(first.result.answers.some((a) => a.id === aid(SPRAWL))).to.equal(true);
+    const second = await runAnalysis(lead, id);
+    expect(second.result.answers.some((a) => a.id === aid(SPRAWL))).to.equal(false);
+    expect(second.corrections, 'the correction of a deleted answer is not sent to the engine').to.equal(0);
+  });
+
   it('form errors re-render the theme page with 400, the message and the input kept; CSRF is required', async () => {
     const { id } = await seedCampaign(lead.user.id);
     await runAnalysis(lead, id);
