@@ -109,7 +109,7 @@ export function analysisRunsRouter(): Router {
     const to = query.to ? done.find((r) => r.id === query.to) : done[0];
     const from = query.from ? done.find((r) => r.id === query.from) : done[done.indexOf(to!) + 1];
     if ((query.to && !to) || (query.from && !from)) throw notFound('Analysis run');
-    const comparison = to && from && to.id !== from.id ? await compareRuns(campaign._id, from, to) : undefined;
+    const comparison = to && from && to.id !== from.id ? await compareRuns(campaign, from, to) : undefined;
     res.render('lead/analysis-compare', { title: res.locals.t('dashboard.compare.title'), campaign, runs: done, comparison });
   });
 

@@ -12,7 +12,7 @@ import type { RunData } from './dashboard.data.js';
  * requirements). A run's data never changes, so the document is written once and never updated.
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 const dashboardRunSchema = new Schema(
   {
@@ -36,6 +36,7 @@ interface Meta {
   codeRefs: RunData['codeRefs'];
   clusterIds: string[];
   result: RunData['result'];
+  codebook: RunData['codebook'];
   /** Byte offset and element count of each array in `arrays`. */
   layout: Record<string, { type: 'i32' | 'u8' | 'i16'; offset: number; length: number }>;
   answers: number;
@@ -81,6 +82,7 @@ export function encodeRunData(data: RunData): { meta: Buffer; arrays: Buffer } {
     codeRefs: data.codeRefs,
     clusterIds: data.clusterIds,
     result: data.result,
+    codebook: data.codebook,
     layout,
     answers: data.aId.length,
   };
@@ -126,6 +128,7 @@ export function decodeRunData(runId: string, campaignId: string, metaGz: Buffer,
     codeIndex,
     clusterIds: meta.clusterIds,
     answerIndex,
+    codebook: meta.codebook,
     buildMs: performance.now() - started,
   };
 }

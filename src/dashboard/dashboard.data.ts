@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { AnalysisResult, ChallengeType, EmergentCluster, QuestionRole, Requirement } from '../analysis/index.js';
+import type { AnalysisResult, ChallengeType, Codebook, EmergentCluster, QuestionRole, Requirement } from '../analysis/index.js';
 import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
@@ -63,6 +63,12 @@ export interface RunData {
   /** Cluster number → cluster id; answer id → answer number (for requirement evidence). */
   clusterIds: string[];
   answerIndex: Map<string, number>;
+  /**
+   * From the codebook the run used when it had theme-board corrections (renamed, merged, new
+   * codes; `analysis_results.codebook`): names, challenge types and cue patterns by code id.
+   * Empty for runs on the built-in codebook (the service falls back to it).
+   */
+  codebook: { names: Record<string, { de: string; en: string }>; types: Record<string, ChallengeType>; cues: Record<string, string[]> };
   /** How long building this took (ms), for the benchmark and the logs. */
   buildMs: number;
 }
@@ -78,6 +84,7 @@ export function buildRunData(
   campaign: Pick<Campaign, '_id' | 'segments'>,
   result: AnalysisResult,
   segmentsOf: ReadonlyMap<string, Record<string, string>>,
+  codebook?: Codebook,
 ): RunData {
   const started = performance.now();
   const respondentIndex = new Map<string, number>();
@@ -172,8 +179,20 @@ export function buildRunData(
     codeIndex,
     clusterIds,
     answerIndex,
+    codebook: codebookLookup(codebook),
     buildMs: performance.now() - started,
   };
+}
+
+function codebookLookup(codebook?: Codebook): RunData['codebook'] {
+  const out: RunData['codebook'] = { names: {}, types: {}, cues: {} };
+  for (const g of codebook?.groups ?? [])
+    for (const c of g.codes) {
+      out.names[c.id] = c.name;
+      if (c.type) out.types[c.id] = c.type;
+      out.cues[c.id] = [...(c.cues ?? []), ...(c.weakCues ?? [])];
+    }
+  return out;
 }
 
 /** Reads the respondents' segment values (one `{campaignId}` query, segments only). */
@@ -202,11 +221,11 @@ export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segment
     const stored = await loadStoredRunData(runId, String(campaign._id)).catch(() => null);
     if (stored) return stored;
     const [doc, segments] = await Promise.all([
-      AnalysisResultModel.findById(new mongoose.Types.ObjectId(runId)).lean<{ result: AnalysisResult }>(),
+      AnalysisResultModel.findById(new mongoose.Types.ObjectId(runId)).lean<{ result: AnalysisResult; codebook?: Codebook }>(),
       loadSegments(campaign._id as mongoose.Types.ObjectId),
     ]);
     if (!doc) throw new Error(`analysis result ${runId} is missing`);
-    const data = buildRunData(runId, campaign, doc.result, segments);
+    const data = buildRunData(runId, campaign, doc.result, segments, doc.codebook);
     // Persist for restarts and other instances; a failed write only costs the next cold start.
     await saveRunData(data).catch(() => undefined);
     return data;

@@ -153,7 +153,7 @@ export function dashboardRouter(): Router {
     const pages = Math.max(1, Math.ceil(all.length / PAGE));
     const page = Math.min(q.page, pages);
     const slice = all.slice((page - 1) * PAGE, page * PAGE);
-    const patterns = q.kind === 'code' ? cuePatterns(q.code) : [];
+    const patterns = q.kind === 'code' ? cuePatterns(q.code, data) : [];
     // Read the page's answers by `_id` (the only filter FerretDB serves from an index); a
     // response deleted after the run is simply missing.
     const quotes = (
@@ -203,7 +203,7 @@ function pageParams(q: ReturnType<typeof drillQuerySchema.parse>, page: number):
 }
 
 function drillHeading(q: ReturnType<typeof drillQuerySchema.parse>, data: RunData, t: Response['locals']['t'], lang: Lang): string {
-  if (q.kind === 'code') return t('dashboard.drill.code', { name: codeName(q.code ?? '', lang) });
+  if (q.kind === 'code') return t('dashboard.drill.code', { name: codeName(q.code ?? '', lang, data) });
   if (q.kind === 'type') return t('dashboard.drill.type', { name: t(`dashboard.type.${q.type ?? 'technical'}`) });
   if (q.kind === 'cluster') return t('dashboard.drill.cluster', { name: data.result.clusters.find((c) => c.id === q.cluster)?.label ?? '' });
   if (q.role) return t('dashboard.drill.role', { name: t(`role.${q.role}`) });

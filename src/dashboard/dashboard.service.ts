@@ -108,8 +108,9 @@ export function valueLabel(campaign: Pick<Campaign, 'segments'>, dim: string, va
   return option ? pick(option.label, lang) : value;
 }
 
-export function codeName(id: string, lang: Lang): string {
-  const name = NAMES.get(id);
+/** A code's name: from the run's own codebook (theme-board renames, new codes), else the built-in one. */
+export function codeName(id: string, lang: Lang, data?: Pick<RunData, 'codebook'>): string {
+  const name = data?.codebook.names[id] ?? NAMES.get(id);
   return name ? pick(name, lang) : id;
 }
 
@@ -173,11 +174,11 @@ export function dashboardView(data: RunData, state: FilterState & { mask: Uint8A
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([id, value]) => ({
         key: id,
-        label: codeName(id, lang),
+        label: codeName(id, lang, data),
         value,
         percent: percentOf(value, answers),
         href: drill({ kind: 'code', role, field, code: id }),
-        note: CHALLENGE_TYPE.get(id),
+        note: data.codebook.types[id] ?? CHALLENGE_TYPE.get(id),
       }));
     return { answers, rows };
   };
@@ -303,17 +304,16 @@ export function drillAnswers(data: RunData, mask: Uint8Array, q: DrillQuery): nu
 }
 
 /** The codebook's cue patterns of a code: used to find where in a video's transcript it is said. */
-export function cuePatterns(codeId: string | undefined): RegExp[] {
+export function cuePatterns(codeId: string | undefined, data?: Pick<RunData, 'codebook'>): RegExp[] {
   if (!codeId) return [];
-  for (const g of BUILTIN_CODEBOOK.groups)
-    for (const c of g.codes)
-      if (c.id === codeId)
-        return [...(c.cues ?? []), ...(c.weakCues ?? [])].flatMap((src) => {
-          try {
-            return [new RegExp(src, 'iu')];
-          } catch {
-            return [];
-          }
-        });
-  return [];
+  let sources = data?.codebook.cues[codeId];
+  if (!sources)
+    for (const g of BUILTIN_CODEBOOK.groups) for (const c of g.codes) if (c.id === codeId) sources = [...(c.cues ?? []), ...(c.weakCues ?? [])];
+  return (sources ?? []).flatMap((src) => {
+    try {
+      return [new RegExp(src, 'iu')];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -8,6 +8,7 @@ import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
 import { DashboardRunModel } from '../../src/dashboard/dashboard-store.js';
 import { forgetRunData } from '../../src/dashboard/dashboard.data.js';
+import { BUILTIN_CODEBOOK, cloneCodebook } from '../../src/analysis/index.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { createFromApi } from '../../src/responses/response.service.js';
 import { staffClient, testApp } from '../helpers/app.js';
@@ -247,6 +248,21 @@ describe('dashboard (/lead/campaigns/:id/dashboard)', function () {
     expect(old.text).to.match(/<span class="figure">15<\/span>/);
     await lead.get(`/lead/campaigns/${campaignId}/analysis/compare?from=${'f'.repeat(24)}`).expect(404);
     await stakeholder.get(`/lead/campaigns/${campaignId}/analysis/compare`).expect(404);
+  });
+
+  it('names come from the codebook the run used (theme-board renames), on the dashboard and the comparison', async () => {
+    const codebook = cloneCodebook(BUILTIN_CODEBOOK);
+    const email = codebook.groups.flatMap((g) => g.codes).find((c) => c.id === 'email')!;
+    email.name = { de: 'Mail (umbenannt)', en: 'Mail (renamed)' };
+    await AnalysisResultModel.collection.updateOne({ _id: new mongoose.Types.ObjectId(runId) }, { $set: { codebook } });
+    forgetRunData();
+    await DashboardRunModel.deleteOne({ _id: new mongoose.Types.ObjectId(runId) });
+    const page = await lead.get(`${base}?run=${runId}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).to.include('Mail (renamed)');
+    const drill = await lead.get(`${base}/answers?run=${runId}&kind=code&role=current_practice&field=channels&code=email`).set('Accept-Language', 'en').expect(200);
+    expect(drill.text).to.include('Answers about “Mail (renamed)”');
+    const cmp = await lead.get(`/lead/campaigns/${campaignId}/analysis/compare?from=${runId}`).set('Accept-Language', 'de').expect(200);
+    expect(cmp.text).to.include('Mail (umbenannt)');
   });
 
   it('after a restart the dashboard comes from the compact form persisted per run (the full result is not read again)', async () => {
