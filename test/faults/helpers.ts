@@ -116,7 +116,9 @@ export async function startApp(scratch: Scratch, env: Record<string, string>, op
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: String(port),
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      // As in production: without SESSION_SECRET the app keeps one in DATA_DIR, so a restart
+      // with the same DATA_DIR accepts the devices' CSRF tokens again.
+      DATA_DIR: env.DATA_DIR ?? (await scratch.dir('wv-fault-data-')),
       ...env,
     },
     stdio: ['ignore', fd, fd],
@@ -208,14 +210,16 @@ export async function withDb<T>(uri: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** A lead with an API token and an open campaign from the interview template. */
-export async function seedCampaign(uri: string): Promise<{ campaignId: string; publicToken: string; apiToken: string; leadId: string }> {
+export async function seedCampaign(uri: string, opts: { video?: boolean } = {}): Promise<{ campaignId: string; publicToken: string; apiToken: string; leadId: string }> {
   const { createUser, createApiToken } = await import('../../src/auth/auth.service.js');
   const { createCampaign, changeStatus } = await import('../../src/campaigns/campaign.service.js');
   const { interviewTemplate } = await import('../../src/campaigns/interview-template.js');
   return withDb(uri, async () => {
     const lead = await createUser({ email: `lead-${randomBytes(4).toString('hex')}@example.org`, name: 'Fault Lead', role: 'lead', password: randomBytes(18).toString('base64url') });
     const { token } = await createApiToken(lead.id, 'faults');
-    const draft = await createCampaign(interviewTemplate(), { ownerId: lead.id });
+    const template = interviewTemplate();
+    if (opts.video) template.questions = template.questions.map((q) => ({ ...q, modes: ['text', 'video'] }));
+    const draft = await createCampaign(template, { ownerId: lead.id });
     const campaign = await changeStatus(String(draft._id), 'open');
     return { campaignId: String(campaign._id), publicToken: String(campaign.publicToken), apiToken: token, leadId: String(lead.id) };
   });
