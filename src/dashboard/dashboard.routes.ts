@@ -26,6 +26,28 @@ import { quoteOf } from './quotes.js';
 
 const PAGE = 20;
 
+/**
+ * The dashboard's templates (one page, ~10 partial includes) are compiled once per process: with
+ * express's `view cache` off (it is on only with NODE_ENV=production) EJS would recompile every
+ * include on every request, which cost more than computing the figures.
+ */
+const CACHED_VIEWS = { cache: true } as const;
+
+type Computed = { segments: ReturnType<typeof responsesBySegment>; view: ReturnType<typeof dashboardView> | null; filters: ReturnType<typeof filterOptions> };
+const MEMO_PER_RUN = 200;
+const memos = new WeakMap<RunData, Map<string, Computed>>();
+function memo(data: RunData, key: string, compute: () => Computed): Computed {
+  let m = memos.get(data);
+  if (!m) memos.set(data, (m = new Map()));
+  let hit = m.get(key);
+  if (!hit) {
+    hit = compute();
+    if (m.size >= MEMO_PER_RUN) m.delete(m.keys().next().value as string);
+    m.set(key, hit);
+  }
+  return hit;
+}
+
 /** Invitation-based response rates change while a campaign runs: re-read at most every 30 s. */
 const ratesCache = new TtlCache<Promise<ResponseRates>>(30_000, 200);
 function cachedRates(campaign: Campaign): Promise<ResponseRates> {
@@ -82,12 +104,20 @@ export function dashboardRouter(): Router {
     const base = `/lead/campaigns/${id}/dashboard`;
     const common = { title: res.locals.t('dashboard.title'), campaign, runs, run, base, readOnly: Boolean(res.locals.readOnly) };
     if (!run || !data || !state) {
-      res.render('dashboard/dashboard', { ...common, view: null, state: null });
+      res.render('dashboard/dashboard', { ...common, ...CACHED_VIEWS, view: null, state: null });
       return;
     }
     const min = minGroupOf(campaign);
     const rates = await cachedRates(campaign);
-    const bySegment = responsesBySegment(data, min).map((s) => {
+    // A run's figures never change: the computed sections are memoised per run, filter
+    // combination, language and threshold (bounded), so a repeated view only renders.
+    const memoKey = `${lang}|${min}|${state.selected.map((f) => `${f.dim}=${f.value}`).join('&')}`;
+    const computed = memo(data, memoKey, () => ({
+      segments: responsesBySegment(data, min),
+      view: state.mask ? dashboardView(data, { ...state, mask: state.mask }, base, lang) : null,
+      filters: filterOptions(data, campaign, min, lang),
+    }));
+    const bySegment = computed.segments.map((s) => {
       const segment = campaign.segments.find((x) => x.key === s.dim);
       const invited = rates.bySegment.find((b) => b.segment === s.dim);
       return {
@@ -109,16 +139,17 @@ export function dashboardRouter(): Router {
         }),
       };
     });
-    const view = state.mask ? dashboardView(data, { ...state, mask: state.mask }, base, lang) : null;
+    const view = computed.view;
     res.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
     res.render('dashboard/dashboard', {
       ...common,
+      ...CACHED_VIEWS,
       view,
       state,
       data: { respondents: data.respondents.length, answers: data.aId.length },
       bySegment,
       overallRate: rates.overall.suppressed ? undefined : rates.overall,
-      filters: filterOptions(data, campaign, min, lang),
+      filters: computed.filters,
       chips: filterChips(campaign, state, lang, run.id, base),
       allHref: `${base}/answers${queryString(run.id, state.selected)}`,
     });
@@ -146,7 +177,7 @@ export function dashboardRouter(): Router {
       state,
     };
     if (!state.mask) {
-      res.render('dashboard/answers', { ...common, quotes: [], total: 0, page: 1, pages: 1, missing: 0 });
+      res.render('dashboard/answers', { ...common, ...CACHED_VIEWS, quotes: [], total: 0, page: 1, pages: 1, missing: 0 });
       return;
     }
     const all = drillAnswers(data, state.mask, q);
@@ -178,6 +209,7 @@ export function dashboardRouter(): Router {
     const pageHref = (p: number) => `${base}/answers${queryString(run.id, state.selected, pageParams(q, p))}`;
     res.render('dashboard/answers', {
       ...common,
+      ...CACHED_VIEWS,
       quotes,
       total: all.length,
       missing: slice.length - quotes.length,
