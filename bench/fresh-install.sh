@@ -8,29 +8,27 @@
 # script tests what a newcomer reads. Only the environment is ours: PORT (a free port, so a busy
 # :3000 on a shared machine does not matter) and nothing else.
 #
-#   bench/fresh-install.sh [--skip-test]
+#   bench/fresh-install.sh [--skip-test] [--ref <commit>]
 #
 # --skip-test: run the first command only. .ci/run does NOT use it: CI runs the README's test
 # command inside the fresh clone as well (see README "Reliability").
+# --ref: check out that commit in the clone instead of HEAD (e.g. to bisect a broken install).
 # Env: FRESH_INSTALL_KEEP=1 keeps the temp folder; FRESH_INSTALL_START_TIMEOUT (seconds, default
 # 900: `npm ci` + the TypeScript build + the first start).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 skip_test=0
-[ "${1:-}" = "--skip-test" ] && skip_test=1
+ref=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --skip-test) skip_test=1 ;;
+    --ref) ref="$2"; shift ;;
+    *) echo "usage: $0 [--skip-test] [--ref <commit>]" >&2; exit 2 ;;
+  esac
+  shift
+done
 start_timeout="${FRESH_INSTALL_START_TIMEOUT:-900}"
-
-# --- the README's two commands ------------------------------------------------------------------
-block="$(awk '/^## Two commands/{s=1} s&&/^```bash/{b=1;next} b&&/^```/{exit} b{print}' "$repo/README.md")"
-start_cmd="$(printf '%s\n' "$block" | sed -n 1p | sed 's/[[:space:]]*#.*$//')"
-test_cmd="$(printf '%s\n' "$block" | sed -n 2p | sed 's/[[:space:]]*#.*$//')"
-if [ -z "$start_cmd" ] || [ -z "$test_cmd" ]; then
-  echo "fresh-install: could not read the two commands from README.md (## Two commands, a \`\`\`bash block)" >&2
-  exit 2
-fi
-echo "== README command 1: $start_cmd"
-echo "== README command 2: $test_cmd"
 
 # --- an empty folder, a clone of the committed tree --------------------------------------------
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/wv-fresh-install-XXXXXX")"
@@ -44,7 +42,20 @@ trap cleanup EXIT
 
 git clone --quiet --no-hardlinks "$repo" "$tmp/wv"
 cd "$tmp/wv"
+[ -z "$ref" ] || git checkout --quiet --detach "$ref"
 echo "== cloned $(git rev-parse --short HEAD) into $tmp/wv"
+# --- the README's two commands (of the cloned commit) ----------------------------------------
+
+block="$(awk '/^## Two commands/{s=1} s&&/^```bash/{b=1;next} b&&/^```/{exit} b{print}' README.md)"
+start_cmd="$(printf '%s\n' "$block" | sed -n 1p | sed 's/[[:space:]]*#.*$//')"
+test_cmd="$(printf '%s\n' "$block" | sed -n 2p | sed 's/[[:space:]]*#.*$//')"
+if [ -z "$start_cmd" ] || [ -z "$test_cmd" ]; then
+  echo "fresh-install: could not read the two commands from README.md (## Two commands, a \`\`\`bash block)" >&2
+  exit 2
+fi
+echo "== README command 1: $start_cmd"
+echo "== README command 2: $test_cmd"
+
 for absent in node_modules dist data; do
   [ ! -e "$absent" ] || { echo "fresh-install: $absent exists in the fresh clone" >&2; exit 2; }
 done
