@@ -66,7 +66,9 @@ export class FileSystemMediaStore implements MediaStore {
   }
 
   read(key: string, range?: ByteRange): Readable {
-    return createReadStream(this.localPath(key), range ? { start: range.start, end: range.end } : {});
+    // 1 MiB reads: a quarter of the syscalls and event-loop turns of the 64 KiB default when
+    // streaming a recording to a player (see docs/PERFORMANCE.md, Video answers).
+    return createReadStream(this.localPath(key), { highWaterMark: 1024 * 1024, ...(range ? { start: range.start, end: range.end } : {}) });
   }
 
   async size(key: string): Promise<number | null> {

@@ -98,7 +98,9 @@ export function remuxArgs(input: string, output: string, ext: string, dropVideo 
   const mp4 = muxer === 'mp4' || muxer === 'mov' || muxer === 'ipod';
   const movflags = mp4 ? ['-movflags', output === 'pipe:1' ? 'frag_keyframe+empty_moov+default_base_moof' : '+faststart'] : [];
   return [
-    '-v', 'error', '-nostdin', '-y',
+    // -xerror: a damaged or unseekable input (an mp4 with its index at the end, read from a pipe)
+    // must fail the remux; without it ffmpeg exits 0 with a truncated file.
+    '-v', 'error', '-nostdin', '-y', '-xerror',
     '-i', input,
     ...(dropVideo ? [] : ['-map', '0:v?']), '-map', '0:a?',
     '-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1',

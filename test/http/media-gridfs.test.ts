@@ -163,7 +163,11 @@ describe('video answers on GridFS, and automatic transcription', function () {
     const { body, contentType } = multipartBody(Buffer.concat([fx.webm, Buffer.alloc(1_500_000, 3)]));
     let midway = 0;
     await abortedUpload(port, `/r/${c.publicToken}/media/q1`, { 'X-CSRF-Token': csrf, 'Content-Type': contentType, Cookie: cookie, Accept: 'application/json' }, body, 900_000, async () => {
-      midway = await chunks();
+      // Wait (on a busy machine) until the server has streamed some of it into GridFS.
+      midway = await waitFor(async () => {
+        const n = await chunks();
+        return n > before.chunks ? n : 0;
+      }).catch(() => 0);
     });
     expect(midway).to.be.greaterThan(before.chunks); // it was streaming into GridFS…
     await new Promise((r) => setTimeout(r, 700));

@@ -196,7 +196,11 @@ describe('video answers: upload, storage, playback, transcripts (file-system sto
     const { body, contentType } = multipartBody(big);
     let midway: string[] = [];
     await abortedUpload(port, `/r/${c.publicToken}/media/q1`, { Accept: 'application/json', 'X-CSRF-Token': r.csrf, 'Content-Type': contentType, Cookie: r.cookie }, body, 200_000, async () => {
-      midway = await filesIn(root);
+      // Wait (on a busy machine) until the server is streaming it into the store.
+      for (let i = 0; i < 100 && !midway.some((f) => f.endsWith('.part')); i += 1) {
+        midway = await filesIn(root);
+        if (!midway.some((f) => f.endsWith('.part'))) await new Promise((res) => setTimeout(res, 50));
+      }
     });
     // The upload really was streaming into the store when the connection dropped…
     expect(midway.filter((f) => f.endsWith('.part'))).to.have.length(1);
