@@ -124,5 +124,20 @@ describe('browser: analysis run, dashboard and drill-down', function () {
 
     expect(problems, problems.join('\n')).to.deep.equal([]);
     await context.close();
+
+    // On a phone the dashboard fits the screen (tables scroll inside their box, charts shrink).
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'de-DE', deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const mobile = await phone.newPage();
+    await mobile.goto(`${base}/login`);
+    await mobile.getByLabel('E-Mail-Adresse').fill(lead.email);
+    await mobile.getByLabel('Passwort').fill(lead.password);
+    await mobile.getByRole('button', { name: 'Anmelden' }).click();
+    await mobile.waitForURL(/\/lead$/);
+    await mobile.goto(`${base}/lead/campaigns/${campaignId}/dashboard`);
+    await mobile.waitForFunction(() => document.querySelectorAll('.chart-canvas:not([hidden]) canvas').length >= 4);
+    expect(await mobile.getByRole('heading', { name: 'Welche Kanäle heute genutzt werden' }).count()).to.equal(1);
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).to.equal(true);
+    await mobile.screenshot({ path: path.join(shots, 'dashboard-phone.png') });
+    await phone.close();
   });
 });
