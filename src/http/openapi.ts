@@ -60,7 +60,19 @@ const response: JsonSchema = {
     segments: { type: 'object', additionalProperties: { type: 'string' } },
     answers: {
       type: 'object',
-      additionalProperties: { type: 'object', properties: { text: { type: 'string' }, mode: { type: 'string' } } },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          text: { type: 'string', description: 'The answer; for video/audio answers the transcript' },
+          mode: { type: 'string', enum: ['text', 'video'] },
+          mediaId: { type: 'string', description: 'Video/audio answers: the recording, streamed at /lead/campaigns/{id}/media/{mediaId}' },
+          cues: {
+            type: 'array',
+            description: 'Video/audio answers: transcript cues with times in seconds (from a WebVTT/SRT file or automatic transcription)',
+            items: { type: 'object', properties: { start: { type: 'number' }, end: { type: 'number' }, text: { type: 'string' } } },
+          },
+        },
+      },
     },
     submissionId: { type: 'string' },
     submittedAt: { type: 'string', format: 'date-time' },

@@ -72,7 +72,6 @@ export const mediaDe = {
   'media.lead.auto.pending': 'Automatische Abschrift läuft …',
   'media.lead.auto.done': 'Automatisch abgeschrieben',
   'media.lead.auto.failed': 'Automatische Abschrift fehlgeschlagen',
-  'media.lead.auto.none': '',
 } as const;
 
 export const mediaEn: Record<keyof typeof mediaDe, string> = {
@@ -145,5 +144,4 @@ export const mediaEn: Record<keyof typeof mediaDe, string> = {
   'media.lead.auto.pending': 'Automatic transcription running …',
   'media.lead.auto.done': 'Transcribed automatically',
   'media.lead.auto.failed': 'Automatic transcription failed',
-  'media.lead.auto.none': '',
 };
