@@ -180,7 +180,7 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
       const board = input.options.codebook ? { codebook: input.options.codebook, corrections: input.options.corrections?.length ?? 0 } : {};
       await AnalysisResultModel.collection.replaceOne({ _id: id }, { _id: id, campaignId: run.campaignId, result, ...board, createdAt: new Date() }, { upsert: true });
       // Compact per-answer codes for streamed exports (src/exports/code-index.ts); rebuilt on demand if this fails.
-      await storeCodeIndex(id, run.campaignId as mongoose.Types.ObjectId, result).catch((err: unknown) => logger.warn({ err, runId: String(id) }, 'analysis run: export code index not stored'));
+      await storeCodeIndex(id, run.campaignId as mongoose.Types.ObjectId, result, { codebook: input.options.codebook }).catch((err: unknown) => logger.warn({ err, runId: String(id) }, 'analysis run: export code index not stored'));
       const now = new Date();
       stages.push({ stage: 'done', at: now });
       const finished = await AnalysisRunModel.updateOne(mine, {

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import mongoose, { Schema } from 'mongoose';
 import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
-import type { AnalysisResult } from '../analysis/index.js';
+import type { AnalysisResult, Codebook } from '../analysis/index.js';
 import type { Logger } from '../shared/logger.js';
 
 /**
@@ -22,6 +22,8 @@ const exportCodeIndexSchema = new Schema(
     campaignId: { type: Schema.Types.ObjectId, required: true },
     answers: { type: Number, required: true },
     data: { type: Buffer, required: true },
+    /** Names of the run's campaign codebook (empty when it used the built-in one). */
+    names: { type: Schema.Types.Mixed, default: {} },
   },
   { timestamps: true, collection: 'analysis_export_index', versionKey: false },
 );
@@ -64,13 +66,23 @@ export function buildCodeIndex(result: Pick<AnalysisResult, 'answers' | 'cluster
   return gzipSync(lines.join('\n'), { level: 6 });
 }
 
+/** Names of the campaign codebook's codes (theme-board renames and new codes), by id. */
+export type CodeNames = Record<string, { de: string; en: string }>;
+
 export async function storeCodeIndex(
   runId: mongoose.Types.ObjectId,
   campaignId: mongoose.Types.ObjectId,
   result: Pick<AnalysisResult, 'answers' | 'clusters'>,
-  data = buildCodeIndex(result),
+  opts: { codebook?: Codebook; data?: Buffer } = {},
 ): Promise<void> {
-  await ExportCodeIndexModel.collection.replaceOne({ _id: runId }, { _id: runId, campaignId, answers: result.answers.length, data, createdAt: new Date(), updatedAt: new Date() }, { upsert: true });
+  const data = opts.data ?? buildCodeIndex(result);
+  const names: CodeNames = {};
+  for (const g of opts.codebook?.groups ?? []) for (const c of g.codes) names[c.id] = { de: c.name.de, en: c.name.en };
+  await ExportCodeIndexModel.collection.replaceOne(
+    { _id: runId },
+    { _id: runId, campaignId, answers: result.answers.length, data, names, createdAt: new Date(), updatedAt: new Date() },
+    { upsert: true },
+  );
 }
 
 const split = (s: string) => (s ? s.split(';') : []);
@@ -120,17 +132,21 @@ export function codeLookup(tsv: string): (answerId: string) => AnswerCodes | und
  * The code lookup of a finished run: from its index, or (runs from before the index existed)
  * built once from the stored result and kept for next time.
  */
-export async function loadCodeLookup(runId: string, logger?: Logger): Promise<(answerId: string) => AnswerCodes | undefined> {
+export async function loadCodeLookup(runId: string, logger?: Logger): Promise<{ find: (answerId: string) => AnswerCodes | undefined; names: CodeNames }> {
   const _id = new mongoose.Types.ObjectId(runId);
-  const doc = await ExportCodeIndexModel.collection.findOne<{ data: mongoose.mongo.Binary | Buffer }>({ _id });
+  const doc = await ExportCodeIndexModel.collection.findOne<{ data: mongoose.mongo.Binary | Buffer; names?: CodeNames }>({ _id });
   let bytes: Buffer;
+  let names: CodeNames = doc?.names ?? {};
   if (doc) {
     bytes = Buffer.isBuffer(doc.data) ? doc.data : Buffer.from(doc.data.buffer);
   } else {
-    const stored = await AnalysisResultModel.collection.findOne<{ campaignId: mongoose.Types.ObjectId; result: AnalysisResult }>({ _id });
-    if (!stored) return () => undefined;
+    const stored = await AnalysisResultModel.collection.findOne<{ campaignId: mongoose.Types.ObjectId; result: AnalysisResult; codebook?: Codebook }>({ _id });
+    if (!stored) return { find: () => undefined, names };
     bytes = buildCodeIndex(stored.result);
-    await storeCodeIndex(_id, stored.campaignId, stored.result, bytes).catch((err: unknown) => logger?.warn({ err }, 'export code index could not be stored'));
+    for (const g of stored.codebook?.groups ?? []) for (const c of g.codes) names = { ...names, [c.id]: c.name };
+    await storeCodeIndex(_id, stored.campaignId, stored.result, { codebook: stored.codebook, data: bytes }).catch((err: unknown) =>
+      logger?.warn({ err }, 'export code index could not be stored'),
+    );
   }
-  return codeLookup(gunzipSync(bytes).toString('utf8'));
+  return { find: codeLookup(gunzipSync(bytes).toString('utf8')), names };
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,8 @@ import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { ParticipantModel } from '../participants/participant.model.js';
-import { responseIdOf, segmentContext, type SegmentContext } from '../reports/report-data.js';
-import { buildReport, codebookVersionOf, segmentLabeller } from '../reports/report.service.js';
+import { responseIdOf, segmentContext, type LatestAnalysis } from '../reports/report-data.js';
+import { buildReport, codebookVersionOf, namesOf, segmentLabeller } from '../reports/report.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 import { attributeFilter, DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups } from '../shared/anonymity.js';
 import { loadCodeLookup } from './code-index.js';
@@ -53,19 +53,21 @@ export interface ExportContext {
   campaign: Campaign;
   lang: Lang;
   secret: string;
-  analysis: { run: RunView; result: AnalysisResult } | null;
+  analysis: LatestAnalysis | null;
 }
 
 /**
  * Columns and rows of the answers export (one row per answered question).
  *
  * ONE pass over the campaign's responses (on FerretDB every filter but `{_id}` reads the whole
- * collection, so a second pass would double the time): while the cursor streams, each response
- * goes as one compact JSON line into a private temporary file (mode 0600, removed afterwards) and
- * its segment values into the population the small-group rule needs. Only then, when the
- * population is complete, the rows are read back from the file, given their codes (the run's code
- * index, see code-index.ts) and the anonymity rule, and streamed out. Memory stays flat: one
- * response at a time, the population as shared objects, the code index as one string.
+ * collection, so a second pass for the small-group population would double the time). A response
+ * whose combination of segment values is already shared by at least the minimum group size is
+ * streamed out at once (counts only grow during the pass, so the rule of src/shared/anonymity.ts
+ * over the complete population would show all its values too). The few others are held back in a
+ * private temporary file (mode 0600, deleted afterwards) and written at the end, when
+ * `attributeFilter` can decide them over the complete population ("other" below the threshold).
+ * Memory stays flat: one batch of responses, the population as shared objects, the run's code
+ * index as one string (code-index.ts).
  */
 export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<Record<string, string | number>> }> {
   const { campaign, lang } = ec;
@@ -98,17 +100,59 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
   ];
 
   async function* rows() {
+    // Identified campaigns only: who answered (the participant's name and e-mail).
+    const participants = new Map<string, string>();
+    if (identified) {
+      const pc = ParticipantModel.find({ campaignId: campaign._id }, { email: 1, name: 1 }).lean<{ _id: unknown; email?: string; name?: string }>().cursor({ batchSize: 1000 });
+      for await (const p of pc) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
+    }
+    const index = ec.run ? await loadCodeLookup(ec.run.id) : undefined;
+    const find = index?.find ?? (() => undefined);
+    for (const [id, name] of Object.entries(index?.names ?? {})) names.set(id, name);
+
+    const shared = new Map<string, Record<string, string>>();
+    const comboCount = new Map<string, number>();
+    const population: Array<Record<string, string>> = [];
+    const fullCells = new Map<string, string[]>();
+    const cellsOf = (key: string, shown: Record<string, string>): string[] => {
+      const segs = shared.get(key) ?? {};
+      // Below the threshold (alone or in combination): the value becomes "other".
+      return segmentKeys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? labels.value(k, segs[k]) : other));
+    };
+    function* rowsOf(rid: string, rlang: string, segmentCells: string[], participantId: string, submittedAt: string, texts: Record<string, string>) {
+      const who = pseudo(rid);
+      const identity = identified ? [participantId ? (participants.get(participantId) ?? participantId) : '', submittedAt] : [];
+      for (const q of questions) {
+        const text = texts[q.key];
+        if (text === undefined) continue;
+        const coded = find(`${rid}:${q.key}`);
+        yield rowOf([
+          who,
+          ...identity,
+          q.key,
+          q.text,
+          coded?.lang || rlang,
+          ...segmentCells,
+          text,
+          (coded?.channels ?? []).map(codeName).join(', '),
+          (coded?.themes ?? []).map(codeName).join(', '),
+          coded?.challengeType ? t(`exports.type.${coded.challengeType as 'technical' | 'cultural'}`) : '',
+          coded?.confidence ?? '',
+          (coded?.features ?? []).map(codeName).join(', '),
+          coded?.cluster ?? '',
+          [...(coded?.channels ?? []), ...(coded?.themes ?? []), ...(coded?.features ?? [])].join('; '),
+        ]);
+      }
+    }
+
     const dir = await mkdtemp(path.join(tmpdir(), 'wv-export-'));
-    const file = path.join(dir, 'responses.ndjson');
+    const file = path.join(dir, 'held-back.ndjson');
+    let out: WriteStream | undefined;
+    let held = 0;
     try {
-      // Pass over the database: spill + population.
-      const shared = new Map<string, Record<string, string>>();
-      const population: Array<Record<string, string>> = [];
-      const out = createWriteStream(file, { mode: 0o600 });
       const cursor = ResponseModel.find({ campaignId: campaign._id }, { lang: 1, segments: 1, answers: 1, submittedAt: 1, participantId: 1 })
         .lean<ResponseRow>()
         .cursor({ batchSize: 500 });
-      let buf = '';
       try {
         for await (const r of cursor) {
           const segs = Object.fromEntries(entriesOf(r.segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
@@ -116,77 +160,51 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
           let obj = shared.get(key);
           if (!obj) shared.set(key, (obj = segs));
           population.push(obj);
+          const count = (comboCount.get(key) ?? 0) + 1;
+          comboCount.set(key, count);
           const texts: Record<string, string> = {};
           for (const [k, a] of entriesOf(r.answers)) {
             const text = (a as { text?: unknown } | undefined)?.text;
             if (typeof text === 'string' && text.trim()) texts[k] = text;
           }
-          buf += `${JSON.stringify([String(r._id), r.lang, key, identified && r.participantId ? String(r.participantId) : '', identified && r.submittedAt ? new Date(r.submittedAt).toISOString() : '', texts])}\n`;
-          if (buf.length >= 256 * 1024) {
-            if (!out.write(buf)) await once(out, 'drain');
-            buf = '';
+          const rid = String(r._id);
+          const participantId = identified && r.participantId ? String(r.participantId) : '';
+          const submittedAt = identified && r.submittedAt ? new Date(r.submittedAt).toISOString() : '';
+          if (identified || count >= min) {
+            // Already safe: the combination is shared by ≥ min responses so far, and counts only
+            // grow during the pass, so attributeFilter over the complete population shows all of
+            // these values too. Stream the row now, while the cursor keeps reading.
+            let cells = fullCells.get(key);
+            if (!cells) fullCells.set(key, (cells = cellsOf(key, segs)));
+            yield* rowsOf(rid, r.lang, cells, participantId, submittedAt, texts);
+          } else {
+            // Not (yet) decidable: held back in a private temporary file until the pass is done.
+            out ??= createWriteStream(file, { mode: 0o600 });
+            held += 1;
+            if (!out.write(`${JSON.stringify([rid, r.lang, key, participantId, submittedAt, texts])}\n`)) await once(out, 'drain');
           }
         }
       } finally {
         await cursor.close().catch(() => undefined);
       }
-      out.end(buf);
+      if (!out) return;
+      out.end();
       await finished(out);
 
-      const filter = identified ? (s: Record<string, string>) => s : attributeFilter(population, min);
+      // The held-back rows, with the rule of src/shared/anonymity.ts over the complete population.
+      const filter = attributeFilter(population, min);
       population.length = 0;
-      const shownByKey = new Map<string, string[]>();
-      const segmentCellsOf = (key: string): string[] => {
-        let cells = shownByKey.get(key);
-        if (!cells) {
-          const segs = shared.get(key) ?? {};
-          const shown = filter(segs);
-          // Below the threshold (alone or in combination): the value becomes "other".
-          cells = segmentKeys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? labels.value(k, segs[k]) : other));
-          shownByKey.set(key, cells);
-        }
-        return cells;
-      };
-
-      // Identified campaigns only: who answered (the participant's name and e-mail).
-      const participants = new Map<string, string>();
-      if (identified) {
-        const pc = ParticipantModel.find({ campaignId: campaign._id }, { email: 1, name: 1 }).lean<{ _id: unknown; email?: string; name?: string }>().cursor({ batchSize: 1000 });
-        for await (const p of pc) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
-      }
-      const find = ec.run ? await loadCodeLookup(ec.run.id) : () => undefined;
-
-      // Pass over the file: rows.
+      const decided = new Map<string, string[]>();
       const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
       for await (const line of lines) {
         if (!line) continue;
         const [rid, rlang, key, participantId, submittedAt, texts] = JSON.parse(line) as [string, string, string, string, string, Record<string, string>];
-        const who = pseudo(rid);
-        const segmentCells = segmentCellsOf(key);
-        const identity = identified ? [participantId ? (participants.get(participantId) ?? participantId) : '', submittedAt] : [];
-        for (const q of questions) {
-          const text = texts[q.key];
-          if (text === undefined) continue;
-          const coded = find(`${rid}:${q.key}`);
-          yield rowOf([
-            who,
-            ...identity,
-            q.key,
-            q.text,
-            coded?.lang || rlang,
-            ...segmentCells,
-            text,
-            (coded?.channels ?? []).map(codeName).join(', '),
-            (coded?.themes ?? []).map(codeName).join(', '),
-            coded?.challengeType ? t(`exports.type.${coded.challengeType as 'technical' | 'cultural'}`) : '',
-            coded?.confidence ?? '',
-            (coded?.features ?? []).map(codeName).join(', '),
-            coded?.cluster ?? '',
-            [...(coded?.channels ?? []), ...(coded?.themes ?? []), ...(coded?.features ?? [])].join('; '),
-          ]);
-        }
+        let cells = decided.get(key);
+        if (!cells) decided.set(key, (cells = cellsOf(key, filter(shared.get(key) ?? {}))));
+        yield* rowsOf(rid, rlang, cells, participantId, submittedAt, texts);
       }
     } finally {
+      out?.destroy();
       await rm(dir, { recursive: true, force: true });
     }
   }
@@ -198,7 +216,7 @@ export async function requirementsExport(ec: ExportContext & { analysis: NonNull
   const { campaign, lang } = ec;
   const t = translator(lang);
   const ctx = await segmentContext(campaign);
-  const report = buildReport(campaign, ec.analysis.run, ec.analysis.result, ctx, lang);
+  const report = buildReport(campaign, ec.analysis.run, ec.analysis.result, ctx, lang, { codebook: ec.analysis.codebook, corrections: ec.analysis.corrections });
   const columns: CsvColumn[] = [
     { label: t('exports.col.priority') },
     { label: t('exports.col.requirement') },
@@ -306,7 +324,10 @@ export async function* analysisJson(ec: ExportContext & { analysis: NonNullable<
     format: 'workplace-voice.analysis/1',
     campaign: { id: String(campaign._id), title: campaign.title, anonymity: campaign.anonymity ?? 'anonymous', minGroupSize: min },
     run: { id: run.id, finishedAt: run.finishedAt ?? null, responses: run.responses ?? null, answers: run.answers ?? null },
-    codebookVersion: codebookVersionOf(result),
+    codebookVersion: ec.analysis.codebook?.version || codebookVersionOf(result),
+    corrections: ec.analysis.corrections,
+    // Code id → names of the codebook the run used (built-in, with theme-board renames and new codes).
+    codes: Object.fromEntries(namesOf(ec.analysis.codebook)),
     summary: { ...result.summary, challengeBalanceBySegment: bySegment },
     requirements,
     clusters,

@@ -118,6 +118,7 @@ export function reportMarkdown(r: ReportView, t: Translate, campaignTitle: strin
   line(`- ${t('report.method.answers', { answers: r.method.answers, respondents: r.method.respondents })}`);
   line(`- ${t('report.method.languages')}: ${r.method.languages.map((l) => `${l.lang.toUpperCase()}: ${l.count}`).join(', ') || '–'}`);
   line(`- ${t('report.method.codebook')}: ${mdEscape(r.method.codebookVersion)}`);
+  line(`- ${t('report.method.corrections')}: ${r.method.corrections}`);
   line(`- ${t('report.method.run_date')}: ${date(r.method.runDate)}`);
   line(`- ${t('report.method.anonymity')}: ${t(r.method.anonymity === 'identified' ? 'anonymity.identified' : 'anonymity.anonymous')}`);
   line();

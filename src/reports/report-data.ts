@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord } from '../analysis-runs/analysis-run.model.js';
 import { toRunView, type RunView } from '../analysis-runs/analysis-run.service.js';
-import type { AnalysisResult } from '../analysis/index.js';
+import type { AnalysisResult, Codebook } from '../analysis/index.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
@@ -12,12 +12,21 @@ export async function latestDoneRun(campaignId: mongoose.Types.ObjectId): Promis
   return doc ? toRunView(doc) : null;
 }
 
+export interface LatestAnalysis {
+  run: RunView;
+  result: AnalysisResult;
+  /** The campaign codebook the run used when the theme board had corrections (renamed and new codes). */
+  codebook?: Codebook;
+  /** How many theme-board corrections the run was given. */
+  corrections: number;
+}
+
 /** The newest finished run and its stored result, or null when the campaign was never analysed. */
-export async function latestAnalysis(campaignId: mongoose.Types.ObjectId): Promise<{ run: RunView; result: AnalysisResult } | null> {
+export async function latestAnalysis(campaignId: mongoose.Types.ObjectId): Promise<LatestAnalysis | null> {
   const run = await latestDoneRun(campaignId);
   if (!run) return null;
-  const doc = await AnalysisResultModel.findById(new mongoose.Types.ObjectId(run.id)).lean<{ result: AnalysisResult }>();
-  return doc ? { run, result: doc.result } : null;
+  const doc = await AnalysisResultModel.collection.findOne<{ result: AnalysisResult; codebook?: Codebook; corrections?: number }>({ _id: new mongoose.Types.ObjectId(run.id) });
+  return doc ? { run, result: doc.result, codebook: doc.codebook ?? undefined, corrections: doc.corrections ?? 0 } : null;
 }
 
 /**

@@ -24,7 +24,7 @@ export async function loadReport(campaign: Campaign, lang: Lang): Promise<Report
   const latest = await latestAnalysis(campaign._id as mongoose.Types.ObjectId);
   if (!latest) return null;
   const ctx = await segmentContext(campaign);
-  return buildReport(campaign, latest.run, latest.result, ctx, lang);
+  return buildReport(campaign, latest.run, latest.result, ctx, lang, { codebook: latest.codebook, corrections: latest.corrections });
 }
 
 async function renderReport(req: Request, res: Response, campaign: Campaign, opts: { basePath: string; share?: ShareView }): Promise<void> {

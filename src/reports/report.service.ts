@@ -1,4 +1,4 @@
-import { BUILTIN_CODEBOOK, type AnalysisResult, type Moscow, type Requirement } from '../analysis/index.js';
+import { BUILTIN_CODEBOOK, type AnalysisResult, type Codebook, type Moscow, type Requirement } from '../analysis/index.js';
 import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
@@ -79,6 +79,8 @@ export interface ReportView {
     respondents: number;
     languages: Array<{ lang: string; count: number }>;
     codebookVersion: string;
+    /** Theme-board corrections the run was given. */
+    corrections: number;
     runDate: Date;
     minGroupSize: number;
     anonymity: string;
@@ -110,8 +112,15 @@ const percent = (n: number, base: number) => (base > 0 ? Math.round((n / base) *
  * so the HTML view, the share view and the Markdown export cannot differ in what they reveal.
  * Quotes of responses deleted after the run are left out.
  */
-export function buildReport(campaign: CampaignLike, run: RunView, result: AnalysisResult, ctx: SegmentContext, lang: Lang): ReportView {
-  const names = codeNames(BUILTIN_CODEBOOK);
+export function buildReport(
+  campaign: CampaignLike,
+  run: RunView,
+  result: AnalysisResult,
+  ctx: SegmentContext,
+  lang: Lang,
+  board: { codebook?: Codebook; corrections?: number } = {},
+): ReportView {
+  const names = namesOf(board.codebook);
   const name = (id: string) => pick(names.get(id) ?? { de: id, en: id }, lang);
   const labels = segmentLabeller(campaign, lang);
   const min = ctx.minGroupSize;
@@ -251,13 +260,21 @@ export function buildReport(campaign: CampaignLike, run: RunView, result: Analys
       languages: Object.entries(summary.languages ?? {})
         .map(([l, count]) => ({ lang: l, count }))
         .sort((a, b) => b.count - a.count),
-      codebookVersion: codebookVersionOf(result),
+      codebookVersion: board.codebook?.version || codebookVersionOf(result),
+      corrections: board.corrections ?? 0,
       runDate: finishedAt,
       minGroupSize: min,
       anonymity: campaign.anonymity ?? 'anonymous',
       thresholds: MOSCOW_THRESHOLDS,
     },
   };
+}
+
+/** Code id → DE/EN name: the built-in codebook, overridden by the run's campaign codebook (theme board). */
+export function namesOf(codebook?: Codebook): Map<string, { de: string; en: string }> {
+  const names = codeNames(BUILTIN_CODEBOOK);
+  if (codebook) for (const [id, name] of codeNames(codebook)) names.set(id, name);
+  return names;
 }
 
 /** The codebook version a result was coded with (stored by newer runs; the built-in one otherwise). */

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { setMember } from '../../src/campaigns/campaign.service.js';
+import { ExportCodeIndexModel } from '../../src/exports/code-index.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { staffClient, testApp } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';
@@ -98,8 +99,14 @@ describe('exports (issue 6, item 5)', function () {
       const lone = rows.find((r) => r[h.indexOf('Antwort')] === LONE_VOICE)!;
       expect(lone, 'the lone voice is exported').to.not.equal(undefined);
       expect([lone[h.indexOf('Bereich')], lone[h.indexOf('Standort')], lone[h.indexOf('Funktion')]]).to.deep.equal(['Sonstige', 'Sonstige', 'Sonstige']);
-      // Large groups keep their value.
-      expect(rows.some((r) => r[h.indexOf('Bereich')] === 'Vertrieb')).to.equal(true);
+      // Large groups keep their value on EVERY row: 6 people in Sales/Hamburg (the first four are
+      // held back until the group is known to be large enough), 7 in IT/Hamburg.
+      const count = (col: string, v: string) => rows.filter((r) => r[h.indexOf(col)] === v).length;
+      expect(count('Bereich', 'Vertrieb')).to.equal(6 * 4);
+      expect(count('Bereich', 'IT')).to.equal(7 * 4);
+      expect(count('Standort', 'Hamburg')).to.equal(13 * 4);
+      expect(count('Funktion', 'Mitarbeiter/in')).to.equal(7 * 4);
+      expect(count('Bereich', 'Sonstige')).to.equal(4);
       // Pseudonyms are stable across exports (answers can be joined) and not response ids.
       const again = parseCsv((await raw(lead, `${base}/answers.csv?lang=de`).expect(200)).body.toString('utf8') as string, ',');
       expect(again.map((r) => r[0])).to.deep.equal(rows.map((r) => r[0]));
@@ -139,6 +146,16 @@ describe('exports (issue 6, item 5)', function () {
       expect(text).to.include('Munich');
       expect(rows.slice(1).every((r) => r[rows[0].indexOf('Themes')] === '')).to.equal(true);
       await lead.get(`/lead/campaigns/${String(identified.campaign._id)}/exports/requirements.csv`).expect(409);
+    });
+  });
+
+  describe('export code index', () => {
+    it('a run without an index (older runs) still exports its codes; the index is built once and kept', async () => {
+      await ExportCodeIndexModel.deleteOne({ _id: new mongoose.Types.ObjectId(fixture.runId) });
+      const rows = parseCsv((await raw(lead, `${base}/answers.csv?lang=en`).expect(200)).body.toString('utf8') as string, ',');
+      expect(rows.slice(1).some((r) => r[rows[0].indexOf('Code ids')] !== '')).to.equal(true);
+      const rebuilt = await ExportCodeIndexModel.findById(fixture.runId).lean<{ answers: number }>();
+      expect(rebuilt?.answers).to.equal(56);
     });
   });
 
