@@ -135,6 +135,7 @@ export function dashboardRouter(): Router {
             invited: inv && !inv.suppressed ? inv.size : undefined,
             rate: inv && !inv.suppressed ? Math.round(inv.rate * 100) : undefined,
             href: row.key ? `${base}${queryString(run.id, [{ dim: s.dim, value: row.key }])}` : '',
+            answersHref: row.key ? `${base}/answers${queryString(run.id, [{ dim: s.dim, value: row.key }], { kind: 'all' })}` : '',
           };
         }),
       };
