@@ -1,4 +1,8 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 import mongoose, { Schema } from 'mongoose';
 import type { RunData } from './dashboard.data.js';
 
@@ -44,7 +48,7 @@ interface Meta {
 
 const kindOf = (a: Typed): 'i32' | 'u8' | 'i16' => (a instanceof Int32Array ? 'i32' : a instanceof Int16Array ? 'i16' : 'u8');
 
-export function encodeRunData(data: RunData): { meta: Buffer; arrays: Buffer } {
+export async function encodeRunData(data: RunData): Promise<{ meta: Buffer; arrays: Buffer }> {
   const keys: string[] = [];
   const aKey = new Uint8Array(data.aId.length);
   data.aId.forEach((id, i) => {
@@ -86,12 +90,13 @@ export function encodeRunData(data: RunData): { meta: Buffer; arrays: Buffer } {
     layout,
     answers: data.aId.length,
   };
-  return { meta: gzipSync(JSON.stringify(meta)), arrays: Buffer.concat(parts) };
+  // Compressed on libuv's thread pool, not on the event loop.
+  return { meta: await gzipAsync(JSON.stringify(meta)), arrays: Buffer.concat(parts) };
 }
 
-export function decodeRunData(runId: string, campaignId: string, metaGz: Buffer, raw: Buffer): RunData {
+export async function decodeRunData(runId: string, campaignId: string, metaGz: Buffer, raw: Buffer): Promise<RunData> {
   const started = performance.now();
-  const meta = JSON.parse(gunzipSync(metaGz).toString('utf8')) as Meta;
+  const meta = JSON.parse((await gunzipAsync(metaGz)).toString('utf8')) as Meta;
   // Copy into an aligned buffer of our own (the driver's buffer may start at any offset).
   const bytes = new Uint8Array(raw.byteLength);
   bytes.set(raw);
@@ -142,7 +147,7 @@ export async function loadStoredRunData(runId: string, campaignId: string): Prom
 
 /** Stores a run's arrays once; a concurrent writer (another instance) wins harmlessly. */
 export async function saveRunData(data: RunData): Promise<void> {
-  const { meta, arrays } = encodeRunData(data);
+  const { meta, arrays } = await encodeRunData(data);
   try {
     await DashboardRunModel.create({ _id: new mongoose.Types.ObjectId(data.runId), campaignId: new mongoose.Types.ObjectId(data.campaignId), format: FORMAT, meta, arrays });
   } catch (err) {

@@ -86,11 +86,11 @@ describe('dashboard: filters, small groups, stored form, quotes (no database)', 
     expect(technical.length + cultural.length).to.equal(7);
   });
 
-  it('the persisted binary form decodes to the same arrays', () => {
-    const { meta, arrays } = encodeRunData(data);
+  it('the persisted binary form decodes to the same arrays', async () => {
+    const { meta, arrays } = await encodeRunData(data);
     // Decode from an unaligned copy, as a driver buffer may be.
     const shifted = Buffer.concat([Buffer.alloc(3), arrays]).subarray(3);
-    const back = decodeRunData(data.runId, data.campaignId, meta, shifted);
+    const back = await decodeRunData(data.runId, data.campaignId, meta, shifted);
     expect(back.aId).to.deep.equal(data.aId);
     expect([...back.codes]).to.deep.equal([...data.codes]);
     expect([...back.aType]).to.deep.equal([...data.aType]);
