@@ -40,6 +40,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The tests read the shared development data from `../shared/data` (DESIGN.md); give the clone
+# the same neighbour as this checkout has, if it has one.
+if [ -d "$repo/../shared" ]; then ln -s "$(cd "$repo/../shared" && pwd)" "$tmp/shared"; fi
 git clone --quiet --no-hardlinks "$repo" "$tmp/wv"
 cd "$tmp/wv"
 [ -z "$ref" ] || git checkout --quiet --detach "$ref"
