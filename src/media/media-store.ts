@@ -115,9 +115,43 @@ export class GridFsMediaStore implements MediaStore {
     return { key: id.toHexString(), size: upload.length };
   }
 
+  /**
+   * Reads the standard GridFS layout itself instead of `openDownloadStream`: the driver's stream
+   * cannot set a cursor batch size, so each getMore buffered up to 16 MB of chunks per viewer
+   * (measured +84 MB RSS during one upload's probe and remux). Here at most 8 chunks (2 MB) are in
+   * flight, and only the chunks of the requested range are fetched.
+   */
   read(key: string, range?: ByteRange): Readable {
-    // The driver's `end` is exclusive.
-    return this.bucket().openDownloadStream(this.id(key), range ? { start: range.start, end: range.end + 1 } : undefined);
+    const id = this.id(key);
+    const db = this.connection.db;
+    if (!db) throw new Error('database not connected');
+    async function* chunksOf(): AsyncGenerator<Buffer> {
+      const file = await db!.collection('media.files').findOne({ _id: id });
+      if (!file) throw Object.assign(new Error(`media ${id.toHexString()} not found`), { code: 'ENOENT' });
+      const chunkSize = Number(file.chunkSize);
+      const length = Number(file.length);
+      const start = range?.start ?? 0;
+      const end = Math.min(range ? range.end : length - 1, length - 1);
+      if (length === 0 || end < start) return;
+      const first = Math.floor(start / chunkSize);
+      const last = Math.floor(end / chunkSize);
+      const cursor = db!
+        .collection('media.chunks')
+        .find({ files_id: id, n: { $gte: first, $lte: last } })
+        .sort({ n: 1 })
+        .batchSize(8);
+      let expected = first;
+      for await (const chunk of cursor) {
+        if (chunk.n !== expected) throw new Error(`media ${id.toHexString()}: chunk ${expected} missing`);
+        const data = (chunk.data as mongoose.mongo.Binary).buffer;
+        const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+        const offset = expected * chunkSize;
+        yield buf.subarray(Math.max(start - offset, 0), Math.min(end - offset + 1, buf.length));
+        expected += 1;
+      }
+      if (expected !== last + 1) throw new Error(`media ${id.toHexString()}: truncated at chunk ${expected}`);
+    }
+    return Readable.from(chunksOf(), { objectMode: false, highWaterMark: 1024 * 1024 });
   }
 
   async size(key: string): Promise<number | null> {
