@@ -87,42 +87,47 @@ export async function storeCodeIndex(
 
 const split = (s: string) => (s ? s.split(';') : []);
 
-/** A lookup over the decompressed TSV: line offsets + binary search, no per-answer objects. */
+/**
+ * A lookup over the decompressed TSV: line offsets plus the first line of each response (answers
+ * of one response are adjacent, as lines are sorted by `<responseId>:<question>`), so one lookup
+ * is a map hit and a few string comparisons — no per-answer objects are kept.
+ */
 export function codeLookup(tsv: string): (answerId: string) => AnswerCodes | undefined {
   const starts: number[] = [];
-  if (tsv.length) {
-    starts.push(0);
-    for (let i = tsv.indexOf('\n'); i >= 0; i = tsv.indexOf('\n', i + 1)) starts.push(i + 1);
+  const firstLine = new Map<string, number>();
+  let pos = 0;
+  while (pos < tsv.length) {
+    const line = starts.length;
+    starts.push(pos);
+    const tab = tsv.indexOf('\t', pos);
+    const id = tsv.slice(pos, tab < 0 ? tsv.length : tab);
+    const rid = id.slice(0, Math.max(0, id.lastIndexOf(':')));
+    if (!firstLine.has(rid)) firstLine.set(rid, line);
+    const nl = tsv.indexOf('\n', pos);
+    pos = nl < 0 ? tsv.length : nl + 1;
   }
   const offsets = Int32Array.from(starts);
   const lineAt = (i: number) => {
     const end = i + 1 < offsets.length ? offsets[i + 1] - 1 : tsv.length;
     return tsv.slice(offsets[i], end);
   };
-  const idAt = (i: number) => {
-    const tab = tsv.indexOf('\t', offsets[i]);
-    return tsv.slice(offsets[i], tab);
-  };
   return (answerId) => {
-    let lo = 0;
-    let hi = offsets.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const id = idAt(mid);
-      if (id === answerId) {
-        const [, lang, channels, themes, type, confidence, features, cluster] = lineAt(mid).split('\t');
-        return {
-          lang,
-          channels: split(channels),
-          themes: split(themes),
-          challengeType: type,
-          confidence: confidence === '' ? undefined : Number(confidence),
-          features: split(features),
-          cluster,
-        };
-      }
-      if (id < answerId) lo = mid + 1;
-      else hi = mid - 1;
+    const rid = answerId.slice(0, Math.max(0, answerId.lastIndexOf(':')));
+    const first = firstLine.get(rid);
+    if (first === undefined) return undefined;
+    const prefix = `${answerId}\t`;
+    for (let i = first; i < offsets.length && tsv.startsWith(`${rid}:`, offsets[i]); i++) {
+      if (!tsv.startsWith(prefix, offsets[i])) continue;
+      const [, lang, channels, themes, type, confidence, features, cluster] = lineAt(i).split('\t');
+      return {
+        lang,
+        channels: split(channels),
+        themes: split(themes),
+        challengeType: type,
+        confidence: confidence === '' ? undefined : Number(confidence),
+        features: split(features),
+        cluster,
+      };
     }
     return undefined;
   };

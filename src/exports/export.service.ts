@@ -18,7 +18,7 @@ import { ResponseModel } from '../responses/response.model.js';
 import { attributeFilter, DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups } from '../shared/anonymity.js';
 import { loadCodeLookup } from './code-index.js';
 import { pick, translator, type Lang } from '../shared/i18n/index.js';
-import { rowOf, type CsvColumn } from './csv.js';
+import { rowOf, type CsvColumn, type CsvRow } from './csv.js';
 
 /**
  * Respondent pseudonyms: a keyed hash of the response id, stable across exports of one campaign
@@ -69,7 +69,7 @@ export interface ExportContext {
  * Memory stays flat: one batch of responses, the population as shared objects, the run's code
  * index as one string (code-index.ts).
  */
-export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<Record<string, string | number>> }> {
+export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
   const t = translator(lang);
   const labels = segmentLabeller(campaign, lang);
@@ -145,6 +145,9 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
       }
     }
 
+    // Rows leave in batches (one stream chunk per batch; json2csv flattens them, see csv.ts).
+    const BATCH = 256;
+    const batch: CsvRow[] = [];
     const dir = await mkdtemp(path.join(tmpdir(), 'wv-export-'));
     const file = path.join(dir, 'held-back.ndjson');
     let out: WriteStream | undefined;
@@ -176,7 +179,8 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
             // these values too. Stream the row now, while the cursor keeps reading.
             let cells = fullCells.get(key);
             if (!cells) fullCells.set(key, (cells = cellsOf(key, segs)));
-            yield* rowsOf(rid, r.lang, cells, participantId, submittedAt, texts);
+            for (const row of rowsOf(rid, r.lang, cells, participantId, submittedAt, texts)) batch.push(row);
+            if (batch.length >= BATCH) yield batch.splice(0);
           } else {
             // Not (yet) decidable: held back in a private temporary file until the pass is done.
             out ??= createWriteStream(file, { mode: 0o600 });
@@ -187,7 +191,10 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
       } finally {
         await cursor.close().catch(() => undefined);
       }
-      if (!out) return;
+      if (!out) {
+        if (batch.length) yield batch.splice(0);
+        return;
+      }
       out.end();
       await finished(out);
 
@@ -201,8 +208,10 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
         const [rid, rlang, key, participantId, submittedAt, texts] = JSON.parse(line) as [string, string, string, string, string, Record<string, string>];
         let cells = decided.get(key);
         if (!cells) decided.set(key, (cells = cellsOf(key, filter(shared.get(key) ?? {}))));
-        yield* rowsOf(rid, rlang, cells, participantId, submittedAt, texts);
+        for (const row of rowsOf(rid, rlang, cells, participantId, submittedAt, texts)) batch.push(row);
+        if (batch.length >= BATCH) yield batch.splice(0);
       }
+      if (batch.length) yield batch.splice(0);
     } finally {
       out?.destroy();
       await rm(dir, { recursive: true, force: true });
