@@ -83,8 +83,9 @@ export async function streamCsv(
   columns: readonly CsvColumn[],
   logger?: Logger,
 ): Promise<void> {
-  const source = Readable.from(rows, { objectMode: true, highWaterMark: 256 });
-  const csv = new CsvTransform<CsvRow | CsvRow[], CsvRow>(csvOptions(variant, columns), {}, { objectMode: true });
+  // A few chunks ahead at most (a chunk may be a batch of rows): memory stays flat.
+  const source = Readable.from(rows, { objectMode: true, highWaterMark: 2 });
+  const csv = new CsvTransform<CsvRow | CsvRow[], CsvRow>(csvOptions(variant, columns), {}, { objectMode: true, highWaterMark: 2 });
   // Coalesce json2csv's small string chunks into ~64 KB writes (one socket write each).
   let pending: string[] = [];
   let size = 0;
