@@ -58,10 +58,14 @@ function streamProgress(req: Request, res: Response, campaignId: Parameters<type
       res.write('event: end\ndata: {}\n\n');
       end();
     } else if (Date.now() - startedAt > SSE_MAX_MS) end();
-    else timer = setTimeout(poll, SSE_POLL_MS);
+    // Polls start every SSE_POLL_MS from the previous poll's start, not after its read finished:
+    // a slow read does not stretch the gap between events by its own duration.
+    else timer = setTimeout(poll, Math.max(0, SSE_POLL_MS - (Date.now() - pollStartedAt)));
   };
+  let pollStartedAt = Date.now();
   const poll = () => {
     if (closed) return;
+    pollStartedAt = Date.now();
     getRun(campaignId, first.id).then(send, end);
   };
   send(first);
