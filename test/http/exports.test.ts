@@ -4,7 +4,7 @@ import request from 'supertest';
 import { setMember } from '../../src/campaigns/campaign.service.js';
 import { ExportCodeIndexModel } from '../../src/exports/code-index.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
-import { staffClient, testApp } from '../helpers/app.js';
+import { apiAuth, staffClient, testApp } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';
 import { csvText, neutraliseFormula } from '../../src/exports/csv.js';
 import { dangerousCells, parseCsv } from './exports.fixtures.js';
@@ -243,6 +243,16 @@ describe('exports (issue 6, item 5)', function () {
       await stranger.get(`${base}/answers.csv`).expect(404);
       await request(app).get(`${base}/answers.csv`).expect(303);
       await request(app).get(`${base}/analysis.json`).set('Accept', 'application/json').expect(401);
+    });
+
+    it('scripts download exports with the lead\'s API token (Bearer); other tokens get 404', async () => {
+      const { createApiToken } = await import('../../src/auth/auth.service.js');
+      const { token } = await createApiToken(lead.user.id, 'export script');
+      const res = await request(app).get(`${base}/answers.csv?variant=excel-de`).set('Authorization', `Bearer ${token}`).expect(200);
+      expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
+      await request(app).get(`${base}/analysis.json`).set('Authorization', `Bearer ${token}`).expect(200);
+      const other = await apiAuth('lead');
+      await request(app).get(`${base}/answers.csv`).set('Authorization', other.header).expect(404);
     });
 
     it('an unknown variant is a 400 that says which ones exist', async () => {
