@@ -4,7 +4,7 @@
  * reported; the bare baseline measured in the same run for a ratio.
  *
  *   npm run bench:load [-- --duration 60 --connections 200 --warmup 5 --paced-rate 1
- *                          --paced-duration 60 --log-level warn --no-write]
+ *                          --paced-duration 60 --log-level warn --note "…" --no-write]
  *
  * One FerretDB (the launcher's `ferretdb` candidate: what `npm start` starts without MONGODB_URI;
  * SQLite, temp dir). Each target runs in its own child process (bench/lib/submit-target.ts) with
@@ -63,6 +63,10 @@ const answerFor = (q: string, device: number) => `${ANSWERS[q]} [#${device}]`;
 const loadSamples: number[] = [];
 const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 2000);
 loadTimer.unref();
+const meanLoad = () => (loadSamples.length ? loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length : os.loadavg()[0]);
+const busy = () => meanLoad() > os.availableParallelism() * 1.5;
+/** Free text for the report, e.g. what else ran on the machine (`--note "…"`). */
+const NOTE = arg('note', '');
 function loadSummary(): string {
   if (!loadSamples.length) return 'not sampled';
   const mean = loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length;
@@ -183,7 +187,8 @@ function visit(publicToken: string, ledger: Ledger, stats: Stats, stage: { measu
   const step = (kind: Kind, build: (c: Ctx) => LoadRequest | null, after?: (c: Ctx, status: number, body: string, h: Record<string, string | string[]>) => void): LoadRequest => ({
     setupRequest: (req, context) => {
       const c = context as Ctx;
-      if (c.failed) return null; // an earlier step of this visit failed: skip to the next visitor
+      // An earlier step of this visit failed or timed out (no device yet): skip to the next visitor.
+      if (c.failed || (kind !== 'welcome' && !c.device)) return null;
       const r = build(c);
       if (!r) return null;
       stats.sent++;
@@ -497,7 +502,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const report = [
     machine,
-    `- Run: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} → ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${loadSummary()}. FerretDB, the server and the load generator share the machine's 2 CPUs, **and four other engineers were building and testing on the same machine during the run**: figures are from a busy machine.`,
+    `- Run: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} → ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${loadSummary()}. FerretDB, the server and the load generator share the machine's ${os.availableParallelism()} CPUs${busy() ? `; **the machine was busy with other work during the run** (mean 1-min load ${fmt(meanLoad(), 1)} on ${os.availableParallelism()} CPUs, before this benchmark's own share): latencies include waiting for a CPU` : ''}. ${NOTE}`,
     `- Command: \`npm run bench:load\` (options: --duration ${DURATION} --connections ${CONNECTIONS} --warmup ${WARMUP} --paced-rate ${PACED_RATE} --paced-duration ${PACED_DURATION} --log-level ${LOG_LEVEL})`,
     '',
     `${CONNECTIONS} autocannon connections, one per respondent, each from its own loopback address; ${DURATION} s measured after a ${WARMUP} s warm-up; one FerretDB (embedded default, SQLite) with a fresh database per target; servers in child processes with \`NODE_ENV=production\`, all protections on at their defaults (helmet, CSRF, respondent slow-down), \`LOG_LEVEL=${LOG_LEVEL}\`. A visit: welcome page → consent (303) → answer form → 3 autosaves (JSON) → submit (303); autocannon starts the next visitor on the connection right away (A) or after 1/${PACED_RATE} s per request (A~: ${CONNECTIONS} people typing at once, ${fmt(CONNECTIONS * PACED_RATE)} requests/s offered).`,
