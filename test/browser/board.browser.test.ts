@@ -79,6 +79,23 @@ describe('browser: theme board', function () {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Shift handover');
     expect(await page.locator('.board-answer').count()).to.equal(2);
     expect(await BoardCorrectionModel.countDocuments({ campaignId, kind: 'split' })).to.equal(1);
+    const themeUrl = page.url().replace(/\?.*$/, '');
+    const state = await desk.storageState();
     await desk.close();
+
+    // On a phone, the board and a theme page fit the screen (no sideways scrolling) and the
+    // correction form of an answer opens from the keyboard.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'de-DE', isMobile: true, hasTouch: true, deviceScaleFactor: 2, storageState: state });
+    const small = await phone.newPage();
+    for (const url of [`${base}/lead/campaigns/${String(campaignId)}/board?lang=de`, `${themeUrl}?lang=de`]) {
+      await small.goto(url);
+      expect(await small.evaluate(() => document.documentElement.scrollWidth), url).to.be.at.most(390);
+    }
+    await small.locator('.board-correct summary').first().focus();
+    await small.keyboard.press('Enter');
+    expect(await small.locator('.board-correct').first().getAttribute('open')).to.not.equal(null);
+    expect(await small.locator('.board-correct').first().locator('input[name="codes"]').count()).to.be.greaterThan(3);
+    await small.screenshot({ path: path.join(shots, 'lead-theme-board-phone.png'), fullPage: false });
+    await phone.close();
   });
 });
