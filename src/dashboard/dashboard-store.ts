@@ -148,8 +148,12 @@ export async function loadStoredRunData(runId: string, campaignId: string): Prom
 /** Stores a run's arrays once; a concurrent writer (another instance) wins harmlessly. */
 export async function saveRunData(data: RunData): Promise<void> {
   const { meta, arrays } = await encodeRunData(data);
+  await saveEncoded(data.runId, data.campaignId, meta, arrays);
+}
+
+export async function saveEncoded(runId: string, campaignId: string, meta: Buffer, arrays: Buffer): Promise<void> {
   try {
-    await DashboardRunModel.create({ _id: new mongoose.Types.ObjectId(data.runId), campaignId: new mongoose.Types.ObjectId(data.campaignId), format: FORMAT, meta, arrays });
+    await DashboardRunModel.create({ _id: new mongoose.Types.ObjectId(runId), campaignId: new mongoose.Types.ObjectId(campaignId), format: FORMAT, meta, arrays });
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
   }

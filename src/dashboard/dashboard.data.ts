@@ -3,7 +3,8 @@ import type { AnalysisResult, ChallengeType, Codebook, EmergentCluster, Question
 import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
-import { loadStoredRunData, saveRunData } from './dashboard-store.js';
+import { buildInWorker } from './build-in-worker.js';
+import { decodeRunData, loadStoredRunData, saveEncoded } from './dashboard-store.js';
 
 /**
  * The immutable, compact form of one analysis run that every dashboard request filters.
@@ -220,15 +221,25 @@ export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segment
     // Built before (by this or another instance): one `_id` read of the compact form.
     const stored = await loadStoredRunData(runId, String(campaign._id)).catch(() => null);
     if (stored) return stored;
-    const [doc, segments] = await Promise.all([
-      AnalysisResultModel.findById(new mongoose.Types.ObjectId(runId)).lean<{ result: AnalysisResult; codebook?: Codebook }>(),
+    // The full result is read as raw BSON and decoded, with the build, in a worker thread:
+    // parsing megabytes of nested answers would block the event loop for hundreds of ms.
+    const oid = new mongoose.Types.ObjectId(runId);
+    const [raw, segments] = await Promise.all([
+      AnalysisResultModel.collection.findOne({ _id: oid }, { raw: true }) as unknown as Promise<Uint8Array | null>,
       loadSegments(campaign._id as mongoose.Types.ObjectId),
     ]);
-    if (!doc) throw new Error(`analysis result ${runId} is missing`);
-    const data = buildRunData(runId, campaign, doc.result, segments, doc.codebook);
+    if (!raw) throw new Error(`analysis result ${runId} is missing`);
+    const { meta, arrays } = await buildInWorker({
+      runId,
+      campaignId: String(campaign._id),
+      segments: JSON.parse(JSON.stringify(campaign.segments ?? [])) as Campaign['segments'],
+      segmentsOf: [...segments],
+      // A copy of our own: the driver's buffer may be a slice of a larger one (not transferable).
+      raw: new Uint8Array(raw),
+    });
     // Persist for restarts and other instances; a failed write only costs the next cold start.
-    await saveRunData(data).catch(() => undefined);
-    return data;
+    await saveEncoded(runId, String(campaign._id), meta, arrays).catch(() => undefined);
+    return decodeRunData(runId, String(campaign._id), meta, arrays);
   })();
   cache.set(runId, loading);
   // A failed load is not cached: the next request tries again.
