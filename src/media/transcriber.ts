@@ -50,7 +50,7 @@ export function createTranscriber(opts: TranscriberOptions): Transcriber {
         ...(opts.apiKey ? { Authorization: `Bearer ${opts.apiKey}` } : {}),
       },
       // undici streams an async iterable body; `duplex` is required for streamed bodies.
-      body: body() as unknown as BodyInit,
+      body: body() as unknown as RequestInit['body'],
       duplex: 'half',
       signal: AbortSignal.timeout(opts.timeoutMs ?? 30 * 60_000),
     } as RequestInit & { duplex: 'half' });
