@@ -70,6 +70,8 @@ export interface HistoryItem {
 }
 
 export interface Board {
+  /** Clusters of the shown run already named as a theme on the board → that code. */
+  named: Map<string, string>;
   run?: { id: string; createdAt: Date; finishedAt?: Date; answers?: number };
   /** A run is queued or running right now. */
   active: boolean;
@@ -152,8 +154,14 @@ export async function loadBoard(campaign: Campaign): Promise<Board> {
   const index = new Map<string, Pick<AnalysisAnswer, 'text' | 'lang' | 'question'>>((result?.answers ?? []).map((a) => [a.id, { text: '', lang: a.lang, question: a.question }]));
   const state = foldCorrections(corrections.map(toCorrectionData), index);
   const history = historyOf(corrections, state, done);
+  const named = new Map<string, string>();
+  for (const c of corrections) {
+    if (c.kind !== 'rename' || !c.cluster || !c.newCode || !done || String(c.runId) !== String(done._id)) continue;
+    const code = resolveCode(state.aliases, c.newCode);
+    if (state.codebook.groups.some((g) => g.codes.some((x) => x.id === code))) named.set(`${c.questionKey}\u0000${c.cluster}`, code);
+  }
   const pending = history.filter((h) => h.pending).length;
-  if (!done || !result) return { active, questions: [], history, pending, state };
+  if (!done || !result) return { named, active, questions: [], history, pending, state };
   const byQuestion = new Map<string, AnsweredCodes[]>();
   for (const a of result.answers) {
     const key = a.id.slice(a.id.lastIndexOf(':') + 1);
@@ -217,6 +225,7 @@ export async function loadBoard(campaign: Campaign): Promise<Board> {
   });
   return {
     run: { id: String(done._id), createdAt: done.createdAt, ...(done.finishedAt ? { finishedAt: done.finishedAt } : {}), ...(done.answers !== undefined && done.answers !== null ? { answers: done.answers } : {}) },
+    named,
     active,
     questions,
     history,
@@ -313,6 +322,12 @@ const newId = (name: Localized) => newCodeId(name.en || name.de, new mongoose.Ty
 /** Rename a code, or give an emergent cluster a name: it becomes a campaign code with its answers. Returns the theme ref to show next. */
 export async function renameTheme(campaign: Campaign, board: Board, q: BoardQuestion, theme: BoardTheme, author: Author, name: Localized, type?: ChallengeType): Promise<string> {
   const full = same(name);
+  // A cluster named before (on this run) is that code now: naming it again renames the code.
+  const before = theme.kind === 'cluster' ? board.named.get(`${q.key}\u0000${theme.id}`) : undefined;
+  if (before) {
+    await save(campaign, board, q, author, { kind: 'rename', code: before, name: full });
+    return `code:${before}`;
+  }
   if (theme.kind === 'code') {
     await save(campaign, board, q, author, { kind: 'rename', code: theme.id, name: full });
     return theme.ref;

@@ -218,11 +218,21 @@ describe('theme board (/lead/campaigns/:id/board)', () => {
     const ref = decodeURIComponent(/\/board\/q2\/([^?]+)\?/.exec(String(named.headers.location))![1]);
     expect(ref).to.match(/^code:custom_uberall_arbeiten_/);
     const newCode = ref.slice(5);
+    // Naming the same cluster again renames that theme instead of making a second one.
+    const again = await lead
+      .post(`/lead/campaigns/${id}/board/q2/${encodeURIComponent(`cluster:${q2cluster.id}`)}/rename`)
+      .type('form')
+      .send({ _csrf: lead.csrf, rename_de: 'Überall arbeiten', rename_en: 'Work from anywhere' })
+      .expect(303);
+    expect(decodeURIComponent(String(again.headers.location))).to.include(ref);
+    const overview = await lead.get(`/lead/campaigns/${id}/board?lang=en`).expect(200);
+    expect(overview.text).to.include('kept as the theme “Work from anywhere”');
 
     const second = await runAnalysis(lead, id);
     expect(answerOf(second.result, aid(SPRAWL)).themes).to.deep.equal([]);
     expect(codeIn(second.codebook, 'challenges', 'tool_sprawl')!.type).to.equal('cultural');
-    expect(codeIn(second.codebook, 'meaning', newCode)!.name).to.deep.equal({ de: 'Überall arbeiten', en: 'Überall arbeiten' });
+    expect(codeIn(second.codebook, 'meaning', newCode)!.name).to.deep.equal({ de: 'Überall arbeiten', en: 'Work from anywhere' });
+    expect(second.codebook!.groups.find((g) => g.role === 'meaning')!.codes.filter((c) => c.id.startsWith('custom_'))).to.have.length(1);
     const members = first.result.answers.filter((a) => a.cluster === q2cluster.id);
     expect(members.length).to.be.greaterThan(0);
     for (const m of members) expect(answerOf(second.result, m.id).themes, m.id).to.include(newCode);
