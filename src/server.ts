@@ -57,7 +57,10 @@ async function main(): Promise<void> {
       mailer: smtpMailer,
       // Video answers: GridFS on MongoDB, DATA_DIR/media on FerretDB (see README "Video answers").
       media: {
-        store: await chooseMediaStore(config.mediaStore, config.dataDir),
+        store: await chooseMediaStore(config.mediaStore, config.dataDir).then((store) => {
+          logger.info({ mediaStore: store.kind }, store.kind === 'fs' ? 'video answers stored under DATA_DIR/media' : 'video answers stored in GridFS');
+          return store;
+        }),
         maxBytes: config.mediaMaxBytes,
         maxSeconds: config.mediaMaxSeconds,
         transcriber: config.transcribeUrl
