@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { createApiToken } from '../../src/auth/auth.service.js';
 import { setMember } from '../../src/campaigns/campaign.service.js';
 import { ExportCodeIndexModel } from '../../src/exports/code-index.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
@@ -246,7 +247,6 @@ describe('exports (issue 6, item 5)', function () {
     });
 
     it('scripts download exports with the lead\'s API token (Bearer); other tokens get 404', async () => {
-      const { createApiToken } = await import('../../src/auth/auth.service.js');
       const { token } = await createApiToken(lead.user.id, 'export script');
       const res = await request(app).get(`${base}/answers.csv?variant=excel-de`).set('Authorization', `Bearer ${token}`).expect(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
