@@ -204,6 +204,7 @@
           setState('saved');
           status(msg('saved'));
           btn('start').hidden = !canRecord();
+          btn('remove').hidden = false;
           if (body.media.transcription && body.media.transcription.status === 'pending') pollTranscript(body.media.id);
           if (answerForm) answerForm.dispatchEvent(new CustomEvent('media-saved', { detail: { question: q } }));
           return;
@@ -269,6 +270,24 @@
     btn('use').addEventListener('click', upload);
     btn('again').addEventListener('click', again);
     btn('retry').addEventListener('click', upload); // same blob, same Idempotency-Key
+
+    // Delete the saved recording (e.g. to answer in writing after all): the server deletes the file.
+    btn('remove').addEventListener('click', function () {
+      showError('');
+      fetch(root.getAttribute('data-remove'), { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json', 'X-CSRF-Token': csrf } })
+        .then(function (r) {
+          if (!r.ok) return r.json().then(function (body) { showError(errorText(body && body.error ? body.error.code : 'generic')); });
+          root.setAttribute('data-existing', '');
+          root.removeAttribute('data-media-id');
+          playback.removeAttribute('src');
+          playback.hidden = true;
+          btn('remove').hidden = true;
+          btn('start').hidden = !canRecord();
+          setState('removed');
+          status(msg('removed'));
+        })
+        .catch(function () { showError(errorText('generic')); });
+    });
 
     fileInput.addEventListener('change', function () {
       var f = fileInput.files && fileInput.files[0];

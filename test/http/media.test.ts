@@ -128,6 +128,14 @@ describe('video answers: upload, storage, playback, transcripts (file-system sto
     expect(second.body.media.id).to.not.equal(first.body.media.id);
     expect(await MediaModel.exists({ _id: first.body.media.id })).to.equal(null);
     expect((await filesIn(root)).length).to.equal(before + 1);
+    // "Delete recording": file, document and the draft's link go; a typed transcript stays.
+    await r.post(`/r/${c.publicToken}/autosave`).set('X-CSRF-Token', r.csrf).send({ answers: { q2: 'Lieber schriftlich.' } }).expect(200);
+    await r.post(`/r/${c.publicToken}/media/q2/remove`).set('Accept', 'application/json').set('X-CSRF-Token', r.csrf).expect(200);
+    expect(await MediaModel.exists({ _id: second.body.media.id })).to.equal(null);
+    expect((await filesIn(root)).length).to.equal(before);
+    const page = await r.get(`/r/${c.publicToken}/answer`).expect(200);
+    expect(page.text).to.include('Lieber schriftlich.');
+    expect(page.text).to.not.include(second.body.media.id);
   });
 
   it('accepts an audio-only answer (m4a), and drops the picture when audio-only was chosen for a video', async () => {
