@@ -285,6 +285,7 @@
           btn('start').hidden = !canRecord();
           setState('removed');
           status(msg('removed'));
+          if (answerForm) answerForm.dispatchEvent(new CustomEvent('media-removed', { detail: { question: q } }));
         })
         .catch(function () { showError(errorText('generic')); });
     });

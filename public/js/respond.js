@@ -27,7 +27,11 @@
   }
 
   function updateProgress() {
-    var done = textareas.filter(function (t) { return t.value.trim().length > 0; }).length;
+    // A saved video/audio recording answers its question too (public/js/recorder.js).
+    var done = textareas.filter(function (t) {
+      var rec = document.querySelector('[data-recorder][data-question="' + t.getAttribute('data-question') + '"]');
+      return t.value.trim().length > 0 || !!(rec && rec.getAttribute('data-existing'));
+    }).length;
     if (bar) bar.value = done;
     if (text) text.textContent = text.getAttribute('data-template').replace('{done}', done).replace('{total}', textareas.length);
   }
@@ -92,5 +96,7 @@
     if (navigator.sendBeacon) navigator.sendBeacon(url, new Blob([payload], { type: 'application/json' }));
   });
   form.addEventListener('submit', function () { clearTimeout(timer); });
+  form.addEventListener('media-saved', updateProgress);
+  form.addEventListener('media-removed', updateProgress);
   updateProgress();
 })();

@@ -94,6 +94,8 @@ describe('browser: video answer recorded, submitted and played back with seeking
     await page.waitForFunction(() => document.getElementById('rec-q1')?.getAttribute('data-state') === 'saved', null, { timeout: 20_000 });
     expect(await rec.locator('[data-status]').textContent()).to.match(/Gespeichert/);
     expect(uploads).to.have.length(1);
+    // The saved recording counts as an answer in the progress line.
+    expect(await page.locator('#progress-text').textContent()).to.equal('1 von 4 Fragen beantwortet');
     expect(uploads[0]).to.match(/^[A-Za-z0-9-]{8,64}$/);
     await rec.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'video-recorded-saved.png') });
