@@ -144,3 +144,37 @@ describe('fault: the embedded database is killed under a running app', function 
     expect(await app.exited).to.equal(0);
   });
 });
+
+describe('fault: the database freezes (SIGSTOP: connections stay open, nothing answers)', function () {
+  const scratch = new Scratch();
+  after(() => scratch.cleanup());
+
+  it('requests waiting on it get 503 within seconds (not the driver default of ~40 s); after SIGCONT the submit goes through', async () => {
+    const db = await Ferret.create(scratch);
+    const c = await seedCampaign(db.uri);
+    const app = await startApp(scratch, { MONGODB_URI: db.uri });
+    const r = new Respondent(app.url, c.publicToken);
+    await r.begin();
+    expect((await r.autosave({ q1: ANSWERS.q1 })).status).to.equal(200);
+    process.kill(db.pid!, 'SIGSTOP');
+    try {
+      const save = await r.autosave({ q2: ANSWERS.q2 }, 60_000);
+      expect(save.status, save.text.slice(0, 200)).to.equal(503);
+      expect(save.headers.get('retry-after')).to.equal('2');
+      expect(save.ms, 'autosave while the database is frozen').to.be.below(12_000);
+      expect(await health(app.url)).to.equal(503);
+      process.stdout.write(`      frozen database: autosave 503 after ${save.ms} ms\n`);
+    } finally {
+      process.kill(db.pid!, 'SIGCONT');
+    }
+    const t0 = Date.now();
+    let status = 0;
+    await waitFor(async () => (status = (await r.submit(ANSWERS, 'fault-frozen-1', 15_000)).status) === 303, 15_000, `submit 303 after SIGCONT (last ${status})`);
+    process.stdout.write(`      frozen database: first successful submit ${Date.now() - t0} ms after SIGCONT\n`);
+    const stored = await withDb(db.uri, async () => {
+      const { ResponseModel } = await import('../../src/responses/response.model.js');
+      return ResponseModel.find({ campaignId: c.campaignId }).lean();
+    });
+    expect(stored).to.have.length(1);
+  });
+});
