@@ -75,8 +75,9 @@ export function responsesLeadRouter(): Router {
       segmentPrivacy(campaign),
     ]);
     const answers = items
-      .map((r) => ({ id: r.id, lang: r.lang, segments: r.segments, text: r.answers[question.key]?.text ?? '' }))
-      .filter((a) => a.text);
+      .map((r) => ({ id: r.id, lang: r.lang, segments: r.segments, text: r.answers[question.key]?.text ?? '', mediaId: r.answers[question.key]?.mediaId }))
+      // A recording without a transcript yet is an answer too (the lead can transcribe it).
+      .filter((a) => a.text || a.mediaId);
     res.render('lead/question-answers', {
       shownSegments,
       title: res.locals.t('lead.question.title'),

@@ -319,6 +319,10 @@ describe('video answers: upload, storage, playback, transcripts (file-system sto
     const stored = await ResponseModel.findById(media!.ownerKey).lean();
     const answers = stored!.answers as unknown as Record<string, { mediaId?: string; mode: string; text: string }>;
     expect(answers.q1).to.include({ mediaId: media!._id, mode: 'video', text: '' });
+    // The question's answer list shows it (no transcript yet) with a link to the player.
+    const list = await owner.agent.get(`/lead/campaigns/${String(c._id)}/questions/q1`).expect(200);
+    expect(list.text).to.include('noch ohne Abschrift');
+    expect(list.text).to.include(`?t=0&amp;q=q1#answer-q1`);
 
     // The lead types the transcript; then it is what the analysis reads.
     const rid = String(stored!._id);
