@@ -74,7 +74,14 @@ interface Server {
 
 async function startServer(kind: 'app' | 'bare', uri: string): Promise<Server> {
   const child = fork(path.join(repoRoot, 'bench', 'export-server.ts'), [kind], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF && kind === 'app' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      // BENCH_CPU_PROF=<dir>: CPU profile of the app server; BENCH_APP_NODE_FLAGS: extra V8/Node flags for it.
+      ...(process.env.BENCH_CPU_PROF && kind === 'app' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+      ...(process.env.BENCH_APP_NODE_FLAGS && kind === 'app' ? process.env.BENCH_APP_NODE_FLAGS.split(' ').filter(Boolean) : []),
+    ],
     env: { ...process.env, BENCH_MONGODB_URI: uri, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
