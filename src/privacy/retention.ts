@@ -4,9 +4,16 @@ import { CampaignModel } from '../campaigns/campaign.model.js';
 import { DraftModel, ResponseModel } from '../responses/response.model.js';
 import type { Logger } from '../shared/logger.js';
 import { deleteMediaOfCampaign } from '../media/media.service.js';
+import { AnalysisResultModel, AnalysisRunModel } from '../analysis-runs/analysis-run.model.js';
+import { BoardCorrectionModel } from '../board/board-correction.model.js';
+import { DashboardRunModel } from '../dashboard/dashboard-store.js';
+import { ExportCodeIndexModel } from '../exports/code-index.js';
 
 /**
- * Deletes all responses (submitted and drafts) of campaigns whose retention date has passed.
+ * Deletes all responses (submitted and drafts) of campaigns whose retention date has passed, their
+ * recordings, and everything derived from the answers: analysis runs and results (quotes and
+ * requirement evidence are answer texts), the dashboard's per-run data, the export code index and
+ * the theme board's corrections. The campaign itself (questions, settings) stays.
  * Runs as a periodic job rather than a TTL index: FerretDB 1.x has no TTL indexes (design).
  * Returns how many responses were removed.
  */
@@ -21,6 +28,13 @@ export async function purgeExpiredResponses(now = new Date()): Promise<{ campaig
     const res = await ResponseModel.deleteMany({ campaignId: c._id });
     await DraftModel.deleteMany({ campaignId: c._id });
     await deleteMediaOfCampaign(c._id);
+    // Runs first: without a finished run no page or export looks for the derived data below, and
+    // the dashboard's in-memory cache is keyed by run id, so it is unreachable once the run is gone.
+    await AnalysisRunModel.deleteMany({ campaignId: c._id });
+    await AnalysisResultModel.deleteMany({ campaignId: c._id });
+    await DashboardRunModel.deleteMany({ campaignId: c._id });
+    await ExportCodeIndexModel.deleteMany({ campaignId: c._id });
+    await BoardCorrectionModel.deleteMany({ campaignId: c._id });
     responses += res.deletedCount ?? 0;
     await CampaignModel.updateOne({ _id: c._id }, { $set: { responsesPurgedAt: now } });
     forgetCampaign();

@@ -3,6 +3,11 @@ import request from 'supertest';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { ParticipantModel } from '../../src/participants/participant.model.js';
 import { confirmImport, issueTokens } from '../../src/participants/participant.service.js';
+import mongoose from 'mongoose';
+import { AnalysisResultModel, AnalysisRunModel } from '../../src/analysis-runs/analysis-run.model.js';
+import { BoardCorrectionModel } from '../../src/board/board-correction.model.js';
+import { DashboardRunModel } from '../../src/dashboard/dashboard-store.js';
+import { ExportCodeIndexModel } from '../../src/exports/code-index.js';
 import { purgeExpiredResponses } from '../../src/privacy/retention.js';
 import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';
 import { createFromApi } from '../../src/responses/response.service.js';
@@ -68,12 +73,18 @@ describe('privacy: access export, deletion, retention', () => {
     await admin.get(`/lead/campaigns/${String(c._id)}/responses/${response.id}`).expect(404);
   });
 
-  it('when a campaign passes its retention date, then the periodic job purges its responses and drafts only', async () => {
+  it('when a campaign passes its retention date, then the periodic job purges its responses, drafts and everything derived from them only', async () => {
     const old = await openTemplateCampaign();
     const keep = await openTemplateCampaign();
     await createFromApi(old, { submissionId: 'old-000000001', lang: 'de', answers: ANSWERS_DE, segments: {} });
     await createFromApi(keep, { submissionId: 'keep-00000001', lang: 'de', answers: ANSWERS_DE, segments: {} });
     await DraftModel.create({ _id: 'd_retention-test', campaignId: old._id, lang: 'de', consent: { version: 'x', at: new Date() } });
+    // Derived data that carries answer texts or answer ids, for both campaigns (raw inserts: only
+    // the campaign id matters to the purge).
+    const derived = [AnalysisRunModel, AnalysisResultModel, DashboardRunModel, ExportCodeIndexModel, BoardCorrectionModel] as const;
+    for (const c of [old, keep]) {
+      for (const model of derived) await model.collection.insertOne({ _id: new mongoose.Types.ObjectId(), campaignId: c._id, quote: 'Zitat' });
+    }
     await CampaignModel.updateOne({ _id: old._id }, { $set: { retainUntil: new Date('2026-01-01T00:00:00Z') } });
     await CampaignModel.updateOne({ _id: keep._id }, { $set: { retainUntil: new Date('2099-01-01T00:00:00Z') } });
     const result = await purgeExpiredResponses(new Date('2026-06-01T00:00:00Z'));
@@ -81,6 +92,10 @@ describe('privacy: access export, deletion, retention', () => {
     expect(await ResponseModel.countDocuments({ campaignId: old._id })).to.equal(0);
     expect(await DraftModel.countDocuments({ campaignId: old._id })).to.equal(0);
     expect(await ResponseModel.countDocuments({ campaignId: keep._id })).to.equal(1);
+    for (const model of derived) {
+      expect(await model.collection.countDocuments({ campaignId: old._id }), model.modelName).to.equal(0);
+      expect(await model.collection.countDocuments({ campaignId: keep._id }), model.modelName).to.equal(1);
+    }
     // Idempotent: a second run finds nothing left to do.
     expect(await purgeExpiredResponses(new Date('2026-06-01T00:00:00Z'))).to.deep.equal({ campaigns: 0, responses: 0 });
   });
