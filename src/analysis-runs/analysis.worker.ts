@@ -1,20 +1,27 @@
 /**
  * Worker-thread entry: runs the pure engine off the main thread, so the app keeps answering
- * requests during a long analysis. Messages to the parent: `progress` (throttled here, the engine
- * calls back often), then exactly one `done` or `error`.
+ * requests during a long analysis, and stores the result from here (its own database
+ * connection), so the multi-megabyte result never has to be copied to and encoded on the main
+ * thread. Messages to the parent: `progress` (throttled here, the engine calls back often),
+ * `storing`, then exactly one `done` (with the small summary) or `error`.
  */
+import mongoose from 'mongoose';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { analyze } from '../analysis/index.js';
+import { connectDb, disconnectDb } from '../db/connection.js';
+import { storeCodeIndex } from '../exports/code-index.js';
+import { AnalysisResultModel } from './analysis-run.model.js';
 import type { WorkerRequest, WorkerMessage } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('analysis.worker must run in a worker thread');
 const send = (m: WorkerMessage) => port.postMessage(m);
-const { answers, options } = workerData as WorkerRequest;
+const { answers, options, store } = workerData as WorkerRequest;
 
 let lastStage = '';
 let lastFraction = -1;
-try {
+
+async function main(): Promise<void> {
   const result = analyze(answers, {
     ...options,
     onProgress: (stage, fraction) => {
@@ -25,7 +32,31 @@ try {
       send({ type: 'progress', stage, fraction });
     },
   });
-  send({ type: 'done', result, threadId });
-} catch (err) {
-  send({ type: 'error', message: err instanceof Error ? err.message : String(err), threadId });
+  send({ type: 'storing' });
+  const _id = new mongoose.Types.ObjectId(store.runId);
+  const campaignId = new mongoose.Types.ObjectId(store.campaignId);
+  // With theme-board corrections, the campaign codebook the run used (renamed/merged/new codes) is kept beside it.
+  const board = store.codebook ? { codebook: store.codebook, corrections: store.corrections } : {};
+  const doc = { _id, campaignId, result, ...board, createdAt: new Date() };
+  const bytes = mongoose.mongo.BSON.calculateObjectSize(doc);
+  if (bytes > store.maxBytes) {
+    const message = `The result is ${(bytes / 1048576).toFixed(1)} MB, more than one MongoDB document holds (16 MB). Analyse fewer responses per run, or split the campaign.`;
+    send({ type: 'error', message, permanent: true, threadId });
+    return;
+  }
+  await connectDb(store.uri);
+  try {
+    // Raw driver write: mongoose would walk the multi-megabyte Mixed value for nothing.
+    await AnalysisResultModel.collection.replaceOne({ _id }, doc, { upsert: true });
+    // Compact per-answer codes for streamed exports (src/exports/code-index.ts); rebuilt on demand if this fails.
+    const codeIndexError = await storeCodeIndex(_id, campaignId, result, { codebook: store.codebook }).then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    send({ type: 'done', stored: { summary: result.summary, bytes, codeIndexError }, threadId });
+  } finally {
+    await disconnectDb().catch(() => undefined);
+  }
 }
+
+main().catch((err: unknown) => send({ type: 'error', message: err instanceof Error ? err.message : String(err), threadId }));

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AnalysisResult, AnalysisStage } from '../analysis/index.js';
-import type { WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import type { AnalysisStage } from '../analysis/index.js';
+import type { StoredResult, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 /**
  * Where the worker's code is. From `dist/` it is the compiled `analysis.worker.js` next to this
@@ -35,19 +35,25 @@ function tsxEsmApi(): string {
 }
 
 export interface WorkerHandle {
-  /** Resolves with the result and the worker's threadId; rejects with the engine's message. */
-  done: Promise<{ result: AnalysisResult; threadId: number }>;
+  /** Resolves once the worker stored the result (with its summary and the worker's threadId); rejects with the engine's message. */
+  done: Promise<{ stored: StoredResult; threadId: number }>;
   /** Stops the worker (shutdown, or the lease was lost); `done` then rejects. */
   abort(reason: string): void;
 }
 
 export class WorkerAborted extends Error {}
 
-/** Runs `analyze(answers, options)` in a new worker thread; progress arrives via `onProgress`. */
-export function runInWorker(data: WorkerRequest, onProgress: (stage: AnalysisStage, fraction: number) => void): WorkerHandle {
+/** The worker refused the result for good (too big for one document): retrying cannot help. */
+export class WorkerPermanentError extends Error {}
+
+/**
+ * Runs `analyze(answers, options)` in a new worker thread, which also stores the result;
+ * progress arrives via `onProgress`, `onStoring` when the engine is done and the write begins.
+ */
+export function runInWorker(data: WorkerRequest, onProgress: (stage: AnalysisStage, fraction: number) => void, onStoring: () => void = () => undefined): WorkerHandle {
   const worker = workerFor(data);
   let aborted: string | undefined;
-  const done = new Promise<{ result: AnalysisResult; threadId: number }>((resolve, reject) => {
+  const done = new Promise<{ stored: StoredResult; threadId: number }>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -58,8 +64,9 @@ export function runInWorker(data: WorkerRequest, onProgress: (stage: AnalysisSta
     };
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress(m.stage, m.fraction);
-      else if (m.type === 'done') settle(() => resolve({ result: m.result, threadId: m.threadId }));
-      else settle(() => reject(new Error(m.message)));
+      else if (m.type === 'storing') onStoring();
+      else if (m.type === 'done') settle(() => resolve({ stored: m.stored, threadId: m.threadId }));
+      else settle(() => reject(m.permanent ? new WorkerPermanentError(m.message) : new Error(m.message)));
     });
     worker.on('error', (err) => settle(() => reject(err)));
     worker.on('exit', (code) => settle(() => reject(aborted !== undefined ? new WorkerAborted(aborted) : new Error(`analysis worker exited with code ${code}`))));

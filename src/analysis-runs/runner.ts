@@ -5,9 +5,9 @@ import type { AnalysisStage } from '../analysis/index.js';
 import { CampaignModel, type CampaignRecord } from '../campaigns/campaign.model.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { loadInput as loadFromDb, type AnalysisInput } from './analysis-input.js';
-import { AnalysisResultModel, AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
-import { storeCodeIndex } from '../exports/code-index.js';
-import { runInWorker, WorkerAborted, type WorkerHandle } from './run-in-worker.js';
+import { connectedUri } from '../db/connection.js';
+import { AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
+import { runInWorker, WorkerAborted, WorkerPermanentError, type WorkerHandle } from './run-in-worker.js';
 
 const { trusted } = mongoose;
 
@@ -161,26 +161,31 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
       const input = await load(campaign);
       if (stopping) throw new WorkerAborted('shutdown');
       setStage('prepare', 0);
-      handle = runInWorker({ answers: input.answers, options: input.options }, (s: AnalysisStage, f: number) => setStage(s === 'done' ? 'requirements' : s, Math.min(f, 0.99)));
-      const { result, threadId } = await handle.done;
+      const uri = connectedUri();
+      if (!uri) throw new Error('No database connection to store the result with.');
+      const store = {
+        uri,
+        runId: String(id),
+        campaignId: String(run.campaignId),
+        maxBytes: MAX_RESULT_BYTES,
+        codebook: input.options.codebook,
+        corrections: input.options.corrections?.length ?? 0,
+      };
+      handle = runInWorker(
+        { answers: input.answers, options: input.options, store },
+        (s: AnalysisStage, f: number) => setStage(s === 'done' ? 'requirements' : s, Math.min(f, 0.99)),
+        () => setStage('store', 0.99),
+      );
+      // The worker stores the result itself (analysis_results, export code index); only the
+      // small summary comes back here.
+      const { stored, threadId } = await handle.done;
       handle = undefined;
       clearInterval(timer);
       await writing;
       if (lost) return { runId: String(id), status: 'lost', attempts };
-      setStage('store', 0.99);
-      await flush();
-      const bytes = mongoose.mongo.BSON.calculateObjectSize({ _id: id, campaignId: run.campaignId, result });
-      if (bytes > MAX_RESULT_BYTES) {
-        throw new PermanentRunError(
-          `The result is ${(bytes / 1048576).toFixed(1)} MB, more than one MongoDB document holds (16 MB). Analyse fewer responses per run, or split the campaign.`,
-        );
-      }
-      // Raw driver write: mongoose would walk the multi-megabyte Mixed value for nothing.
-      // With theme-board corrections, the campaign codebook the run used (renamed/merged/new codes) is kept beside it.
-      const board = input.options.codebook ? { codebook: input.options.codebook, corrections: input.options.corrections?.length ?? 0 } : {};
-      await AnalysisResultModel.collection.replaceOne({ _id: id }, { _id: id, campaignId: run.campaignId, result, ...board, createdAt: new Date() }, { upsert: true });
-      // Compact per-answer codes for streamed exports (src/exports/code-index.ts); rebuilt on demand if this fails.
-      await storeCodeIndex(id, run.campaignId as mongoose.Types.ObjectId, result, { codebook: input.options.codebook }).catch((err: unknown) => logger.warn({ err, runId: String(id) }, 'analysis run: export code index not stored'));
+      const bytes = stored.bytes;
+      const result = { summary: stored.summary };
+      if (stored.codeIndexError) logger.warn({ err: stored.codeIndexError, runId: String(id) }, 'analysis run: export code index not stored');
       const now = new Date();
       stages.push({ stage: 'done', at: now });
       const finished = await AnalysisRunModel.updateOne(mine, {
@@ -225,7 +230,7 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
 
   async function fail(id: mongoose.Types.ObjectId, attempts: number, err: unknown): Promise<RunOutcome> {
     const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000) || 'unknown error';
-    const final = err instanceof PermanentRunError || attempts >= maxAttempts;
+    const final = err instanceof PermanentRunError || err instanceof WorkerPermanentError || attempts >= maxAttempts;
     logger.warn({ err, runId: String(id), attempts, final }, 'analysis run failed');
     const set = final
       ? { status: 'failed', stage: 'failed', activeKey: String(id), finishedAt: new Date(), leaseOwner: null, leaseUntil: null, error: message }

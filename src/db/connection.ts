@@ -8,8 +8,16 @@ mongoose.set('strictQuery', 'throw');
 // Strip `$`-operators that arrive inside query filter values (NoSQL injection).
 mongoose.set('sanitizeFilter', true);
 
+let currentUri: string | undefined;
+
+/** The URI of the last `connectDb()`: the analysis worker opens its own connection with it. */
+export function connectedUri(): string | undefined {
+  return currentUri;
+}
+
 /** Connects the process-wide mongoose connection. */
 export async function connectDb(uri: string, opts: { serverSelectionTimeoutMS?: number } = {}): Promise<void> {
+  currentUri = uri;
   await mongoose.connect(uri, {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 3000,
     // A database that stops answering without closing its connections (frozen, network cut):
