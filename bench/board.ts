@@ -32,6 +32,7 @@ import { staffClient, testApp } from '../test/helpers/app.js';
 import { startBenchDatabase } from './lib/bench-db.js';
 import { fmt, machineInfo, repoRoot, upsertPerformanceSubsection } from './lib/report.js';
 import { generateCampaign } from './synthetic-campaign.js';
+import { connectDb } from '../src/db/connection.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,7 +52,7 @@ function pct(xs: number[], p: number): number {
 async function main() {
   const db = await startBenchDatabase('wv-bench-board-');
   try {
-    await mongoose.connect(db.uri('bench_board'), { bufferCommands: false });
+    await connectDb(db.uri('bench_board'));
     const inner = testApp({ logger: createLogger('warn') });
     let last = NaN;
     const timed = ((req, res) => {

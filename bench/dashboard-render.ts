@@ -31,6 +31,7 @@ import { seedSyntheticCampaign, percentile } from './dashboard-fixture.js';
 import { startBenchDatabase } from './lib/bench-db.js';
 import { fmt, machineInfo, upsertPerformanceSubsection } from './lib/report.js';
 import { findExecutable, goBinDir } from '../src/db/embedded/locate.js';
+import { connectDb } from '../src/db/connection.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,7 +48,7 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 async function main() {
   const db = await startBenchDatabase('wv-bench-dashboard-');
   try {
-    await mongoose.connect(db.uri('bench_dashboard'), { bufferCommands: false });
+    await connectDb(db.uri('bench_dashboard'));
     const inner = testApp({ logger: (await import('../src/shared/logger.js')).createLogger('warn') });
     // Server time of every request: from entering the app to `finish`.
     let last = NaN;
