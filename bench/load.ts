@@ -20,7 +20,9 @@
  *       GET /r/:token/answer (the form) → 3 × POST /r/:token/autosave (JSON, X-CSRF-Token, each
  *       adds an answer) → POST /r/:token/submit (form, 303 /thanks).
  *  - A~ the same visit, paced: each connection sends `--paced-rate` requests per second (a person
- *       typing: the page autosaves every few seconds), 200 respondents at once.
+ *       typing: the page autosaves every few seconds), 200 respondents at once. The connections
+ *       start in 20 groups spread over one second (lib/load.ts runStaggered): autocannon alone
+ *       would fire every paced connection in the same millisecond of each second.
  * After each target: wait until the stored counts stop changing, then count in its database —
  * every 303 submit stored exactly once with the answers sent, every 200 autosave of a device that
  * did not submit present in its draft, no draft left behind a stored response, nothing unknown.
@@ -32,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { startBenchDatabase } from './lib/bench-db.js';
-import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
+import { runLoad, runStaggered, type LoadRequest, type LoadResult } from './lib/load.js';
 import { fmt, machineInfo, repoRoot, upsertPerformanceSubsection } from './lib/report.js';
 import { findExecutable, goBinDir } from '../src/db/embedded/locate.js';
 
@@ -396,11 +398,11 @@ async function phase(name: string, port: number, requests: (stage: { measuring: 
   const opts = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, timeout: TIMEOUT_S, distinctSources: true, requests: reqs, connectionRate: paced };
   if (WARMUP > 0) {
     process.stdout.write(`  ${name}: warm-up ${WARMUP} s …\n`);
-    await runLoad({ ...opts, duration: WARMUP });
+    await (paced ? runStaggered({ ...opts, connectionRate: paced, duration: WARMUP }) : runLoad({ ...opts, duration: WARMUP }));
   }
   stage.measuring = true;
   process.stdout.write(`  ${name}: ${CONNECTIONS} connections for ${duration} s${paced ? `, ${paced} request/s each` : ''} …\n`);
-  const result = await runLoad({ ...opts, duration });
+  const result = paced ? await runStaggered({ ...opts, connectionRate: paced, duration }) : await runLoad({ ...opts, duration });
   process.stdout.write(
     `  ${name}: ${fmt(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors}, timeouts ${result.timeouts}, bad ${JSON.stringify(Object.fromEntries(stats.bad))}\n`,
   );
@@ -505,7 +507,7 @@ async function main(): Promise<void> {
     `- Run: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} → ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${loadSummary()}. FerretDB, the server and the load generator share the machine's ${os.availableParallelism()} CPUs${busy() ? `; **the machine was busy with other work during the run** (mean 1-min load ${fmt(meanLoad(), 1)} on ${os.availableParallelism()} CPUs, before this benchmark's own share): latencies include waiting for a CPU` : ''}. ${NOTE}`,
     `- Command: \`npm run bench:load\` (options: --duration ${DURATION} --connections ${CONNECTIONS} --warmup ${WARMUP} --paced-rate ${PACED_RATE} --paced-duration ${PACED_DURATION} --log-level ${LOG_LEVEL})`,
     '',
-    `${CONNECTIONS} autocannon connections, one per respondent, each from its own loopback address; ${DURATION} s measured after a ${WARMUP} s warm-up; one FerretDB (embedded default, SQLite) with a fresh database per target; servers in child processes with \`NODE_ENV=production\`, all protections on at their defaults (helmet, CSRF, respondent slow-down), \`LOG_LEVEL=${LOG_LEVEL}\`. A visit: welcome page → consent (303) → answer form → 3 autosaves (JSON) → submit (303); autocannon starts the next visitor on the connection right away (A) or after 1/${PACED_RATE} s per request (A~: ${CONNECTIONS} people typing at once, ${fmt(CONNECTIONS * PACED_RATE)} requests/s offered).`,
+    `${CONNECTIONS} autocannon connections, one per respondent, each from its own loopback address; ${DURATION} s measured after a ${WARMUP} s warm-up; one FerretDB (embedded default, SQLite) with a fresh database per target; servers in child processes with \`NODE_ENV=production\`, all protections on at their defaults (helmet, CSRF, respondent slow-down), \`LOG_LEVEL=${LOG_LEVEL}\`. A visit: welcome page → consent (303) → answer form → 3 autosaves (JSON) → submit (303); autocannon starts the next visitor on the connection right away (A) or after 1/${PACED_RATE} s per request (A~: ${CONNECTIONS} people typing at once, ${fmt(CONNECTIONS * PACED_RATE)} requests/s offered; the connections start in 20 groups spread evenly over a second, since autocannon alone fires every paced connection in the same millisecond).`,
     '',
     '| target | req/s | p50 ms | p99 ms | max ms | requests | errors (non-expected status, socket errors, timeouts) | lost | duplicated |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -83,14 +83,56 @@ export function freshSourceAddress(): string {
 export async function runLoad(opts: LoadOptions & { distinctSources?: boolean }): Promise<LoadResult> {
   const { distinctSources, ...rest } = opts;
   if (!distinctSources) return autocannon({ timeout: 10, ...rest });
-  const original = net.connect;
-  (net as { connect: unknown }).connect = (...args: unknown[]) =>
-    typeof args[0] === 'number' && typeof args[1] === 'string'
-      ? original({ port: args[0], host: args[1], localAddress: freshSourceAddress() })
-      : (original as (...a: unknown[]) => net.Socket)(...args);
+  // Reference-counted, so several runs at once (the staggered groups of a paced phase) share one
+  // wrapper and the last one to finish restores the original.
+  if (wrapped++ === 0) {
+    (net as { connect: unknown }).connect = (...args: unknown[]) =>
+      typeof args[0] === 'number' && typeof args[1] === 'string'
+        ? originalConnect({ port: args[0], host: args[1], localAddress: freshSourceAddress() })
+        : (originalConnect as (...a: unknown[]) => net.Socket)(...args);
+  }
   try {
     return await autocannon({ timeout: 10, ...rest });
   } finally {
-    (net as { connect: unknown }).connect = original;
+    if (--wrapped === 0) (net as { connect: unknown }).connect = originalConnect;
   }
+}
+
+const originalConnect = net.connect;
+let wrapped = 0;
+
+/**
+ * A paced run whose connections do NOT all fire in the same millisecond: autocannon's
+ * `connectionRate` ticks every connection from one shared start, so 200 paced connections send
+ * 200 requests at once every second — a thundering herd, not 200 people typing independently.
+ * Here the connections are split into `groups` runs started `1 / (rate · groups)` s apart, which
+ * spreads the arrivals evenly over each second. Results are summed (counts, req/s); latency
+ * fields are the worst group's (callers that need exact percentiles measure per request).
+ */
+export async function runStaggered(opts: LoadOptions & { distinctSources?: boolean; connectionRate: number }, groups = 20): Promise<LoadResult> {
+  const g = Math.max(1, Math.min(groups, opts.connections));
+  const sizes = Array.from({ length: g }, (_, i) => Math.floor(opts.connections / g) + (i < opts.connections % g ? 1 : 0));
+  const step = 1000 / (opts.connectionRate * g);
+  const results = await Promise.all(
+    sizes.map(async (connections, i) => {
+      await new Promise((r) => setTimeout(r, i * step));
+      return runLoad({ ...opts, connections });
+    }),
+  );
+  const sum = (f: (r: LoadResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  const worst = results.reduce((a, r) => (r.latency.p99 > a.latency.p99 ? r : a));
+  const statusCodeStats: Record<string, { count: number }> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) statusCodeStats[k] = { count: (statusCodeStats[k]?.count ?? 0) + v.count };
+  return {
+    ...worst,
+    requests: { ...worst.requests, average: sum((r) => r.requests.average), mean: sum((r) => r.requests.mean), total: sum((r) => r.requests.total), sent: sum((r) => r.requests.sent) },
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    statusCodeStats,
+    '2xx': sum((r) => r['2xx']),
+    '3xx': sum((r) => r['3xx']),
+    '4xx': sum((r) => r['4xx']),
+    '5xx': sum((r) => r['5xx']),
+  };
 }

@@ -136,8 +136,9 @@ export function respondRouter(): Router {
         maxAge: 180 * 24 * 3600 * 1000,
       });
     }
-    await responses.startDraft(campaign, token, parsed.data.lang, res.locals.participant ?? undefined);
-    await responses.setLanguage(campaign, token, parsed.data.lang);
+    const started = await responses.startDraft(campaign, token, parsed.data.lang, res.locals.participant ?? undefined);
+    // A new draft already has the chosen language; only a resumed one may need the switch.
+    if (started.status === 'draft' && started.lang !== parsed.data.lang) await responses.setLanguage(campaign, token, parsed.data.lang);
     res.redirect(303, `${base(req)}/answer?lang=${parsed.data.lang}`);
   });
 
