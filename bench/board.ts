@@ -30,7 +30,7 @@ import { ResponseModel } from '../src/responses/response.model.js';
 import { createLogger } from '../src/shared/logger.js';
 import { staffClient, testApp } from '../test/helpers/app.js';
 import { startBenchDatabase } from './lib/bench-db.js';
-import { fmt, machineInfo, repoRoot, upsertPerformanceSubsection } from './lib/report.js';
+import { fmt, machineInfo, repoRoot, upsertPerformanceSubsection, runMain } from './lib/report.js';
 import { generateCampaign } from './synthetic-campaign.js';
 import { connectDb } from '../src/db/connection.js';
 
@@ -176,10 +176,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -29,7 +29,7 @@ import { DashboardRunModel } from '../src/dashboard/dashboard-store.js';
 import { staffClient, testApp } from '../test/helpers/app.js';
 import { seedSyntheticCampaign, percentile } from './dashboard-fixture.js';
 import { startBenchDatabase } from './lib/bench-db.js';
-import { fmt, machineInfo, upsertPerformanceSubsection } from './lib/report.js';
+import { fmt, machineInfo, upsertPerformanceSubsection, runMain } from './lib/report.js';
 import { findExecutable, goBinDir } from '../src/db/embedded/locate.js';
 import { connectDb } from '../src/db/connection.js';
 
@@ -155,10 +155,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

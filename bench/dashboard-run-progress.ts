@@ -20,7 +20,7 @@ import { createLogger } from '../src/shared/logger.js';
 import { makeUser, testApp } from '../test/helpers/app.js';
 import { percentile, seedSyntheticCampaign } from './dashboard-fixture.js';
 import { startBenchDatabase } from './lib/bench-db.js';
-import { fmt, machineInfo, upsertPerformanceSubsection } from './lib/report.js';
+import { fmt, machineInfo, upsertPerformanceSubsection, runMain } from './lib/report.js';
 import { connectDb } from '../src/db/connection.js';
 
 function arg(name: string, fallback: string): string {
@@ -187,10 +187,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AnalysisRunModel, RunClaimModel } from '../../src/analysis-runs/analysis-run.model.js';
 import { startRun } from '../../src/analysis-runs/analysis-run.service.js';
 import { createRunner } from '../../src/analysis-runs/runner.js';
@@ -13,9 +12,9 @@ import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { projectRoot } from '../../src/shared/paths.js';
 import { seedDemo } from '../../seeds/seed.js';
 import { makeUser, testApp } from '../helpers/app.js';
+import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const shots = path.join(projectRoot(), 'docs', 'screenshots');
 
 /**
@@ -31,10 +30,8 @@ describe('browser: theme board', function () {
   let browser: Browser;
 
   before(async () => {
-    server = testApp().app().listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    ({ server, base } = await listenLocal(testApp().app()));
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

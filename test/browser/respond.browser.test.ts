@@ -1,17 +1,16 @@
 /// <reference lib="dom" />
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { projectRoot } from '../../src/shared/paths.js';
 import { seedDemo } from '../../seeds/seed.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
+import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const shots = path.join(projectRoot(), 'docs', 'screenshots');
 
 /**
@@ -27,10 +26,8 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
   let browser: Browser;
 
   before(async () => {
-    server = testApp().app().listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    ({ server, base } = await listenLocal(testApp().app()));
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

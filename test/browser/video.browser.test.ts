@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { FileSystemMediaStore } from '../../src/media/media-store.js';
 import { MediaModel } from '../../src/media/media.model.js';
@@ -14,20 +13,11 @@ import { createLogger } from '../../src/shared/logger.js';
 import { projectRoot } from '../../src/shared/paths.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { openTemplateCampaign } from '../helpers/fixtures.js';
+import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
 
 // Chromium's fake camera/microphone (a test pattern and a beep) and auto-accepted permission prompts.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 const shots = path.join(projectRoot(), 'docs', 'screenshots');
 
 /**
@@ -46,10 +36,8 @@ describe('browser: video answer recorded, submitted and played back with seeking
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'wv-browser-media-'));
     const media = { store: new FileSystemMediaStore(root), maxBytes: 50 * 1024 * 1024, maxSeconds: 600, logger: createLogger('silent') };
-    server = testApp({ media }).app().listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    ({ server, base } = await listenLocal(testApp({ media }).app()));
+    browser = await launchChromium(MEDIA_ARGS);
   });
   after(async () => {
     await browser?.close();

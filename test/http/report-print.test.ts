@@ -3,22 +3,20 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createShare } from '../../src/reports/report-share.service.js';
 import { projectRoot } from '../../src/shared/paths.js';
 import { makeUser, testApp } from '../helpers/app.js';
+import { CHROMIUM_PATH, launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
 import { reportCampaign } from './report.fixtures.js';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 /**
  * The report in a real browser (Debian's Chromium via playwright-core), opened through a share
@@ -34,11 +32,9 @@ describe('report in a real browser: share link and print (A4, page numbers)', fu
   let dir: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
-    server = testApp().app().listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    if (!existsSync(CHROMIUM_PATH)) this.skip();
+    ({ server, base } = await listenLocal(testApp().app()));
+    browser = await launchChromium();
     dir = await mkdtemp(path.join(tmpdir(), 'wv-print-'));
   });
   after(async () => {
