@@ -100,6 +100,12 @@ async function main(): Promise<void> {
   // ------------------------------------------------------------------------------------------
 
   let stopping = false;
+  // While draining, every response tells its client to close the connection: otherwise a client
+  // whose keep-alive connection was busy at SIGTERM could go on sending requests over it for as
+  // long as the drain lasts, although the server no longer accepts connections.
+  server.prependListener('request', (_req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
   // Graceful shutdown: stop accepting, let in-flight requests finish (with a deadline),
   // close the database connection, then stop the embedded database.
   async function shutdown(code: number): Promise<void> {
@@ -112,6 +118,9 @@ async function main(): Promise<void> {
     // Stop accepting at once; requests in flight get SHUTDOWN_TIMEOUT_MS, then are cut.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // A connection whose request is still in flight is not idle yet: once its answer is out, it
+    // would wait the usual keep-alive time for the client's next request. Let it close instead.
+    server.keepAliveTimeout = 1;
     const deadline = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing connections');
       server.closeAllConnections();

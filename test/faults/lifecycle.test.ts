@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { expect } from 'chai';
 import { freePort } from '../../src/db/embedded/process.js';
-import { ANSWERS, Respondent, Scratch, alive, embeddedDb, health, seedCampaign, sleep, startApp, waitFor } from './helpers.js';
+import { ANSWERS, Respondent, Scratch, alive, embeddedDb, health, refusesConnections, seedCampaign, sleep, startApp, waitFor } from './helpers.js';
 
 /** Starts a POST whose body arrives in two parts; `finish()` sends the rest and resolves with the answer. */
 function slowPost(url: string, path: string, headers: Record<string, string>, body: string) {
@@ -61,7 +61,7 @@ describe('fault: start and stop', function () {
     await sleep(300);
     app.child.kill('SIGTERM');
     // Stops accepting: a new connection is refused.
-    await waitFor(async () => (await health(app.url, 1000)) === 0, 3000, 'new connections refused');
+    await waitFor(() => refusesConnections(app.port), 3000, 'new connections refused');
     expect(alive(db.pid), 'database still up while the request finishes').to.equal(true);
     inflight.finish();
     const done = await inflight.answer;

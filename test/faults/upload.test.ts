@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { multipartBody } from '../helpers/media.js';
-import { Respondent, Scratch, embeddedDb, health, seedCampaign, sleep, startApp, waitFor, withDb, type AppProcess } from './helpers.js';
+import { Respondent, Scratch, embeddedDb, health, refusesConnections, seedCampaign, sleep, startApp, waitFor, withDb, type AppProcess } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -103,7 +103,7 @@ describe('fault: SIGTERM during a 50 MB video upload', function () {
     const up = throttledUpload(app, r, `/r/${c.publicToken}/media/q1`, video, 'fault-upload-0001', 10 * 1024 * 1024);
     await waitFor(() => up.sent() > 8 * 1024 * 1024, 10_000, '8 MB sent');
     app.child.kill('SIGTERM');
-    await waitFor(async () => (await health(app.url, 1000)) === 0, 3000, 'new connections refused');
+    await waitFor(() => refusesConnections(app.port), 3000, 'new connections refused');
     const res = await up.done;
     expect(res, JSON.stringify(res)).to.have.property('status', 201);
     expect(await app.exited).to.equal(0);
