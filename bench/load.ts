@@ -243,12 +243,20 @@ function visit(publicToken: string, ledger: Ledger, stats: Stats, stage: { measu
         c.csrf = token.replace(/&#34;|&quot;/g, '"').replace(/&amp;/g, '&');
       },
     ),
-    step('start', (c) => ({
-      method: 'POST',
-      path: `${base}/start`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: c.cookie! },
-      body: new URLSearchParams({ _csrf: c.csrf!, lang: 'de', consent: 'yes' }).toString(),
-    })),
+    step(
+      'start',
+      (c) => ({
+        method: 'POST',
+        path: `${base}/start`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: c.cookie! },
+        body: new URLSearchParams({ _csrf: c.csrf!, lang: 'de', consent: 'yes' }).toString(),
+      }),
+      (c, _s, _body, h) => {
+        // Consent is a signed device cookie; the first autosave creates the draft with it.
+        const consent = cookieFrom(h, 'wv_consent');
+        if (consent) c.cookie = `${c.cookie!}; wv_consent=${consent}`;
+      },
+    ),
     step('form', (c) => ({ method: 'GET', path: `${base}/answer?lang=de`, headers: { cookie: c.cookie!, 'accept-language': 'de' } })),
     autosave(1),
     autosave(2),
@@ -259,6 +267,8 @@ function visit(publicToken: string, ledger: Ledger, stats: Stats, stage: { measu
         const form = new URLSearchParams({ _csrf: c.csrf!, submissionId: c.device!.submissionId });
         for (const q of Object.keys(ANSWERS)) form.set(`answers[${q}]`, answerFor(q, c.device!.n));
         for (const [k, v] of Object.entries(SEGMENTS)) form.set(`segments[${k}]`, v);
+        // As the answer page sends it: one `recorded[q]` field per video question, empty.
+        for (const q of Object.keys(ANSWERS)) form.set(`recorded[${q}]`, '');
         return { method: 'POST', path: `${base}/submit`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: c.cookie! }, body: form.toString() };
       },
       (c) => {

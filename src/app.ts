@@ -20,6 +20,7 @@ import type { Mailer } from './participants/mailer/mailer.js';
 import { redeemParticipantLink } from './participants/participant.redeem.js';
 import { participantsLeadRouter } from './participants/participants.lead.routes.js';
 import { respondRouter } from './responses/respond.routes.js';
+import { consentCookie } from './responses/consent-cookie.js';
 import { mediaLeadRouter } from './media/media.lead.routes.js';
 import { mediaRespondRouter } from './media/media.respond.routes.js';
 import { configureMedia, GridFsMediaStore, type MediaOptions } from './media/media.service.js';
@@ -114,6 +115,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser());
   // Respondents: a device cookie instead of a server session (see respondentSession).
   app.use(respondentSession({ secureCookies: deps.secureCookies ?? false }));
+  // Respondents' consent: a signed device cookie (src/responses/consent-cookie.ts).
+  const consent = consentCookie({ secret: deps.secret, secureCookies: deps.secureCookies ?? false });
+  app.use(consent.read);
   // No session lookup for respondents or for API calls with a Bearer token (they carry no cookie
   // that could matter): one database round trip less on the two busiest paths.
   app.use((req, res, next) =>
@@ -134,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/lead', '/admin', '/account', '/api/v1'], noStore);
   app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10 }) }));
   app.use('/r', mediaRespondRouter(media));
-  app.use('/r', respondRouter());
+  app.use('/r', respondRouter(consent));
   app.get('/p/:token', redeemParticipantLink);
   // Report share links: public (no account), read-only, outside /lead (src/reports/report.routes.ts).
   app.use('/share', shareRouter({ secureCookies: deps.secureCookies ?? false }));

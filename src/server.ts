@@ -12,6 +12,7 @@ import { startRetentionJob } from './privacy/retention.js';
 import { createRunner } from './analysis-runs/runner.js';
 import { chooseMediaStore } from './media/media-store.js';
 import { createTranscriber } from './media/transcriber.js';
+import { flushDraftDeletes } from './responses/draft-cleanup.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
     await stopAnalysis().catch((err) => logger.warn({ err }, 'stopping the analysis runner failed'));
     await closed;
     clearTimeout(deadline);
+    // Drafts of responses submitted in the last second (src/responses/draft-cleanup.ts).
+    await flushDraftDeletes().catch((err) => logger.warn({ err }, 'deleting submitted drafts failed'));
     await disconnectDb().catch((err) => logger.warn({ err }, 'closing the database connection failed'));
     await embedded?.stop().catch((err) => logger.warn({ err }, 'stopping the embedded database failed'));
     logger.info('stopped');

@@ -53,6 +53,7 @@
     var fileInput = $('[data-file]');
     var subtitlesInput = $('[data-subtitles]');
     var btn = function (name) { return $('[data-action="' + name + '"]'); };
+    var recordedField = $('[data-recorded]');
     var textarea = answerForm ? answerForm.querySelector('textarea[data-question="' + q + '"]') : null;
     var msg = function (name) { return root.getAttribute('data-msg-' + name) || ''; };
 
@@ -201,6 +202,7 @@
           progress.hidden = true;
           root.setAttribute('data-existing', body.media.id);
           root.setAttribute('data-media-id', body.media.id);
+          if (recordedField) recordedField.value = body.media.id;
           setState('saved');
           status(msg('saved'));
           btn('start').hidden = !canRecord();
@@ -279,6 +281,7 @@
           if (!r.ok) return r.json().then(function (body) { showError(errorText(body && body.error ? body.error.code : 'generic')); });
           root.setAttribute('data-existing', '');
           root.removeAttribute('data-media-id');
+          if (recordedField) recordedField.value = '';
           playback.removeAttribute('src');
           playback.hidden = true;
           btn('remove').hidden = true;

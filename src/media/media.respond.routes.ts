@@ -2,9 +2,9 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import multer from 'multer';
 import { findByPublicToken, type Campaign } from '../campaigns/campaign.service.js';
 import { resumeTokenOf } from '../http/security.js';
-import { DraftModel } from '../responses/response.model.js';
-import { draftKeyFor } from '../responses/response.service.js';
+import { draftKeyFor, ensureDraft } from '../responses/response.service.js';
 import { AppError, notFound } from '../shared/errors.js';
+import type { Lang } from '../shared/i18n/index.js';
 import { sendMedia, subtitleText, subtitleUpload, uploadError } from './media.http.js';
 import { detachFromDraft, findMedia, mediaIdFor, mediaView, type MediaOptions, setDraftTranscript, storeUpload, type MediaDoc } from './media.service.js';
 import { parseSubtitles } from './subtitles.js';
@@ -92,9 +92,10 @@ export function mediaRespondRouter(opts: MediaOptions): Router {
     const question = campaign.questions.find((q) => q.key === req.params.question);
     if (!question || !question.modes.includes('video')) throw notFound('Question');
     const ownerKey = deviceKey(req);
-    if (!(await DraftModel.exists({ _id: ownerKey }))) {
-      throw new AppError(409, 'already_submitted', 'This response has already been submitted or no longer exists; reload the page.', { expose: true });
-    }
+    // The recording belongs to the device's draft: created now from the consent cookie if the
+    // respondent records before typing anything (refused once the device has submitted).
+    const lang = (campaign.languages as string[]).includes(res.locals.lang) ? res.locals.lang : (campaign.languages[0] as Lang);
+    await ensureDraft(campaign, resumeTokenOf(req)!, { consent: res.locals.consent, lang });
     if (!req.is('multipart/form-data')) throw new AppError(415, 'unsupported_media_type', 'Upload the recording as multipart/form-data (field "file").', { expose: true });
     // Far above the limit: refuse before reading a byte (the streamed check catches lying clients).
     const declared = Number(req.headers['content-length']);

@@ -9,6 +9,7 @@ import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import { autosaveSchema, consentSchema, submitSchema } from './response.schemas.js';
+import type { ConsentCookie } from './consent-cookie.js';
 import * as responses from './response.service.js';
 
 const RESUME_COOKIE = 'wv_resume';
@@ -100,7 +101,7 @@ function renderAnswerForm(
 }
 
 /** The respondent's flow: welcome + consent → answers (autosaved) → submit → thanks. */
-export function respondRouter(): Router {
+export function respondRouter(consent: ConsentCookie): Router {
   const router = Router();
   router.use('/:token', loadCampaign);
 
@@ -110,12 +111,14 @@ export function respondRouter(): Router {
     const existing = await responses.findByResumeToken(campaign, resumeToken(req));
     if (res.locals.participant) await responses.settleParticipant(campaign, resumeToken(req), res.locals.participant);
     if (existing?.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
-    if (existing) return res.redirect(303, `${base(req)}/answer`);
+    // Consent given on this device (a draft, or the consent cookie before the first autosave).
+    if (existing || res.locals.consent) return res.redirect(303, `${base(req)}/answer`);
     if (refuseNewDraft(res)) return;
     res.render('respond/welcome', { title: campaign.title, campaign, errorList: [], consentVersion: responses.CONSENT_VERSION });
   });
 
-  // POST /r/:token/start — consent given: create this device's draft
+  // POST /r/:token/start — consent given: the device gets its signed consent cookie. No database
+  // write: the draft is created by the first autosave or upload (consent-cookie.ts).
   router.post('/:token/start', async (req, res) => {
     const campaign = res.locals.campaign!;
     const parsed = consentSchema.safeParse({ lang: req.body?.lang ?? res.locals.lang, consent: req.body?.consent });
@@ -125,7 +128,9 @@ export function respondRouter(): Router {
       return res.status(400).render('respond/welcome', { title: campaign.title, campaign, errorList, consentVersion: responses.CONSENT_VERSION });
     }
     let token = resumeToken(req);
-    if (!(await responses.findByResumeToken(campaign, token)) && refuseNewDraft(res)) return;
+    const existing = await responses.findByResumeToken(campaign, token);
+    if (existing?.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
+    if (!existing && refuseNewDraft(res)) return;
     if (!token) {
       token = randomBytes(16).toString('base64url');
       res.cookie(RESUME_COOKIE, token, {
@@ -136,9 +141,9 @@ export function respondRouter(): Router {
         maxAge: 180 * 24 * 3600 * 1000,
       });
     }
-    const started = await responses.startDraft(campaign, token, parsed.data.lang, res.locals.participant ?? undefined);
-    // A new draft already has the chosen language; only a resumed one may need the switch.
-    if (started.status === 'draft' && started.lang !== parsed.data.lang) await responses.setLanguage(campaign, token, parsed.data.lang);
+    consent.give(req, res, String(req.params.token), token, responses.CONSENT_VERSION);
+    // A resumed draft follows the language chosen now.
+    if (existing && existing.lang !== parsed.data.lang) await responses.setLanguage(campaign, token, parsed.data.lang);
     res.redirect(303, `${base(req)}/answer?lang=${parsed.data.lang}`);
   });
 
@@ -147,13 +152,14 @@ export function respondRouter(): Router {
     const campaign = res.locals.campaign!;
     const token = resumeToken(req);
     const draft = await responses.findByResumeToken(campaign, token);
-    if (!draft || !token) return res.redirect(303, base(req));
-    if (draft.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
-    if (draft.lang !== res.locals.lang) await responses.setLanguage(campaign, token, res.locals.lang);
-    const answers = Object.fromEntries(Object.entries(draft.answers).map(([k, a]) => [k, a.text]));
+    if (!token || (!draft && !res.locals.consent)) return res.redirect(303, base(req));
+    if (draft?.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
+    if (draft && draft.lang !== res.locals.lang) await responses.setLanguage(campaign, token, res.locals.lang);
+    const saved = draft?.answers ?? {};
+    const answers = Object.fromEntries(Object.entries(saved).map(([k, a]) => [k, a.text]));
     // Video answers: the recorder shows the saved recording (views/media/recorder.ejs).
-    res.locals.recordings = Object.fromEntries(Object.entries(draft.answers).flatMap(([k, a]) => (a.mediaId ? [[k, a.mediaId]] : [])));
-    const segments = { ...draft.segments, ...res.locals.participant?.segments };
+    res.locals.recordings = Object.fromEntries(Object.entries(saved).flatMap(([k, a]) => (a.mediaId ? [[k, a.mediaId]] : [])));
+    const segments = { ...draft?.segments, ...res.locals.participant?.segments };
     renderAnswerForm(res, 200, { values: { answers, segments }, submissionId: randomUUID() });
   });
 
@@ -165,7 +171,7 @@ export function respondRouter(): Router {
     // Only JSON is parsed for autosave; anything else would "save" nothing and still say saved.
     if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Autosave expects application/json');
     const input = parseOrThrow(autosaveSchema, req.body ?? {});
-    const { savedAt } = await responses.autosave(campaign, token, input);
+    const { savedAt } = await responses.autosave(campaign, token, input, { consent: res.locals.consent, lang: res.locals.lang, participant: res.locals.participant ?? undefined });
     res.json({ savedAt: savedAt.toISOString() });
   });
 
@@ -185,14 +191,19 @@ export function respondRouter(): Router {
       return renderAnswerForm(res, 400, { values, submissionId: submissionId || randomUUID(), fieldErrors: toFieldErrors(parsed.error) });
     }
     try {
-      await responses.submit(campaign, token, parsed.data, res.locals.participant ?? undefined);
+      // The answer page says per video question whether it has a saved recording (`recorded[q]`);
+      // a form without the field (an older page) makes the service read the draft to find out.
+      const recorded = body.recorded === undefined ? undefined : Object.values(stringRecord(body.recorded)).some((v) => v !== '');
+      await responses.submit(campaign, token, parsed.data, { lang: res.locals.lang, consent: res.locals.consent, participant: res.locals.participant ?? undefined, recorded });
     } catch (err) {
       if (err instanceof AppError && err.code === 'already_responded') {
         return res.status(409).render('respond/unavailable', { title: res.locals.t('respond.already_responded.title'), reason: 'already_responded' });
       }
       if (err instanceof AppError && err.status === 400 && err.fields) {
         // Keep what they typed: save it to the draft, then show what is missing.
-        await responses.autosave(campaign, token, parsed.data).catch(() => undefined);
+        await responses
+          .autosave(campaign, token, parsed.data, { consent: res.locals.consent, lang: res.locals.lang, participant: res.locals.participant ?? undefined })
+          .catch(() => undefined);
         return renderAnswerForm(res, 400, { values, submissionId: parsed.data.submissionId, fieldErrors: err.fields });
       }
       throw err;

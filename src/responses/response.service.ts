@@ -8,6 +8,8 @@ import type { Lang } from '../shared/i18n/index.js';
 import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
 import { DraftModel, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
 import { deleteMedia, mediaAnswersOf, mediaIdsOf } from '../media/media.service.js';
+import type { ConsentProof } from './consent-cookie.js';
+import { scheduleDraftDelete } from './draft-cleanup.js';
 
 /** Version of the consent text respondents agree to; stored with every response. */
 export const CONSENT_VERSION = '2026-11-27';
@@ -112,31 +114,41 @@ function participantSegments(campaign: Campaign, participant: ParticipantContext
   return out;
 }
 
-/** Starts (or finds) this device's draft after consent; a personal link prefills its segments. */
-export async function startDraft(campaign: Campaign, resumeToken: string, lang: Lang, participant?: ParticipantContext): Promise<ResponseView> {
-  assertOpen(campaign);
-  const key = webKey(resumeToken);
-  const submitted = await ResponseModel.findById(key).lean<ResponseRecord>();
-  if (submitted) return toView(submitted);
-  const fixed = participantSegments(campaign, participant);
-  let draft = await DraftModel.findById(key).lean<DraftRecord>();
-  if (!draft) {
-    try {
-      const created = await DraftModel.create({ _id: key, campaignId: campaign._id, lang, consent: { version: CONSENT_VERSION, at: new Date() }, segments: fixed });
-      return draftView(created.toObject() as DraftRecord);
-    } catch (err) {
-      // Two tabs consenting at once: the unique _id lets one insert win; read the winner.
-      if (!isDuplicate(err)) throw err;
-      draft = await DraftModel.findById(key).lean<DraftRecord>();
-      if (!draft) throw err;
-    }
-  }
-  if (Object.keys(fixed).length) {
-    const set = Object.fromEntries(Object.entries(fixed).map(([k, v]) => [`segments.${k}`, v]));
+/**
+ * The fields a draft gets when it is created (by the first autosave or upload after consent):
+ * `$setOnInsert` for an upsert on `{_id}`. The participant's list segments are `$set` by the
+ * caller, so they also reach drafts made before a personal link was used.
+ */
+function draftInsertFields(campaign: Campaign, lang: Lang, consent: ConsentProof) {
+  return { campaignId: campaign._id, lang, consent: { version: consent.version, at: consent.at } };
+}
+
+/** Upsert of the device's draft on `{_id}`; two tabs racing to create it: the loser updates. */
+async function upsertDraft(key: string, set: Record<string, unknown>, insert: Record<string, unknown>): Promise<void> {
+  const update = { $set: set, $setOnInsert: insert };
+  try {
+    await DraftModel.updateOne({ _id: key }, update, { upsert: true, setDefaultsOnInsert: false });
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
     await DraftModel.updateOne({ _id: key }, { $set: set });
   }
-  const view = draftView(draft);
-  return { ...view, segments: { ...view.segments, ...fixed } };
+}
+
+/**
+ * Makes sure the device has a draft to attach a recording to (src/media): created from the
+ * consent cookie when there is none yet. Refused once the device has submitted.
+ */
+export async function ensureDraft(campaign: Campaign, resumeToken: string, opts: { consent?: ConsentProof; lang: Lang; participant?: ParticipantContext }): Promise<void> {
+  assertOpen(campaign);
+  const key = webKey(resumeToken);
+  if (await ResponseModel.exists({ _id: key })) throw new AppError(409, 'already_submitted', 'This response has already been submitted; reload the page.', { expose: true });
+  if (!opts.consent) {
+    if (await DraftModel.exists({ _id: key })) return;
+    throw new AppError(404, 'no_draft', 'No answers started on this device; reload the page.', { expose: true });
+  }
+  const fixed = participantSegments(campaign, opts.participant);
+  const set = Object.fromEntries(Object.entries(fixed).map(([k, v]) => [`segments.${k}`, v]));
+  await upsertDraft(key, set, { ...draftInsertFields(campaign, opts.lang, opts.consent), ...(Object.keys(set).length ? {} : { segments: {} }), answers: {} });
 }
 
 /** This device's response for the campaign (submitted, else its draft), if any. */
@@ -158,6 +170,7 @@ export async function autosave(
   campaign: Campaign,
   resumeToken: string,
   input: { answers: Record<string, string>; segments: Record<string, string> },
+  opts: { consent?: ConsentProof; lang?: Lang; participant?: ParticipantContext } = {},
 ): Promise<{ savedAt: Date }> {
   assertOpen(campaign);
   const { answers, segments, errors } = cleanInput(campaign, input);
@@ -170,6 +183,16 @@ export async function autosave(
   // Field-wise, so a recording attached to the answer (src/media) stays.
   for (const [k, text] of Object.entries(answers)) Object.assign(set, { [`answers.${k}.text`]: text, [`answers.${k}.updatedAt`]: now });
   for (const s of campaign.segments) if (s.key in input.segments) set[`segments.${s.key}`] = segments[s.key] ?? '';
+  // A personal link's segments win over anything typed (they are not asked on the form).
+  for (const [k, v] of Object.entries(participantSegments(campaign, opts.participant))) set[`segments.${k}`] = v;
+  if (opts.consent) {
+    // The first autosave after consent creates the draft (see consent-cookie.ts).
+    const insert: Record<string, unknown> = draftInsertFields(campaign, opts.lang ?? (campaign.languages[0] as Lang), opts.consent);
+    if (!Object.keys(set).some((k) => k.startsWith('answers.'))) insert.answers = {};
+    if (!Object.keys(set).some((k) => k.startsWith('segments.'))) insert.segments = {};
+    await upsertDraft(key, set, insert);
+    return { savedAt: now };
+  }
   if (Object.keys(set).length === 0) return { savedAt: now };
   const result = await DraftModel.updateOne({ _id: key }, { $set: set });
   if (result.matchedCount === 0) throw notFound('Draft');
@@ -183,21 +206,27 @@ export interface SubmitOutcome {
 }
 
 /**
- * Submits the device's draft with the complete answers in one atomic update. A retry with the
- * same submission id (or any later submit from the same device) returns the stored response.
+ * Stores the device's complete answers as its response: one insert under the device's `_id`. A
+ * retry with the same submission id (or any later submit from the same device) hits the unique
+ * `_id` and returns the stored response.
+ *
+ * The draft is read only for what the form does not carry: recordings (campaigns with video
+ * questions) and, on a device without a consent cookie, the consent stored with a draft made
+ * before the cookie existed. Afterwards the draft (if the device autosaved one) is deleted in the
+ * background, in batches (draft-cleanup.ts): not on the respondent's wait.
  *
  * With a personal link (`participant`), at most ONE submitted response per participant, without
  * transactions, in three single-document steps:
  *   1. claim the participant: `invited` → `submitting` under this device's claim key (a hash of
  *      the resume cookie); a retry from the same device matches its own claim and continues, any
  *      other device gets 409 `already_responded`;
- *   2. flip this device's draft to `submitted` (as without a participant);
+ *   2. insert the response (as without a participant);
  *   3. mark the participant `responded` and drop the claim key.
- * Crash windows: between 1 and 2 the participant is `submitting` and the draft is still a draft —
- * the same device's retry re-claims (same key) and finishes; other devices are refused, so there
- * is never a second response. Between 2 and 3 the response exists and the participant is still
- * `submitting` — the device's retry (or its next visit, see `settleParticipant`) finds the draft
- * submitted and its own claim, and completes step 3. If that device never comes back, the
+ * Crash windows: between 1 and 2 the participant is `submitting` and nothing is stored — the same
+ * device's retry re-claims (same key) and finishes; other devices are refused, so there is never
+ * a second response. Between 2 and 3 the response exists and the participant is still
+ * `submitting` — the device's retry (or its next visit, see `settleParticipant`) finds the
+ * response and its own claim, and completes step 3. If that device never comes back, the
  * participant stays `submitting`: not counted as responded and not reminded, but never twice.
  *
  * Anonymous campaigns: the response gets the participant's segment categories and nothing else
@@ -207,30 +236,50 @@ export async function submit(
   campaign: Campaign,
   resumeToken: string,
   input: { submissionId: string; answers: Record<string, string>; segments: Record<string, string> },
-  participant?: ParticipantContext,
+  opts: {
+    lang: Lang;
+    consent?: ConsentProof;
+    participant?: ParticipantContext;
+    /** Whether the answer page declared saved recordings; undefined: not known (read the draft). */
+    recorded?: boolean;
+  },
 ): Promise<SubmitOutcome> {
+  const { participant } = opts;
   const key = webKey(resumeToken);
   const anonymous = campaign.anonymity !== 'identified';
   const claimKey = participant ? claimKeyFor(resumeToken) : '';
-  // The draft is read first (it holds the consent); the common case then costs one insert.
-  // Only without a draft do we look for an earlier submission (a retry, a second click).
-  const draft = await DraftModel.findById(key).lean<DraftRecord>();
-  if (!draft) {
+  // A page that says "no recordings" is believed: a client that hides its own recording only
+  // leaves that recording out of its own response (it is purged with the campaign's data).
+  const withRecordings = opts.recorded ?? campaign.questions.some((q) => q.modes.includes('video'));
+  let draft = !opts.consent || withRecordings ? await DraftModel.findById(key).lean<DraftRecord>() : null;
+  if (draft && String(draft.campaignId) !== String(campaign._id)) draft = null;
+
+  /** A submit from a device that has already submitted (a retry, a second click, the back button). */
+  const earlier = async (): Promise<SubmitOutcome | undefined> => {
     const existing = await ResponseModel.findById(key).lean<ResponseRecord>();
-    if (existing && String(existing.campaignId) === String(campaign._id)) {
-      if (participant && (await holdsClaim(participant.id, claimKey))) await markResponded(participant.id, claimKey, anonymous);
-      return { response: toView(existing), repeated: true };
-    }
+    if (!existing || String(existing.campaignId) !== String(campaign._id)) return undefined;
+    if (participant && (await holdsClaim(participant.id, claimKey))) await markResponded(participant.id, claimKey, anonymous);
+    return { response: toView(existing), repeated: true };
+  };
+
+  const consent = opts.consent ?? draft?.consent ?? undefined;
+  if (!consent) {
+    const repeat = await earlier();
+    if (repeat) return repeat;
+    throw notFound('Draft');
   }
-  if (!draft || String(draft.campaignId) !== String(campaign._id)) throw notFound('Draft');
   assertOpen(campaign);
 
   const fixed = participantSegments(campaign, participant);
   const { answers, segments, errors } = cleanInput(campaign, { answers: input.answers, segments: { ...input.segments, ...fixed } });
   // Video/audio answers: the recording comes from the draft, the transcript from the form.
-  const recorded = await mediaAnswersOf(draft, answers);
+  const recorded = draft ? await mediaAnswersOf(draft, answers) : {};
   Object.assign(errors, completenessErrors(campaign, answers, segments, recorded));
-  if (Object.keys(errors).length) throw badRequest('Please complete the highlighted answers', errors);
+  if (Object.keys(errors).length) {
+    const repeat = await earlier();
+    if (repeat) return repeat;
+    throw badRequest('Please complete the highlighted answers', errors);
+  }
 
   if (participant) await claimForSubmit(participant.id, claimKey);
   const now = new Date();
@@ -240,8 +289,8 @@ export async function submit(
     const created = await ResponseModel.create({
       _id: key,
       campaignId: campaign._id,
-      lang: draft.lang,
-      consent: draft.consent,
+      lang: opts.lang,
+      consent: { version: consent.version, at: consent.at },
       answers: answerDocs,
       segments,
       submissionId: input.submissionId,
@@ -249,19 +298,17 @@ export async function submit(
       source: 'web',
       ...(participant && !anonymous ? { participantId: participant.id } : {}),
     });
-    // The draft has done its job. The response is stored, so a failed delete (e.g. SQLITE_BUSY
-    // under load) must not turn this into an error page: a leftover draft is harmless (autosave
-    // and submit see the response first) and goes with the campaign's retention purge.
-    await DraftModel.deleteOne({ _id: key }).catch(() => undefined);
+    // The draft has done its job (if the device saved one: without reading it we do not know).
+    // A leftover draft is harmless meanwhile: autosave and upload see the response first.
+    if (draft || !withRecordings) scheduleDraftDelete(key);
     if (participant) await markResponded(participant.id, claimKey, anonymous, now);
     return { response: toView(created.toObject() as ResponseRecord), repeated: false };
   } catch (err) {
     if (!isDuplicate(err)) throw err;
-    // Lost a race against a concurrent submit of the same draft: that one is the response.
-    const winner = await ResponseModel.findById(key).lean<ResponseRecord>();
-    if (!winner) throw conflict('The response changed while submitting; please try again');
-    if (participant) await markResponded(participant.id, claimKey, anonymous);
-    return { response: toView(winner), repeated: true };
+    // Submitted before (or a concurrent submit of the same device won): that one is the response.
+    const repeat = await earlier();
+    if (!repeat) throw conflict('The response changed while submitting; please try again');
+    return repeat;
   }
 }
 

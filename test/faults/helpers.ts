@@ -274,7 +274,7 @@ export class Respondent {
     if (token) this.csrf = token.replace(/&#34;|&quot;/g, '"').replace(/&amp;/g, '&');
     return { status: res.status, headers: res.headers, text, ms: Date.now() - t0 };
   }
-  /** GET the link, give consent: the device now has a draft. */
+  /** GET the link, give consent (a signed cookie; the first autosave creates the draft). */
   async begin(): Promise<void> {
     const page = await this.request('GET', `/r/${this.publicToken}`);
     if (page.status !== 200) throw new Error(`GET /r → ${page.status}`);

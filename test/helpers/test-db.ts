@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { connectDb, disconnectDb } from '../../src/db/connection.js';
+import { flushDraftDeletes } from '../../src/responses/draft-cleanup.js';
 
 /** URI of a fresh database `name` on the run's test server. */
 export function testDbUri(name: string): string {
@@ -18,7 +19,11 @@ export function useTestDb(name: string): void {
     // Indexes (incl. unique ones) must exist before tests rely on them.
     await Promise.all(Object.values(mongoose.models).map((m) => m.createIndexes()));
   });
+  // Drafts of submitted responses are deleted in the background (src/responses/draft-cleanup.ts):
+  // finish that within the test that submitted, so the next test starts from settled counts.
+  afterEach(() => flushDraftDeletes());
   after(async () => {
+    await flushDraftDeletes().catch(() => undefined);
     await mongoose.connection.dropDatabase().catch(() => undefined);
     await disconnectDb();
   });

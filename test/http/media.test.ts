@@ -66,10 +66,10 @@ describe('video answers: upload, storage, playback, transcripts (file-system sto
   async function respondent(token: string) {
     const agent = request.agent(server);
     const welcome = await agent.get(`/r/${token}`).expect(200);
-    await agent.post(`/r/${token}/start`).type('form').send({ lang: 'de', consent: 'yes', _csrf: csrfFrom(welcome.text) }).expect(303);
+    const start = await agent.post(`/r/${token}/start`).type('form').send({ lang: 'de', consent: 'yes', _csrf: csrfFrom(welcome.text) }).expect(303);
     const page = await agent.get(`/r/${token}/answer`).expect(200);
-    // The device's cookies, for raw HTTP requests (aborted and oversized uploads).
-    const cookie = [welcome, page]
+    // The device's cookies (resume, CSRF, consent), for raw HTTP requests (aborted and oversized uploads).
+    const cookie = [welcome, start, page]
       .flatMap((res) => (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [])
       .map((c) => c.split(';')[0])
       .join('; ');
@@ -313,8 +313,15 @@ describe('video answers: upload, storage, playback, transcripts (file-system sto
     const { c, owner } = await videoCampaign();
     const r = await respondent(c.publicToken);
     const up = await upload(r, c.publicToken, 'q1', fx.webm).expect(201);
+    // The answer page declares the saved recording (the submit reads the draft only then).
+    const form = await r.get(`/r/${c.publicToken}/answer`).expect(200);
+    expect(form.text).to.include(`name="recorded[q1]" value="${String(up.body.media.id)}"`);
     // q1 is required: the recording alone is an answer (the transcript can follow).
-    await r.post(`/r/${c.publicToken}/submit`).type('form').send({ _csrf: r.csrf, submissionId: 'sub-00000002', 'answers[q2]': 'Alles an einem Ort.' }).expect(303);
+    await r
+      .post(`/r/${c.publicToken}/submit`)
+      .type('form')
+      .send({ _csrf: r.csrf, submissionId: 'sub-00000002', 'answers[q2]': 'Alles an einem Ort.', 'recorded[q1]': String(up.body.media.id), 'recorded[q2]': '' })
+      .expect(303);
     const media = await MediaModel.findById(up.body.media.id).lean();
     const stored = await ResponseModel.findById(media!.ownerKey).lean();
     const answers = stored!.answers as unknown as Record<string, { mediaId?: string; mode: string; text: string }>;

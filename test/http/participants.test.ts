@@ -5,7 +5,7 @@ import { ParticipantModel } from '../../src/participants/participant.model.js';
 import { claimForSubmit } from '../../src/participants/participant.service.js';
 import { claimKeyFor, hashParticipantToken } from '../../src/participants/participant.tokens.js';
 import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';
-import { respondentPost, staffClient, testApp } from '../helpers/app.js';
+import { csrfFrom, respondentPost, staffClient, testApp } from '../helpers/app.js';
 import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -230,9 +230,11 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       // A third device with the link does not even get a consent form.
       const third = await participantAgent(token);
       await third.get(`/r/${c.publicToken}`).expect(409);
-      // One response, plus the laptop's draft that can never be submitted.
+      // One response; the laptop's consent stored nothing, and what it types can never be submitted.
       expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(1);
-      expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(1);
+      expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(0);
+      await laptop.post(`/r/${c.publicToken}/submit`).type('form').set('Accept-Language', 'de').send(answersForm()).expect(409);
+      expect(await ResponseModel.countDocuments({ campaignId: c._id })).to.equal(1);
     });
 
     it('when a submit crashed after claiming the participant, then a retry from that device finishes and other devices are refused', async () => {
@@ -289,6 +291,9 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       await agent.get(`/p/${(await exportTokens(String(c._id))).get('p@example.com')!}`).expect(303);
       await agent.get(`/r/${c.publicToken}`).expect(200);
       await respondentPost(agent, c.publicToken, 'start', { lang: 'de', consent: 'yes' }, 303);
+      // The personal link's device may answer: its first autosave creates its draft.
+      const form = await agent.get(`/r/${c.publicToken}/answer`).expect(200);
+      await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').set('X-CSRF-Token', csrfFrom(form.text)).send({ answers: { q1: 'Mail' } }).expect(200);
       expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(1);
 
       await (await staff(app)).post(`/lead/campaigns/${String(c._id)}/participants/public-link`).type('form').send({ enabled: 'on' }).expect(303);

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { changeStatus } from '../../src/campaigns/campaign.service.js';
+import { flushDraftDeletes } from '../../src/responses/draft-cleanup.js';
 import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';
+import { CONSENT_VERSION } from '../../src/responses/response.service.js';
 import { csrfFrom, testApp } from '../helpers/app.js';
 import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
@@ -140,13 +142,64 @@ describe('respondent flow (/r/:token)', () => {
     expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
   });
 
-  it('when the language is switched, then the page and the draft follow it', async () => {
+  it('when the language is switched, then the page, the draft and the response follow it', async () => {
     const c = await openTemplateCampaign();
     const agent = await consented(c.publicToken, 'de');
+    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').set('X-CSRF-Token', agent.csrf).send({ answers: { q1: 'Mail' } }).expect(200);
+    expect((await DraftModel.findOne({ campaignId: c._id }).lean())?.lang).to.equal('de');
     const res = await agent.get(`/r/${c.publicToken}/answer?lang=en`).expect(200);
     expect(res.text).to.include('What does the term “digital workplace” mean to you?');
     const draft = await DraftModel.findOne({ campaignId: c._id }).lean();
     expect(draft?.lang).to.equal('en');
+    await agent.post(`/r/${c.publicToken}/submit`).type('form').send({ _csrf: agent.csrf, submissionId: 'sub-lang-0000001', ...prefix(ANSWERS_DE) }).expect(303);
+    expect((await ResponseModel.findOne({ campaignId: c._id }).lean())?.lang).to.equal('en');
+  });
+
+  it('when a respondent consents, then nothing is stored until the first autosave, and the draft goes shortly after the submit', async () => {
+    const c = await openTemplateCampaign();
+    const agent = request.agent(app);
+    const welcome = await agent.get(`/r/${c.publicToken}`).expect(200);
+    const start = await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes', _csrf: csrfFrom(welcome.text) }).expect(303);
+    const cookie = ((start.headers['set-cookie'] as unknown as string[]) ?? []).find((h) => h.startsWith('wv_consent='));
+    expect(cookie, 'a signed consent cookie').to.match(new RegExp(`^wv_consent=[^;]+; Max-Age=\\d+; Path=/r/${c.publicToken}; Expires=[^;]+; HttpOnly; SameSite=Lax$`));
+    expect(await DraftModel.countDocuments({ campaignId: c._id }), 'consent alone stores nothing').to.equal(0);
+    // The device goes back to the form (not to the consent page) although it has no draft yet.
+    expect((await agent.get(`/r/${c.publicToken}`).expect(303)).headers.location).to.equal(`/r/${c.publicToken}/answer`);
+    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').set('X-CSRF-Token', csrfFrom(welcome.text)).send({ answers: { q1: 'Teams' } }).expect(200);
+    const draft = await DraftModel.findOne({ campaignId: c._id }).lean();
+    expect(draft?.consent?.version).to.equal(CONSENT_VERSION);
+    expect((draft?.answers as unknown as Record<string, { text: string }>).q1.text).to.equal('Teams');
+    await agent.post(`/r/${c.publicToken}/submit`).type('form').send({ _csrf: csrfFrom(welcome.text), submissionId: 'sub-consent-00001', ...prefix(ANSWERS_DE) }).expect(303);
+    const stored = await ResponseModel.findOne({ campaignId: c._id }).lean();
+    expect(stored?.consent?.version).to.equal(CONSENT_VERSION);
+    expect(stored?.consent?.at?.getTime()).to.equal(draft?.consent?.at?.getTime());
+    await flushDraftDeletes();
+    expect(await DraftModel.countDocuments({ campaignId: c._id }), 'the draft is deleted after the submit').to.equal(0);
+  });
+
+  it('when the consent cookie is forged or taken from another campaign, then it counts as no consent', async () => {
+    const a = await openTemplateCampaign();
+    const b = await openTemplateCampaign();
+    const agent = request.agent(app);
+    const welcome = await agent.get(`/r/${a.publicToken}`).expect(200);
+    const start = await agent.post(`/r/${a.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes', _csrf: csrfFrom(welcome.text) }).expect(303);
+    const value = /^wv_consent=([^;]+)/.exec(((start.headers['set-cookie'] as unknown as string[]) ?? []).find((h) => h.startsWith('wv_consent='))!)![1];
+    const resume = /^wv_resume=([^;]+)/.exec(((welcome.headers['set-cookie'] as unknown as string[]) ?? []).find((h) => h.startsWith('wv_resume='))!)![1];
+    const csrfCookie = ((welcome.headers['set-cookie'] as unknown as string[]) ?? []).find((h) => h.startsWith('wv_csrf='))!.split(';')[0];
+    const tampered = value.replace(/\.(\d+)\./, (_m, ms: string) => `.${Number(ms) - 1000}.`);
+    for (const [token, consent] of [[b.publicToken, value], [a.publicToken, tampered]] as const) {
+      const cookies = `wv_resume=${resume}; wv_consent=${consent}; ${csrfCookie}`;
+      const page = await request(app).get(`/r/${token}/answer`).set('Cookie', cookies).expect(303);
+      expect(page.headers.location).to.equal(`/r/${token}`);
+    }
+    const autosave = await request(app)
+      .post(`/r/${a.publicToken}/autosave`)
+      .set('Cookie', `wv_resume=${resume}; wv_consent=${tampered}; ${csrfCookie}`)
+      .set('Accept', 'application/json')
+      .set('X-CSRF-Token', csrfFrom(welcome.text))
+      .send({ answers: { q1: 'x' } });
+    expect(autosave.status).to.equal(404);
+    expect((await DraftModel.countDocuments({ campaignId: a._id })) + (await DraftModel.countDocuments({ campaignId: b._id }))).to.equal(0);
   });
 });
 
