@@ -50,7 +50,9 @@ const CONNECTIONS = Number(arg('connections', '50'));
 const WARMUP = Number(arg('warmup', '3'));
 const LOG_LEVEL = arg('log-level', 'warn');
 const NAT_DURATION = Number(arg('nat-duration', '10'));
-const MAX_DEVICES = Number(arg('max-devices', '4000'));
+// Enough devices that every measured submit is a device's first (a respondent submits once); repeats
+// (the pool coming round again) are still handled and counted apart if the pool runs out.
+const MAX_DEVICES = Number(arg('max-devices', '15000'));
 const WITH_WEB = !process.argv.includes('--no-web');
 const WRITE = !process.argv.includes('--no-write');
 const CPU_PROF = process.argv.includes('--cpu-prof');
