@@ -699,11 +699,12 @@ async function main(): Promise<void> {
         const p = pool;
         web = await measure("A' app POST /r/:token/submit (web form)", appWeb, pool.workload(publicToken), {
           distinctSources: true,
-          // Enough devices for the measured run at the warm-up's rate plus a tenth, and for A''.
+          // Enough devices for the measured run at twice the warm-up's rate (the warm-up is the
+          // cold, slowest part: a smaller pool ran out and turned half the run into repeats), and for A''.
           between: async (warm) => {
             const rate = warm.created / warm.seconds;
             const natNeed = NAT_DURATION > 0 ? Math.ceil(Math.min(rate * NAT_DURATION, 600 + 30 * NAT_DURATION)) + CONNECTIONS : 0;
-            const want = Math.min(MAX_DEVICES, p.cursor + Math.ceil(rate * DURATION * 1.1) + 2 * CONNECTIONS + natNeed);
+            const want = Math.min(MAX_DEVICES, p.cursor + Math.ceil(rate * DURATION * 2) + 2 * CONNECTIONS + natNeed);
             if (want > p.devices.length) {
               process.stdout.write(`  warm-up rate ${fmt(rate)}/s: preparing ${want - p.devices.length} more devices …\n`);
               await p.fill(want);
