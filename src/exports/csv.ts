@@ -1,6 +1,4 @@
-import { Readable, Transform as NodeTransform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Transform as CsvTransform } from '@json2csv/node';
+import { StreamParser } from '@json2csv/plainjs';
 import type { Response } from 'express';
 import type { Logger } from '../shared/logger.js';
 
@@ -30,17 +28,21 @@ export interface CsvColumn {
   label: string;
 }
 
+/**
+ * One CSV row: its cells in column order. An array, not a keyed object: json2csv reads cell `i`
+ * through the field path `"i"` (see csvOptions), so no per-row object with 15 keys is built.
+ */
+export type CsvRow = ReadonlyArray<string | number | undefined>;
+
 /** json2csv options for a dialect: German Excel wants a BOM, semicolons, CRLF and decimal commas. */
 export function csvOptions(variant: CsvVariant, columns: readonly CsvColumn[]) {
   const excel = variant === 'excel-de';
   return {
-    fields: columns.map((c, i) => ({ label: c.label, value: `c${i}` })),
+    // Cell i of a row array; a missing cell (undefined) becomes defaultValue ''.
+    fields: columns.map((c, i) => ({ label: c.label, value: String(i) })),
     delimiter: excel ? ';' : ',',
     eol: excel ? '\r\n' : '\n',
     withBOM: excel,
-    // Rows may arrive in arrays (one stream chunk per batch instead of per row): this transform
-    // returns the batch, and json2csv flattens what a transform returns into single rows.
-    transforms: [(chunk: CsvRow | CsvRow[]) => chunk as CsvRow] as [(chunk: CsvRow | CsvRow[]) => CsvRow],
     formatters: {
       string: csvText,
       header: csvText,
@@ -48,17 +50,6 @@ export function csvOptions(variant: CsvVariant, columns: readonly CsvColumn[]) {
     },
     defaultValue: '',
   };
-}
-
-export type CsvRow = Record<string, string | number>;
-
-/** A row for json2csv: the cells in column order (`c0`, `c1`, …). */
-export function rowOf(cells: ReadonlyArray<string | number | undefined>): Record<string, string | number> {
-  const row: Record<string, string | number> = {};
-  cells.forEach((v, i) => {
-    row[`c${i}`] = v ?? '';
-  });
-  return row;
 }
 
 export function csvHeaders(res: Response, filename: string): void {
@@ -71,47 +62,79 @@ export function csvHeaders(res: Response, filename: string): void {
   });
 }
 
+/** Size of one response write: the CSV text of this many UTF-16 code units is sent at once. */
+const WRITE_CHARS = 64 * 1024;
+
 /**
- * Streams rows from an async iterable as CSV into the response: rows → json2csv's Node Transform
- * → res, with backpressure all the way (a slow client pauses the database cursor), so a campaign
- * of any size never sits in memory as a whole. A client that goes away ends the cursor.
+ * Streams batches of rows as CSV into the response. json2csv's StreamParser (@json2csv/plainjs,
+ * object mode: header, BOM, delimiter, EOL and the formatters above) turns each row into its CSV
+ * line synchronously, right when the batch arrives; the lines are collected into ~64 KB pieces and
+ * written to the response, waiting for `drain` when the client is slower (backpressure: a slow
+ * client pauses the database cursor). So a campaign of any size never sits in memory as a whole,
+ * and no row waits in a stream buffer: rows are garbage as soon as their line exists, and
+ * only CSV text is queued (Node object-mode streams in between kept several batches of rows
+ * alive across garbage collections, which the heap then promoted; see docs/PERFORMANCE.md).
+ * A client that goes away ends the iteration, which closes the cursor.
  */
 export async function streamCsv(
   res: Response,
-  rows: AsyncIterable<CsvRow | CsvRow[]>,
+  batches: AsyncIterable<readonly CsvRow[]>,
   variant: CsvVariant,
   columns: readonly CsvColumn[],
   logger?: Logger,
 ): Promise<void> {
-  // A few chunks ahead at most (a chunk may be a batch of rows): memory stays flat.
-  const source = Readable.from(rows, { objectMode: true, highWaterMark: 2 });
-  const csv = new CsvTransform<CsvRow | CsvRow[], CsvRow>(csvOptions(variant, columns), {}, { objectMode: true, highWaterMark: 2 });
-  // Coalesce json2csv's small string chunks into ~64 KB writes (one socket write each).
-  let pending: string[] = [];
+  const parser = new StreamParser<CsvRow, CsvRow>(csvOptions(variant, columns), { objectMode: true });
+  // The CSV pieces since the last write, joined into one flat string per write (no string
+  // concatenation tree that would have to be flattened again).
+  let pieces: string[] = [];
   let size = 0;
-  const batch = new NodeTransform({
-    writableObjectMode: false,
-    transform(chunk: Buffer | string, _enc, done) {
-      const s = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-      pending.push(s);
-      size += s.length;
-      if (size >= 64 * 1024) {
-        const out = pending.join('');
-        pending = [];
-        size = 0;
-        done(null, out);
-      } else done();
-    },
-    flush(done) {
-      done(null, pending.join(''));
-    },
-  });
+  parser.onData = (data) => {
+    pieces.push(data);
+    size += data.length;
+  };
+  parser.onError = (err) => {
+    throw err;
+  };
+  let gone = false;
+  const leave = () => {
+    gone = true;
+  };
+  res.once('close', leave);
+  /** Writes the collected text; resolves when the response can take more (or the client left). */
+  const send = async (): Promise<void> => {
+    const chunk = pieces.join('');
+    pieces = [];
+    size = 0;
+    if (res.write(chunk) || gone) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  };
   try {
-    await pipeline(source, csv, batch, res);
+    for await (const batch of batches) {
+      if (gone) break;
+      for (const row of batch) parser.write(row);
+      if (size >= WRITE_CHARS) await send();
+      if (gone) break;
+    }
+    if (gone) return; // the client left: the loop's exit closed the cursor
+    parser.end(); // the header alone when there were no rows
+    // Always through write(): the response stays chunked (streamed) even when it is small.
+    if (size) res.write(pieces.join(''));
+    pieces = [];
+    res.end();
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client left
+    if (gone) return;
     logger?.error({ err }, 'CSV export failed mid-stream');
     if (!res.headersSent) throw err;
     res.destroy(err as Error);
+  } finally {
+    res.off('close', leave);
   }
 }

@@ -16,9 +16,9 @@ import { responseIdOf, segmentContext, type LatestAnalysis } from '../reports/re
 import { buildReport, codebookVersionOf, namesOf, segmentLabeller } from '../reports/report.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 import { attributeFilter, DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups } from '../shared/anonymity.js';
-import { loadCodeLookup } from './code-index.js';
+import { CODE_FIELD, loadCodeLookup } from './code-index.js';
 import { pick, translator, type Lang } from '../shared/i18n/index.js';
-import { rowOf, type CsvColumn, type CsvRow } from './csv.js';
+import type { CsvColumn, CsvRow } from './csv.js';
 
 /**
  * Respondent pseudonyms: a keyed hash of the response id, stable across exports of one campaign
@@ -49,6 +49,15 @@ function entriesOf(value: unknown): Array<[string, unknown]> {
   return value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>);
 }
 
+/**
+ * Responses per cursor batch of the answers export. Small on purpose (measured with bench:export,
+ * docs/PERFORMANCE.md): the driver holds a batch's reply buffer and its decoded documents while the
+ * batch is worked through, and at 500 responses (~0.7 MB of BSON, hundreds of milliseconds of
+ * work) they lived long enough to be promoted to V8's old generation, which grew by tens of MB
+ * per export until a full collection. 100 costs a few more round trips to the database.
+ */
+const CURSOR_BATCH = 100;
+
 export interface ExportContext {
   campaign: Campaign;
   lang: Lang;
@@ -67,7 +76,7 @@ export interface ExportContext {
  * private temporary file (mode 0600, deleted afterwards) and written at the end, when
  * `attributeFilter` can decide them over the complete population ("other" below the threshold).
  * Memory stays flat: one batch of responses, the population as shared objects, the run's code
- * index as one string (code-index.ts).
+ * table (code-index.ts: distinct values and int32 cells, no string per answer).
  */
 export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
@@ -107,8 +116,30 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
       for await (const p of pc) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
     }
     const index = ec.run ? await loadCodeLookup(ec.run.id) : undefined;
-    const find = index?.find ?? (() => undefined);
+    const table = index?.table;
     for (const [id, name] of Object.entries(index?.names ?? {})) names.set(id, name);
+    // Cells derived from one distinct index value, computed once per value (not once per row).
+    const values = table?.values ?? [];
+    const nameCells: Array<string | undefined> = [];
+    const idCells: Array<string | undefined> = [];
+    const typeCells: Array<string | undefined> = [];
+    const confidenceCells: Array<number | '' | undefined> = [];
+    /** Code ids `a;b` → their names, `Name A, Name B`. */
+    const namesOf = (v: number) => (nameCells[v] ??= values[v] ? values[v].split(';').map(codeName).join(', ') : '');
+    /** Code ids `a;b` → `a; b`. */
+    const idsOf = (v: number) => (idCells[v] ??= values[v] ? values[v].split(';').join('; ') : '');
+    const typeOf = (v: number) => (typeCells[v] ??= values[v] ? t(`exports.type.${values[v] as 'technical' | 'cultural'}`) : '');
+    const confidenceOf = (v: number) => (confidenceCells[v] ??= values[v] === '' ? '' : Number(values[v]));
+    /** All code ids of an answer: channels, themes, features. */
+    const codeGroups = [CODE_FIELD.channels, CODE_FIELD.themes, CODE_FIELD.features] as const;
+    const codeIds = (line: number): string => {
+      let out = '';
+      for (const f of codeGroups) {
+        const ids = idsOf(table!.valueId(line, f));
+        if (ids) out = out ? `${out}; ${ids}` : ids;
+      }
+      return out;
+    };
 
     const shared = new Map<string, Record<string, string>>();
     const comboCount = new Map<string, number>();
@@ -119,43 +150,52 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
       // Below the threshold (alone or in combination): the value becomes "other".
       return segmentKeys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? labels.value(k, segs[k]) : other));
     };
-    function* rowsOf(rid: string, rlang: string, segmentCells: string[], participantId: string, submittedAt: string, texts: Record<string, string>) {
+    function* rowsOf(rid: string, rlang: string, segmentCells: string[], participantId: string, submittedAt: string, texts: Record<string, string>): Generator<CsvRow> {
       const who = pseudo(rid);
       const identity = identified ? [participantId ? (participants.get(participantId) ?? participantId) : '', submittedAt] : [];
       for (const q of questions) {
         const text = texts[q.key];
         if (text === undefined) continue;
-        const coded = find(`${rid}:${q.key}`);
-        yield rowOf([
+        const line = table ? table.find(rid, q.key) : -1;
+        if (line < 0) {
+          yield [who, ...identity, q.key, q.text, rlang, ...segmentCells, text, '', '', '', '', '', '', ''];
+          continue;
+        }
+        yield [
           who,
           ...identity,
           q.key,
           q.text,
-          coded?.lang || rlang,
+          table!.value(line, CODE_FIELD.lang) || rlang,
           ...segmentCells,
           text,
-          (coded?.channels ?? []).map(codeName).join(', '),
-          (coded?.themes ?? []).map(codeName).join(', '),
-          coded?.challengeType ? t(`exports.type.${coded.challengeType as 'technical' | 'cultural'}`) : '',
-          coded?.confidence ?? '',
-          (coded?.features ?? []).map(codeName).join(', '),
-          coded?.cluster ?? '',
-          [...(coded?.channels ?? []), ...(coded?.themes ?? []), ...(coded?.features ?? [])].join('; '),
-        ]);
+          namesOf(table!.valueId(line, CODE_FIELD.channels)),
+          namesOf(table!.valueId(line, CODE_FIELD.themes)),
+          typeOf(table!.valueId(line, CODE_FIELD.challengeType)),
+          confidenceOf(table!.valueId(line, CODE_FIELD.confidence)),
+          namesOf(table!.valueId(line, CODE_FIELD.features)),
+          table!.value(line, CODE_FIELD.cluster),
+          codeIds(line),
+        ];
       }
     }
 
-    // Rows leave in batches (one stream chunk per batch; json2csv flattens them, see csv.ts).
+    // Rows leave in batches; streamCsv turns each batch into CSV text as soon as it arrives.
     const BATCH = 256;
     const batch: CsvRow[] = [];
     const dir = await mkdtemp(path.join(tmpdir(), 'wv-export-'));
     const file = path.join(dir, 'held-back.ndjson');
     let out: WriteStream | undefined;
+    let heldError: Error | undefined;
     let held = 0;
     try {
-      const cursor = ResponseModel.find({ campaignId: campaign._id }, { lang: 1, segments: 1, answers: 1, submittedAt: 1, participantId: 1 })
+      // Only the fields a row needs: the text of each question's answer (not its mode, dates or a
+      // video's transcript cues), so less is decoded per response.
+      const fields: Record<string, 1> = { lang: 1, segments: 1, ...(identified ? { submittedAt: 1, participantId: 1 } : {}) };
+      for (const q of questions) fields[`answers.${q.key}.text`] = 1;
+      const cursor = ResponseModel.find({ campaignId: campaign._id }, fields)
         .lean<ResponseRow>()
-        .cursor({ batchSize: 500 });
+        .cursor({ batchSize: CURSOR_BATCH });
       try {
         for await (const r of cursor) {
           const segs = Object.fromEntries(entriesOf(r.segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
@@ -183,7 +223,16 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
             if (batch.length >= BATCH) yield batch.splice(0);
           } else {
             // Not (yet) decidable: held back in a private temporary file until the pass is done.
-            out ??= createWriteStream(file, { mode: 0o600 });
+            if (!out) {
+              out = createWriteStream(file, { mode: 0o600 });
+              // Never an unhandled 'error' (it would end the process): a write still under way when
+              // the client leaves and the stream is destroyed below fails with ERR_STREAM_DESTROYED;
+              // a failed write (disk full) is thrown here or by `finished` after the pass.
+              out.on('error', (err: Error) => {
+                heldError ??= err;
+              });
+            }
+            if (heldError) throw heldError;
             held += 1;
             if (!out.write(`${JSON.stringify([rid, r.lang, key, participantId, submittedAt, texts])}\n`)) await once(out, 'drain');
           }
@@ -221,7 +270,7 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
 }
 
 /** Columns and rows of the requirements export: the report's requirements, anonymity applied. */
-export async function requirementsExport(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<Record<string, string | number>> }> {
+export async function requirementsExport(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
   const t = translator(lang);
   const ctx = await segmentContext(campaign);
@@ -239,13 +288,15 @@ export async function requirementsExport(ec: ExportContext & { analysis: NonNull
   ];
   const byId = new Map(ec.analysis.result.requirements.map((r) => [r.id, r]));
   async function* rows() {
+    // A report has tens of requirements: one batch.
+    const batch: CsvRow[] = [];
     for (const group of report.requirements) {
       for (const r of group.items) {
         const segments = r.segments
           .map((s) => `${s.label}: ${s.values.length ? s.values.map((v) => `${v.label} (${v.count})`).join(', ') : t('report.req.segments_none')}`)
           .join('\n');
         const evidence = r.evidence.map((e) => `„${e.quote}“${e.attribution.length ? ` — ${e.attribution.join(', ')}` : ''}`).join('\n');
-        yield rowOf([
+        batch.push([
           t(`report.req.priority.${r.priority}`),
           r.title,
           t(`report.req.kind.${r.kind}`),
@@ -258,6 +309,7 @@ export async function requirementsExport(ec: ExportContext & { analysis: NonNull
         ]);
       }
     }
+    yield batch;
   }
   return { columns, rows: rows() };
 }

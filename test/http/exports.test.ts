@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service.js';
-import { setMember } from '../../src/campaigns/campaign.service.js';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { changeStatus, createCampaign, setMember } from '../../src/campaigns/campaign.service.js';
+import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
+import { interviewTemplate } from '../../src/campaigns/interview-template.js';
+import { answersExport } from '../../src/exports/export.service.js';
+import { createFromApi } from '../../src/responses/response.service.js';
 import { ExportCodeIndexModel } from '../../src/exports/code-index.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { apiAuth, staffClient, testApp } from '../helpers/app.js';
@@ -147,6 +153,35 @@ describe('exports (issue 6, item 5)', function () {
       expect(text).to.include('Munich');
       expect(rows.slice(1).every((r) => r[rows[0].indexOf('Themes')] === '')).to.equal(true);
       await lead.get(`/lead/campaigns/${String(identified.campaign._id)}/exports/requirements.csv`).expect(409);
+    });
+  });
+
+  describe('a client that leaves mid-export', () => {
+    it('ends the export cleanly: no crash from a held-back row still being written, the temporary file removed', async () => {
+      const input = campaignInputSchema.parse({ ...interviewTemplate(), title: 'Leaves early' });
+      const campaign = await changeStatus(String((await createCampaign(input, { ownerId: lead.user.id }))._id), 'open');
+      const answers = { q1: 'Per Mail.', q2: 'Alles an einem Ort.', q3: 'Zu viele Tools.', q4: 'Eine Suche.' };
+      const departments = ['sales', 'operations', 'it', 'hr', 'finance', 'customer_service', 'warehouse', 'management'];
+      // First 8 people alone in their group (held back in the temporary file), then 70 in one group
+      // (256 rows leave as the first batch while the held-back writes are still under way).
+      for (let i = 0; i < 78; i++) {
+        const segments = i < 8 ? { department: departments[i], location: 'remote', role: 'apprentice' } : { department: 'it', location: 'hamburg', role: 'employee' };
+        await createFromApi(campaign, { submissionId: `leave-${i}`, lang: 'de', answers, segments });
+      }
+      const exportDirs = async () => (await readdir(tmpdir())).filter((d) => d.startsWith('wv-export-'));
+      const before = await exportDirs();
+      const { rows } = await answersExport({ campaign, lang: 'en', secret: 'test secret', run: null });
+      const iterator = rows[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.done).to.equal(false);
+      expect(first.value?.length, 'a first batch of rows').to.be.at.least(256);
+      const ours = (await exportDirs()).filter((d) => !before.includes(d));
+      expect(ours.length, 'the held-back file exists during the export').to.equal(1);
+      // As streamCsv does when the response closes: leave the loop, which ends the generator.
+      await iterator.return?.(undefined);
+      // A destroyed file stream reports its pending write on a later tick: wait for it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await exportDirs()).filter((d) => ours.includes(d)), 'temporary file removed').to.deep.equal([]);
     });
   });
 
