@@ -264,7 +264,7 @@ async function measure(
   name: string,
   target: Target,
   w: Workload,
-  opts: { distinctSources: boolean; duration?: number; warmup?: number; between?: (warm: { created: number; seconds: number }) => Promise<string | undefined> },
+  opts: { distinctSources: boolean; duration?: number; warmup?: number; between?: (warm: { answered: number; seconds: number }) => Promise<string | undefined> },
 ): Promise<PhaseResult> {
   const url = `http://127.0.0.1:${target.port}`;
   const loadOpts = { url, connections: CONNECTIONS, timeout: TIMEOUT_S, distinctSources: opts.distinctSources, reconnectRate: opts.distinctSources ? PER_ADDRESS : undefined };
@@ -281,7 +281,8 @@ async function measure(
     if (counters.bad.size > 0) {
       throw new Error(`${name}: the warm-up got failures by status ${JSON.stringify(Object.fromEntries(counters.bad))}; expected only successes (log: ${target.logFile})`);
     }
-    note = await opts.between?.({ created: counters.created, seconds: warmup });
+    // All answered submits count (first or repeat): a small initial pool runs out during the warm-up.
+    note = await opts.between?.({ answered: counters.created + counters.repeats, seconds: warmup });
   }
   const warmCreated = counters.created;
   const warmRepeats = counters.repeats;
@@ -702,7 +703,7 @@ async function main(): Promise<void> {
           // Enough devices for the measured run at twice the warm-up's rate (the warm-up is the
           // cold, slowest part: a smaller pool ran out and turned half the run into repeats), and for A''.
           between: async (warm) => {
-            const rate = warm.created / warm.seconds;
+            const rate = warm.answered / warm.seconds;
             const natNeed = NAT_DURATION > 0 ? Math.ceil(Math.min(rate * NAT_DURATION, 600 + 30 * NAT_DURATION)) + CONNECTIONS : 0;
             const want = Math.min(MAX_DEVICES, p.cursor + Math.ceil(rate * DURATION * 2) + 2 * CONNECTIONS + natNeed);
             if (want > p.devices.length) {
