@@ -1,38 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../shared/worker-thread.js';
 import type { AnalysisStage } from '../analysis/index.js';
 import type { StoredResult, WorkerMessage, WorkerRequest } from './worker-protocol.js';
-
-/**
- * Where the worker's code is. From `dist/` it is the compiled `analysis.worker.js` next to this
- * file. Under tsx (tests, `tsx src/server.ts`) this file is `.ts`, and Node 20 does not apply
- * loader hooks given as a worker's `execArgv` (`--import tsx`) to the worker's entry module
- * (ERR_UNKNOWN_FILE_EXTENSION, tried) — so the worker starts from a one-line ESM bootstrap that
- * registers tsx in the worker first, then imports the `.ts` entry.
- */
-function workerFor(data: WorkerRequest): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource) return new Worker(new URL('./analysis.worker.js', import.meta.url), { workerData: data });
-  const entry = new URL('./analysis.worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [] });
-}
-
-/**
- * URL of tsx's ESM register API, from its package.json `exports` (import condition).
- * `import.meta.resolve` is not usable here: mocha loads this file through tsx's CommonJS
- * transform, where it does not exist; `require.resolve` would pick the CommonJS build, whose
- * `register()` fails when imported as ESM.
- */
-function tsxEsmApi(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(path.join(path.dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
-}
 
 export interface WorkerHandle {
   /** Resolves once the worker stored the result (with its summary and the worker's threadId); rejects with the engine's message. */
@@ -51,7 +19,8 @@ export class WorkerPermanentError extends Error {}
  * progress arrives via `onProgress`, `onStoring` when the engine is done and the write begins.
  */
 export function runInWorker(data: WorkerRequest, onProgress: (stage: AnalysisStage, fraction: number) => void, onStoring: () => void = () => undefined): WorkerHandle {
-  const worker = workerFor(data);
+  // One run per worker thread (src/analysis-runs/analysis.worker.ts).
+  const worker = startModuleWorker(import.meta.url, 'analysis.worker', { workerData: data });
   let aborted: string | undefined;
   const done = new Promise<{ stored: StoredResult; threadId: number }>((resolve, reject) => {
     let settled = false;

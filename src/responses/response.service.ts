@@ -124,7 +124,11 @@ function draftInsertFields(campaign: Campaign, lang: Lang, consent: ConsentProof
 }
 
 /** Upsert of the device's draft on `{_id}`; two tabs racing to create it: the loser updates. */
-async function upsertDraft(key: string, set: Record<string, unknown>, insert: Record<string, unknown>): Promise<void> {
+async function upsertDraft(key: string, set: Record<string, unknown>, insertFields: Record<string, unknown>): Promise<void> {
+  // Empty maps for what this update does not set (a path cannot be in $set and $setOnInsert).
+  const insert = { ...insertFields };
+  if (!Object.keys(set).some((k) => k.startsWith('answers.'))) insert.answers = {};
+  if (!Object.keys(set).some((k) => k.startsWith('segments.'))) insert.segments = {};
   const update = { $set: set, $setOnInsert: insert };
   try {
     await DraftModel.updateOne({ _id: key }, update, { upsert: true, setDefaultsOnInsert: false });
@@ -148,7 +152,7 @@ export async function ensureDraft(campaign: Campaign, resumeToken: string, opts:
   }
   const fixed = participantSegments(campaign, opts.participant);
   const set = Object.fromEntries(Object.entries(fixed).map(([k, v]) => [`segments.${k}`, v]));
-  await upsertDraft(key, set, { ...draftInsertFields(campaign, opts.lang, opts.consent), ...(Object.keys(set).length ? {} : { segments: {} }), answers: {} });
+  await upsertDraft(key, set, draftInsertFields(campaign, opts.lang, opts.consent));
 }
 
 /** This device's response for the campaign (submitted, else its draft), if any. */
@@ -187,10 +191,7 @@ export async function autosave(
   for (const [k, v] of Object.entries(participantSegments(campaign, opts.participant))) set[`segments.${k}`] = v;
   if (opts.consent) {
     // The first autosave after consent creates the draft (see consent-cookie.ts).
-    const insert: Record<string, unknown> = draftInsertFields(campaign, opts.lang ?? (campaign.languages[0] as Lang), opts.consent);
-    if (!Object.keys(set).some((k) => k.startsWith('answers.'))) insert.answers = {};
-    if (!Object.keys(set).some((k) => k.startsWith('segments.'))) insert.segments = {};
-    await upsertDraft(key, set, insert);
+    await upsertDraft(key, set, draftInsertFields(campaign, opts.lang ?? (campaign.languages[0] as Lang), opts.consent));
     return { savedAt: now };
   }
   if (Object.keys(set).length === 0) return { savedAt: now };

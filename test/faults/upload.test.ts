@@ -1,22 +1,13 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { multipartBody } from '../helpers/media.js';
+import { filesIn, multipartBody } from '../helpers/media.js';
 import { Respondent, Scratch, embeddedDb, health, refusesConnections, seedCampaign, sleep, startApp, waitFor, withDb, type AppProcess } from './helpers.js';
 
 const run = promisify(execFile);
-
-async function filesIn(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
-  } catch {
-    return [];
-  }
-}
 
 /**
  * Sends a multipart upload at `bytesPerSecond` (a phone on a slow uplink) and resolves with the

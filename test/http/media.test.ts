@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -15,18 +15,8 @@ import { DraftModel, ResponseModel } from '../../src/responses/response.model.js
 import { createLogger } from '../../src/shared/logger.js';
 import { csrfFrom, makeUser, signIn, testApp } from '../helpers/app.js';
 import { openTemplateCampaign } from '../helpers/fixtures.js';
-import { abortedUpload, containerTags, declaredTooLarge, hasFfmpeg, makeMediaFixtures, multipartBody, type MediaFixtures } from '../helpers/media.js';
+import { abortedUpload, containerTags, declaredTooLarge, filesIn, hasFfmpeg, makeMediaFixtures, multipartBody, type MediaFixtures } from '../helpers/media.js';
 import { useTestDb } from '../helpers/test-db.js';
-
-/** Every file below `dir` (recursively), relative names. */
-async function filesIn(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
-  } catch {
-    return [];
-  }
-}
 
 describe('video answers: upload, storage, playback, transcripts (file-system store)', function () {
   this.timeout(30_000);
