@@ -22,7 +22,7 @@ export async function connectDb(uri: string, opts: { serverSelectionTimeoutMS?: 
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 3000,
     // A database that stops answering without closing its connections (frozen, network cut):
     // the driver's monitor checks every 2 s and gives up after 5 s, then marks the server down
-    // and interrupts the requests waiting on it (→ 503 within ~7 s instead of ~40 s).
+    // and interrupts the requests waiting on it (→ 503 within ~7–10 s instead of ~40 s).
     heartbeatFrequencyMS: 2000,
     connectTimeoutMS: 5000,
     // FerretDB 1.x has no retryable writes; MongoDB keeps its default behaviour for reads.

@@ -33,6 +33,7 @@ function fakeDeps(available: { mongod?: boolean; ferretdb?: boolean; 'ferretdb-w
       calls.push('build:ferretdb');
       throw new Error('go build failed: no module proxy');
     },
+    isCurrentBuild: async () => true,
   };
 }
 
@@ -75,6 +76,15 @@ describe('embedded database launcher', () => {
     await startEmbeddedDatabase(ctx(), defaultCandidates(fakeDeps({ 'ferretdb-wv': true, ferretdb: true }, calls))).catch(() => undefined);
     expect(calls.slice(0, 2)).to.deep.equal(['find:mongod', 'find:ferretdb-wv']);
     expect(calls).not.to.include('find:ferretdb');
+  });
+
+  it('when our build is an older one, then it is still used, and the log says how to rebuild it', async () => {
+    const calls: string[] = [];
+    const logged: string[] = [];
+    const deps = { ...fakeDeps({ 'ferretdb-wv': true }, calls), isCurrentBuild: async () => false };
+    await startEmbeddedDatabase({ ...ctx(), log: (m: string) => logged.push(m) }, defaultCandidates(deps)).catch(() => undefined);
+    expect(logged.join('\n')).to.include('/fake/bin/ferretdb-wv is an older build of ours; `npx workplace-voice db install` rebuilds it');
+    expect(calls).not.to.include('build:ferretdb'); // no minutes-long build at start
   });
 
   it('when nothing is available, then one clear error lists every option and what was tried', async () => {

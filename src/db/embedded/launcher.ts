@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildFerretDb, FERRETDB_BINARY, FERRETDB_VERSION } from './ferretdb-build.js';
+import { buildFerretDb, FERRETDB_BINARY, FERRETDB_VERSION, isCurrentBuild } from './ferretdb-build.js';
 import { findExecutable, goBinDir } from './locate.js';
 import { freePort, spawnServer, type ServerProcess } from './process.js';
 
@@ -106,6 +106,8 @@ export interface CandidateDeps {
   /** Loads mongodb-memory-server-core (an optional dependency); null when not installed. */
   loadMemoryServer: () => Promise<MemoryServerModule | null>;
   buildFerretDb: (log: (m: string) => void) => Promise<string>;
+  /** False for a `ferretdb-wv` built by an older version of this code (see FERRETDB_BUILD_ID). */
+  isCurrentBuild: (binary: string) => Promise<boolean>;
 }
 
 export interface MemoryServerModule {
@@ -129,6 +131,7 @@ const realDeps: CandidateDeps = {
     }
   },
   buildFerretDb,
+  isCurrentBuild,
 };
 
 /** The design's order: mongod → ferretdb → mongodb-memory-server → build FerretDB with Go. */
@@ -186,7 +189,12 @@ export function defaultCandidates(deps: CandidateDeps = realDeps): EngineCandida
         // Prefer our build (with the _id index fix, see ferretdb-build.ts); a stock binary works too.
         const gobin = await deps.goBinDir();
         const ours = await deps.findExecutable(FERRETDB_BINARY, [gobin]);
-        if (ours) return startFerret(ours, ctx);
+        if (ours) {
+          // An older build still works (it lacks later fixes); rebuilding takes minutes, so the
+          // app starts with it and says how to update instead of building at start.
+          if (!(await deps.isCurrentBuild(ours))) ctx.log(`${ours} is an older build of ours; \`npx workplace-voice db install\` rebuilds it with the current fixes`);
+          return startFerret(ours, ctx);
+        }
         const stock = await deps.findExecutable('ferretdb', [gobin]);
         if (stock) ctx.log(`using a stock ferretdb (${stock}); \`npx workplace-voice db install\` builds ${FERRETDB_BINARY}, whose _id lookups use the index`);
         return stock ? startFerret(stock, ctx) : null;
