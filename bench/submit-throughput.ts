@@ -137,14 +137,12 @@ const profDir = path.join(os.tmpdir(), `wv-bench-cpuprof-${new Date().toISOStrin
 async function startTarget(kind: 'app' | 'bare', uri: string, logFile: string, profile = false): Promise<Target> {
   const fd = openSync(logFile, 'a');
   const execArgv = ['--import', 'tsx'];
-  if (profile) {
-    mkdirSync(profDir, { recursive: true });
-    execArgv.push('--cpu-prof', '--cpu-prof-dir', profDir);
-  }
+  // The target profiles the measured window itself (lib/submit-target.ts, nextProfileWindow).
+  if (profile) mkdirSync(profDir, { recursive: true });
   const child = fork(path.join(repoRoot, 'bench', 'lib', 'submit-target.ts'), [kind], {
     cwd: repoRoot,
     execArgv,
-    env: { ...process.env, NODE_ENV: 'production', BENCH_MONGODB_URI: uri, BENCH_LOG_LEVEL: LOG_LEVEL },
+    env: { ...process.env, NODE_ENV: 'production', BENCH_MONGODB_URI: uri, BENCH_LOG_LEVEL: LOG_LEVEL, ...(profile ? { BENCH_CPU_PROFILE_DIR: profDir } : {}) },
     stdio: ['ignore', fd, fd, 'ipc'],
   });
   closeSync(fd);
@@ -797,7 +795,7 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`server logs: ${keptLogs}\n`);
   process.stdout.write(`\n${report}\n`);
-  if (CPU_PROF) process.stdout.write(`\nCPU profiles of the app targets: ${profDir}\n`);
+  if (CPU_PROF) process.stdout.write(`\nCPU profiles of the app targets, measured window only (app-<pid>-measured-1.cpuprofile): ${profDir}\n`);
   if (WRITE) {
     upsertPerformanceSubsection('Respondent submission throughput', report);
     const date = startedAt.toISOString().slice(0, 10);

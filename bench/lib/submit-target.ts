@@ -15,6 +15,9 @@
  * `stop` (or SIGTERM, or the parent going away) ends it.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import express from 'express';
 import mongoose from 'mongoose';
@@ -124,10 +127,34 @@ async function stop(): Promise<void> {
   await mongoose.disconnect();
   process.exit(0);
 }
+// --cpu-prof of the bench: profile exactly the measured window. The bench asks for the operation
+// counts when a measurement starts and when it ends; each ask ends the running profile (written to
+// BENCH_CPU_PROFILE_DIR) and starts the next, so `measured-1` is the first measured phase, without the
+// start-up and the devices' preparation that a whole-process --cpu-prof would mix in.
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+const profiler = profileDir ? new inspector.Session() : null;
+let profileWindow = 0;
+async function nextProfileWindow(): Promise<void> {
+  if (!profiler || !profileDir) return;
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => profiler.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+  if (profileWindow > 0) {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(path.join(profileDir, `${kind}-${process.pid}-measured-${profileWindow}.cpuprofile`), JSON.stringify(profile));
+  } else {
+    profiler.connect();
+    await post('Profiler.enable');
+  }
+  profileWindow++;
+  await post('Profiler.start');
+}
+
 process.on('message', (m) => {
   if (m === 'ops') {
-    process.send?.({ ops });
-    ops = {};
+    void nextProfileWindow().then(() => {
+      process.send?.({ ops });
+      ops = {};
+    });
   } else if (m === 'stop') void stop();
 });
 process.on('SIGTERM', () => void stop());
