@@ -6,7 +6,7 @@ import { claimKeyFor } from '../participants/participant.tokens.js';
 import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
-import { DraftModel, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
+import { DraftModel, insertSubmittedResponse, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
 import { deleteMedia, mediaAnswersOf, mediaIdsOf } from '../media/media.service.js';
 import type { ConsentProof } from './consent-cookie.js';
 import { scheduleDraftDelete } from './draft-cleanup.js';
@@ -287,7 +287,7 @@ export async function submit(
   const answerDocs: Record<string, object> = answerDocsOf(answers, now);
   for (const [k, a] of Object.entries(recorded)) answerDocs[k] = { ...a, updatedAt: now };
   try {
-    const created = await ResponseModel.create({
+    const created = await insertSubmittedResponse({
       _id: key,
       campaignId: campaign._id,
       lang: opts.lang,
@@ -303,7 +303,7 @@ export async function submit(
     // A leftover draft is harmless meanwhile: autosave and upload see the response first.
     if (draft || !withRecordings) scheduleDraftDelete(key);
     if (participant) await markResponded(participant.id, claimKey, anonymous, now);
-    return { response: toView(created.toObject() as ResponseRecord), repeated: false };
+    return { response: toView(created), repeated: false };
   } catch (err) {
     if (!isDuplicate(err)) throw err;
     // Submitted before (or a concurrent submit of the same device won): that one is the response.
@@ -347,7 +347,7 @@ export async function createFromApi(
   const answerDocs = answerDocsOf(answers, now);
   try {
     // Insert first: one round trip in the common case; a retry hits the unique _id.
-    const created = await ResponseModel.create({
+    const created = await insertSubmittedResponse({
       _id: key,
       campaignId: campaign._id,
       lang: input.lang,
@@ -358,7 +358,7 @@ export async function createFromApi(
       submittedAt: now,
       source: 'api',
     });
-    return { response: toView(created.toObject() as ResponseRecord), repeated: false };
+    return { response: toView(created), repeated: false };
   } catch (err) {
     if (!isDuplicate(err)) throw err;
     const winner = await ResponseModel.findById(key).lean<ResponseRecord>();
