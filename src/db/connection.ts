@@ -57,9 +57,22 @@ export async function pingDb(timeoutMs = 1500): Promise<boolean> {
   }
 }
 
+/**
+ * Socket errors the driver can let through unwrapped: a command written to a connection the
+ * database has just closed (its process was killed) fails with a plain `EPIPE` "This socket has
+ * been ended by the other party" from `socket.write` (seen in the fault test of a killed embedded
+ * database: a 500 instead of a 503). Counted as "database gone" only when they come from the
+ * driver's own code, so a mail server or transcription service that hangs up is not reported as
+ * the database.
+ */
+const SOCKET_GONE_CODES = new Set(['EPIPE', 'ECONNRESET']);
+const fromDriver = (err: Error) => /[\\/]node_modules[\\/]mongodb[\\/]/.test(err.stack ?? '');
+
 /** True for driver errors that mean "the database is unreachable right now" (→ 503). */
 export function isDbUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && SOCKET_GONE_CODES.has(code) && fromDriver(err)) return true;
   // Network errors include the driver's "pool cleared" errors after a lost connection.
   const { MongoNetworkError, MongoServerSelectionError } = mongoose.mongo;
   if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
