@@ -291,7 +291,7 @@ export async function submit(
       _id: key,
       campaignId: campaign._id,
       lang: opts.lang,
-      consent: { version: consent.version, at: consent.at },
+      consent, // insertSubmittedResponse stores only its version and time
       answers: answerDocs,
       segments,
       submissionId: input.submissionId,

@@ -44,8 +44,9 @@ interface SourcePatch {
  *    writer sleeps). Our build queues the writers of one database on a Go channel (blocked
  *    senders are served first come, first served) before they begin a transaction or run a write
  *    statement (fsql's InTransaction and ExecContext), so within this process the SQLite lock is
- *    requested only by the writer whose turn it is. Measured (bench:load, 200 connections back to back, same
- *    machine, 60 s): bare-insert baseline 477 → 673 req/s, respondent visits 306 → 463 req/s.
+ *    requested only by the writer whose turn it is. Measured (bench:load, 200 connections back to
+ *    back, same machine, 60 s): bare-insert baseline 477 → 673 req/s, respondent visits 306 → 463
+ *    req/s.
  *    Reads are not queued (WAL lets them run beside the writer).
  */
 const PATCHES: SourcePatch[] = [
