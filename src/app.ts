@@ -6,7 +6,7 @@ import { adminRouter } from './auth/admin.routes.js';
 import { analysisRunsRouter } from './analysis-runs/analysis-run.routes.js';
 import { boardRouter } from './board/board.routes.js';
 import { authRouter } from './auth/auth.routes.js';
-import { campaignAccessGuard } from './auth/campaign-access.js';
+import { campaignAccessGuard } from './campaigns/campaign.access.js';
 import { identify, requireUser } from './auth/guard.js';
 import cookieParser from 'cookie-parser';
 import { csrf, isRespondentPath, loginLimiter, noStore, respondentSession, respondentSlowDown, securityHeaders } from './http/security.js';

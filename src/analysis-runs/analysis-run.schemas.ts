@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { idPattern } from '../shared/ids.js';
 
 /** `:runId` of the progress route; anything else is an unknown run (404, not 400). */
-export const runParamsSchema = z.object({ runId: z.string().regex(/^[a-f0-9]{24}$/) });
+export const runParamsSchema = z.object({ runId: z.string().regex(idPattern('objectId')) });
 
 /** `?run=` on the runs page: the run just started, whose progress the page follows. */
-export const runsPageQuerySchema = z.object({ run: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined) });
+export const runsPageQuerySchema = z.object({ run: z.string().regex(idPattern('objectId')).optional().catch(undefined) });
 
 /** `?from=&to=` of the comparison page: two finished runs; malformed ids mean "the default". */
 export const compareQuerySchema = z.object({
-  from: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined),
-  to: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined),
+  from: z.string().regex(idPattern('objectId')).optional().catch(undefined),
+  to: z.string().regex(idPattern('objectId')).optional().catch(undefined),
 });

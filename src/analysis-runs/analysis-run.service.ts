@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { AnalysisResult, AnalysisSummary } from '../analysis/index.js';
 import { notFound } from '../shared/errors.js';
 import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
+import { parseObjectId } from '../shared/ids.js';
 
 export interface RunView {
   id: string;
@@ -55,7 +56,7 @@ export async function startRun(campaignId: mongoose.Types.ObjectId, requestedBy?
       const doc = await AnalysisRunModel.create({
         campaignId,
         activeKey: String(campaignId),
-        requestedBy: requestedBy && mongoose.isValidObjectId(requestedBy) ? new mongoose.Types.ObjectId(requestedBy) : undefined,
+        requestedBy: parseObjectId(requestedBy) ?? undefined,
       });
       return { run: toRunView(doc.toObject() as AnalysisRunRecord), created: true };
     } catch (err) {
@@ -75,7 +76,8 @@ export async function listRuns(campaignId: mongoose.Types.ObjectId, limit = 50):
 
 /** One run of the campaign; 404 for unknown ids and runs of other campaigns. */
 export async function getRun(campaignId: mongoose.Types.ObjectId, runId: string): Promise<RunView> {
-  const doc = /^[a-f0-9]{24}$/.test(runId) ? await AnalysisRunModel.findById(new mongoose.Types.ObjectId(runId)).lean<AnalysisRunRecord>() : null;
+  const oid = parseObjectId(runId);
+  const doc = oid ? await AnalysisRunModel.findById(oid).lean<AnalysisRunRecord>() : null;
   if (!doc || String(doc.campaignId) !== String(campaignId)) throw notFound('Analysis run');
   return toRunView(doc);
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { AppError } from '../shared/errors.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { parseId } from '../shared/ids.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import * as auth from './auth.service.js';
 import { userCreateSchema, userUpdateSchema } from './auth.schemas.js';
@@ -44,8 +45,11 @@ export function adminRouter(): Router {
 
   // POST /admin/users/:userId — change role, disable/enable, set a new password
   router.post('/users/:userId', async (req, res) => {
+    // The id first (an unknown user is 404 whatever the form says), then the form.
+    const userId = parseId('objectId', req.params.userId);
+    if (!userId) throw notFound('User');
     const change = parseOrThrow(userUpdateSchema, req.body ?? {});
-    await auth.updateUser(res.locals.user!, req.params.userId, {
+    await auth.updateUser(res.locals.user!, userId, {
       role: change.role,
       disabled: change.disabled === undefined ? undefined : change.disabled === 'true',
       password: change.password || undefined,

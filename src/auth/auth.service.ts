@@ -4,6 +4,7 @@ import { AppError, badRequest, conflict, notFound } from '../shared/errors.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { dummyPasswordHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
 import { ApiTokenModel, UserModel, type ApiTokenRecord, type Role, type UserRecord } from './user.model.js';
+import { parseId } from '../shared/ids.js';
 
 /** What the rest of the app knows about the signed-in person. */
 export interface CurrentUser {
@@ -49,7 +50,7 @@ export async function authenticate(email: string, password: string): Promise<Cur
 
 /** The user behind a session, or null when gone, disabled, or the password changed since login. */
 export async function userForSession(userId: unknown, loginAt: unknown): Promise<CurrentUser | null> {
-  if (typeof userId !== 'string' || !/^[a-f0-9]{24}$/.test(userId)) return null;
+  if (!parseId('objectId', userId)) return null;
   const user = await UserModel.findById(userId).lean<UserRecord>();
   if (!user || user.disabled) return null;
   // A password change ends every other session of that user.
@@ -87,7 +88,7 @@ export async function updateUser(
   userId: string,
   change: { role?: Role; disabled?: boolean; password?: string },
 ): Promise<void> {
-  if (!/^[a-f0-9]{24}$/.test(userId)) throw notFound('User');
+  if (!parseId('objectId', userId)) throw notFound('User');
   const user = await UserModel.findById(userId).lean<UserRecord>();
   if (!user) throw notFound('User');
   const demotesAdmin = user.role === 'admin' && ((change.role && change.role !== 'admin') || change.disabled === true);
@@ -131,7 +132,7 @@ export async function listApiTokens(userId: string): Promise<ApiTokenRecord[]> {
 }
 
 export async function revokeApiToken(userId: string, tokenId: string): Promise<void> {
-  if (!/^[a-f0-9]{24}$/.test(tokenId)) throw notFound('Token');
+  if (!parseId('objectId', tokenId)) throw notFound('Token');
   const res = await ApiTokenModel.updateOne({ _id: tokenId, userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   if (res.matchedCount === 0) throw notFound('Token');
   tokenUsers.clear();

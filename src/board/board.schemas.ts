@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { LIMITS } from '../shared/validation.js';
+import { idPattern } from '../shared/ids.js';
 
 /** A question key as campaigns define them. */
 export const questionParam = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'board.error.unknown_theme');
 /** `code:<id>` or `cluster:<id>` (cluster ids are `<question>-c<n>`). */
 export const themeParam = z.string().regex(/^(code|cluster):[a-z0-9_-]{1,80}$/, 'board.error.unknown_theme');
-export const correctionIdParam = z.string().regex(/^[a-f0-9]{24}$/, 'board.error.unknown_correction');
+export const correctionIdParam = z.string().regex(idPattern('objectId'), 'board.error.unknown_correction');
 
 const codeId = z.string().regex(/^[a-z0-9_]{1,80}$/, 'board.error.unknown_code');
 const answerId = z.string().min(1).max(300);

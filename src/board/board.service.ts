@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../shared/errors.js';
 import { BoardCorrectionModel, type BoardCorrectionRecord } from './board-correction.model.js';
 import { listCorrections, toCorrectionData } from './board-overrides.js';
 import { foldCorrections, newCodeId, resolveCode, type BoardState, type CorrectionKind } from './board-state.js';
+import { parseObjectId } from '../shared/ids.js';
 
 type Localized = { de: string; en: string };
 
@@ -305,7 +306,7 @@ async function save(campaign: Campaign, board: Board, q: BoardQuestion, author: 
     question: q.engineQuestion,
     ...c,
     ...(c.newCode ? { newCode: c.newCode } : {}),
-    authorId: mongoose.isValidObjectId(author.id) ? new mongoose.Types.ObjectId(author.id) : undefined,
+    authorId: parseObjectId(author.id) ?? undefined,
     authorName: author.name || author.email,
   });
   return String(_id);

@@ -6,7 +6,7 @@ import * as campaigns from './campaign.service.js';
 import { respondentLink } from './campaign.lead.routes.js';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { visibleCampaignsFilter } from '../auth/campaign-access.js';
+import { visibleCampaignsFilter } from './campaign.access.js';
 import { AppError } from '../shared/errors.js';
 
 /** The API representation of a campaign (stable: documented in openapi.json). */

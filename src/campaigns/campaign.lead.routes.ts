@@ -13,7 +13,7 @@ import {
 } from './campaign.form.js';
 import { interviewTemplate } from './interview-template.js';
 import * as campaigns from './campaign.service.js';
-import { visibleCampaignsFilter } from '../auth/campaign-access.js';
+import { visibleCampaignsFilter } from './campaign.access.js';
 import { findUserByEmail, getUsersByIds } from '../auth/auth.service.js';
 import { memberSchema } from '../auth/auth.schemas.js';
 

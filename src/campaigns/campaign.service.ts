@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { AppError, conflict, notFound } from '../shared/errors.js';
+import { parseObjectId } from '../shared/ids.js';
 import { TtlCache } from '../shared/ttl-cache.js';
-import { forgetCampaignAccess } from '../auth/campaign-access.js';
+import { forgetCampaignAccess } from './campaign.access.js';
 import { CampaignModel, type CampaignRecord } from './campaign.model.js';
 
 /**
@@ -29,10 +30,6 @@ export function newPublicToken(): string {
   return randomBytes(16).toString('base64url');
 }
 
-function asObjectId(id: string): mongoose.Types.ObjectId | null {
-  return mongoose.isValidObjectId(id) && /^[a-f0-9]{24}$/i.test(id) ? new mongoose.Types.ObjectId(id) : null;
-}
-
 /** Creates a draft campaign. */
 export async function createCampaign(input: CampaignInput, extra: { seedKey?: string; ownerId?: string } = {}): Promise<Campaign> {
   const doc = await CampaignModel.create({ ...input, status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey, ownerId: extra.ownerId });
@@ -48,7 +45,7 @@ export async function listCampaigns(
 }
 
 export async function getCampaign(id: string): Promise<Campaign> {
-  const _id = asObjectId(id);
+  const _id = parseObjectId(id);
   const campaign = _id ? await CampaignModel.findById(_id).lean<Campaign>() : null;
   if (!campaign) throw notFound('Campaign');
   return campaign;
@@ -69,8 +66,8 @@ export async function findByPublicToken(token: string): Promise<Campaign | null>
 
 /** Like getCampaign, through the 2-second cache: for the per-request submit paths only. */
 export async function getCampaignCached(id: string): Promise<Campaign> {
-  const _id = asObjectId(id);
-  const campaign = _id ? await hotCampaigns.getOrLoad(`id:${id}`, () => CampaignModel.findById(_id).lean<Campaign>()) : null;
+  const _id = parseObjectId(id);
+  const campaign = _id ? await hotCampaigns.getOrLoad(`id:${_id}`, () => CampaignModel.findById(_id).lean<Campaign>()) : null;
   if (!campaign) throw notFound('Campaign');
   return campaign;
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Filter } from './dashboard.service.js';
+import { idPattern } from '../shared/ids.js';
 
 const value = z.string().trim().min(1).max(100);
 
 /** `?run=` picks an earlier run; anything malformed means "the latest run". */
-export const runQuerySchema = z.object({ run: z.string().regex(/^[a-f0-9]{24}$/).optional().catch(undefined) });
+export const runQuerySchema = z.object({ run: z.string().regex(idPattern('objectId')).optional().catch(undefined) });
 
 /** What a drill-down shows: the answers behind one number or chart element. */
 export const drillQuerySchema = z.object({

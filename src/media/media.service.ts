@@ -10,6 +10,7 @@ import { ffmpegAvailable, probe, remux } from './remux.js';
 import { checkedStream, type SniffedType } from './sniff.js';
 import type { Cue } from './subtitles.js';
 import type { Transcriber } from './transcriber.js';
+import { parseId } from '../shared/ids.js';
 
 export interface MediaOptions {
   store: MediaStore;
@@ -74,7 +75,7 @@ export function mediaIdFor(ownerKey: string, idempotencyKey?: string): string {
 }
 
 export async function findMedia(id: string): Promise<MediaDoc | null> {
-  if (!/^m_[A-Za-z0-9_-]{16,64}$/.test(id)) return null;
+  if (!parseId('media', id)) return null;
   return MediaModel.findById(id).lean<MediaDoc>();
 }
 
@@ -342,7 +343,7 @@ export async function setResponseTranscript(
   questionKey: string,
   input: { text: string; cues?: Cue[] },
 ): Promise<void> {
-  if (!/^[A-Za-z0-9_-]{1,160}$/.test(responseId)) throw notFound('Response');
+  if (!parseId('response', responseId)) throw notFound('Response');
   const response = await ResponseModel.findById(responseId).lean<DraftRecord & { campaignId: unknown }>();
   if (!response || String(response.campaignId) !== String(campaignId)) throw notFound('Response');
   const answer = answerOf(response.answers, questionKey);

@@ -3,7 +3,8 @@ import mongoose from 'mongoose';
 import { hashParticipantToken, newParticipantToken } from '../participants/participant.tokens.js';
 import { notFound } from '../shared/errors.js';
 import { ReportShareModel, type ReportShareRecord } from './report-share.model.js';
-import { SHARE_PUBLIC_ID_RE, SHARE_TOKEN_RE, type ShareCreateInput } from './report.schemas.js';
+import { SHARE_TOKEN_RE, type ShareCreateInput } from './report.schemas.js';
+import { parseId, parseObjectId } from '../shared/ids.js';
 
 export type ShareStatus = 'active' | 'expired' | 'revoked';
 
@@ -34,7 +35,7 @@ function toView(s: ReportShareRecord, now = new Date()): ShareView {
   };
 }
 
-const userObjectId = (id?: string) => (id && mongoose.isValidObjectId(id) ? new mongoose.Types.ObjectId(id) : undefined);
+const userObjectId = (id?: string) => (parseObjectId(id) ?? undefined);
 
 /**
  * A new share link. The raw token (256 random bits, the same generator and hash as personal
@@ -62,7 +63,7 @@ export async function listShares(campaignId: mongoose.Types.ObjectId): Promise<S
 
 /** Revokes a link of this campaign (idempotent); 404 for links of other campaigns. */
 export async function revokeShare(campaignId: mongoose.Types.ObjectId, publicId: string, userId?: string): Promise<void> {
-  if (!SHARE_PUBLIC_ID_RE.test(publicId)) throw notFound('Share link');
+  if (!parseId('sharePublicId', publicId)) throw notFound('Share link');
   const doc = await ReportShareModel.findOne({ publicId }).lean<ReportShareRecord>();
   if (!doc || String(doc.campaignId) !== String(campaignId)) throw notFound('Share link');
   if (doc.revokedAt) return;

@@ -7,8 +7,9 @@ import { translator, type Lang, type Translate } from '../shared/i18n/index.js';
 import { toFieldErrors } from '../shared/validation.js';
 import { fileBase, latestAnalysis, segmentContext } from './report-data.js';
 import { createShare, findActiveShare, listShares, revokeShare, type ShareView } from './report-share.service.js';
-import { reportQuerySchema, SHARE_PUBLIC_ID_RE, shareCreateSchema } from './report.schemas.js';
+import { reportQuerySchema, shareCreateSchema } from './report.schemas.js';
 import { buildReport, type ReportView } from './report.service.js';
+import { parseId } from '../shared/ids.js';
 
 /** Cookie that carries a redeemed share token, scoped to the link's clean path. */
 export const SHARE_COOKIE = 'wv_share';
@@ -148,7 +149,7 @@ export function shareRouter(opts: { secureCookies?: boolean } = {}): Router {
   const fromCookie = async (req: Request): Promise<{ share: ShareView; campaign: Campaign } | null> => {
     const publicId = String(req.params.publicId ?? '');
     const raw = (req.cookies as Record<string, unknown> | undefined)?.[SHARE_COOKIE];
-    if (!SHARE_PUBLIC_ID_RE.test(publicId) || typeof raw !== 'string') return null;
+    if (!parseId('sharePublicId', publicId) || typeof raw !== 'string') return null;
     const share = await findActiveShare(raw, publicId);
     if (!share) return null;
     try {

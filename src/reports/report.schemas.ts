@@ -12,5 +12,3 @@ export type ShareCreateInput = z.output<typeof shareCreateSchema>;
 
 /** Raw share tokens are 43 base64url characters (256 bits); anything else is not looked up. */
 export const SHARE_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-/** Public ids of share links (clean URL after redemption). */
-export const SHARE_PUBLIC_ID_RE = /^[A-Za-z0-9_-]{16}$/;

@@ -10,6 +10,8 @@ import { DraftModel, insertSubmittedResponse, ResponseModel, type DraftRecord, t
 import { deleteMedia, mediaAnswersOf, mediaIdsOf } from '../media/media.service.js';
 import type { ConsentProof } from './consent-cookie.js';
 import { scheduleDraftDelete } from './draft-cleanup.js';
+import { parseId } from '../shared/ids.js';
+import { submissionIdSchema } from './response.schemas.js';
 
 /** Version of the consent text respondents agree to; stored with every response. */
 export const CONSENT_VERSION = '2026-11-27';
@@ -337,6 +339,8 @@ export async function createFromApi(
 ): Promise<SubmitOutcome> {
   assertOpen(campaign);
   const { answers, segments, errors } = cleanInput(campaign, input);
+  // The id this response is stored under must parse as a response id later (src/shared/ids.ts).
+  if (!submissionIdSchema.safeParse(input.submissionId).success) errors.submissionId = 'validation.invalid';
   const unknown = Object.keys(input.answers).filter((k) => !campaign.questions.some((q) => q.key === k));
   for (const k of unknown) errors[`answers.${k}`] = 'validation.unknown_question';
   Object.assign(errors, completenessErrors(campaign, answers, segments));
@@ -394,7 +398,7 @@ export async function listResponses(
 }
 
 export async function getResponse(campaignId: mongoose.Types.ObjectId, responseId: string): Promise<ResponseView> {
-  if (!/^[A-Za-z0-9_-]{1,160}$/.test(responseId)) throw notFound('Response');
+  if (!parseId('response', responseId)) throw notFound('Response');
   const doc = await ResponseModel.findById(responseId).lean<ResponseRecord>();
   if (!doc || String(doc.campaignId) !== String(campaignId)) throw notFound('Response');
   return toView(doc);

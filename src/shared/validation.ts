@@ -28,7 +28,6 @@ export const keySchema = z
   // (every submit failed). Neither can ever work as a question, segment or option key.
   .refine((k) => k !== 'prototype' && !(k in Object.prototype), 'validation.key_reserved');
 
-export const objectIdSchema = z.string().regex(/^[a-f0-9]{24}$/i, 'validation.invalid_id');
 
 /** Converts zod issues into field path → message key (`validation.*`), first message per field. */
 export function toFieldErrors(error: z.ZodError): FieldErrors {

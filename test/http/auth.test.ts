@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApiToken } from '../../src/auth/auth.service.js';
@@ -7,32 +6,8 @@ import { ApiTokenModel, UserModel } from '../../src/auth/user.model.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
 import { apiAuth, csrfFrom, makeUser, signIn, testApp } from '../helpers/app.js';
+import { allRoutes } from '../helpers/routes.js';
 import { useTestDb } from '../helpers/test-db.js';
-
-interface RouteInfo {
-  method: string;
-  path: string;
-}
-
-/** Every route the app serves, with its full path, found by walking the router stacks. */
-function allRoutes(app: Express): RouteInfo[] {
-  const out: RouteInfo[] = [];
-  type Layer = { rawPath?: unknown; route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
-  const join = (a: string, b: string) => (a + (b === '/' ? '' : b)).replace(/\/+/g, '/') || '/';
-  const walk = (stack: Layer[], prefixes: string[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const p of prefixes) for (const m of Object.keys(layer.route.methods)) out.push({ method: m, path: join(p, layer.route.path) });
-      } else if (layer.handle?.stack) {
-        const raw = layer.rawPath;
-        const mounts = Array.isArray(raw) ? raw.map(String) : [typeof raw === 'string' ? raw : '/'];
-        walk(layer.handle.stack, prefixes.flatMap((p) => mounts.map((m) => join(p, m))));
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, ['']);
-  return out;
-}
 
 const fill = (path: string) => path.replace(/:(\w+)/g, (_m, name: string) => (name === 'id' || name.endsWith('Id') || name === 'rid' ? '0123456789abcdef01234567' : 'x'));
 

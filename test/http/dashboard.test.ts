@@ -232,7 +232,7 @@ describe('dashboard (/lead/campaigns/:id/dashboard)', function () {
     // More people answer, then a second run.
     const current = await getCampaign(campaignId);
     for (let i = 0; i < 5; i++)
-      await createFromApi(current, { submissionId: `more-${i}`, lang: 'en', answers: { q1: `We only use Slack now (${i}).`, q2: EN.q2, q3: EN.q3, q4: EN.q4 }, segments: { department: 'it' } });
+      await createFromApi(current, { submissionId: `more-${String(i).padStart(4, '0')}`, lang: 'en', answers: { q1: `We only use Slack now (${i}).`, q2: EN.q2, q3: EN.q3, q4: EN.q4 }, segments: { department: 'it' } });
     const second = await analyse(lead, campaignId);
     const runs = await lead.get(`/lead/campaigns/${campaignId}/analysis`).set('Accept-Language', 'en').expect(200);
     expect(decode(runs.text)).to.include(`/analysis/compare?from=${runId}&to=${second}`);

@@ -166,7 +166,7 @@ describe('exports (issue 6, item 5)', function () {
       // (256 rows leave as the first batch while the held-back writes are still under way).
       for (let i = 0; i < 78; i++) {
         const segments = i < 8 ? { department: departments[i], location: 'remote', role: 'apprentice' } : { department: 'it', location: 'hamburg', role: 'employee' };
-        await createFromApi(campaign, { submissionId: `leave-${i}`, lang: 'de', answers, segments });
+        await createFromApi(campaign, { submissionId: `leave-${String(i).padStart(4, '0')}`, lang: 'de', answers, segments });
       }
       const exportDirs = async () => (await readdir(tmpdir())).filter((d) => d.startsWith('wv-export-'));
       const before = await exportDirs();

@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import mongoose from 'mongoose';
-import { CampaignModel, type CampaignRecord } from '../campaigns/campaign.model.js';
+import type { CurrentUser } from '../auth/auth.service.js';
 import { notFound } from '../shared/errors.js';
+import { parseObjectId } from '../shared/ids.js';
 import { TtlCache } from '../shared/ttl-cache.js';
-import type { CurrentUser } from './auth.service.js';
+import { CampaignModel, type CampaignRecord } from './campaign.model.js';
 
 export type CampaignRelation = 'admin' | 'lead' | 'stakeholder' | 'none';
 
@@ -36,18 +37,21 @@ export function relationTo(user: CurrentUser, campaign: AccessFields): CampaignR
 const STAKEHOLDER_READABLE = [/^\/?$/, /^\/dashboard(\/.*)?$/, /^\/report(\/.*)?$/, /^\/media\/m_[A-Za-z0-9_-]+$/];
 
 /**
- * Mounted on `/lead/campaigns/:id` and `/api/v1/campaigns/:id`. A campaign the user may not see
- * answers 404 (not 403), so ids of other people's campaigns cannot be probed.
+ * Mounted on `/lead/campaigns/:id` and `/api/v1/campaigns/:id`. Deny by default: the id must be
+ * a canonical campaign id (src/shared/ids.ts) — anything else answers 404 before any database
+ * read — and the user must belong to that campaign. A campaign the user may not see answers 404
+ * (not 403), so ids of other people's campaigns cannot be probed. The only path below the mount
+ * that is not a campaign is the lead's "new campaign" form (`/lead/campaigns/new`, exactly).
  */
 export async function campaignAccessGuard(req: Request, res: Response, next: NextFunction): Promise<void> {
-  const id = String(req.params.id ?? '');
-  // `/lead/campaigns/new` and malformed ids are left to the routes (which 404 them).
-  if (!/^[a-f0-9]{24}$/.test(id)) return next();
+  const raw = req.params.id;
+  if (raw === 'new' && req.baseUrl === '/lead/campaigns/new' && req.path === '/' && req.method === 'GET') return next();
+  const campaignId = parseObjectId(raw);
   const user = res.locals.user;
-  const campaign = user
-    ? await accessCache.getOrLoad(id, () => CampaignModel.findById(new mongoose.Types.ObjectId(id), { ownerId: 1, coLeadIds: 1, stakeholderIds: 1 }).lean<AccessFields>())
-    : null;
-  if (!user || !campaign) return next(notFound('Campaign'));
+  if (!campaignId || !user) return next(notFound('Campaign'));
+  const id = campaignId.toHexString();
+  const campaign = await accessCache.getOrLoad(id, () => CampaignModel.findById(campaignId, { ownerId: 1, coLeadIds: 1, stakeholderIds: 1 }).lean<AccessFields>());
+  if (!campaign) return next(notFound('Campaign'));
   const relation = relationTo(user, campaign);
   if (relation === 'admin' || relation === 'lead') return next();
   const sub = req.path;
