@@ -23,7 +23,8 @@ export const questionInputSchema = z.object({
 });
 
 export const segmentInputSchema = z.object({
-  key: keySchema,
+  // `language` is the dashboard's (and the anonymity plan's) dimension of the answers' language.
+  key: keySchema.refine((k) => k !== 'language', 'validation.key_reserved'),
   label: z.object({ de: text(LIMITS.label).default(''), en: text(LIMITS.label).default('') }),
   required: z.boolean().default(false),
   options: z

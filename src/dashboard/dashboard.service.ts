@@ -1,7 +1,7 @@
 import { BUILTIN_CODEBOOK, type ChallengeType, type QuestionRole } from '../analysis/index.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups, type SuppressedRow } from '../shared/anonymity.js';
+import { DEFAULT_MIN_GROUP_SIZE, planCoded, type DisclosurePlan } from '../shared/anonymity.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { pick } from '../shared/i18n/index.js';
 import { codeKey, ROLES, TYPE_CODES, type CodeField, type Dimension, type RunData } from './dashboard.data.js';
@@ -11,12 +11,10 @@ import type { DrillQuery } from './dashboard.schemas.js';
  * The dashboard's figures from a run's compact data (dashboard.data.ts) and the request's
  * filters. Pure and synchronous: one pass over the answer arrays per section, no database.
  *
- * Anonymity goes through src/shared/anonymity.ts only:
- *  - a filter value is offered only if its group survives `suppressSmallGroups` over all values
- *    of its dimension (complementary suppression included, so no group follows by subtraction);
- *  - a combination of filters is shown only if its cell survives `suppressSmallGroups` over ALL
- *    cells of the selected dimensions (department × location × …), the same rule one level down;
- *  - the whole population must itself reach the minimum, as in the response-rate view.
+ * Anonymity goes through src/shared/anonymity.ts only: the run's disclosure plan says which
+ * segment values are offered; a filter combination is any set of offered values (a union of the
+ * plan's atoms, so no two views differ by fewer than the minimum); below the minimum in total
+ * nothing is shown. The report of the same run makes the same plan (reports/report-data.ts).
  */
 
 export interface Filter {
@@ -29,9 +27,11 @@ export interface FilterState {
   /** Respondent mask of the filtered population (null while suppressed). */
   mask: Uint8Array | null;
   size: number;
-  /** Why no figures are shown: the population or the filtered group is below the threshold. */
+  /** Why no figures are shown: the population is below the threshold, or a filter is not offered. */
   suppressed?: 'total' | 'group';
   min: number;
+  /** Respondents of the run (shown with `suppressed: 'total'`: "so far n people"). */
+  total: number;
 }
 
 const NAMES = codeNames(BUILTIN_CODEBOOK);
@@ -42,36 +42,27 @@ export function minGroupOf(campaign: Pick<Campaign, 'minGroupSize'>): number {
   return campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
 }
 
-/** Cell key of respondent r over the given dimensions ('' = not given). */
-function cellOf(dims: Dimension[], r: number): string {
-  let key = '';
-  for (const d of dims) key += `${d.key}=${d.idx[r] < 0 ? '' : d.values[d.idx[r]]}|`;
-  return key;
+const plans = new WeakMap<RunData, Map<number, DisclosurePlan>>();
+
+/** The run's anonymity plan for threshold `min` (made once per run and threshold). */
+export function planOfRun(data: RunData, min: number): DisclosurePlan {
+  let byMin = plans.get(data);
+  if (!byMin) plans.set(data, (byMin = new Map()));
+  let plan = byMin.get(min);
+  if (!plan) byMin.set(min, (plan = planCoded(data.respondents.length, data.dims, min)));
+  return plan;
 }
 
-/** Visible/suppressed groups of one or more dimensions (every cell of their product, with people). */
-export function cellGroups(data: RunData, dims: Dimension[], min: number): Map<string, SuppressedRow<{ key: string; size: number }>> {
-  const sizes = new Map<string, number>();
-  for (let r = 0; r < data.respondents.length; r++) {
-    const k = cellOf(dims, r);
-    sizes.set(k, (sizes.get(k) ?? 0) + 1);
-  }
-  const rows = [...sizes].map(([key, size]) => ({ key, size }));
-  return new Map(suppressSmallGroups(rows, min).map((row) => [row.key, row]));
-}
-
-/** Applies the filters (unknown dimensions/values are dropped) and the small-group rule. */
+/** Applies the filters (unknown dimensions/values are dropped) and the anonymity plan. */
 export function applyFilters(data: RunData, requested: Filter[], min: number): FilterState {
   const selected = requested.filter((f) => data.dims.some((d) => d.key === f.dim && d.values.includes(f.value)));
   const total = data.respondents.length;
-  if (total < min) return { selected, mask: null, size: 0, suppressed: 'total', min };
-  if (!selected.length) return { selected, mask: new Uint8Array(total).fill(1), size: total, min };
+  const plan = planOfRun(data, min);
+  if (plan.tooFew) return { selected, mask: null, size: 0, suppressed: 'total', min: plan.min, total };
+  if (!selected.length) return { selected, mask: new Uint8Array(total).fill(1), size: total, min: plan.min, total };
+  if (!selected.every((f) => plan.offers(f.dim, f.value))) return { selected, mask: null, size: 0, suppressed: 'group', min: plan.min, total };
   const dims = selected.map((f) => data.dims.find((d) => d.key === f.dim)!);
   const wanted = dims.map((d, i) => d.values.indexOf(selected[i].value));
-  const cells = cellGroups(data, dims, min);
-  const key = dims.map((d, i) => `${d.key}=${selected[i].value}|`).join('');
-  const cell = cells.get(key);
-  if (!cell || cell.suppressed) return { selected, mask: null, size: 0, suppressed: 'group', min };
   const mask = new Uint8Array(total);
   let size = 0;
   for (let r = 0; r < total; r++) {
@@ -80,13 +71,13 @@ export function applyFilters(data: RunData, requested: Filter[], min: number): F
     mask[r] = ok;
     size += ok;
   }
-  return { selected, mask, size, min };
+  return { selected, mask, size, min: plan.min, total };
 }
 
 /** The values a filter may offer for each dimension (a value whose group is suppressed is disabled). */
 export function filterOptions(data: RunData, campaign: Pick<Campaign, 'segments'>, min: number, lang: Lang) {
+  const plan = planOfRun(data, min);
   return data.dims.map((d) => {
-    const groups = cellGroups(data, [d], min);
     const segment = campaign.segments.find((s) => s.key === d.key);
     return {
       key: d.key,
@@ -94,7 +85,7 @@ export function filterOptions(data: RunData, campaign: Pick<Campaign, 'segments'
       options: d.values.map((v) => ({
         value: v,
         label: valueLabel(campaign, d.key, v, lang),
-        disabled: groups.get(`${d.key}=${v}|`)?.suppressed !== false,
+        disabled: !plan.offers(d.key, v),
       })),
     };
   });
@@ -255,18 +246,17 @@ export function dashboardView(data: RunData, state: FilterState & { mask: Uint8A
   };
 }
 
-/** Response counts per segment value, campaign-wide, through the small-group rule. */
+/** Response counts per segment value of the run: offered values only (the anonymity plan). */
 export function responsesBySegment(data: RunData, min: number) {
+  const plan = planOfRun(data, min);
   return data.dims.map((d) => {
     const sizes = new Array<number>(d.values.length).fill(0);
-    let none = 0;
-    for (let r = 0; r < data.respondents.length; r++) {
-      if (d.idx[r] < 0) none++;
-      else sizes[d.idx[r]]++;
-    }
-    const rows = d.values.map((v, k) => ({ key: v, size: sizes[k] }));
-    if (none) rows.push({ key: '', size: none });
-    return { dim: d.key, rows: suppressSmallGroups(rows, min) };
+    for (let r = 0; r < data.respondents.length; r++) if (d.idx[r] >= 0) sizes[d.idx[r]]++;
+    const rows = d.values
+      .map((v, k) => ({ key: v, size: sizes[k] }))
+      .filter((row) => row.size > 0)
+      .map((row) => (plan.offers(d.key, row.key) ? { ...row, suppressed: false as const } : { key: row.key, suppressed: true as const }));
+    return { dim: d.key, rows };
   });
 }
 

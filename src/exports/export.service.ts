@@ -12,10 +12,10 @@ import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { ParticipantModel } from '../participants/participant.model.js';
-import { responseIdOf, segmentContext, type LatestAnalysis } from '../reports/report-data.js';
+import { responseIdOf, runRespondents, segmentContext, type LatestAnalysis } from '../reports/report-data.js';
 import { buildReport, codebookVersionOf, namesOf, segmentLabeller } from '../reports/report.service.js';
 import { ResponseModel } from '../responses/response.model.js';
-import { attributeFilter, DEFAULT_MIN_GROUP_SIZE, suppressSmallGroups } from '../shared/anonymity.js';
+import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
 import { CODE_FIELD, loadCodeLookup } from './code-index.js';
 import { pick, translator, type Lang } from '../shared/i18n/index.js';
 import type { CsvColumn, CsvRow } from './csv.js';
@@ -69,14 +69,13 @@ export interface ExportContext {
  * Columns and rows of the answers export (one row per answered question).
  *
  * ONE pass over the campaign's responses (on FerretDB every filter but `{_id}` reads the whole
- * collection, so a second pass for the small-group population would double the time). A response
- * whose combination of segment values is already shared by at least the minimum group size is
- * streamed out at once (counts only grow during the pass, so the rule of src/shared/anonymity.ts
- * over the complete population would show all its values too). The few others are held back in a
- * private temporary file (mode 0600, deleted afterwards) and written at the end, when
- * `attributeFilter` can decide them over the complete population ("other" below the threshold).
- * Memory stays flat: one batch of responses, the population as shared objects, the run's code
- * table (code-index.ts: distinct values and int32 cells, no string per answer).
+ * collection, so a second pass for the anonymity plan would double the time). Identified
+ * campaigns stream every row at once. In anonymous campaigns which segment values a row may
+ * show depends on the whole population (src/shared/anonymity.ts: the plan is made over all
+ * respondents), so rows are held back in a private temporary file (mode 0600, deleted
+ * afterwards) and written once the plan is known; a value the plan does not offer becomes
+ * "other". Memory stays flat: one batch of responses, the population as shared objects, the
+ * run's code table (code-index.ts: distinct values and int32 cells, no string per answer).
  */
 export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
@@ -142,7 +141,7 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
     };
 
     const shared = new Map<string, Record<string, string>>();
-    const comboCount = new Map<string, number>();
+    const withLanguage = new Map<string, Record<string, string>>();
     const population: Array<Record<string, string>> = [];
     const fullCells = new Map<string, string[]>();
     const cellsOf = (key: string, shown: Record<string, string>): string[] => {
@@ -202,9 +201,11 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
           const key = JSON.stringify(Object.entries(segs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
           let obj = shared.get(key);
           if (!obj) shared.set(key, (obj = segs));
-          population.push(obj);
-          const count = (comboCount.get(key) ?? 0) + 1;
-          comboCount.set(key, count);
+          // The plan's population: segment values and the response's language (shared objects).
+          const langKey = `${key}|${r.lang}`;
+          let person = withLanguage.get(langKey);
+          if (!person) withLanguage.set(langKey, (person = { ...obj, [LANGUAGE_DIMENSION]: String(r.lang ?? '') }));
+          population.push(person);
           const texts: Record<string, string> = {};
           for (const [k, a] of entriesOf(r.answers)) {
             const text = (a as { text?: unknown } | undefined)?.text;
@@ -213,10 +214,8 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
           const rid = String(r._id);
           const participantId = identified && r.participantId ? String(r.participantId) : '';
           const submittedAt = identified && r.submittedAt ? new Date(r.submittedAt).toISOString() : '';
-          if (identified || count >= min) {
-            // Already safe: the combination is shared by ≥ min responses so far, and counts only
-            // grow during the pass, so attributeFilter over the complete population shows all of
-            // these values too. Stream the row now, while the cursor keeps reading.
+          if (identified) {
+            // Identified campaigns show every value: stream the row now, while the cursor reads on.
             let cells = fullCells.get(key);
             if (!cells) fullCells.set(key, (cells = cellsOf(key, segs)));
             for (const row of rowsOf(rid, r.lang, cells, participantId, submittedAt, texts)) batch.push(row);
@@ -247,8 +246,9 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
       out.end();
       await finished(out);
 
-      // The held-back rows, with the rule of src/shared/anonymity.ts over the complete population.
-      const filter = attributeFilter(population, min);
+      // The held-back rows, with the plan of src/shared/anonymity.ts over the complete population.
+      const plan = planFor(population, planDimensions(campaign), min);
+      const filter = (segments: Record<string, string>) => plan.visible(segments);
       population.length = 0;
       const decided = new Map<string, string[]>();
       const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
@@ -273,7 +273,7 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
 export async function requirementsExport(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
   const t = translator(lang);
-  const ctx = await segmentContext(campaign);
+  const ctx = await segmentContext(campaign, { run: runRespondents(ec.analysis.result) });
   const report = buildReport(campaign, ec.analysis.run, ec.analysis.result, ctx, lang, { codebook: ec.analysis.codebook, corrections: ec.analysis.corrections });
   const columns: CsvColumn[] = [
     { label: t('exports.col.priority') },
@@ -323,29 +323,20 @@ export async function requirementsExport(ec: ExportContext & { analysis: NonNull
 export async function* analysisJson(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): AsyncGenerator<string> {
   const { campaign } = ec;
   const { run, result } = ec.analysis;
-  const ctx = await segmentContext(campaign);
+  const ctx = await segmentContext(campaign, { run: runRespondents(result) });
   const pseudo = pseudonymiser(ec.secret, String(campaign._id));
   const aid = (id: string) => pseudonymousAnswerId(pseudo, id);
   const exists = (answerId: string) => ctx.byResponse.has(responseIdOf(answerId));
   const min = ctx.minGroupSize;
+  const plan = ctx.plan;
 
-  // Respondents per segment value among a set of answers → labels that reach the threshold.
+  // Segment values among a set of respondents that the anonymity plan offers; `<segment>=other`
+  // says that some of them have a value that is not offered (no count).
   const segmentsOf = (who: Set<string>): string[] => {
-    const counts = new Map<string, number>();
-    for (const id of who) for (const [k, v] of Object.entries(ctx.byResponse.get(id) ?? {})) counts.set(`${k}=${v}`, (counts.get(`${k}=${v}`) ?? 0) + 1);
-    const byColumn = new Map<string, Array<{ key: string; size: number }>>();
-    for (const [key, size] of counts) {
-      const col = key.split('=')[0];
-      if (!byColumn.has(col)) byColumn.set(col, []);
-      byColumn.get(col)!.push({ key, size });
-    }
-    const out: string[] = [];
-    for (const [col, rows] of byColumn) {
-      const shown = suppressSmallGroups(rows, min);
-      for (const r of shown) if (!r.suppressed) out.push(r.key);
-      if (shown.some((r) => r.suppressed)) out.push(`${col}=other`);
-    }
-    return out.sort();
+    const out = new Set<string>();
+    for (const id of who)
+      for (const [k, v] of Object.entries(ctx.byResponse.get(id) ?? {})) out.add(plan.offers(k, v) ? `${k}=${v}` : `${k}=other`);
+    return [...out].sort();
   };
   const whoBySource = new Map<string, Set<string>>();
   for (const a of result.answers) {
@@ -356,30 +347,23 @@ export async function* analysisJson(ec: ExportContext & { analysis: NonNullable<
       whoBySource.get(k)!.add(who);
     }
   }
-  const requirements = result.requirements.map((r) => ({
-    ...r,
-    segments: segmentsOf(whoBySource.get(`${r.source.group}:${r.source.code}`) ?? new Set()),
-    evidence: r.evidence.filter((e) => exists(e.id)).map((e) => ({ id: aid(e.id), quote: e.quote })),
-  }));
-  const clusters = result.clusters.map((c) => ({ ...c, quotes: c.quotes.filter((q) => exists(q.id)).map((q) => ({ id: aid(q.id), text: q.text })) }));
+  // Below the minimum in total, no aggregate leaves (the dashboard and report show none either).
+  const requirements = plan.tooFew
+    ? []
+    : result.requirements.map((r) => ({
+        ...r,
+        segments: segmentsOf(whoBySource.get(`${r.source.group}:${r.source.code}`) ?? new Set()),
+        evidence: r.evidence.filter((e) => exists(e.id)).map((e) => ({ id: aid(e.id), quote: e.quote })),
+      }));
+  const clusters = plan.tooFew ? [] : result.clusters.map((c) => ({ ...c, quotes: c.quotes.filter((q) => exists(q.id)).map((q) => ({ id: aid(q.id), text: q.text })) }));
+  // Balances per segment value: only offered values (a value that is not offered is not merged
+  // into an "other" row either: without the people who gave no value it would not be a union of
+  // the plan's groups).
   const bySegment: Record<string, Record<string, unknown>> = {};
   for (const [col, values] of Object.entries(result.summary.challengeBalanceBySegment ?? {})) {
-    const rows = suppressSmallGroups(Object.entries(values).map(([key, b]) => ({ key, size: b.answers, balance: b })), min);
-    const merged: Record<string, unknown> = {};
-    let other: { technical: number; cultural: number; answers: number } | undefined;
-    for (const row of rows) {
-      if (!row.suppressed) merged[row.key] = row.balance;
-      else {
-        const b = values[row.key];
-        other ??= { technical: 0, cultural: 0, answers: 0 };
-        other.technical += b.technical;
-        other.cultural += b.cultural;
-        other.answers += b.answers;
-      }
-    }
-    // "other" merges the hidden groups; shown only when it is itself large enough.
-    if (other && other.answers >= min) merged.other = { ...other, technicalShare: other.answers ? Math.round((other.technical / (other.technical + other.cultural || 1)) * 1000) / 1000 : 0.5 };
-    bySegment[col] = merged;
+    const shown: Record<string, unknown> = {};
+    for (const [key, b] of Object.entries(values)) if (plan.offers(col, key)) shown[key] = b;
+    bySegment[col] = shown;
   }
   const head = {
     format: 'workplace-voice.analysis/1',
@@ -389,7 +373,9 @@ export async function* analysisJson(ec: ExportContext & { analysis: NonNullable<
     corrections: ec.analysis.corrections,
     // Code id → names of the codebook the run used (built-in, with theme-board renames and new codes).
     codes: Object.fromEntries(namesOf(ec.analysis.codebook)),
-    summary: { ...result.summary, challengeBalanceBySegment: bySegment },
+    summary: plan.tooFew
+      ? { answers: result.summary.answers, respondents: result.summary.respondents, withheld: { min: plan.min } }
+      : { ...result.summary, challengeBalanceBySegment: bySegment },
     requirements,
     clusters,
   };

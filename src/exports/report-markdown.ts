@@ -23,6 +23,11 @@ export function reportMarkdown(r: ReportView, t: Translate, campaignTitle: strin
   line();
   line(`_${t('report.subtitle')}_ — ${t('report.generated', { date: date(r.run.finishedAt) })}`);
   line();
+  if (r.withheld) {
+    line(t('dashboard.suppressed_total', { min: r.withheld.min, n: r.withheld.respondents }));
+    line();
+    return out.join('\n');
+  }
   line(`## ${t('report.summary.title')}`);
   line();
   line(`${t('report.summary.base', { respondents: r.summary.respondents, answers: r.summary.answers })} ${t('report.summary.counts', { ...r.summary.counts })}`);

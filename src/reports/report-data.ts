@@ -4,7 +4,7 @@ import { toRunView, type RunView } from '../analysis-runs/analysis-run.service.j
 import type { AnalysisResult, Codebook } from '../analysis/index.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
-import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
+import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor, thresholdOf, type DisclosurePlan } from '../shared/anonymity.js';
 
 /** The newest finished run of a campaign (small document; no result). */
 export async function latestDoneRun(campaignId: mongoose.Types.ObjectId): Promise<RunView | null> {
@@ -30,14 +30,23 @@ export async function latestAnalysis(campaignId: mongoose.Types.ObjectId): Promi
 }
 
 /**
- * Segment values of a campaign's submitted responses, for the anonymity rules of reports and
- * exports. Responses with the same combination of values share ONE object, so 100,000 responses
- * of a few departments cost a few objects plus an array of references, not 100,000 maps.
+ * Segment values of a campaign's respondents and the anonymity plan over them
+ * (src/shared/anonymity.ts), for reports and exports. Responses with the same combination of
+ * values share ONE object, so 100,000 responses of a few departments cost a few objects plus an
+ * array of references, not 100,000 maps.
+ *
+ * Which population: a report or an analysis export shows what ONE analysis run found, so its plan
+ * is made over the respondents of that run that still exist (`run`: respondent → language of
+ * their answers) — the same people, dimensions and threshold as the dashboard of that run, hence
+ * the same offered values. Without `run`, the plan covers every submitted response now (the
+ * answer pages and the API list live responses).
  */
 export interface SegmentContext {
   /** Response id → its segment values (shared objects; do not mutate). Empty with `keepIds: false`. */
   byResponse: Map<string, Record<string, string>>;
-  /** What may be shown next to one answer (src/shared/anonymity.ts; everything in identified campaigns). */
+  /** The anonymity plan: which segment values may be offered as filters, breakdowns or attributions. */
+  plan: DisclosurePlan;
+  /** What may be shown next to one answer: the plan's offered values (everything in identified campaigns). */
   shown: (segments: Record<string, string>) => Record<string, string>;
   anonymous: boolean;
   minGroupSize: number;
@@ -49,34 +58,50 @@ function plainSegments(value: unknown): Record<string, string> {
   return Object.fromEntries(entries.filter(([, v]) => typeof v === 'string' && v !== '') as Array<[string, string]>);
 }
 
+/** Respondent → the language of their answers, for the respondents of a run's result. */
+export function runRespondents(result: Pick<AnalysisResult, 'answers'>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of result.answers) {
+    const who = a.respondent ?? responseIdOf(a.id);
+    if (!out.has(who)) out.set(who, String(a.lang ?? ''));
+  }
+  return out;
+}
+
 export async function segmentContext(
-  campaign: Pick<Campaign, '_id' | 'anonymity' | 'minGroupSize'>,
-  opts: { keepIds?: boolean } = {},
+  campaign: Pick<Campaign, '_id' | 'anonymity' | 'minGroupSize' | 'segments'>,
+  opts: { keepIds?: boolean; run?: ReadonlyMap<string, string> } = {},
 ): Promise<SegmentContext> {
   const keepIds = opts.keepIds ?? true;
-  const minGroupSize = campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const minGroupSize = thresholdOf(campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
   const anonymous = campaign.anonymity !== 'identified';
   const shared = new Map<string, Record<string, string>>();
   const byResponse = new Map<string, Record<string, string>>();
   const population: Array<Record<string, string>> = [];
-  const cursor = ResponseModel.find({ campaignId: campaign._id }, { segments: 1 }).lean<{ _id: string; segments?: unknown }>().cursor({ batchSize: 1000 });
+  const cursor = ResponseModel.find({ campaignId: campaign._id }, { segments: 1, lang: 1 }).lean<{ _id: string; segments?: unknown; lang?: string }>().cursor({ batchSize: 1000 });
   for await (const row of cursor) {
+    const id = String(row._id);
+    const runLang = opts.run ? opts.run.get(id) : row.lang;
+    if (opts.run && runLang === undefined) continue;
     const segs = plainSegments(row.segments);
     const key = JSON.stringify(Object.entries(segs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     let obj = shared.get(key);
     if (!obj) shared.set(key, (obj = segs));
-    if (keepIds) byResponse.set(String(row._id), obj);
-    population.push(obj);
+    if (keepIds) byResponse.set(id, obj);
+    population.push(runLang ? { ...obj, [LANGUAGE_DIMENSION]: runLang } : obj);
   }
-  const filter = anonymous ? attributeFilter(population, minGroupSize) : (s: Record<string, string>) => s;
-  // The filter's answer depends only on the combination: cache it per shared object.
+  const plan = planFor(population, planDimensions(campaign), minGroupSize);
+  population.length = 0;
+  // The plan's answer depends only on the combination: cache it per shared object.
   const cache = new WeakMap<Record<string, string>, Record<string, string>>();
-  const shown = (segments: Record<string, string>) => {
-    let out = cache.get(segments);
-    if (!out) cache.set(segments, (out = filter(segments)));
-    return out;
-  };
-  return { byResponse, shown, anonymous, minGroupSize };
+  const shown = anonymous
+    ? (segments: Record<string, string>) => {
+        let out = cache.get(segments);
+        if (!out) cache.set(segments, (out = plan.visible(segments)));
+        return out;
+      }
+    : (segments: Record<string, string>) => segments;
+  return { byResponse, plan, shown, anonymous, minGroupSize };
 }
 
 /** `abc:q3` → `abc` (the engine's answer ids are `<responseId>:<questionKey>`). */

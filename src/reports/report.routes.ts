@@ -5,7 +5,7 @@ import { reportMarkdown } from '../exports/report-markdown.js';
 import { setLanguage } from '../http/locals.js';
 import { translator, type Lang, type Translate } from '../shared/i18n/index.js';
 import { toFieldErrors } from '../shared/validation.js';
-import { fileBase, latestAnalysis, segmentContext } from './report-data.js';
+import { fileBase, latestAnalysis, runRespondents, segmentContext } from './report-data.js';
 import { createShare, findActiveShare, listShares, revokeShare, type ShareView } from './report-share.service.js';
 import { reportQuerySchema, shareCreateSchema } from './report.schemas.js';
 import { buildReport, type ReportView } from './report.service.js';
@@ -24,7 +24,8 @@ function reportLang(req: Request, res: Response): Lang {
 export async function loadReport(campaign: Campaign, lang: Lang): Promise<ReportView | null> {
   const latest = await latestAnalysis(campaign._id as mongoose.Types.ObjectId);
   if (!latest) return null;
-  const ctx = await segmentContext(campaign);
+  // The plan over this run's respondents: the same as the run's dashboard (report-data.ts).
+  const ctx = await segmentContext(campaign, { run: runRespondents(latest.result) });
   return buildReport(campaign, latest.run, latest.result, ctx, lang, { codebook: latest.codebook, corrections: latest.corrections });
 }
 

@@ -2,7 +2,7 @@ import { BUILTIN_CODEBOOK, type AnalysisResult, type Codebook, type Moscow, type
 import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { suppressSmallGroups } from '../shared/anonymity.js';
+import { LANGUAGE_DIMENSION } from '../shared/anonymity.js';
 import { pick, type Lang } from '../shared/i18n/index.js';
 import { responseIdOf, type SegmentContext } from './report-data.js';
 
@@ -20,7 +20,7 @@ export interface SegmentBreakdown {
   segment: string;
   label: string;
   values: SegmentValueCount[];
-  /** Groups hidden because they (or, by subtraction, their neighbour) are below the threshold. */
+  /** People of this requirement whose value of the segment is not offered by the anonymity plan. */
   hidden: number;
 }
 export interface EvidenceView {
@@ -48,6 +48,11 @@ export interface BalanceRow {
 }
 export interface ReportView {
   lang: Lang;
+  /**
+   * Set when the run's respondents are fewer than the minimum group size: then the report shows
+   * no figures, requirements or quotes at all (the same rule as the dashboard), only this.
+   */
+  withheld?: { respondents: number; min: number };
   campaign: { id: string; title: string; description: string };
   run: { id: string; finishedAt: Date; answers: number; respondents: number };
   summary: {
@@ -115,11 +120,14 @@ const percent = (n: number, base: number) => (base > 0 ? Math.round((n / base) *
 export function buildReport(
   campaign: CampaignLike,
   run: RunView,
-  result: AnalysisResult,
+  analysed: AnalysisResult,
   ctx: SegmentContext,
   lang: Lang,
   board: { codebook?: Codebook; corrections?: number } = {},
 ): ReportView {
+  // Fewer respondents than the minimum group: nothing of what they said may be shown.
+  const withheld = ctx.plan.tooFew ? { respondents: ctx.plan.size, min: ctx.plan.min } : undefined;
+  const result = withheld ? withheldResult(analysed) : analysed;
   const names = namesOf(board.codebook);
   const name = (id: string) => pick(names.get(id) ?? { de: id, en: id }, lang);
   const labels = segmentLabeller(campaign, lang);
@@ -151,21 +159,23 @@ export function buildReport(
     }
   }
 
+  // Breakdowns by segment: only the values the anonymity plan offers (src/shared/anonymity.ts);
+  // everyone else is counted as "hidden", in one number per segment.
   const columns = labels.columns();
   const breakdown = (who: Set<string> | undefined): SegmentBreakdown[] => {
     if (!who || columns.length === 0) return [];
     return columns.map((col) => {
-      const counts = new Map<string, number>(labels.optionKeys(col).map((k) => [k, 0]));
+      const counts = new Map<string, number>();
+      let hidden = 0;
       for (const id of who) {
         const v = ctx.byResponse.get(id)?.[col];
-        if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+        if (!v) continue;
+        if (ctx.plan.offers(col, v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+        else hidden += 1;
       }
-      const rows = suppressSmallGroups([...counts].map(([key, size]) => ({ key, size })), min);
-      const values = rows
-        .filter((r) => !r.suppressed && r.size > 0)
-        .map((r) => ({ label: labels.value(col, r.key), count: (r as { size: number }).size }))
+      const values = [...counts]
+        .map(([key, count]) => ({ label: labels.value(col, key), count }))
         .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
-      const hidden = rows.filter((r) => r.suppressed && (counts.get(r.key) ?? 0) > 0).length;
       return { segment: col, label: labels.column(col), values, hidden };
     });
   };
@@ -202,21 +212,17 @@ export function buildReport(
     ? [...actionable.filter((r) => r.kind === firstKind), ...actionable.filter((r) => r.kind !== firstKind)].slice(0, 3)
     : [actionable.find((r) => r.kind === 'capability'), actionable.find((r) => r.kind === 'enablement'), ...actionable].filter((r, i, arr): r is RequirementView => !!r && arr.indexOf(r) === i).slice(0, 3);
 
-  const bySegment = Object.entries(summary.challengeBalanceBySegment ?? {}).map(([col, values]) => {
-    const rows = suppressSmallGroups(
-      Object.entries(values).map(([key, b]) => ({ key, size: b.answers, technical: b.technical, cultural: b.cultural, technicalShare: b.technicalShare })),
-      min,
-    );
-    return {
+  const bySegment = Object.entries(summary.challengeBalanceBySegment ?? {})
+    .filter(([col]) => col !== LANGUAGE_DIMENSION)
+    .map(([col, values]) => ({
       segment: col,
       label: labels.column(col),
-      rows: rows.map((r): BalanceRow =>
-        r.suppressed
-          ? { label: labels.value(col, r.key), suppressed: true }
-          : { label: labels.value(col, r.key), suppressed: false, technical: r.technical, cultural: r.cultural, technicalPercent: Math.round(r.technicalShare * 100) },
+      rows: Object.entries(values).map(([key, b]): BalanceRow =>
+        ctx.plan.offers(col, key)
+          ? { label: labels.value(col, key), suppressed: false, technical: b.technical, cultural: b.cultural, technicalPercent: Math.round(b.technicalShare * 100) }
+          : { label: labels.value(col, key), suppressed: true },
       ),
-    };
-  });
+    }));
 
   const ranked = (m: Map<string, Set<string>>, base: number) =>
     [...m]
@@ -228,6 +234,7 @@ export function buildReport(
 
   return {
     lang,
+    withheld,
     campaign: { id: String(campaign._id), title: campaign.title, description: campaign.description ?? '' },
     run: { id: run.id, finishedAt, answers: summary.answers, respondents: summary.respondents },
     summary: {
@@ -266,6 +273,25 @@ export function buildReport(
       minGroupSize: min,
       anonymity: campaign.anonymity ?? 'anonymous',
       thresholds: MOSCOW_THRESHOLDS,
+    },
+  };
+}
+
+/** A result with nothing in it but its counts: what a report of too few respondents may show. */
+function withheldResult(result: AnalysisResult): AnalysisResult {
+  const s = result.summary;
+  return {
+    answers: [],
+    clusters: [],
+    requirements: [],
+    summary: {
+      ...s,
+      languages: {},
+      channels: {},
+      themes: {},
+      features: {},
+      challengeBalance: { technical: 0, cultural: 0, technicalShare: 0.5, answers: 0 },
+      challengeBalanceBySegment: {},
     },
   };
 }

@@ -5,7 +5,7 @@ import { claimForSubmit, holdsClaim, markResponded, type ParticipantContext } fr
 import { claimKeyFor } from '../participants/participant.tokens.js';
 import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
-import { attributeFilter, DEFAULT_MIN_GROUP_SIZE } from '../shared/anonymity.js';
+import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
 import { DraftModel, insertSubmittedResponse, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
 import { deleteMedia, mediaAnswersOf, mediaIdsOf } from '../media/media.service.js';
 import type { ConsentProof } from './consent-cookie.js';
@@ -413,14 +413,16 @@ export async function deleteResponse(campaignId: mongoose.Types.ObjectId, respon
 }
 
 /**
- * Which segment values may be shown next to a single answer. In anonymous campaigns the rule of
- * src/shared/anonymity.ts applies: only values (and combinations of values) shared by at least
- * `minGroupSize` submitted responses — "the only HR manager in Munich" is not anonymous.
+ * Which segment values may be shown next to a single answer. In anonymous campaigns: the values
+ * the anonymity plan of src/shared/anonymity.ts offers over all submitted responses (with their
+ * language), so a value printed next to an answer never marks a group below `minGroupSize` —
+ * not even by subtraction ("the only HR manager in Munich" is not anonymous).
  * Identified campaigns show everything.
  */
 export async function segmentPrivacy(campaign: Campaign): Promise<(segments: Record<string, string>) => Record<string, string>> {
   if (campaign.anonymity === 'identified') return (segments) => segments;
-  const docs = await ResponseModel.find({ campaignId: campaign._id }, { segments: 1 }).lean<Array<Pick<ResponseRecord, 'segments'>>>();
-  const population = docs.map((d) => plain(d.segments) as Record<string, string>);
-  return attributeFilter(population, campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
+  const docs = await ResponseModel.find({ campaignId: campaign._id }, { segments: 1, lang: 1 }).lean<Array<Pick<ResponseRecord, 'segments' | 'lang'>>>();
+  const population = docs.map((d) => ({ ...(plain(d.segments) as Record<string, string>), [LANGUAGE_DIMENSION]: String(d.lang ?? '') }));
+  const plan = planFor(population, planDimensions(campaign), campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
+  return (segments) => plan.visible(segments);
 }

@@ -95,7 +95,7 @@ describe('exports (issue 6, item 5)', function () {
       expect(FORMULA_PAYLOADS.filter((p) => answers.some((a) => a.includes(p.trim()))).length).to.be.greaterThan(3);
     });
 
-    it('anonymity: no identity, no response ids, and groups below the threshold become "other"', async () => {
+    it('anonymity: no identity, no response ids, and values the anonymity plan does not offer become "other"', async () => {
       const text = (await raw(lead, `${base}/answers.csv?lang=de`).expect(200)).body.toString('utf8') as string;
       for (const id of responseIds) expect(text).not.to.include(id);
       expect(text).not.to.include('Personal"');
@@ -106,14 +106,16 @@ describe('exports (issue 6, item 5)', function () {
       const lone = rows.find((r) => r[h.indexOf('Antwort')] === LONE_VOICE)!;
       expect(lone, 'the lone voice is exported').to.not.equal(undefined);
       expect([lone[h.indexOf('Bereich')], lone[h.indexOf('Standort')], lone[h.indexOf('Funktion')]]).to.deep.equal(['Sonstige', 'Sonstige', 'Sonstige']);
-      // Large groups keep their value on EVERY row: 6 people in Sales/Hamburg (the first four are
-      // held back until the group is known to be large enough), 7 in IT/Hamburg.
+      // The anonymity plan (src/shared/anonymity.ts) offers IT (7) and the role of the 7 IT
+      // people; Sales (6) is not offered — "everyone but IT and Sales" would be the one HR person
+      // — nor Hamburg (13: "everyone but Hamburg" is that person again). Values that are not
+      // offered read "other" on every row; the offered ones stay on every row of their people.
       const count = (col: string, v: string) => rows.filter((r) => r[h.indexOf(col)] === v).length;
-      expect(count('Bereich', 'Vertrieb')).to.equal(6 * 4);
       expect(count('Bereich', 'IT')).to.equal(7 * 4);
-      expect(count('Standort', 'Hamburg')).to.equal(13 * 4);
       expect(count('Funktion', 'Mitarbeiter/in')).to.equal(7 * 4);
-      expect(count('Bereich', 'Sonstige')).to.equal(4);
+      expect(count('Bereich', 'Vertrieb')).to.equal(0);
+      expect(count('Standort', 'Hamburg')).to.equal(0);
+      expect(count('Bereich', 'Sonstige')).to.equal(7 * 4);
       // Pseudonyms are stable across exports (answers can be joined) and not response ids.
       const again = parseCsv((await raw(lead, `${base}/answers.csv?lang=de`).expect(200)).body.toString('utf8') as string, ',');
       expect(again.map((r) => r[0])).to.deep.equal(rows.map((r) => r[0]));

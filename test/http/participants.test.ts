@@ -329,13 +329,13 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       expect(res.text).to.include('<span class="figure">14</span>'); // responded overall
       expect(row('Sales')).to.include('>8<').and.to.include('75 %');
       expect(row('HR')).to.include('25 %');
-      expect(row('Finance')).to.include('fewer than 5 people');
+      expect(row('Finance')).to.include('hidden (anonymity protection)');
       expect(row('Finance')).not.to.include('100 %');
       // Finance (2) is the only small group, so IT (6, the next smallest) is hidden as well.
-      expect(row('IT')).to.include('fewer than 5 people');
+      expect(row('IT')).to.include('hidden (anonymity protection)');
       expect(row('IT')).not.to.include('50 %');
       // Options nobody was invited from are hidden too (size 0 < 5).
-      expect(row('Operations')).to.include('fewer than 5 people');
+      expect(row('Operations')).to.include('hidden (anonymity protection)');
     });
 
     it('when the minimum group size is raised, then the same page hides more', async () => {
@@ -350,7 +350,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       expect(saved.minGroupSize).to.equal(10);
       expect(saved.mailing).to.deep.include({ senderName: 'Projekt Nord', replyTo: 'projekt@example.com', reminderAfterDays: 5, maxReminders: 1 });
       const res = await (await staff(app)).get(`/lead/campaigns/${String(c._id)}/participants`).set('Accept-Language', 'en').expect(200);
-      expect(res.text).to.include('fewer than 10 people – not shown');
+      expect(res.text).to.include('hidden (anonymity protection)');
     });
 
     it('when settings are invalid, then 400 with field messages, the input kept, and nothing saved', async () => {

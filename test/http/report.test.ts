@@ -45,7 +45,7 @@ describe('requirements report (issue 6, item 4)', function () {
     expect(html).to.match(/DE: 28, EN: 28|EN: 28, DE: 28/);
     expect(html).to.include('dwp-1');
     expect(html).to.include('Muss ab 25 %');
-    expect(html).to.include('weniger als 5 Personen');
+    expect(html).to.include('niemanden in einer Gruppe unter 5 Personen erkennbar machen');
     // Channel landscape today, as a table (the accessible form of the bars).
     expect(html).to.match(/<th scope="row">E-Mail<\/th>/);
     // Print stylesheet lives in app.css; the page links it and the print button script.

@@ -36,13 +36,19 @@ export function negotiateLanguage(header: string | undefined, allowed: readonly 
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** Returns `t(key, params)` for one language; `{name}` placeholders are replaced. */
+/**
+ * Returns `t(key, params)` for one language. `{name}` placeholders are replaced; `{n|one|other}`
+ * picks the singular or plural wording by the number `n` ("1 Person", "2 Personen"), so no text
+ * needs a "Person(en)".
+ */
 export function translator(lang: Lang): Translate {
   const dict = DICTIONARIES[lang];
   return (key, params) => {
     const template = dict[key] ?? key;
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    return template
+      .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (m, name: string, one: string, other: string) => (name in params ? (Number(params[name]) === 1 ? one : other) : m))
+      .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   };
 }
 
