@@ -151,7 +151,7 @@ describe('anonymity across combined filters, tried over HTTP (issue 12)', functi
     const visitor = request.agent(app);
     const first = await visitor.get(`/share/${link}`).expect(303);
     const shared = await visitor.get(String(first.headers.location)).expect(200);
-    expect(shared.text).to.include('To protect anonymity');
+    expect(shared.text).to.include('Zum Schutz der Anonymität werden Ergebnisse erst ab 5 Personen gezeigt');
     expect(shared.text).not.to.match(/P\d\dX|<blockquote[ >]/);
     const csv = await lead.agent.get(`/lead/campaigns/${id}/exports/requirements.csv?lang=en`).expect(200);
     expect(csv.text).not.to.match(/P\d\dX/);
