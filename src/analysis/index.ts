@@ -13,11 +13,10 @@
  */
 import { clusterAnswers } from './clustering/cluster.js';
 import { BUILTIN_CODEBOOK, groupForQuestion, roleOfQuestion } from './codebook/index.js';
-import { codeAnswer, trainGroup, type CodedAnswer, type TrainedGroup } from './coding/coder.js';
+import { codeAnswer, modelFor, type CodedAnswer, type GroupModel } from './coding/coder.js';
+import { readText, type ReadText } from './coding/featurize.js';
 import { balanceOf, deriveRequirements, rolloutReadiness } from './requirements.js';
 import { TextPipeline } from './text/features.js';
-import { detectLanguage } from './text/language.js';
-import { lowerText, tokenize, tokenizeLower } from './text/tokenize.js';
 import type {
   AnalysisAnswer,
   AnalysisResult,
@@ -48,7 +47,7 @@ const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 
 interface Prepared {
   answer: AnalysisAnswer;
   key: string;
-  lower: string;
+  read: ReadText | null;
   tokens: string[];
   lang: Lang;
   features: string[];
@@ -90,13 +89,11 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     const same = texts.get(a.text);
     if (same !== undefined) {
       const f = prepared[same];
-      prepared[i] = { answer: a, key, lower: '', tokens: NO_TOKENS, lang: f.lang, features: [], fids: NO_IDS, same };
+      prepared[i] = { answer: a, key, read: null, tokens: NO_TOKENS, lang: f.lang, features: [], fids: NO_IDS, same };
     } else {
       texts.set(a.text, i);
-      const lower = lowerText(a.text);
-      const tokens = tokenizeLower(lower);
-      const lang = declared || detectLanguage(tokens, a.text, fallback).lang;
-      prepared[i] = { answer: a, key, lower, tokens, lang, features: [], fids: NO_IDS, same: -1 };
+      const read = readText(a.text, declared, fallback);
+      prepared[i] = { answer: a, key, read, tokens: read.tokens.map((t) => t.t), lang: read.lang, features: [], fids: NO_IDS, same: -1 };
     }
     if (i % progressEvery === 0) progress('language', i / answers.length);
   }
@@ -121,18 +118,14 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     p.tokens = NO_TOKENS; // not needed any more: keep the live heap (and GC) small
   }
 
-  // Train once per run, per code group.
+  // Train once per run, per code group (the base model without corrections is cached per process).
   progress('train', 0);
-  const detect = (text: string): { tokens: string[]; lang: string } => {
-    const tokens = tokenize(text);
-    return { tokens, lang: detectLanguage(tokens, text, fallback).lang };
-  };
-  const trained = new Map<CodeGroup, TrainedGroup>();
+  const trained = new Map<CodeGroup, GroupModel>();
   const groupOf = new Map<string, CodeGroup | undefined>();
   for (const p of prepared) {
     if (!groupOf.has(p.key)) groupOf.set(p.key, groupForQuestion(codebook, p.key));
   }
-  for (const g of groupOf.values()) if (g && !trained.has(g)) trained.set(g, trainGroup(g, corrections, pipeline, detect));
+  for (const g of groupOf.values()) if (g && !trained.has(g)) trained.set(g, modelFor(g, corrections));
 
   // Deductive coding.
   const coded: Array<CodedAnswer | null> = new Array(prepared.length);
@@ -144,15 +137,23 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     const res: AnsweredCodes = { id: p.answer.id, question: p.key, role, lang: p.lang };
     if (p.answer.respondent !== undefined) res.respondent = p.answer.respondent;
     if (g) {
-      const c = p.same >= 0 ? coded[p.same]! : codeAnswer(trained.get(g)!, p.answer.text, p.lower, p.features);
-      p.lower = '';
+      const c = p.same >= 0 ? coded[p.same]! : codeAnswer(trained.get(g)!, p.read!, p.answer.text);
+      p.read = null;
       coded[i] = c;
       res[g.output] = p.same >= 0 ? c.codes.slice() : c.codes;
       if (c.challenge_type) {
         res.challenge_type = c.challenge_type;
         res.challenge_confidence = c.challenge_confidence;
       }
+      if (c.technical_weight !== undefined) {
+        res.technical_weight = c.technical_weight;
+        res.challenge_mixed = c.challenge_mixed;
+      }
+      res.confidence = p.same >= 0 ? { ...c.confidence } : c.confidence;
+      res.evidence = p.same >= 0 ? c.evidence.map((e) => ({ ...e })) : c.evidence;
+      res.uncertainty = c.uncertainty;
     } else {
+      p.read = null;
       coded[i] = null;
     }
     out[i] = res;

@@ -98,6 +98,17 @@ export interface AnalyzeOptions {
 
 export type AnalysisStage = 'prepare' | 'language' | 'train' | 'coding' | 'clustering' | 'requirements' | 'done';
 
+/** The part of an answer that carried a code: a clause, with offsets into the original answer text. */
+export interface Evidence {
+  code: string;
+  /** the clause's text, exactly answer.text.slice(start, end) */
+  text: string;
+  start: number;
+  end: number;
+  /** the coder's confidence for this code (0–1) */
+  confidence: number;
+}
+
 export interface AnsweredCodes {
   id: string;
   question: string;
@@ -106,9 +117,20 @@ export interface AnsweredCodes {
   respondent?: string;
   channels?: string[];
   themes?: string[];
+  /** The dominant obstacle's type; absent when the answer names no obstacle (never a default). */
   challenge_type?: ChallengeType;
   challenge_confidence?: number;
+  /** q3: how technical the answer is overall (0 = cultural … 1 = technical). */
+  technical_weight?: number;
+  /** q3: the answer names technical and cultural obstacles of comparable weight. */
+  challenge_mixed?: boolean;
   features?: string[];
+  /** The coder's confidence per assigned code (0–1). */
+  confidence?: Record<string, number>;
+  /** Per assigned code, the clause that carried it. */
+  evidence?: Evidence[];
+  /** How unsure the coder is about this answer (0–1): the board's "review next" takes the highest first. */
+  uncertainty?: number;
   /** Id of the emergent cluster the answer belongs to. */
   cluster?: string;
 }
@@ -133,8 +155,13 @@ export interface EmergentCluster {
   quotes: ClusterQuote[];
   /** Codes most answers of the cluster carry (empty when none). */
   codes: string[];
-  /** True when no code covers the cluster: a candidate for a new code. */
+  /**
+   * True when no code covers the cluster, it holds together (silhouette ≥ the threshold in
+   * clustering/cluster.ts) and it is not just the answers the coder left uncoded.
+   */
   newThemeCandidate: boolean;
+  /** Mean silhouette of the cluster's (sampled) members: how well it holds together (−1…1). */
+  cohesion?: number;
 }
 
 export type Moscow = 'must' | 'should' | 'could' | 'wont';
@@ -163,6 +190,13 @@ export interface Balance {
   /** technical / (technical + cultural); 0.5 when there are no q3 answers. */
   technicalShare: number;
   answers: number;
+  /**
+   * 95 % bootstrap interval of technicalShare over respondents (seeded; [0, 1] when there are no
+   * typed answers). Advice for an order of the rollout is given only when it excludes 0.5.
+   */
+  interval?: [number, number];
+  /** Answers whose obstacles are technical and cultural in comparable weight. */
+  mixed?: number;
 }
 
 export interface AnalysisSummary {

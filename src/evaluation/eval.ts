@@ -1,18 +1,32 @@
 /**
- * `npm run eval -- <labelled.jsonl> [--json] [--folds 5] [--seed 7] [--errors odd]`
+ * `npm run eval` — figures of the analysis engine on data it never saw.
  *
- * Two modes side by side:
- *  (a) zero-shot: built-in codebook only, nothing from the file used for training;
- *  (b) respondent-grouped k-fold: the training folds' labels are fed to the engine as corrections, the
- *      held-out fold is coded. Clustering in (b) runs once over all answers using the out-of-fold codes
- *      (passed back as the engine's corrections, so no gold label of a test answer is ever used).
- * Every figure is printed for all respondents and for the odd (development) and even (untouched) halves.
+ * Without arguments:
+ *  1. the sealed test set (data/sealed/test.jsonl; written apart from the training corpus, never
+ *     used to tune anything): aggregate figures only — no text, no per-answer error is printed;
+ *  2. the shared dev corpus (../shared/data/interviews-dev.jsonl, when it exists), odd and even
+ *     respondents side by side (the engine never trains on it);
+ *  3. the learning curve on both: correct 0/5/10/20 % of the respondents (their gold labels fed as
+ *     the campaign's corrections), score the others, averaged over seeded draws.
+ * The shipped model trains on data/training only, so none of these is in-sample.
+ *
+ * With a file: `npm run eval -- <labelled.jsonl> [--json] [--folds 5] [--seed 7] [--errors zero|kfold]`
+ * prints (a) the engine as shipped and (b) respondent-grouped k-fold with the training folds of the
+ * file fed as corrections, for all respondents and the odd/even halves (bench/engine-figures.ts
+ * reads the --json form). --errors prints per-answer errors of odd respondents — never use it on
+ * the sealed set.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyze, type AnalysisResult, type AnsweredCodes, type Correction } from '../analysis/index.js';
 import { isOddRespondent, loadLabelled, toAnswers, toCorrections, type LabelledAnswer } from './dataset.js';
-import { groupedKFold } from './folds.js';
+import { groupedKFold, mulberry32, shuffled } from './folds.js';
 import { accuracy, adjustedRandIndex, macroF1, microF1, normalizedMutualInfo } from './metrics.js';
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SEALED_FILE = path.join(repoRoot, 'data/sealed/test.jsonl');
+export const DEV_FILE = path.resolve(repoRoot, '../shared/data/interviews-dev.jsonl');
 
 /** This is a terminal report (like the CLI): it writes to stdout, not to the app's logger. */
 function say(text: string): void {
@@ -26,6 +40,14 @@ export interface Scores {
   challenge_type_accuracy: number;
   challenge_type_macro_f1: number;
   features_f1: number;
+  /**
+   * Mean F1: the mean of channels, meaning-themes, challenge-themes and features micro-F1 and the
+   * challenge_type macro-F1 (five numbers, equal weight).
+   */
+  mean_f1: number;
+  /** share of technical among the gold-typed q3 answers, and among the predicted ones */
+  technical_share_gold: number;
+  technical_share_pred: number;
   cluster_q2_ari: number;
   cluster_q2_nmi: number;
   cluster_q3_ari: number;
@@ -38,12 +60,16 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Scores predictions against gold for the given rows. */
+/**
+ * Scores predictions against gold for the given rows. Codes: micro-F1 per question over the rows'
+ * code sets. challenge_type: over the q3 rows that have a gold type; a missing predicted type counts
+ * as the label "none" (so leaving the type out when the answer has one costs).
+ */
 export function score(rows: LabelledAnswer[], pred: Predictions): Scores {
   const q = (key: string): LabelledAnswer[] => rows.filter((r) => r.question === key);
   const f1 = (key: string, gold: (r: LabelledAnswer) => string[] | undefined, p: (a: AnsweredCodes) => string[] | undefined): number => {
     const rs = q(key);
-    return round(microF1(rs.map((r) => gold(r) ?? []), rs.map((r) => p(pred.get(r.id)!) ?? [])).f1);
+    return microF1(rs.map((r) => gold(r) ?? []), rs.map((r) => p(pred.get(r.id)!) ?? [])).f1;
   };
   const q3 = q('q3').filter((r) => r.labels.challenge_type);
   const typeGold = q3.map((r) => r.labels.challenge_type as string);
@@ -56,13 +82,23 @@ export function score(rows: LabelledAnswer[], pred: Predictions): Scores {
   };
   const [q2ari, q2nmi] = clusterScores('q2');
   const [q3ari, q3nmi] = clusterScores('q3');
+  const channels = f1('q1', (r) => r.labels.channels, (a) => a.channels);
+  const meaning = f1('q2', (r) => r.labels.themes, (a) => a.themes);
+  const challenges = f1('q3', (r) => r.labels.themes, (a) => a.themes);
+  const typeF1 = macroF1(typeGold, typePred);
+  const features = f1('q4', (r) => r.labels.features, (a) => a.features);
+  const predTyped = q('q3').map((r) => pred.get(r.id)?.challenge_type).filter((t) => t !== undefined);
+  const share = (list: string[]): number => (list.length === 0 ? 0.5 : list.filter((t) => t === 'technical').length / list.length);
   return {
-    channels_f1: f1('q1', (r) => r.labels.channels, (a) => a.channels),
-    meaning_themes_f1: f1('q2', (r) => r.labels.themes, (a) => a.themes),
-    challenge_themes_f1: f1('q3', (r) => r.labels.themes, (a) => a.themes),
+    channels_f1: round(channels),
+    meaning_themes_f1: round(meaning),
+    challenge_themes_f1: round(challenges),
     challenge_type_accuracy: round(accuracy(typeGold, typePred)),
-    challenge_type_macro_f1: round(macroF1(typeGold, typePred)),
-    features_f1: f1('q4', (r) => r.labels.features, (a) => a.features),
+    challenge_type_macro_f1: round(typeF1),
+    features_f1: round(features),
+    mean_f1: round((channels + meaning + challenges + typeF1 + features) / 5),
+    technical_share_gold: round(share(typeGold)),
+    technical_share_pred: round(share(predTyped as string[])),
     cluster_q2_ari: q2ari,
     cluster_q2_nmi: q2nmi,
     cluster_q3_ari: q3ari,
@@ -74,9 +110,10 @@ function byId(result: AnalysisResult): Predictions {
   return new Map(result.answers.map((a) => [a.id, a]));
 }
 
-/** (a) zero-shot: the built-in codebook alone. */
-export function zeroShot(rows: LabelledAnswer[], seed: number): Predictions {
-  return byId(analyze(toAnswers(rows), { seed }));
+/** (a) the engine as shipped: trained on data/training, nothing from the file. */
+export function zeroShot(rows: LabelledAnswer[], seed: number): { pred: Predictions; result: AnalysisResult } {
+  const result = analyze(toAnswers(rows), { seed });
+  return { pred: byId(result), result };
 }
 
 /** (b) grouped k-fold with the training folds as corrections; clustering on out-of-fold codes. */
@@ -95,6 +132,48 @@ export function kFold(rows: LabelledAnswer[], folds: number, seed: number): Pred
   const clustered = analyze(toAnswers(rows), { seed, corrections: oof });
   for (const a of clustered.answers) pred.get(a.id)!.cluster = a.cluster;
   return pred;
+}
+
+export interface CurvePoint {
+  fraction: number;
+  /** respondents corrected per draw */
+  corrected: number;
+  /** mean F1 on the uncorrected respondents, averaged over draws */
+  meanF1: number;
+  /** the same respondents without corrections, averaged over the same draws */
+  baseline: number;
+  /** meanF1 − baseline, averaged over draws */
+  lift: number;
+  /** smallest lift of a single draw */
+  minLift: number;
+}
+
+/**
+ * Learning curve: per draw (seeded), a fraction of the respondents is "corrected" — their gold
+ * labels become the campaign's corrections — and mean F1 is measured on the other respondents,
+ * with and without those corrections.
+ */
+export function learningCurve(rows: LabelledAnswer[], fractions: number[], draws: number, seed: number): CurvePoint[] {
+  const respondents = [...new Set(rows.map((r) => r.respondent))].sort();
+  const baseAll = byId(analyze(toAnswers(rows), { seed, skipClustering: true }));
+  return fractions.map((fraction) => {
+    const n = Math.round(fraction * respondents.length);
+    let sum = 0;
+    let base = 0;
+    let minLift = Infinity;
+    for (let d = 0; d < draws; d++) {
+      const chosen = new Set(shuffled(respondents, mulberry32(seed * 1000 + d)).slice(0, n));
+      const rest = rows.filter((r) => !chosen.has(r.respondent));
+      const corrections = toCorrections(rows.filter((r) => chosen.has(r.respondent)));
+      const pred = n === 0 ? baseAll : byId(analyze(toAnswers(rest), { seed, corrections, skipClustering: true }));
+      const f = score(rest, pred).mean_f1;
+      const b = score(rest, baseAll).mean_f1;
+      sum += f;
+      base += b;
+      minLift = Math.min(minLift, f - b);
+    }
+    return { fraction, corrected: n, meanF1: round(sum / draws), baseline: round(base / draws), lift: round((sum - base) / draws), minLift: round(minLift) };
+  });
 }
 
 function printErrors(rows: LabelledAnswer[], pred: Predictions, title: string): void {
@@ -117,6 +196,72 @@ function printErrors(rows: LabelledAnswer[], pred: Predictions, title: string): 
   }
 }
 
+const pad = (s: string, n: number): string => s.padEnd(n);
+const METRICS: Array<[keyof Scores, string, string]> = [
+  ['mean_f1', 'mean F1 (5 figures below)', '≥ 0.85'],
+  ['channels_f1', 'channels micro-F1', '≥ 0.92'],
+  ['meaning_themes_f1', 'meaning-themes micro-F1', '≥ 0.75'],
+  ['challenge_themes_f1', 'challenge-themes micro-F1', '≥ 0.75'],
+  ['challenge_type_macro_f1', 'challenge_type macro-F1', '≥ 0.85'],
+  ['features_f1', 'features micro-F1', '≥ 0.80'],
+  ['challenge_type_accuracy', 'challenge_type accuracy', ''],
+  ['technical_share_gold', 'technical share, gold', ''],
+  ['technical_share_pred', 'technical share, engine', '± 0.05'],
+  ['cluster_q2_ari', 'clustering ARI q2', ''],
+  ['cluster_q2_nmi', 'clustering NMI q2', ''],
+  ['cluster_q3_ari', 'clustering ARI q3', ''],
+  ['cluster_q3_nmi', 'clustering NMI q3', ''],
+];
+
+function printCurve(title: string, curve: CurvePoint[], draws: number): void {
+  say(`\nlearning curve, ${title} (${draws} seeded draws; corrected respondents' gold labels as corrections; scored on the others)`);
+  say(`${pad('corrected', 12)}${pad('respondents', 13)}${pad('mean F1', 10)}${pad('without', 10)}${pad('lift', 9)}min lift of a draw`);
+  for (const p of curve) {
+    say(`${pad(`${Math.round(p.fraction * 100)} %`, 12)}${pad(String(p.corrected), 13)}${pad(p.meanF1.toFixed(3), 10)}${pad(p.baseline.toFixed(3), 10)}${pad((p.lift >= 0 ? '+' : '') + p.lift.toFixed(3), 9)}${(p.minLift >= 0 ? '+' : '') + p.minLift.toFixed(3)}`);
+  }
+}
+
+/** The default report: sealed set, dev halves, learning curves. */
+function defaultReport(json: boolean, seed: number, draws: number): number {
+  const t0 = performance.now();
+  const report: Record<string, unknown> = { seed };
+  const fractions = [0, 0.05, 0.1, 0.2];
+  const sealed = loadLabelled(SEALED_FILE);
+  const s = zeroShot(sealed, seed);
+  const sealedScores = score(sealed, s.pred);
+  const balance = s.result.summary.challengeBalance;
+  report.sealed = { answers: sealed.length, respondents: new Set(sealed.map((r) => r.respondent)).size, scores: sealedScores, interval: balance.interval, stance: s.result.summary.rolloutReadiness.stance };
+  const sealedCurve = learningCurve(sealed, fractions, draws, seed);
+  report.sealed_curve = sealedCurve;
+  let dev: { all: Scores; odd: Scores; even: Scores } | undefined;
+  let devCurve: CurvePoint[] | undefined;
+  if (existsSync(DEV_FILE)) {
+    const rows = loadLabelled(DEV_FILE);
+    const p = zeroShot(rows, seed).pred;
+    dev = { all: score(rows, p), odd: score(rows.filter((r) => isOddRespondent(r.respondent)), p), even: score(rows.filter((r) => !isOddRespondent(r.respondent)), p) };
+    devCurve = learningCurve(rows, fractions, draws, seed);
+    report.dev = dev;
+    report.dev_curve = devCurve;
+  }
+  report.ms = Math.round(performance.now() - t0);
+  if (json) {
+    say(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  say(`engine as shipped (trained on data/training only); seed ${seed}; ${report.ms} ms`);
+  say(`sealed: ${sealed.length} answers, ${(report.sealed as { respondents: number }).respondents} respondents (data/sealed/test.jsonl; aggregate figures only)`);
+  say(dev ? `dev: ../shared/data/interviews-dev.jsonl, odd/even respondents` : 'dev: ../shared/data/interviews-dev.jsonl not found — sealed set only');
+  say(`${pad('metric', 28)}${pad('target', 9)}${pad('sealed', 9)}${dev ? `${pad('dev all', 9)}${pad('dev odd', 9)}dev even` : ''}`);
+  for (const [k, name, target] of METRICS) {
+    say(`${pad(name, 28)}${pad(target, 9)}${pad(sealedScores[k].toFixed(3), 9)}${dev ? `${pad(dev.all[k].toFixed(3), 9)}${pad(dev.odd[k].toFixed(3), 9)}${dev.even[k].toFixed(3)}` : ''}`);
+  }
+  const iv = balance.interval ?? [0, 1];
+  say(`sealed technical share: engine ${sealedScores.technical_share_pred.toFixed(3)} (bootstrap 95 % over respondents [${iv[0].toFixed(3)}, ${iv[1].toFixed(3)}]) vs gold ${sealedScores.technical_share_gold.toFixed(3)}: ${(Math.abs(sealedScores.technical_share_pred - sealedScores.technical_share_gold) * 100).toFixed(1)} points; advice: ${s.result.summary.rolloutReadiness.stance}`);
+  printCurve('sealed set', sealedCurve, draws);
+  if (devCurve) printCurve('dev corpus', devCurve, draws);
+  return 0;
+}
+
 function main(argv: string[]): number {
   const args = argv.slice();
   const flag = (name: string): boolean => {
@@ -134,21 +279,23 @@ function main(argv: string[]): number {
   const json = flag('--json');
   const folds = Number(value('--folds', '5'));
   const seed = Number(value('--seed', '7'));
+  const draws = Number(value('--draws', '5'));
   const errors = value('--errors', '');
-  const path = args[0];
-  if (!path) {
-    console.error('usage: npm run eval -- <labelled.jsonl> [--json] [--folds 5] [--seed 7] [--errors zero|kfold]');
+  const file = args[0];
+  if (!file) return defaultReport(json, seed, draws);
+  if (path.resolve(file) === SEALED_FILE && errors) {
+    process.stderr.write('eval: per-answer errors are never printed for the sealed set\n');
     return 2;
   }
-  const rows = loadLabelled(path);
+  const rows = loadLabelled(file);
   const t0 = performance.now();
-  const zs = zeroShot(rows, seed);
+  const zs = zeroShot(rows, seed).pred;
   const kf = kFold(rows, folds, seed);
   const ms = Math.round(performance.now() - t0);
   const odd = rows.filter((r) => isOddRespondent(r.respondent));
   const even = rows.filter((r) => !isOddRespondent(r.respondent));
   const report = {
-    file: path,
+    file,
     answers: rows.length,
     respondents: new Set(rows.map((r) => r.respondent)).size,
     folds,
@@ -157,16 +304,15 @@ function main(argv: string[]): number {
     grouped_kfold: { all: score(rows, kf), odd: score(odd, kf), even: score(even, kf) },
     ms,
   };
-  if (errors === 'zero') printErrors(rows, zs, 'zero-shot');
+  if (errors === 'zero') printErrors(rows, zs, 'as shipped');
   if (errors === 'kfold') printErrors(rows, kf, 'k-fold');
   if (json) {
     say(JSON.stringify(report, null, 2));
     return 0;
   }
   const keys = Object.keys(report.zero_shot.all) as Array<keyof Scores>;
-  const pad = (s: string, n: number): string => s.padEnd(n);
-  say(`${path}: ${rows.length} answers, ${report.respondents} respondents; ${folds}-fold grouped by respondent; ${ms} ms`);
-  say(`${pad('metric', 26)}${pad('zero-shot', 10)}${pad('(odd)', 8)}${pad('(even)', 9)}| ${pad('k-fold', 8)}${pad('(odd)', 8)}(even)`);
+  say(`${file}: ${rows.length} answers, ${report.respondents} respondents; ${folds}-fold grouped by respondent; ${ms} ms`);
+  say(`${pad('metric', 26)}${pad('shipped', 10)}${pad('(odd)', 8)}${pad('(even)', 9)}| ${pad('k-fold', 8)}${pad('(odd)', 8)}(even)`);
   for (const k of keys) {
     const z = report.zero_shot;
     const f = report.grouped_kfold;
@@ -175,4 +321,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));

@@ -1,33 +1,71 @@
+/**
+ * The supervised coder: per code group, one-vs-rest L2-regularised logistic regression over the
+ * features of coding/featurize.ts, trained on the shipped training corpus (data/training), the
+ * codebook's example phrases and the campaign's corrections (weighted strongly). Per-code decision
+ * thresholds come from respondent-grouped cross-validation on the training corpus
+ * (model/calibration.generated.ts, made by `npm run corpus`), never from the dev or sealed sets.
+ *
+ * For q3 it also decides the dominant obstacle type: a technical-vs-cultural model on the whole
+ * answer, blended with clause-level theme evidence weighted by markers of the main problem and of
+ * concession (text/scope.ts dominanceWeights).
+ */
 import { roleOfQuestion } from '../codebook/index.js';
-import type { TextPipeline } from '../text/features.js';
-import { tokenize } from '../text/tokenize.js';
-import type { ChallengeType, CodeGroup, Correction } from '../types.js';
-import { SparseBayes } from './classifier.js';
-import { compileGroup, matchLexicon, type CompiledGroup, type LexiconHit } from './lexicon.js';
+import { CALIBRATION } from '../model/calibration.generated.js';
+import { CORPUS_VERSION, trainingCorpus } from '../model/corpus.js';
+import { TextPipeline } from '../text/features.js';
+import { dominanceWeights } from '../text/scope.js';
+import type { ChallengeType, CodeGroup, Correction, Evidence } from '../types.js';
+import { Featurizer, readText, weightStrings, type ReadText, type StringFeatures, type Vec } from './featurize.js';
+import { compileGroup, type CompiledGroup } from './lexicon.js';
+import { margin, sigmoid, trainLogistic, type LinearModel, type SparseExample } from './linear.js';
 
-/** Everything trained once per run for one code group. */
-export interface TrainedGroup {
+/** Hyper-parameters (chosen by respondent-grouped CV on the training corpus; see docs/analysis.md). */
+export const HYPER = {
+  /** inverse regularisation strength of the logistic regressions */
+  C: 4,
+  /** weight of a campaign correction relative to a corpus answer */
+  correctionWeight: 6,
+  /** weight of a codebook example phrase */
+  exampleWeight: 0.5,
+  /** threshold for codes the calibration does not know (campaign codes) */
+  defaultThreshold: 0.3,
+  /** at most this many codes per answer, by output */
+  maxCodes: { channels: 6, themes: 3, features: 4 } as Record<string, number>,
+  /** blend of the type model and the clause-level dominance evidence for technical_weight */
+  typeBlend: 0.55,
+};
+
+export interface GroupModel {
+  group: CodeGroup;
   compiled: CompiledGroup;
-  bayes: SparseBayes;
-  /** Only for the challenges group: technical vs cultural. */
-  typeBayes?: SparseBayes;
-  typeOf: Map<string, ChallengeType>;
-  /** Normalised correction text → the lead's codes (exact repeats get the lead's answer). */
+  featurizer: Featurizer;
+  scoped: boolean;
+  codes: string[];
+  models: LinearModel[];
+  thresholds: Float64Array;
+  /** the best code is still given when no code passes its threshold but it reaches this */
+  minTop: number;
+  maxCodes: number;
+  typeModel?: LinearModel;
+  /** per code: its challenge type */
+  typeOf: Array<ChallengeType | undefined>;
+  /** exact repeats of a corrected answer get the lead's codes */
   memory: Map<string, { codes?: string[]; challenge_type?: ChallengeType }>;
-  /** Number of corrections that trained this group (more → trust the classifier more). */
+  /** number of corrections used */
   corrections: number;
-  /** Stems the lead's corrections tie to one code (≥2 corrections, ≥80 % of their uses): learned cues. */
-  learned: Map<string, string>;
-  /** Reused per answer: posteriors by label index, and where each code / type sits in them. */
-  scratch: { post: Float64Array; labelOfCode: number[]; typePost: Float64Array; technical: number; cultural: number };
 }
 
 export interface CodedAnswer {
   codes: string[];
+  /** probability per code of the group (index as in the group) */
+  probs: Float64Array;
+  confidence: Record<string, number>;
+  evidence: Evidence[];
+  uncertainty: number;
   challenge_type?: ChallengeType;
   challenge_confidence?: number;
-  /** Per-code combined score, used for clustering and the "covered by a code" test. */
-  scores: Record<string, number>;
+  technical_weight?: number;
+  challenge_mixed?: boolean;
 }
 
 /** Normalisation for the correction memory: case, whitespace and punctuation do not matter. */
@@ -41,203 +79,279 @@ function labelsOf(c: Correction, group: CodeGroup): string[] | undefined {
   return c.themes;
 }
 
-/**
- * Trains a group's classifier on the codebook's example phrases plus the campaign's corrections.
- * Example phrases stand in for a labelled corpus until the lead has corrected some answers.
- */
-export function trainGroup(group: CodeGroup, corrections: Correction[], pipeline: TextPipeline, detect: (text: string) => { tokens: string[]; lang: string }): TrainedGroup {
-  const docs: Array<{ features: string[]; label: string }> = [];
-  const typeDocs: Array<{ features: string[]; label: string }> = [];
-  const typeOf = new Map<string, ChallengeType>();
-  const ids = new Set(group.codes.map((c) => c.id));
-  const addDoc = (text: string, lang: string | undefined, labels: string[], type?: ChallengeType): void => {
-    const d = detect(text);
-    const feats = pipeline.features(d.tokens, lang ?? d.lang).features;
-    for (const l of labels) if (ids.has(l)) docs.push({ features: feats, label: l });
-    if (type) typeDocs.push({ features: feats, label: type });
-  };
-  for (const code of group.codes) {
-    if (code.type) typeOf.set(code.id, code.type);
-    const seed = [
-      ...code.examples.de.map((t) => [t, 'de'] as const),
-      ...code.examples.en.map((t) => [t, 'en'] as const),
-      [code.definition.de, 'de'] as const,
-      [code.definition.en, 'en'] as const,
-    ];
-    for (const [text, lang] of seed) addDoc(text, lang, [code.id], code.type);
-  }
-  const memory = new Map<string, { codes?: string[]; challenge_type?: ChallengeType }>();
-  let used = 0;
-  const stemCodes = new Map<string, Map<string, number>>();
-  const stemDocs = new Map<string, number>();
-  for (const c of corrections) {
-    if (!sameGroup(c.question, group)) continue;
-    const given = labelsOf(c, group);
-    const labels = given?.filter((l) => ids.has(l));
-    // A lead who removed every code of an answer said "none of these": the exact repeat keeps no
-    // code (nothing to train on, though).
-    if (given && given.length === 0 && !c.challenge_type) {
-      memory.set(memoryKey(c.text), { codes: [] });
-      continue;
-    }
-    if ((!labels || labels.length === 0) && !c.challenge_type) continue;
-    used++;
-    // Corrections weigh more than seed phrases: they are real answers in the campaign's own words.
-    for (let w = 0; w < 2; w++) addDoc(c.text, c.lang, labels ?? [], c.challenge_type);
-    const d = detect(c.text);
-    for (const s of new Set(pipeline.features(d.tokens, c.lang ?? d.lang).stems)) {
-      stemDocs.set(s, (stemDocs.get(s) ?? 0) + 1);
-      if (!stemCodes.has(s)) stemCodes.set(s, new Map());
-      for (const l of labels ?? []) stemCodes.get(s)!.set(l, (stemCodes.get(s)!.get(l) ?? 0) + 1);
-    }
-    memory.set(memoryKey(c.text), { codes: labels, challenge_type: c.challenge_type });
-  }
-  const learned = new Map<string, string>();
-  for (const [s, codes] of [...stemCodes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const n = stemDocs.get(s) ?? 0;
-    if (n < 2 || s.length < 4) continue;
-    for (const [code, k] of [...codes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
-      if (k >= 2 && k / n >= 0.8) learned.set(s, code);
-      break;
-    }
-  }
-  const bayes = new SparseBayes(docs);
-  const typeBayes = typeDocs.length > 0 ? new SparseBayes(typeDocs) : undefined;
-  return {
-    learned,
-    compiled: compileGroup(group),
-    bayes,
-    typeBayes,
-    typeOf,
-    memory,
-    corrections: used,
-    scratch: {
-      post: new Float64Array(Math.max(1, bayes.size)),
-      labelOfCode: group.codes.map((c) => bayes.labelIndex(c.id)),
-      typePost: new Float64Array(Math.max(1, typeBayes?.size ?? 0)),
-      technical: typeBayes?.labelIndex('technical') ?? -1,
-      cultural: typeBayes?.labelIndex('cultural') ?? -1,
-    },
-  };
-}
-
 function sameGroup(question: string, group: CodeGroup): boolean {
   const role = roleOfQuestion(question);
   if (group.role === 'custom') return role === 'custom' && question.trim() === group.question;
   return role === group.role;
 }
 
-/** How a group's codes are decided. */
-interface Policy {
-  /** Always output at least one code when there is any evidence. */
-  atLeastOne: boolean;
-  /** Classifier weight (grows with corrections). */
-  classifierWeight: number;
-  /** Combined score a code needs without a strong lexicon mention. */
-  threshold: number;
-  /** At most this many codes. */
-  maxCodes: number;
+/** A labelled training document of one group. */
+export interface TrainDoc {
+  text: string;
+  lang?: string;
+  codes: string[];
+  type?: ChallengeType;
+  /** relative weight (corpus answer 1) */
+  weight: number;
+  /** true for corrections and examples: their features enter the dictionary even when seen once */
+  keepAll?: boolean;
+  /** a correction of the challenge type only: trains the type model, not the codes */
+  typeOnly?: boolean;
 }
 
-function policyFor(t: TrainedGroup): Policy {
-  const g = t.compiled.group;
-  // With few corrections the classifier only knows our seed phrases: a tie-breaker. With a few dozen
-  // corrections per group it has seen the campaign's own vocabulary and gets a real vote.
-  const trust = Math.min(1, t.corrections / 60);
-  const classifierWeight = 0.6 + 0.6 * trust;
-  if (g.output === 'channels') return { atLeastOne: true, classifierWeight: 0.3 + 0.9 * trust, threshold: 0.95, maxCodes: 10 };
-  if (g.output === 'features') return { atLeastOne: true, classifierWeight, threshold: 0.9, maxCodes: 4 };
-  return { atLeastOne: true, classifierWeight, threshold: 0.9, maxCodes: 2 };
-}
-
-/**
- * Codes one answer: lexicon evidence plus classifier posterior, then challenge type for q3.
- * @param lower lower-cased answer text
- * @param features the answer's stems/compounds/bigrams
- */
-export function codeAnswer(t: TrainedGroup, text: string, lower: string, features: string[]): CodedAnswer {
-  const remembered = t.memory.size > 0 ? t.memory.get(memoryKey(text)) : undefined;
-  const hits = matchLexicon(t.compiled, lower);
-  const post = t.scratch.post;
-  const trained = t.bayes.posteriorInto(features, post);
-  const policy = policyFor(t);
-  const scores: Record<string, number> = {};
-  const ranked: Array<{ id: string; score: number; first: number; strong: boolean }> = [];
-  const byId = new Map<string, LexiconHit>();
-  for (const h of hits) byId.set(h.code, h);
-  // Learned cues from the lead's corrections count like a lexicon mention.
-  if (t.learned.size > 0) {
-    for (const f of features) {
-      const code = t.learned.get(f);
-      const h = code ? byId.get(code) : undefined;
-      // Weaker than a curated cue: learned from a handful of answers, it decides only where the
-      // lexicon is silent or close.
-      if (h) {
-        h.score += 0.6;
-        if (h.first === Number.MAX_SAFE_INTEGER) h.first = lower.length;
-      }
-    }
-  }
-  t.compiled.group.codes.forEach((code, ci) => {
-    const h = byId.get(code.id)!;
-    // Lexicon mentions saturate: a third mention of "Mail" adds little over the second.
-    const lex = h.score > 0 ? 1 - Math.exp(-1.2 * h.score) : 0;
-    const li = t.scratch.labelOfCode[ci];
-    const cls = trained && li >= 0 ? post[li] : 0;
-    const s = lex + policy.classifierWeight * cls;
-    scores[code.id] = round(s);
-    ranked.push({ id: code.id, score: s, first: h.first, strong: h.strong > 0 });
-  });
-  ranked.sort((a, b) => b.score - a.score || a.first - b.first || (a.id < b.id ? -1 : 1));
-  let codes: string[];
-  if (remembered?.codes) {
-    codes = remembered.codes.slice();
-  } else {
-    const picked = ranked.filter((r) => r.score >= policy.threshold || (r.strong && r.score >= policy.threshold * 0.6));
-    if (picked.length === 0 && policy.atLeastOne && ranked.length > 0 && ranked[0].score > 0.25) picked.push(ranked[0]);
-    // Main theme first: the strongest evidence, ties broken by what is said first.
-    codes = picked.slice(0, policy.maxCodes).map((r) => r.id);
-  }
-  const out: CodedAnswer = { codes, scores };
-  if (t.compiled.group.role === 'challenges' && t.typeOf.size > 0) {
-    const typed = challengeType(t, codes, ranked, features);
-    out.challenge_type = remembered?.challenge_type ?? typed.type;
-    out.challenge_confidence = remembered?.challenge_type ? 1 : typed.confidence;
+/** The corpus answers of a group's role (none for custom groups). */
+export function corpusDocs(group: CodeGroup, filter?: (respondent: string) => boolean): TrainDoc[] {
+  if (group.role === 'custom') return [];
+  const ids = new Set(group.codes.map((c) => c.id));
+  const out: TrainDoc[] = [];
+  for (const d of trainingCorpus()) {
+    if (roleOfQuestion(d.question) !== group.role) continue;
+    if (filter && !filter(d.respondent)) continue;
+    out.push({ text: d.text, lang: d.lang || undefined, codes: d.codes.filter((c) => ids.has(c)), type: d.challenge_type, weight: 1 });
   }
   return out;
 }
 
+/** Example phrases of the codebook as (weak) training documents. */
+export function exampleDocs(group: CodeGroup): TrainDoc[] {
+  const out: TrainDoc[] = [];
+  for (const code of group.codes) {
+    for (const [lang, list] of [['de', code.examples.de], ['en', code.examples.en]] as const) {
+      for (const text of list) out.push({ text, lang, codes: [code.id], type: code.type, weight: HYPER.exampleWeight, keepAll: true });
+    }
+  }
+  return out;
+}
+
+/** A campaign's corrections of this group as training documents, plus the exact-repeat memory. */
+export function correctionDocs(group: CodeGroup, corrections: readonly Correction[]): { docs: TrainDoc[]; memory: GroupModel['memory'] } {
+  const ids = new Set(group.codes.map((c) => c.id));
+  const docs: TrainDoc[] = [];
+  const memory: GroupModel['memory'] = new Map();
+  for (const c of corrections) {
+    if (!sameGroup(c.question, group)) continue;
+    const given = labelsOf(c, group);
+    const labels = given?.filter((l) => ids.has(l));
+    if (given && given.length === 0 && !c.challenge_type) {
+      // "None of these codes": a negative example for every code, and the repeat keeps no code.
+      memory.set(memoryKey(c.text), { codes: [] });
+      docs.push({ text: c.text, lang: c.lang, codes: [], weight: HYPER.correctionWeight, keepAll: true });
+      continue;
+    }
+    if ((!labels || labels.length === 0) && !c.challenge_type) continue;
+    // Only the type corrected: the codes stay unknown, so the answer trains the type model only.
+    docs.push({ text: c.text, lang: c.lang, codes: labels ?? [], type: c.challenge_type, weight: HYPER.correctionWeight, keepAll: true, typeOnly: labels === undefined });
+    memory.set(memoryKey(c.text), { codes: labels, challenge_type: c.challenge_type });
+  }
+  return { docs, memory };
+}
+
+/** Words of the training corpus, so compounds of known words split ("Meisterbüro" → meister + büro). */
+let corpusVocabulary: string[] | null = null;
+function vocabulary(): string[] {
+  if (corpusVocabulary) return corpusVocabulary;
+  const set = new Set<string>();
+  for (const d of trainingCorpus()) for (const m of d.text.toLowerCase().matchAll(/\p{L}{4,13}/gu)) set.add(m[0]);
+  corpusVocabulary = [...set].sort();
+  return corpusVocabulary;
+}
+
 /**
- * The answer's challenge type is the type of the obstacle that dominates it: evidence of the coded
- * themes by type (the main theme counts most), blended with a technical-vs-cultural classifier.
+ * Trains a group's model from labelled documents.
+ * @param docs corpus answers, examples and corrections of the group
  */
-function challengeType(t: TrainedGroup, codes: string[], ranked: Array<{ id: string; score: number }>, features: string[]): { type: ChallengeType; confidence: number } {
-  let tech = 0;
-  let cult = 0;
-  const scoreOf = new Map(ranked.map((r) => [r.id, r.score]));
-  codes.forEach((id, i) => {
-    const w = (scoreOf.get(id) ?? 0) * (i === 0 ? 1.5 : 1);
-    if (t.typeOf.get(id) === 'technical') tech += w;
-    else if (t.typeOf.get(id) === 'cultural') cult += w;
+export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: GroupModel['memory'] = new Map(), corrections = 0, seed = 1): GroupModel {
+  const compiled = compileGroup(group);
+  const featurizer = new Featurizer(new TextPipeline(vocabulary()));
+  const scoped = group.output === 'channels';
+  const read: StringFeatures[] = docs.map((d) => featurizer.strings(readText(d.text, d.lang, 'de'), compiled, scoped));
+  // Dictionary: features in ≥ 2 documents (one-off features cannot generalise), every feature of a
+  // correction or example (a lead's one correction must be able to teach a new word), and every
+  // cue/gazetteer feature.
+  const df = new Map<string, number>();
+  const keep = new Set<string>();
+  read.forEach((f, i) => {
+    const seen = new Set<string>([...f.word, ...f.bigram, ...f.char, ...f.cue, ...f.gaz, ...f.length]);
+    for (const s of seen) df.set(s, (df.get(s) ?? 0) + 1);
+    if (docs[i].keepAll) for (const s of seen) keep.add(s);
   });
-  const post = t.scratch.typePost;
-  const typed = t.typeBayes?.posteriorInto(features, post) ?? false;
-  const trust = Math.min(1, t.corrections / 60);
-  const wCls = 0.5 + 0.2 * trust;
-  tech += wCls * (typed && t.scratch.technical >= 0 ? post[t.scratch.technical] : 0);
-  cult += wCls * (typed && t.scratch.cultural >= 0 ? post[t.scratch.cultural] : 0);
-  const total = tech + cult;
-  if (total === 0) return { type: 'technical', confidence: 0 };
-  const pTech = tech / total;
-  const type: ChallengeType = pTech >= 0.5 ? 'technical' : 'cultural';
-  return { type, confidence: round(Math.max(pTech, 1 - pTech)) };
+  const names = [...df.keys()].filter((s) => (df.get(s) ?? 0) >= 2 || keep.has(s) || /^(?:[LlX]|~?g|n):/.test(s)).sort();
+  const dict = new Map<string, number>();
+  names.forEach((s, i) => dict.set(s, i));
+  featurizer.freeze(dict);
+  const X: SparseExample[] = read.map((f) => weightStrings(f, dict));
+  const dim = dict.size;
+  const codes = group.codes.map((c) => c.id);
+  const cal = group.role === 'custom' ? undefined : CALIBRATION.groups[group.role];
+  const models: LinearModel[] = [];
+  const thresholds = new Float64Array(codes.length);
+  const typed = docs.map((d) => !d.typeOnly);
+  codes.forEach((code, ci) => {
+    const idx: number[] = [];
+    docs.forEach((d, i) => {
+      if (typed[i]) idx.push(i);
+    });
+    const y = Int8Array.from(idx, (i) => (docs[i].codes.includes(code) ? 1 : -1));
+    const cost = Float64Array.from(idx, (i) => HYPER.C * docs[i].weight);
+    models.push(trainLogistic(idx.map((i) => X[i]), y, cost, dim, { seed: seed + ci }));
+    thresholds[ci] = cal?.thresholds[code] ?? HYPER.defaultThreshold;
+  });
+  let typeModel: LinearModel | undefined;
+  if (group.role === 'challenges') {
+    const idx = docs.map((d, i) => (d.type ? i : -1)).filter((i) => i >= 0);
+    if (idx.length > 0) {
+      typeModel = trainLogistic(
+        idx.map((i) => X[i]),
+        Int8Array.from(idx, (i) => (docs[i].type === 'technical' ? 1 : -1)),
+        Float64Array.from(idx, (i) => HYPER.C * docs[i].weight),
+        dim,
+        { seed: seed + 101 },
+      );
+    }
+  }
+  return {
+    group,
+    compiled,
+    featurizer,
+    scoped,
+    codes,
+    models,
+    thresholds,
+    minTop: cal?.minTop ?? 0.15,
+    maxCodes: HYPER.maxCodes[group.output] ?? 3,
+    typeModel,
+    typeOf: group.codes.map((c) => c.type),
+    memory,
+    corrections,
+  };
+}
+
+/** Base models (corpus + examples, no corrections) by group, kept for the process: training is deterministic. */
+const baseCache = new Map<string, GroupModel>();
+
+/**
+ * The model for a group in a run: the cached base model when there are no corrections for it,
+ * otherwise a model retrained on corpus + examples + the corrections.
+ */
+export function modelFor(group: CodeGroup, corrections: readonly Correction[]): GroupModel {
+  const { docs: corrected, memory } = correctionDocs(group, corrections);
+  if (corrected.length === 0) {
+    const key = `${CORPUS_VERSION}\u0000${JSON.stringify(group)}`;
+    let m = baseCache.get(key);
+    if (!m) {
+      m = trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group)]);
+      if (baseCache.size >= 8) baseCache.delete(baseCache.keys().next().value!);
+      baseCache.set(key, m);
+    }
+    return m;
+  }
+  return trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group), ...corrected], memory, corrected.length);
 }
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Convenience for tests and the CLI: tokenize + features with a throwaway detector. */
-export function simpleDetect(text: string): { tokens: string[]; lang: string } {
-  return { tokens: tokenize(text), lang: /[äöüß]/i.test(text) ? 'de' : 'en' };
+/** Probabilities per code for a vector. */
+export function probabilities(m: GroupModel, v: Vec, out: Float64Array = new Float64Array(m.codes.length)): Float64Array {
+  for (let c = 0; c < m.codes.length; c++) out[c] = sigmoid(margin(m.models[c], v.ids, v.vals));
+  return out;
+}
+
+/** Decision: codes over their thresholds (most probable first), else the best one above minTop. */
+export function decide(m: GroupModel, probs: Float64Array, thresholds: Float64Array = m.thresholds, minTop: number = m.minTop): number[] {
+  const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a] || a - b);
+  const picked = order.filter((c) => probs[c] >= thresholds[c]).slice(0, m.maxCodes);
+  if (picked.length === 0 && order.length > 0 && probs[order[0]] >= minTop) picked.push(order[0]);
+  return picked;
+}
+
+/**
+ * Codes one answer.
+ * @param text the original answer (evidence spans are offsets into it)
+ */
+export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswer {
+  const v = m.featurizer.vector(r, m.compiled, m.scoped);
+  const probs = probabilities(m, v);
+  const remembered = m.memory.size > 0 ? m.memory.get(memoryKey(text)) : undefined;
+  const picked = remembered?.codes ? remembered.codes.map((c) => m.codes.indexOf(c)).filter((i) => i >= 0) : decide(m, probs);
+  const codes = remembered?.codes ? remembered.codes.slice() : picked.map((c) => m.codes[c]);
+  // Clause contributions per code: Σ w·x over the features that occur in the clause.
+  const nClauses = r.clauses.length;
+  const valOf = new Map<number, number>();
+  for (let e = 0; e < v.ids.length; e++) valOf.set(v.ids[e], v.vals[e]);
+  const contrib = (c: number): Float64Array => {
+    const out = new Float64Array(nClauses);
+    const w = m.models[c].w;
+    const occ = v.occ;
+    for (let e = 0; e < occ.length; e += 2) out[occ[e + 1]] += w[occ[e]] * (valOf.get(occ[e]) ?? 0);
+    return out;
+  };
+  const confidence: Record<string, number> = {};
+  const evidence: Evidence[] = [];
+  for (const c of picked) {
+    const code = m.codes[c];
+    const p = remembered?.codes ? 1 : round(probs[c]);
+    confidence[code] = p;
+    const byClause = contrib(c);
+    let best = 0;
+    for (let k = 1; k < nClauses; k++) if (byClause[k] > byClause[best]) best = k;
+    const cl = r.clauses[best];
+    const start = r.work.map ? r.work.map[cl.start] : cl.start;
+    const end = r.work.map ? r.work.map[cl.end] : cl.end;
+    evidence.push({ code, text: text.slice(start, end), start, end, confidence: p });
+  }
+  // Uncertainty: how close the least clear decision is to its threshold (0 = sure, 1 = on the line).
+  let uncertainty = 0;
+  for (let c = 0; c < m.codes.length; c++) {
+    const t = m.thresholds[c];
+    const d = probs[c] >= t ? (probs[c] - t) / (1 - t) : (t - probs[c]) / t;
+    uncertainty = Math.max(uncertainty, 1 - Math.min(1, d));
+  }
+  const out: CodedAnswer = { codes, probs, confidence, evidence, uncertainty: remembered ? 0 : round(uncertainty) };
+  if (m.group.role === 'challenges' && m.typeOf.some((t) => t !== undefined)) {
+    const t = challengeType(m, r, v, probs, picked, contrib);
+    if (remembered?.challenge_type) {
+      out.challenge_type = remembered.challenge_type;
+      out.challenge_confidence = 1;
+      out.technical_weight = remembered.challenge_type === 'technical' ? 1 : 0;
+      out.challenge_mixed = false;
+    } else if (t) {
+      out.challenge_type = t.type;
+      out.challenge_confidence = t.confidence;
+      out.technical_weight = t.weight;
+      out.challenge_mixed = t.mixed;
+      if (!remembered) out.uncertainty = round(Math.max(out.uncertainty, 1 - Math.abs(2 * t.weight - 1)));
+    }
+  }
+  return out;
+}
+
+/**
+ * Technical weight of a q3 answer: the type model's probability blended with the clause-level
+ * evidence of technical vs cultural themes, where each clause counts by its dominance weight (main
+ * problem ×3, conceded ×0.4). No theme and no clear type signal → no type (never a default).
+ */
+function challengeType(m: GroupModel, r: ReadText, v: Vec, probs: Float64Array, picked: number[], contrib: (c: number) => Float64Array): { type: ChallengeType; confidence: number; weight: number; mixed: boolean } | null {
+  if (picked.length === 0) return null;
+  const pType = m.typeModel ? sigmoid(margin(m.typeModel, v.ids, v.vals)) : 0.5;
+  const dom = dominanceWeights(r.work.lower, r.clauses);
+  let tech = 0;
+  let cult = 0;
+  for (let c = 0; c < m.codes.length; c++) {
+    const type = m.typeOf[c];
+    if (!type || probs[c] < 0.05) continue;
+    const byClause = contrib(c);
+    const bias = m.models[c].bias;
+    let s = 0;
+    for (let k = 0; k < byClause.length; k++) s += dom[k] * sigmoid(bias + byClause[k]);
+    if (type === 'technical') tech += s;
+    else cult += s;
+  }
+  const domShare = tech + cult > 0 ? tech / (tech + cult) : 0.5;
+  const weight = round(HYPER.typeBlend * pType + (1 - HYPER.typeBlend) * domShare);
+  const types = new Set(picked.map((c) => m.typeOf[c]));
+  const mixed = (types.has('technical') && types.has('cultural')) || (weight > 0.35 && weight < 0.65);
+  const type: ChallengeType = weight >= 0.5 ? 'technical' : 'cultural';
+  return { type, confidence: round(Math.max(weight, 1 - weight)), weight, mixed };
 }

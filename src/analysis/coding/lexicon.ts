@@ -696,3 +696,23 @@ export function matchLexicon(compiled: CompiledGroup, lower: string): LexiconHit
   }
   return hits;
 }
+
+/**
+ * Every cue match of a group in one answer, without any scope: the coder decides what a match in a
+ * negated or wished-for clause means (coding/featurize.ts). Same prefilter as matchLexicon.
+ * @param lower the answer, lower-cased (NFC)
+ */
+export function cueMatches(compiled: CompiledGroup, lower: string, onMatch: (code: string, weak: boolean, start: number, end: number) => void): void {
+  if (compiled.sets.length === 0) return;
+  const latin = latinOnly(lower) ? 1 : 0;
+  const stamp = (compiled.stamp = (compiled.stamp + 1) >>> 0 || 1);
+  if (stamp === 1) compiled.found.fill(0);
+  compiled.scanner.scan(lower, compiled.found, stamp, compiled.foundList);
+  for (const set of compiled.sets) set.reset();
+  for (const id of compiled.foundList) for (const u of compiled.uses[id]) u.set.select(u.cue);
+  for (const c of compiled.codes) {
+    const id = c.code.id;
+    if (c.strong && c.strong.dirty) c.strong.forEachMatch(lower, latin, (s, e) => onMatch(id, false, s, e));
+    if (c.weak && c.weak.dirty) c.weak.forEachMatch(lower, latin, (s, e) => onMatch(id, true, s, e));
+  }
+}

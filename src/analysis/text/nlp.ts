@@ -3,8 +3,6 @@
  * storage adapters (mongoose, pg, redis) and calls dotenv.config() as a side effect.
  */
 import stemmers from 'natural/lib/natural/stemmers/index.js';
-import classifiers from 'natural/lib/natural/classifiers/index.js';
 
 export const porterStemmerEn = stemmers.PorterStemmer;
 export const porterStemmerDe = stemmers.PorterStemmerDe;
-export const BayesClassifier = classifiers.BayesClassifier;

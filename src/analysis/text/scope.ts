@@ -1,0 +1,263 @@
+/**
+ * Clauses and scopes. Typed answers have punctuation; transcribed video answers have none ("… les
+ * ich wenn ich mal zeit hab was selten ist"), so a scope that runs to the end of the sentence runs
+ * over the whole answer. Clauses therefore end at punctuation AND at the words that open a new
+ * clause in speech (aber, weil, wenn, but, because, except …), and every scope — negation, a wish,
+ * "only with customers", "used to" — stays inside its clause.
+ *
+ * Everything here works on the lower-cased answer (same length as the original, see workText), so
+ * offsets are offsets into the original answer.
+ */
+
+export interface Clause {
+  start: number;
+  end: number;
+}
+
+/** Why a stretch of a clause is not current use with colleagues (q1). */
+export type ScopeKind = 'neg' | 'wish' | 'drop' | 'outsider';
+
+export interface ScopeRange {
+  start: number;
+  end: number;
+  kind: ScopeKind;
+}
+
+/** The answer as the engine reads it: lower-cased, NFC, same length as `text` where possible. */
+export interface WorkText {
+  lower: string;
+  /** position in `lower` → position in the original text; null when they are the same. */
+  map: Int32Array | null;
+}
+
+/**
+ * Lower-cases (NFC) while keeping offsets into the original: texts whose NFC lower-casing keeps the
+ * length (nearly all) are used as they are; otherwise an offset map is built per code point.
+ */
+export function workText(text: string): WorkText {
+  const nfc = text.normalize('NFC');
+  if (nfc === text) {
+    const lower = text.toLowerCase();
+    if (lower.length === text.length) return { lower, map: null };
+  }
+  // Per code point of the original: its NFC+lower form, mapped back to where it started. Combining
+  // marks of a decomposed umlaut fold into the letter before them.
+  let out = '';
+  const map: number[] = [];
+  let i = 0;
+  while (i < text.length) {
+    // One base character with its combining marks.
+    let j = i + (text.codePointAt(i)! > 0xffff ? 2 : 1);
+    while (j < text.length && /\p{M}/u.test(text[j])) j++;
+    const piece = text.slice(i, j).normalize('NFC').toLowerCase();
+    for (let k = 0; k < piece.length; k++) map.push(i);
+    out += piece;
+    i = j;
+  }
+  map.push(text.length);
+  return { lower: out, map: Int32Array.from(map) };
+}
+
+/** Offset in the original text for an offset in the work text. */
+export function originalOffset(w: WorkText, pos: number): number {
+  return w.map ? w.map[Math.min(pos, w.map.length - 1)] : pos;
+}
+
+const L = '\\p{L}\\p{N}';
+const WS = `(?<![${L}])`;
+const WE = `(?![${L}])`;
+
+/** Words that open a new clause in speech and typing. "und/and/oder/or" do not: lists share a scope ("kein Slack oder Teams"). */
+const OPENERS = [
+  'aber', 'but', 'sondern', 'jedoch', 'however', 'although', 'though', 'obwohl', 'whereas', 'während', 'waehrend', 'while',
+  'except', 'außer', 'ausser', 'apart from', 'abgesehen', 'bis auf', 'other than', 'weil', 'because', 'wenn', 'when', 'falls', 'if',
+  'dafür', 'stattdessen', 'instead', 'ansonsten', 'sonst', 'otherwise', 'mittlerweile', 'inzwischen', 'nowadays', 'heutzutage',
+  'heute', 'today', 'jetzt', 'now', 'und dann', 'and then', 'dann noch', 'then', 'also', 'allerdings', 'trotzdem', 'anyway', 'sowieso',
+  'was selten', 'which is', 'das heißt', 'i mean', 'you know', 'plus', 'ach ja', 'oh and', 'and also', 'und auch', 'naja', 'na ja', 'well',
+];
+
+/** German "also" opens a clause in speech; English "also" does not ("also Slack") — only at a clause start after a break or as "also bei uns". */
+const BREAK_RE = new RegExp(`[.;!?\\n()\\[\\]–—…]+|,|\\s-\\s|${WS}(?:${OPENERS.filter((o) => o !== 'also').map(escape).join('|')})${WE}`, 'gu');
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Clauses of a lower-cased answer, in order, covering it without gaps (breaks belong to no clause).
+ * An opener word starts the next clause (it belongs to it: "aber Teams" — the contrast is part of
+ * what follows).
+ */
+export function clausesOf(lower: string): Clause[] {
+  const out: Clause[] = [];
+  let start = 0;
+  const re = BREAK_RE;
+  re.lastIndex = 0;
+  for (let m = re.exec(lower); m !== null; m = re.exec(lower)) {
+    const isWord = /[\p{L}]/u.test(m[0][0]);
+    const end = m.index;
+    if (end > start) pushClause(out, lower, start, end);
+    start = isWord ? m.index : m.index + m[0].length;
+    if (isWord) {
+      // Skip past the opener so the loop does not match it again at the same place.
+      re.lastIndex = m.index + m[0].length;
+    }
+  }
+  if (lower.length > start) pushClause(out, lower, start, lower.length);
+  if (out.length === 0) out.push({ start: 0, end: lower.length });
+  return out;
+}
+
+function pushClause(out: Clause[], lower: string, start: number, end: number): void {
+  // Trim spaces; drop clauses without a letter or digit.
+  while (start < end && /\s/u.test(lower[start])) start++;
+  while (end > start && /\s/u.test(lower[end - 1])) end--;
+  if (end <= start) return;
+  if (!/[\p{L}\p{N}]/u.test(lower.slice(start, end))) return;
+  out.push({ start, end });
+}
+
+const rx = (words: string[]): RegExp => new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'u');
+const rxg = (words: string[]): RegExp => new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'gu');
+
+/** The channel is no longer used / only in the past. */
+const DROPPED = rx([
+  'nicht mehr', 'kaum (?:noch|mehr)', 'nie mehr', 'gar nicht mehr', 'abgeschafft', 'abgeschaltet', 'abgelöst', 'eingestellt', 'ausgemustert', 'gestrichen',
+  'weggefallen', 'abgeklemmt', 'no longer', 'not any ?more', 'any ?more', 'no more', 'stopped', 'gave up', 'given up', 'got rid of', 'dropped', 'abandoned',
+  'retired', 'phased out', 'scrapped', 'früher', 'frueher', 'used to', 'formerly', 'in the past', 'back then', 'damals', 'previously', 'killed', 'shut down',
+  'hatten wir (?:mal|früher|einmal)', 'gab es (?:mal|früher)', 'gabs (?:mal|früher)', 'is gone', 'went away', 'hardly ever', 'barely', 'selten', 'rarely', 'seldom',
+  'kaum', 'hardly',
+]);
+
+/** A wish, plan or lack: not current use. */
+const WISH = rx([
+  'wünsch\\p{L}*', 'wish\\p{L}*', 'wär(?:e|en)?', 'waer(?:e|en)?', 'hätte(?:n)? (?:ich |wir )?gern', 'würde(?:n)? (?:ich |wir )?(?:gern|lieber)',
+  'would (?:like|love|prefer|be (?:nice|great|good|helpful|cool))', "i'?d (?:like|love|prefer)", 'hope', 'hoffe\\p{L}*', 'hopefully', 'sollte(?:n)?', 'should',
+  'bräuchte\\p{L}*', 'braeuchte\\p{L}*', 'fehlt', 'fehlen', 'missing', 'lack(?:s|ing)?', 'gibt es (?:bei uns )?(?:noch )?(?:nicht|kein\\p{L}*)', "gibt'?s (?:bei uns )?(?:noch )?(?:nicht|kein\\p{L}*)",
+  'haben wir (?:noch )?(?:nicht|kein\\p{L}*)', "we (?:don'?t|do not) have", "there (?:is|are)(?:n'?t| no)", 'bald', 'soon', 'geplant', 'planned', 'plan(?:s|ning)? to',
+  'going to (?:introduce|get|roll)', 'will be (?:introduced|rolled)', 'soll(?:en)? (?:bald |demnächst |noch )?(?:eingeführt|kommen)', 'demnächst', 'in (?:the )?future',
+  'künftig', 'zukünftig', 'angedacht', 'eines tages', 'someday', 'dream\\p{L}*', 'traum\\p{L}*', 'pilot\\p{L}*', 'testphase', 'trial',
+]);
+
+/** People outside the organisation. */
+const OUTSIDER = rx([
+  'kunde', 'kunden', 'kundin', 'customers?', 'clients?', 'extern\\p{L}*', 'externals?', 'lieferant\\p{L}*', 'suppliers?', 'vendors?', 'agentur\\p{L}*',
+  'agenc\\p{L}+', 'bürger\\p{L}*', 'patient\\p{L}*', 'angehörig\\p{L}*', 'relatives', 'freunde\\p{L}*', 'friends', 'privat\\p{L}*', 'private', 'außerhalb',
+  'outside', 'familie', 'family', 'eltern', 'parents', 'partner\\p{L}*', 'gäste', 'guests', 'mieter\\p{L}*', 'tenants?', 'bewerber\\p{L}*', 'applicants?',
+]);
+const ONLY = rx(['nur', 'only', 'just', 'ausschließlich', 'ausschliesslich', 'lediglich', 'exclusively', 'solely', 'mainly', 'hauptsächlich']);
+const INSIDER = rx([
+  'kolleg\\p{L}*', 'colleagues?', 'team\\p{L}*', 'intern\\p{L}*', 'abteilung\\p{L}*', 'chef\\p{L}*', 'boss', 'manager\\p{L}*', 'vorgesetzt\\p{L}*', 'mitarbeit\\p{L}*',
+  'staff', 'coworkers?', 'co-workers?', 'crew', 'schicht\\p{L}*', 'station', 'ward', 'meister\\p{L}*', 'leitung', 'we', 'us', 'wir', 'uns', 'each other', 'untereinander',
+]);
+
+/** Negators that scope what follows them in the clause (or the whole clause when they come last). */
+const NEGATOR = rxg([
+  'kein(?:e|en|er|em|es)?', 'keinerlei', 'nicht', 'nich', 'net', 'nie', 'niemals', 'no', 'not', "n't", 'never', 'niemand', 'nobody', 'no one', 'noone',
+  'weder', 'neither', 'nor', 'ohne', 'without', 'statt', 'anstatt', 'anstelle', 'instead of', 'rather than', 'untersagt', 'verboten', 'banned', 'prohibited',
+  'not allowed', 'nicht erlaubt', 'nicht gestattet', 'gesperrt', 'blocked', 'forbidden', 'refuse\\p{L}*', 'weigere', 'nix', 'nichts', 'nothing', 'none',
+]);
+/** Negator followed by these is not a negation of use ("nicht nur", "not only", "nicht so oft", "kein Problem"). */
+const NOT_NEGATING_AFTER = /^\s*(?:nur|only|just|immer|always|so|ganz|unbedingt|wirklich|really|mehr als|more than|selten|zu|too|problem|issue|big deal|joke|wunder|schlecht|bad|wenig|little|ohne|without)(?![\p{L}\p{N}])/u;
+/** "ohne X geht nichts", "couldn't live without": the opposite of a negation. */
+const ESSENTIAL = rx(['geht (?:gar )?(?:nichts|nix)', 'läuft (?:gar )?(?:nichts|nix)', "(?:could|can)(?:n'?t| not) (?:live|work|do|cope|survive) without", 'unverzichtbar', 'indispensable']);
+/** "X wurde durch Y ersetzt", "switched from X to Y": X is dropped, Y is current. */
+const REPLACE_VERB = rx(['ersetzt', 'abgelöst', 'replaced', 'umgestiegen', 'gewechselt', 'switched', 'moved', 'migrated', 'umgestellt', 'swapped', 'zugunsten']);
+const REPLACER = rxg(['durch', 'by', 'with', 'mit', 'auf', 'to', 'zu', 'zugunsten von', 'in favou?r of', 'for']);
+const FROM = rx(['von', 'from']);
+
+/**
+ * Scope ranges of a lower-cased answer: stretches where a mentioned channel is not a channel in use
+ * with colleagues today. Each range lies inside one clause.
+ */
+export function scopeRanges(lower: string, clauses: Clause[]): ScopeRange[] {
+  const out: ScopeRange[] = [];
+  for (const c of clauses) {
+    const text = lower.slice(c.start, c.end);
+    // Replacement: what comes before the replacer (or after "from") is dropped, what follows is current.
+    if (REPLACE_VERB.test(text)) {
+      const from = FROM.exec(text);
+      REPLACER.lastIndex = from ? from.index + from[0].length : 0;
+      const by = REPLACER.exec(text);
+      if (from && by) {
+        out.push({ start: c.start + from.index, end: c.start + by.index, kind: 'drop' });
+        continue;
+      }
+      if (by && !from) {
+        out.push({ start: c.start, end: c.start + by.index, kind: 'drop' });
+        continue;
+      }
+    }
+    if (DROPPED.test(text)) {
+      out.push({ start: c.start, end: c.end, kind: 'drop' });
+      continue;
+    }
+    if (WISH.test(text)) {
+      out.push({ start: c.start, end: c.end, kind: 'wish' });
+      continue;
+    }
+    if (OUTSIDER.test(text) && (ONLY.test(text) || !INSIDER.test(text))) {
+      out.push({ start: c.start, end: c.end, kind: 'outsider' });
+      continue;
+    }
+    if (ESSENTIAL.test(text)) continue;
+    NEGATOR.lastIndex = 0;
+    for (let m = NEGATOR.exec(text); m !== null; m = NEGATOR.exec(text)) {
+      const after = text.slice(m.index + m[0].length);
+      if (NOT_NEGATING_AFTER.test(after)) continue;
+      // Verb-final negation ("Slack nutzen wir nicht", "Mails krieg ich keine"): the negator is among
+      // the clause's last three words, and scopes the whole clause. Otherwise it scopes what follows.
+      const wordsAfter = after.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '').length;
+      const start = wordsAfter <= 2 ? c.start : c.start + m.index;
+      out.push({ start, end: c.end, kind: 'neg' });
+      break;
+    }
+  }
+  return out;
+}
+
+/** The range kind at a position, or null when the position is in no range. */
+export function scopeAt(ranges: ScopeRange[], pos: number): ScopeKind | null {
+  for (const r of ranges) if (pos >= r.start && pos < r.end) return r.kind;
+  return null;
+}
+
+/** Markers of the main problem ("the biggest one", "das größere Problem ist", "vor allem"). */
+const MAIN = rx([
+  'biggest', 'bigger', 'main', 'major', 'largest', 'worst', 'hardest', 'real (?:problem|issue|challenge)', 'mostly', 'above all', 'primarily', 'first and foremost',
+  'number one', 'key (?:problem|issue|challenge)', 'größte\\p{L}*', 'groesste\\p{L}*', 'grösste\\p{L}*', 'größere\\p{L}*', 'grössere\\p{L}*', 'groessere\\p{L}*',
+  'haupt\\p{L}*', 'vor allem', 'in erster linie', 'schlimmste\\p{L}*', 'schlimmer', 'worse', 'eigentliche\\p{L}*', 'wirkliche\\p{L}*', 'am meisten', 'the most',
+  'das problem ist', 'the problem is', 'the issue is', 'kernproblem', 'knackpunkt',
+]);
+/** Markers that concede a point before the real one ("X is fine apart from Y", "klar …, aber", "zwar"). */
+const CONCEDE = rx([
+  'zwar', 'klar', 'sure', 'okay(?:-ish)?', 'ok', 'fine', 'passt', 'geht so', 'ganz gut', 'not bad', 'alright', 'gut', 'in ordnung', 'kein problem', 'no problem',
+  'not the (?:problem|issue)', 'nicht das problem', 'weniger', 'less', 'minor', 'kleiner\\p{L}*', 'auch mal', 'sometimes', 'manchmal', 'ab und zu', 'nebenbei',
+  'secondary', 'zweitrangig', 'ein bisschen', 'a bit', 'bisschen', 'slightly', 'apart from that', 'otherwise',
+]);
+const CONTRAST = rx(['aber', 'but', 'jedoch', 'however', 'sondern', 'allerdings', 'trotzdem', 'yet', 'apart from', 'abgesehen', 'bis auf', 'except']);
+
+/**
+ * Weight of each clause for the dominant obstacle of a q3 answer: a clause with a main-problem
+ * marker counts most; a conceded clause ("die Technik ist okay", "klar, die Rechner sind alt")
+ * counts little when a contrast follows; the clause after such a contrast gains.
+ */
+export function dominanceWeights(lower: string, clauses: Clause[]): Float64Array {
+  const w = new Float64Array(clauses.length).fill(1);
+  let conceded = -1;
+  for (let k = 0; k < clauses.length; k++) {
+    const text = lower.slice(clauses[k].start, clauses[k].end);
+    if (MAIN.test(text)) w[k] *= 3;
+    const contrast = CONTRAST.test(text.slice(0, 24));
+    if (contrast && k > 0) {
+      // "X …, aber Y": Y is what the person stresses; a concession before it fades.
+      w[k] *= 1.5;
+      if (conceded >= 0 || CONCEDE.test(lower.slice(clauses[k - 1].start, clauses[k - 1].end))) {
+        for (let j = Math.max(0, conceded); j < k; j++) if (!MAIN.test(lower.slice(clauses[j].start, clauses[j].end))) w[j] *= 0.4;
+      }
+      conceded = -1;
+    }
+    if (CONCEDE.test(text) && !MAIN.test(text)) conceded = conceded < 0 ? k : conceded;
+  }
+  return w;
+}
