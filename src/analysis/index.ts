@@ -12,6 +12,8 @@
  * byte-identical result. Also exported: BUILTIN_CODEBOOK, validateCodebook, roleOfQuestion, the types.
  */
 import { clusterAnswers } from './clustering/cluster.js';
+import { countPhrases, distinctivePhrases, type PhraseCounts } from './clustering/labels.js';
+import { mulberry32, shuffleInPlace } from './random.js';
 import { BUILTIN_CODEBOOK, groupForQuestion, roleOfQuestion } from './codebook/index.js';
 import { codeAnswer, modelFor, type CodedAnswer, type GroupModel } from './coding/coder.js';
 import { readText, type ReadText } from './coding/featurize.js';
@@ -36,8 +38,16 @@ export { tokenize } from './text/tokenize.js';
 export { TextPipeline } from './text/features.js';
 export { negationReason } from './coding/lexicon.js';
 
-/** Words kept for negation scope and coding but useless in a cluster label. */
-const LABEL_STOP = new Set(['nicht', 'kein', 'keine', 'keinen', 'keiner', 'keinem', 'nie', 'niemals', 'ohne', 'mehr', 'statt', 'not', 'no', 'never', 'without', 'more', 'instead', 'halt', 'eben', 'mal', 'ganz', 'ehrlich', 'honestly', 'really', 'just', 'genau']);
+/**
+ * Silhouette a cluster needs to be offered as a new theme. 0.25 is Kaufman & Rousseeuw's floor for
+ * "a substantial structure" (below it: no structure worth naming); our TF-IDF+code vectors of short
+ * answers rarely reach their 0.5 "reasonable" level even for clean themes, so 0.25 is the bar.
+ */
+export const COHESION_MIN = 0.25;
+/** Share of the cluster's (label-sampled) answers its top phrase must occur in. */
+const SHARED_PHRASE_MIN = 0.3;
+const LABEL_SAMPLE = 400;
+const OVERALL_SAMPLE = 2000;
 
 const NO_IDS = new Int32Array(0);
 const NO_TOKENS: string[] = [];
@@ -170,7 +180,6 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
       list.push(i);
     });
     const keys = [...byKey.keys()].sort();
-    const counts = new Int32Array(terms.length);
     keys.forEach((key, qi) => {
       progress('clustering', qi / keys.length);
       const idx = byKey.get(key)!;
@@ -185,7 +194,17 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
       );
       const role = roleOfQuestion(key);
       const respondentsOfQuestion = new Set(idx.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
-      const overall = termFrequency(idx, prepared, terms, counts);
+      const overallCache = new Map<string, PhraseCounts>();
+      // Phrase frequencies of the whole question (a seeded sample of OVERALL_SAMPLE answers per language).
+      const overallPhrases = (lang: string): PhraseCounts => {
+        let o = overallCache.get(lang);
+        if (!o) {
+          const inLang = idx.filter((i) => prepared[i].lang === lang);
+          const sample = inLang.length <= OVERALL_SAMPLE ? inLang : shuffleInPlace(inLang.slice(), mulberry32(seed + qi)).slice(0, OVERALL_SAMPLE);
+          overallCache.set(lang, (o = countPhrases(sample.map((i) => ({ text: prepared[i].answer.text, lang })))));
+        }
+        return o;
+      };
       const membersOf: number[][] = Array.from({ length: result.k }, () => []);
       // Positions j within the question (idx[j] is the answer), so similarity[j] needs no lookup map.
       idx.forEach((_, j) => membersOf[result.assignment[j]].push(j));
@@ -198,8 +217,11 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
         const langCount = new Map<string, number>();
         for (const i of members) langCount.set(prepared[i].lang, (langCount.get(prepared[i].lang) ?? 0) + 1);
         const lang = [...langCount.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
-        const sameLang = members.filter((i) => prepared[i].lang === lang);
-        const terms4 = distinctiveTerms(termFrequency(sameLang, prepared, terms, counts), overall, pipeline, 4);
+        // Label phrases from the members nearest the centroid in the cluster's language (at most
+        // LABEL_SAMPLE of them: enough to find shared phrases, bounded at 100,000 answers).
+        const sameLang = topBySimilarity(positions, idx, result.similarity, LABEL_SAMPLE).filter((i) => prepared[i].lang === lang);
+        const phrases = distinctivePhrases(countPhrases(sameLang.map((i) => ({ text: prepared[i].answer.text, lang }))), overallPhrases(lang), 4);
+        const terms4 = phrases.map((p) => p.phrase);
         const codeCount = new Map<string, number>();
         for (const i of members) for (const code of coded[i]?.codes ?? []) codeCount.set(code, (codeCount.get(code) ?? 0) + 1);
         const codes = [...codeCount.entries()]
@@ -208,19 +230,26 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
           .map(([code]) => code);
         const nearest = topBySimilarity(positions, idx, result.similarity, 3);
         const respondents = new Set(members.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
+        const cohesion = result.cohesion[c] ?? 0;
+        // A new theme candidate: no code covers it, it holds together (silhouette ≥ COHESION_MIN),
+        // more than one person says it, and its answers share a phrase — so it is not just the
+        // answers the coder left uncoded, lumped together because they have nothing else in common.
+        const shared = phrases.length > 0 && phrases[0].share >= SHARED_PHRASE_MIN;
+        const candidate = codes.length === 0 && cohesion >= COHESION_MIN && members.length >= 3 && respondents >= 2 && shared;
         clusters.push({
           id,
           question: key,
           role,
           terms: terms4,
-          label: terms4.slice(0, 3).join(' · ') || (lang === 'de' ? '(ohne Begriffe)' : '(no terms)'),
+          label: terms4.slice(0, 2).join(' · ') || (lang === 'de' ? '(ohne gemeinsame Wendung)' : '(no shared phrase)'),
           lang,
           size: members.length,
           respondents,
           share: Math.round((respondents / Math.max(1, respondentsOfQuestion)) * 1000) / 1000,
           quotes: nearest.map((i) => ({ id: prepared[i].answer.id, text: prepared[i].answer.text })),
           codes,
-          newThemeCandidate: codes.length === 0,
+          newThemeCandidate: candidate,
+          cohesion,
         });
       }
     });
@@ -232,7 +261,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   const segments = new Map(prepared.map((p) => [p.answer.id, p.answer.segments ?? {}]));
   const requirements = deriveRequirements({ answers: out, texts, segments, codebook });
   const q3 = out.filter((a) => a.challenge_type !== undefined);
-  const challengeBalance = balanceOf(q3);
+  const challengeBalance = balanceOf(q3, seed);
   const bySegment: Record<string, Record<string, Balance>> = {};
   const segGroups = new Map<string, Map<string, AnsweredCodes[]>>();
   for (const a of q3) {
@@ -246,7 +275,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   }
   for (const [col, m] of [...segGroups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     bySegment[col] = {};
-    for (const [val, list] of [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) bySegment[col][val] = balanceOf(list);
+    for (const [val, list] of [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) bySegment[col][val] = balanceOf(list, seed, 400);
   }
   const result: AnalysisResult = {
     answers: out,
@@ -289,24 +318,6 @@ function countBy(values: string[]): Record<string, number> {
   return out;
 }
 
-/**
- * Share of the answers (indices into prepared) that have each feature. `counts` is scratch of the
- * dictionary's size, all zero on entry and on return.
- */
-function termFrequency(items: number[], prepared: Prepared[], terms: string[], counts: Int32Array): Map<string, number> {
-  const touched: number[] = [];
-  for (const i of items) {
-    for (const id of prepared[i].fids) if (counts[id]++ === 0) touched.push(id);
-  }
-  const m = new Map<string, number>();
-  const n = Math.max(1, items.length);
-  for (const id of touched) {
-    m.set(terms[id], counts[id] / n);
-    counts[id] = 0;
-  }
-  return m;
-}
-
 /** The k positions with the highest similarity (ties: lower answer index first), as answer indices. */
 function topBySimilarity(positions: number[], idx: number[], similarity: number[], k: number): number[] {
   const best: Array<{ i: number; s: number }> = [];
@@ -319,20 +330,4 @@ function topBySimilarity(positions: number[], idx: number[], similarity: number[
     if (best.length > k) best.pop();
   }
   return best.map((b) => b.i);
-}
-
-/** Terms frequent in the cluster and rarer overall; bigrams win over the unigrams they contain. */
-function distinctiveTerms(inCluster: Map<string, number>, overall: Map<string, number>, pipeline: TextPipeline, n: number): string[] {
-  const scored = [...inCluster.entries()]
-    .filter(([t, f]) => f >= 0.15 && !/^\p{Extended_Pictographic}$/u.test(t) && !t.split('_').some((p) => LABEL_STOP.has(pipeline.surface(p))))
-    .map(([t, f]) => ({ t, s: (f - 0.5 * (overall.get(t) ?? 0)) * (t.includes('_') ? 1.3 : 1) }))
-    .sort((a, b) => b.s - a.s || (a.t < b.t ? -1 : 1));
-  const chosen: string[] = [];
-  for (const { t } of scored) {
-    if (chosen.length >= n) break;
-    const parts = t.split('_');
-    if (chosen.some((c) => c.split('_').some((p) => parts.includes(p)))) continue;
-    chosen.push(t);
-  }
-  return chosen.map((t) => t.split('_').map((s) => pipeline.surface(s)).join(' '));
 }

@@ -1,3 +1,4 @@
+import { mulberry32 } from './random.js';
 import type { AnalysisSummary, AnsweredCodes, Balance, Codebook, CodeDefinition, Moscow, Requirement } from './types.js';
 
 /** Features that are enablement measures (people and rules), not software to build. */
@@ -120,19 +121,65 @@ export function deriveRequirements(input: RequirementInput): Requirement[] {
   return out;
 }
 
-/** technical:cultural balance over a set of q3 answers. */
-export function balanceOf(answers: AnsweredCodes[]): Balance {
+/**
+ * technical:cultural balance over a set of q3 answers, with a 95 % bootstrap interval of the
+ * technical share over respondents (answers of one respondent are resampled together: they are
+ * not independent). Seeded, so the same answers give the same interval.
+ * @param resamples number of bootstrap resamples (0: no interval)
+ */
+export function balanceOf(answers: AnsweredCodes[], seed = 42, resamples = 1000): Balance {
   let technical = 0;
   let cultural = 0;
+  let mixed = 0;
+  const per = new Map<string, [number, number]>();
   for (const a of answers) {
-    if (a.challenge_type === 'technical') technical++;
-    else if (a.challenge_type === 'cultural') cultural++;
+    if (a.challenge_type !== 'technical' && a.challenge_type !== 'cultural') continue;
+    const key = a.respondent ?? a.id;
+    let r = per.get(key);
+    if (!r) per.set(key, (r = [0, 0]));
+    if (a.challenge_type === 'technical') {
+      technical++;
+      r[0]++;
+    } else {
+      cultural++;
+      r[1]++;
+    }
+    if (a.challenge_mixed) mixed++;
   }
   const total = technical + cultural;
-  return { technical, cultural, technicalShare: total === 0 ? 0.5 : Math.round((technical / total) * 1000) / 1000, answers: total };
+  const out: Balance = { technical, cultural, technicalShare: total === 0 ? 0.5 : Math.round((technical / total) * 1000) / 1000, answers: total, mixed };
+  if (resamples > 0) out.interval = bootstrapInterval([...per.values()], seed, resamples);
+  return out;
 }
 
-/** What the balance means for the order of the rollout, in both languages. */
+/** Percentile interval (2.5 %, 97.5 %) of Σtech / Σ(tech+cult) over respondents resampled with replacement. */
+export function bootstrapInterval(perRespondent: Array<[number, number]>, seed: number, resamples: number): [number, number] {
+  const n = perRespondent.length;
+  if (n === 0) return [0, 1];
+  const tech = Int32Array.from(perRespondent, (r) => r[0]);
+  const all = Int32Array.from(perRespondent, (r) => r[0] + r[1]);
+  const random = mulberry32(seed);
+  const shares = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let t = 0;
+    let a = 0;
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(random() * n);
+      t += tech[j];
+      a += all[j];
+    }
+    shares[b] = a === 0 ? 0.5 : t / a;
+  }
+  shares.sort();
+  const at = (q: number): number => Math.round(shares[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))] * 1000) / 1000;
+  return [at(0.025), at(0.975)];
+}
+
+/**
+ * What the balance means for the order of the rollout, in both languages. Advice for an order
+ * ("technical first", "cultural first") only when the bootstrap interval of the technical share
+ * excludes an even balance (0.5); otherwise the data does not say which comes first.
+ */
 export function rolloutReadiness(b: Balance): AnalysisSummary['rolloutReadiness'] {
   const pct = Math.round(b.technicalShare * 100);
   const cpct = 100 - pct;
@@ -143,23 +190,25 @@ export function rolloutReadiness(b: Balance): AnalysisSummary['rolloutReadiness'
       en: 'No answers about challenges: the data does not suggest a rollout order.',
     };
   }
-  if (b.technicalShare >= 0.6) {
+  const [lo, hi] = b.interval ?? [b.technicalShare, b.technicalShare];
+  const range = `${Math.round(lo * 100)}–${Math.round(hi * 100)}`;
+  if (lo > 0.5) {
     return {
       stance: 'technical_first',
-      de: `${pct} % der Herausforderungen sind technisch. Zuerst Infrastruktur, Integration und Sicherheit klären, dann breit ausrollen; Schulung begleitet den Rollout, steht aber nicht am Anfang.`,
-      en: `${pct}% of the challenges are technical. Fix infrastructure, integration and security first, then roll out broadly; training accompanies the rollout rather than leading it.`,
+      de: `${pct} % der Herausforderungen sind technisch (95-%-Intervall ${range} %). Zuerst Infrastruktur, Integration und Sicherheit klären, dann breit ausrollen; Schulung begleitet den Rollout, steht aber nicht am Anfang.`,
+      en: `${pct}% of the challenges are technical (95% interval ${range}%). Fix infrastructure, integration and security first, then roll out broadly; training accompanies the rollout rather than leading it.`,
     };
   }
-  if (b.technicalShare <= 0.4) {
+  if (hi < 0.5) {
     return {
       stance: 'enablement_first',
-      de: `${cpct} % der Herausforderungen sind kulturell. Neue Technik allein löst sie nicht: zuerst Führungskräfte als Vorbilder, Regeln für Erreichbarkeit und Kommunikation, Schulung und Pilotgruppen; die Technik folgt in Wellen.`,
-      en: `${cpct}% of the challenges are cultural. New technology alone will not solve them: start with leaders as role models, rules for availability and communication, training and pilot groups; roll out the technology in waves after that.`,
+      de: `${cpct} % der Herausforderungen sind kulturell (technisch: 95-%-Intervall ${range} %). Neue Technik allein löst sie nicht: zuerst Führungskräfte als Vorbilder, Regeln für Erreichbarkeit und Kommunikation, Schulung und Pilotgruppen; die Technik folgt in Wellen.`,
+      en: `${cpct}% of the challenges are cultural (technical: 95% interval ${range}%). New technology alone will not solve them: start with leaders as role models, rules for availability and communication, training and pilot groups; roll out the technology in waves after that.`,
     };
   }
   return {
     stance: 'balanced',
-    de: `Technische (${pct} %) und kulturelle (${cpct} %) Herausforderungen halten sich die Waage: Technik und Befähigung parallel planen, jede Welle mit Schulung und Change-Begleitung.`,
-    en: `Technical (${pct}%) and cultural (${cpct}%) challenges are balanced: plan technology and enablement in parallel, each wave with training and change support.`,
+    de: `Technische (${pct} %, 95-%-Intervall ${range} %) und kulturelle (${cpct} %) Herausforderungen halten sich die Waage: Technik und Befähigung parallel planen, jede Welle mit Schulung und Change-Begleitung.`,
+    en: `Technical (${pct}%, 95% interval ${range}%) and cultural (${cpct}%) challenges are balanced: plan technology and enablement in parallel, each wave with training and change support.`,
   };
 }

@@ -33,6 +33,8 @@ export interface ClusteringResult {
   /** per cluster: term → mean weight, for labelling */
   termWeights: Array<Map<string, number>>;
   silhouette: number;
+  /** per (final) cluster: mean silhouette of its members in the silhouette sample (0 when none is in it) */
+  cohesion: number[];
 }
 
 const MAX_VOCAB = 200;
@@ -48,7 +50,7 @@ const CODE_WEIGHT = 1.1;
 export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: number, sampleSize: number, dictionary?: string[]): ClusteringResult {
   const n = inputs.length;
   if (n < 4) {
-    return { assignment: inputs.map(() => 0), k: n === 0 ? 0 : 1, similarity: inputs.map(() => 1), termWeights: [termMeans(inputs, null)], silhouette: 0 };
+    return { assignment: inputs.map(() => 0), k: n === 0 ? 0 : 1, similarity: inputs.map(() => 1), termWeights: [termMeans(inputs, null)], silhouette: 0, cohesion: [0] };
   }
   // Feature ids: the caller's (one dictionary for the whole run) or interned here.
   let terms = dictionary;
@@ -102,14 +104,15 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const silIdx = sampleIdx.length <= SILHOUETTE_SAMPLE ? sampleIdx.map((_, j) => j) : shuffleInPlace(sampleIdx.map((_, j) => j), mulberry32(seed + 1)).slice(0, SILHOUETTE_SAMPLE).sort((a, b) => a - b);
   // Distances for the silhouette do not depend on k: compute them once per question.
   const silDist = distanceMatrix(silIdx.map((j) => sparse.row(sampleIdx[j])));
-  let best: { k: number; centroids: number[][]; sil: number } | null = null;
+  let best: { k: number; centroids: number[][]; sil: number; labels: number[] } | null = null;
   for (let k = 2; k <= kMax; k++) {
     // Same k-means++ as ml-kmeans' own (same PRNG, same draws, same arithmetic), minus its per-pair
     // row copies; the library then runs the iterations from these centres.
     const res = kmeans(dense, k, { initialization: kmeansPlusPlus(sampleRows, k, seed + k).map((r) => dense[r]), maxIterations: 25 });
-    const sil = silhouette(silDist, silIdx.map((j) => res.clusters[j]), k);
+    const labels = silIdx.map((j) => res.clusters[j]);
+    const sil = silhouette(silDist, labels, k);
     // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
-    if (!best || sil > best.sil + 0.01) best = { k, centroids: res.centroids, sil };
+    if (!best || sil > best.sil + 0.01) best = { k, centroids: res.centroids, sil, labels };
   }
   const chosen = best!;
   // Assign every answer (sampled or not) to its nearest centroid, sparse dot product.
@@ -164,7 +167,17 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
     termWeights.push(m);
   }
   void vocab;
-  return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000 };
+  // Cohesion per final cluster: mean silhouette of the sampled points that landed in it.
+  const perPoint = silhouettes(silDist, chosen.labels, chosen.k);
+  const sum = new Float64Array(k);
+  const cnt = new Int32Array(k);
+  silIdx.forEach((j, s) => {
+    const c = finalAssignment[sampleIdx[j]];
+    sum[c] += perPoint[s];
+    cnt[c]++;
+  });
+  const cohesion = Array.from(sum, (x, c) => (cnt[c] === 0 ? 0 : Math.round((x / cnt[c]) * 1000) / 1000));
+  return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000, cohesion };
 }
 
 /**
@@ -335,6 +348,15 @@ export function silhouette(dist: number[][], labels: number[], k: number): numbe
   const n = dist.length;
   if (n < 3 || k < 2) return 0;
   let total = 0;
+  for (const s of silhouettes(dist, labels, k)) total += s;
+  return total / n;
+}
+
+/** Silhouette of each point (0 for singletons, and when k < 2). */
+export function silhouettes(dist: number[][], labels: number[], k: number): Float64Array {
+  const n = dist.length;
+  const out = new Float64Array(n);
+  if (n < 3 || k < 2) return out;
   for (let i = 0; i < n; i++) {
     const sums = new Array<number>(k).fill(0);
     const counts = new Array<number>(k).fill(0);
@@ -349,9 +371,9 @@ export function silhouette(dist: number[][], labels: number[], k: number): numbe
     let b = Infinity;
     for (let c = 0; c < k; c++) if (c !== own && counts[c] > 0) b = Math.min(b, sums[c] / counts[c]);
     if (b === Infinity) continue;
-    total += (b - a) / Math.max(a, b);
+    out[i] = Math.max(a, b) === 0 ? 0 : (b - a) / Math.max(a, b);
   }
-  return total / n;
+  return out;
 }
 
 function termMeans(members: ClusterInput[], vocab: Map<string, number> | null): Map<string, number> {

@@ -15,7 +15,7 @@ import { CORPUS_VERSION, trainingCorpus } from '../model/corpus.js';
 import { TextPipeline } from '../text/features.js';
 import { dominanceWeights } from '../text/scope.js';
 import type { ChallengeType, CodeGroup, Correction, Evidence } from '../types.js';
-import { Featurizer, readText, weightStrings, type ReadText, type StringFeatures, type Vec } from './featurize.js';
+import { BLOCK, Featurizer, readText, weightStrings, type ReadText, type StringFeatures, type Vec } from './featurize.js';
 import { compileGroup, type CompiledGroup } from './lexicon.js';
 import { margin, sigmoid, trainLogistic, type LinearModel, type SparseExample } from './linear.js';
 
@@ -34,6 +34,23 @@ export const HYPER = {
   /** blend of the type model and the clause-level dominance evidence for technical_weight */
   typeBlend: 0.55,
 };
+
+/** FNV-1a, 32 bit, hex: a stable fingerprint of settings (no crypto needed). */
+function fnv(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** What the calibration must have been computed for: this corpus and these coder settings. */
+export function calibrationVersion(): string {
+  const { maxCodes, C, correctionWeight, exampleWeight, typeBlend } = HYPER;
+  // correctionWeight does not change corpus-only CV, but it is cheap to include and makes the link obvious.
+  return `${CORPUS_VERSION}-${fnv(JSON.stringify({ maxCodes, C, correctionWeight, exampleWeight, typeBlend, BLOCK }))}`;
+}
 
 export interface GroupModel {
   group: CodeGroup;
