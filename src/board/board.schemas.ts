@@ -37,4 +37,8 @@ export const codesSchema = z.object({
   type: type.optional().or(z.literal('').transform(() => undefined)),
 });
 export const codeTypeSchema = z.object({ code_type: type });
-export const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1), done: z.string().max(20).optional() });
+/** `?page=` and `?done=<what was just done>` (a notice key; anything else is ignored, not an error). */
+export const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  done: z.string().regex(/^[a-z_]{1,20}$/).optional().catch(undefined),
+});

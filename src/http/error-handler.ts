@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from '../shared/logger.js';
-import { AppError } from '../shared/errors.js';
+import { z } from 'zod';
+import { AppError, badRequest } from '../shared/errors.js';
+import { toFieldErrors } from '../shared/validation.js';
 import { isDbUnavailableError } from '../db/connection.js';
 import { setLanguage } from './locals.js';
 import { negotiateLanguage } from '../shared/i18n/index.js';
@@ -13,6 +15,9 @@ export function toAppError(err: unknown): AppError {
     return new AppError(503, 'db_unavailable', 'The database is not reachable right now; please retry in a moment', { cause: err, expose: true });
   }
   if (err instanceof mongoose.Error.CastError) return new AppError(404, 'not_found', 'Not found', { cause: err });
+  // A schema parsed with `.parse()` instead of parseOrThrow: still the client's input, a 400
+  // with field messages, never a 500 (issue 12: the board's `?done=` of 21 characters).
+  if (err instanceof z.ZodError) return badRequest('Invalid input', toFieldErrors(err));
   if (err instanceof mongoose.Error.ValidationError) return new AppError(400, 'validation_failed', 'Invalid input', { cause: err });
   const e = err as { type?: string; status?: number; statusCode?: number };
   // body-parser errors carry a `type` and a 4xx status.

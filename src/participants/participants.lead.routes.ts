@@ -109,7 +109,7 @@ export function participantsLeadRouter(deps: ParticipantsRouterDeps = {}): Route
   router.get('/campaigns/:id/participants', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
     const n = typeof req.query.n === 'string' && /^\d{1,6}$/.test(req.query.n) ? Number(req.query.n) : 0;
-    const done = typeof req.query.done === 'string' && req.query.done in noticeKeys ? noticeKeys[req.query.done as keyof typeof noticeKeys] : undefined;
+    const done = typeof req.query.done === 'string' && Object.hasOwn(noticeKeys, req.query.done) ? noticeKeys[req.query.done as keyof typeof noticeKeys] : undefined;
     await renderParticipantsPage(req, res, campaign, deps, { notice: done ? res.locals.t(done, { n }) : '' });
   });
 
