@@ -10,8 +10,8 @@ export const MEANING_CODES: CodeDefinition[] = [
       de: ['Dass ich von überall arbeiten kann, ob im Zug oder zu Hause.', 'Egal welches Gerät, ich komme an meine Sachen.', 'Nicht mehr an den Schreibtisch gebunden sein.'],
       en: ['Being able to work from anywhere, on the train or at home.', 'Any device, any place, same access.', 'Not being chained to my desk any more.'],
     },
-    cues: ['überall', 'von (zu ?hause|daheim)', 'zuhause', 'home ?office', 'homeoffice', '\bremote', 'anywhere', 'any device', 'jede[nms]? gerät', 'egal (wo|von wo|welche)', 'ortsunabhängig', 'standortunabhängig', 'geräteunabhängig', 'unterwegs', 'on the (go|road|move)', '\bmobil', '\bim zug\b', '\bon the train', '\bfrom home', 'wherever', 'wo (auch )?immer', 'nicht (mehr )?an (den|meinen|einen) (schreibtisch|arbeitsplatz|ort|platz) gebunden', 'not (tied|chained|bound) to', 'from any (place|location|where)', 'von jedem ort', 'an jedem ort', 'beim kunden', 'at (a|the) client', 'hotel', 'café', '\bcafe\b', 'baustelle', 'außendienst', '\btablet', '\bsmartphone', '\bhandy', 'patientenbett', 'am bett', 'auf der straße', 'on the street', 'from wherever', 'work where', 'wo und wann', 'where and when', 'where i want', 'wo ich will', 'von \w+ aus (gearbeitet|arbeiten)', 'from \w+ for (a|two|three) weeks'],
-    weakCues: ['\blaptop', '\bdevice', 'gerät'],
+    cues: ['überall', 'von (zu ?hause|daheim)', 'zuhause', 'home ?office', 'homeoffice', 'anywhere', 'any device', 'egal (wo|von wo|welche)', 'ortsunabhängig', 'unterwegs', 'wherever', 'nicht (mehr )?an (den|meinen|einen) (schreibtisch|arbeitsplatz|ort|platz) gebunden', 'not (tied|chained|bound) to', 'beim kunden', 'hotel', 'café', 'baustelle', 'from wherever', 'work where', 'wo ich will'],
+    weakCues: ['gerät'],
   },
   {
     id: 'cloud_sync',
@@ -21,7 +21,7 @@ export const MEANING_CODES: CodeDefinition[] = [
       de: ['Alles liegt in der Cloud und ist überall gleich aktuell.', 'Am Tablet dort weitermachen, wo ich am PC aufgehört habe.', 'Meine Daten sind automatisch synchronisiert.'],
       en: ['Everything in the cloud, always in sync.', 'Start on the laptop and continue on the phone where I stopped.', 'My files follow me across devices.'],
     },
-    cues: ['\\bcloud', 'synchron', '\\bsync', 'weitermachen,? wo', 'wo ich aufgehört', 'where i (left|stopped)', 'pick up where', 'continue where', 'nahtlos', 'seamless', 'gerät wechseln', 'switch(ing)? devices?', 'abgeglichen', 'immer (der )?aktuell(e|en)? stand', 'same (state|version)', 'follow(s)? me'],
+    cues: ['\\bcloud', 'synchron', '\\bsync', 'weitermachen,? wo', 'wo ich aufgehört', 'where i (left|stopped)', 'continue where', 'nahtlos', 'follow(s)? me'],
   },
   {
     id: 'single_point_of_access',
@@ -31,8 +31,8 @@ export const MEANING_CODES: CodeDefinition[] = [
       de: ['Eine Oberfläche, in der ich alle Programme und Infos finde.', 'Alles an einem Ort statt in zehn Systemen.', 'Ein Portal als Einstieg für alles.'],
       en: ['One place where all my apps and information come together.', 'A single dashboard instead of ten logins.', 'One entry point to every system.'],
     },
-    cues: ['an einem ort', 'an einer stelle', 'one place', 'single (point|place|entry|pane)', 'one (dashboard|portal|interface|screen|window|entry|login|platform|hub)', 'eine[nm]? (oberfläche|portal|plattform|dashboard|einstieg|stelle|anlaufstelle)', 'dashboard', '\bportal', 'zentral(e|en|er)? (ort|stelle|plattform|zugang|einstieg)', 'central (place|hub|platform|point)', 'gebündelt', 'bündel', 'zusammen ?lauf', 'come together', 'in one', 'alles in einem', 'all in one', 'single sign', '\bsso\b', 'ein login', 'one log-?in', 'cockpit', 'startseite', '\bhub\b', 'alle (systeme|anwendungen|programme|infos|informationen)', 'all (systems|apps|applications|information)', 'auf einen blick', 'at a glance', 'front door', 'zusammensuch', 'verbindliche quelle', 'single source', 'von einem ort', 'genau einmal', 'from one place', 'in alle anwendungen', 'into all (apps|applications|systems)', 'selben ort', 'same place'],
-    weakCues: ['zentral', 'central', 'übersicht', 'overview', 'zugriff auf alle', 'access to all', 'alles', 'logins', 'passwörter'],
+    cues: ['an einem ort', 'one place', 'single (point|place|entry|pane)', 'one (dashboard|portal|interface|screen|window|entry|login|platform|hub)', 'eine[nm]? (oberfläche|portal|plattform|dashboard|einstieg|stelle|anlaufstelle)', 'dashboard', 'zusammen ?lauf', 'come together', 'in one', 'single sign', 'ein login', 'one log-?in', 'alle (systeme|anwendungen|programme|infos|informationen)', 'auf einen blick', 'zusammensuch'],
+    weakCues: ['alles', 'logins'],
   },
   {
     id: 'collaboration',
@@ -42,8 +42,8 @@ export const MEANING_CODES: CodeDefinition[] = [
       de: ['Dass wir als Team über Standorte hinweg zusammenarbeiten.', 'Gemeinsam an Dokumenten arbeiten und sich schnell austauschen.', 'Vernetzt sein mit den Kollegen.'],
       en: ['Collaborating with colleagues across sites.', 'Working on the same document together and talking in one place.', 'Being connected with the whole team.'],
     },
-    cues: ['zusammenarbeit', 'zusammen ?arbeiten', 'collaborat', 'gemeinsam', 'together', 'teamwork', 'teamarbeit', 'standortübergreifend', 'across (sites|locations|teams|offices|borders|countries)', 'vernetz', 'connected with', 'co-?edit', 'miteinander', 'co-?authors?', 'same (draft|document|file|doc)', 'am selben (dokument|entwurf)', 'an einem dokument', 'everyone on the', 'alle beteiligten'],
-    weakCues: ['austausch', 'exchange', 'kommuni', 'communicat', 'mit (den )?kollegen', 'with (my )?colleagues', 'teams?\b', 'chat', 'video', 'slack', 'shared\b', 'geteilt'],
+    cues: ['zusammenarbeit', 'zusammen ?arbeiten', 'collaborat', 'gemeinsam', 'together', 'teamarbeit', 'standortübergreifend', 'across (sites|locations|teams|offices|borders|countries)', 'vernetz', 'connected with', 'same (draft|document|file|doc)', 'am selben (dokument|entwurf)'],
+    weakCues: ['austausch', 'mit (den )?kollegen', 'with (my )?colleagues'],
   },
   {
     id: 'paperless_automation',
@@ -53,8 +53,8 @@ export const MEANING_CODES: CodeDefinition[] = [
       de: ['Keine Papierakten mehr, alles digital.', 'Anträge online stellen statt Formulare ausdrucken.', 'Abläufe, die automatisch weiterlaufen.'],
       en: ['No more paper files, everything digital.', 'Requests online instead of printed forms.', 'Workflows that run automatically.'],
     },
-    cues: ['papierlos', 'paperless', '(kein|ohne|weniger)e?[nm]? papier', 'no( more)? paper', 'without paper', 'less paper', 'papier', 'paper', 'digitalisier', 'digiti[sz]', 'automati', '\bworkflow', 'self-?service', 'formular', '\bforms?\b', 'antr(a|ä)g', 'e-?akte', 'elektronische[n]? akte', 'digital(e|en)? akte', 'scann', 'unterschrift', 'signatur', 'signature', 'ausdruck', '\bprint', 'medienbruch', 'fax', 'doppelt erfasst', 'doppeldoku', 'ins system', 'im system', 'abtipp', 'zettel', 'redlining', 'spart', 'saves'],
-    weakCues: ['prozess', 'process', 'ablauf', 'abläufe', 'digital'],
+    cues: ['papierlos', 'paperless', '(kein|ohne|weniger)e?[nm]? papier', 'no( more)? paper', 'less paper', 'papier', 'paper', 'automati', 'self-?service', 'formular', 'antr(a|ä)g', 'e-?akte', 'elektronische[n]? akte', 'scann', 'unterschrift', 'signatur', 'signature', 'ausdruck', 'medienbruch', 'fax', 'ins system', 'im system', 'abtipp', 'zettel'],
+    weakCues: ['prozess', 'ablauf', 'abläufe', 'digital'],
   },
   {
     id: 'flexibility_autonomy',
@@ -64,7 +64,7 @@ export const MEANING_CODES: CodeDefinition[] = [
       de: ['Dass ich mir meine Zeit selbst einteilen kann.', 'Vertrauen statt Stechuhr.', 'Familie und Beruf besser vereinbaren.'],
       en: ['Deciding myself when and how I work.', 'Trust instead of clocking in.', 'Fitting work around the kids.'],
     },
-    cues: ['flexib', 'freiheit', 'freedom', 'frei (einteilen|entscheiden|wählen)', 'selbst (einteilen|bestimmen|entscheiden|organisieren)', 'selbstbestimm', 'autonom', 'autonomy', 'vertrauensarbeitszeit', 'trust-?based', 'vertrauen statt', 'work-?life', 'vereinbar', 'familie', 'family', 'kinder', '\bkids', 'when i want', 'wann ich (will|möchte)', 'eigenverantwort', 'own (schedule|hours|time)', 'arbeitszeit', 'zeitlich', 'stechuhr', 'clock(ing)? in', 'selbst entscheid', 'decide (myself|for myself)', 'when (they|i|we)\W?(are|re|m)? most productive', 'judge the output', 'output,? not the hours', 'ergebnis(se)? statt', 'nicht die stunden', 'async', 'when it suits', 'wann es (mir )?passt', 'wann ich anfange', 'start(ing)? (time|at)'],
+    cues: ['flexib', 'freiheit', 'freedom', 'selbst (einteilen|bestimmen|entscheiden|organisieren)', 'vertrauensarbeitszeit', 'vertrauen statt', 'vereinbar', 'familie', 'wann ich (will|möchte)', 'arbeitszeit', 'zeitlich', 'stechuhr', 'clock(ing)? in', 'selbst entscheid', 'async'],
     weakCues: [],
   },
   {
@@ -75,7 +75,7 @@ export const MEANING_CODES: CodeDefinition[] = [
       de: ['Ehrlich gesagt: ein Rechner, der funktioniert, und die Programme, die ich brauche.', 'Für mich ist das einfach mein PC und Outlook.', 'Ein Schlagwort, im Grunde nur die Technik.'],
       en: ['Honestly, just a computer that works and the software I need.', 'It is simply my laptop and the usual programs.', 'A buzzword; for me it is just the tools.'],
     },
-    cues: ['(einfach|nur|bloß|eigentlich|schlicht) (mein|meine|die|der|das|ein|eine)[nrs]? (pc|rechner|computer|laptop|programme|software|technik|werkzeug|tools|geräte)', '(just|simply|basically|only) (a|my|the) (computer|pc|laptop|tools|software|programs|devices|kit)', 'schlagwort', 'modewort', 'buzzword', 'marketing', '\bhype', 'nicht mehr und nicht weniger', 'nothing more', 'mehr nicht', "that'?s it", "das war'?s", 'that works', 'which works', 'der läuft', 'die laufen', 'that run', 'grand theory', 'second screen', 'zweiter bildschirm', 'headphones', 'kopfhörer', 'browser', "it'?s (just )?(a|my) (laptop|computer|pc|phone)", 'ist (einfach )?(ein|mein) (laptop|rechner|pc)', 'im grunde'],
-    weakCues: ['funktionier', '\bpc\b', 'rechner', 'computer', 'werkzeug', '\btools?\b', 'programme', 'software', 'hardware', 'ausstattung', 'equipment', 'ehrlich gesagt', 'honestly', 'nüchtern', 'frankly', 'headset'],
+    cues: ['(einfach|nur|bloß|eigentlich|schlicht) (mein|meine|die|der|das|ein|eine)[nrs]? (pc|rechner|computer|laptop|programme|software|technik|werkzeug|tools|geräte)', '(just|simply|basically|only) (a|my|the) (computer|pc|laptop|tools|software|programs|devices|kit)', 'schlagwort', 'buzzword', 'mehr nicht', "das war'?s", 'that works', "it'?s (just )?(a|my) (laptop|computer|pc|phone)", 'im grunde'],
+    weakCues: ['funktionier', 'rechner', 'computer', 'werkzeug', 'programme', 'software', 'ehrlich gesagt', 'honestly', 'headset'],
   },
 ];

@@ -3,29 +3,29 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "83b11a391a294f63-6b5056a7",
+  "version": "83b11a391a294f63-09fb48e4",
   "groups": {
     "current_practice": {
       "thresholds": {
-        "email": 0.6,
-        "phone": 0.35,
-        "face_to_face": 0.425,
-        "chat": 0.375,
-        "video_call": 0.4,
-        "esn": 0.15,
-        "intranet_wiki": 0.425,
-        "shared_docs": 0.55,
+        "email": 0.325,
+        "phone": 0.25,
+        "face_to_face": 0.35,
+        "chat": 0.35,
+        "video_call": 0.325,
+        "esn": 0.1,
+        "intranet_wiki": 0.375,
+        "shared_docs": 0.425,
         "task_board": 0.2,
         "paper": 0.475
       },
-      "minTop": 0
+      "minTop": 1
     },
     "meaning": {
       "thresholds": {
-        "anywhere_any_device": 0.325,
+        "anywhere_any_device": 0.35,
         "cloud_sync": 0.25,
-        "single_point_of_access": 0.225,
-        "collaboration": 0.15,
+        "single_point_of_access": 0.2,
+        "collaboration": 0.2,
         "paperless_automation": 0.525,
         "flexibility_autonomy": 0.2,
         "just_tools": 0.2
@@ -35,34 +35,34 @@ export const CALIBRATION: Calibration = {
     "challenges": {
       "thresholds": {
         "tool_sprawl": 0.15,
-        "legacy_integration": 0.425,
-        "connectivity_devices": 0.375,
-        "security_compliance": 0.675,
-        "findability": 0.2,
-        "information_overload": 0.2,
-        "worklife_blurring": 0.425,
+        "legacy_integration": 0.45,
+        "connectivity_devices": 0.275,
+        "security_compliance": 0.7,
+        "findability": 0.225,
+        "information_overload": 0.25,
+        "worklife_blurring": 0.375,
         "change_resistance": 0.25,
-        "skills_pace": 0.25,
-        "leadership_trust": 0.325
+        "skills_pace": 0.175,
+        "leadership_trust": 0.3
       },
-      "minTop": 0.175
+      "minTop": 0.225
     },
     "future": {
       "thresholds": {
-        "unified_dashboard": 0.25,
-        "smart_filtering": 0.175,
-        "personalization": 0.325,
-        "mobile_access": 0.2,
-        "seamless_sync": 0.25,
+        "unified_dashboard": 0.2,
+        "smart_filtering": 0.25,
+        "personalization": 0.225,
+        "mobile_access": 0.35,
+        "seamless_sync": 0.275,
         "enterprise_search": 0.1,
-        "integrated_collaboration": 0.45,
-        "automation_assistants": 0.2,
-        "wellbeing_boundaries": 0.275,
-        "training_support": 0.25,
-        "privacy_optin": 0.1,
+        "integrated_collaboration": 0.15,
+        "automation_assistants": 0.175,
+        "wellbeing_boundaries": 0.3,
+        "training_support": 0.375,
+        "privacy_optin": 0.125,
         "infrastructure": 0.475
       },
-      "minTop": 0.1
+      "minTop": 1
     }
   }
 };
