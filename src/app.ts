@@ -48,6 +48,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** Failed sign-ins allowed per address and account per 15 minutes. */
   loginRateLimit?: number;
+  /** Failed sign-ins allowed per address across all accounts per 15 minutes (default 100). */
+  loginRateLimitPerAddress?: number;
   /** Consent + submit requests per client address and minute before responses slow down. */
   respondentRatePerMinute?: number;
   /** Video/audio answers: store, limits, transcription (src/media). Default: GridFS, 500 MB, 10 min. */
@@ -136,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/p/:token', slow);
   // Pages with personal data or individual answers must not sit in caches or history.
   app.use(['/lead', '/admin', '/account', '/api/v1'], noStore);
-  app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10 }) }));
+  app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10, perAddressMax: deps.loginRateLimitPerAddress ?? 100 }) }));
   app.use('/r', mediaRespondRouter(media));
   app.use('/r', respondRouter(consent));
   app.get('/p/:token', redeemParticipantLink);

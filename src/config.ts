@@ -23,6 +23,7 @@ const envSchema = z.object({
   SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
   TRUST_PROXY: z.string().default('false'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
   RESPONDENT_RATE_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
   // Video/audio answers (src/media).
   MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(500 * 1024 * 1024),
@@ -59,6 +60,8 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Failed sign-ins per address and account per 15 minutes. */
   readonly loginRateLimit: number;
+  /** Failed sign-ins per client address across all accounts per 15 minutes (password spraying). */
+  readonly loginRateLimitPerAddress: number;
   /** Respondent consent/submit requests per client address and minute before slowing down. */
   readonly respondentRatePerMinute: number;
   /** Largest accepted media upload in bytes. */
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secureCookies: e.SECURE_COOKIES === 'true',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    loginRateLimitPerAddress: e.LOGIN_RATE_LIMIT_PER_ADDRESS,
     respondentRatePerMinute: e.RESPONDENT_RATE_PER_MINUTE,
     mediaMaxBytes: e.MEDIA_MAX_BYTES,
     mediaMaxSeconds: e.MEDIA_MAX_SECONDS,

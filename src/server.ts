@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       secureCookies: config.secureCookies,
       trustProxy: config.trustProxy,
       loginRateLimit: config.loginRateLimit,
+      loginRateLimitPerAddress: config.loginRateLimitPerAddress,
       respondentRatePerMinute: config.respondentRatePerMinute,
       mailer: smtpMailer,
       // Video answers: GridFS on MongoDB, DATA_DIR/media on FerretDB (see README "Video answers").

@@ -17,6 +17,7 @@ function signIn(req: Request, user: auth.CurrentUser): Promise<void> {
       if (err) return reject(err);
       req.session.userId = user.id;
       req.session.loginAt = Date.now();
+      req.session.epoch = user.sessionEpoch;
       req.session.save((e) => (e ? reject(e) : resolve()));
     }),
   );
@@ -93,14 +94,15 @@ export function authRouter(opts: { loginLimiter: RequestHandler }): Router {
   router.post('/account/password', requireUser(), async (req, res) => {
     const parsed = passwordChangeSchema.safeParse(req.body ?? {});
     if (!parsed.success) return renderAccount(res, 400, { fields: toFieldErrors(parsed.error) });
+    let updated: auth.CurrentUser;
     try {
-      await auth.changePassword(res.locals.user!.id, parsed.data.currentPassword, parsed.data.newPassword);
+      updated = await auth.changePassword(res.locals.user!.id, parsed.data.currentPassword, parsed.data.newPassword);
     } catch (err) {
       if (err instanceof AppError && err.fields) return renderAccount(res, 400, { fields: err.fields });
       throw err;
     }
-    // Keep this session (new login time), end all others (userForSession compares times).
-    await signIn(req, res.locals.user!);
+    // Keep this session (rotated, with the new epoch); every other session of the user ends.
+    await signIn(req, updated);
     await renderAccount(res, 200, { notice: res.locals.t('auth.account.password_changed') });
   });
 

@@ -12,9 +12,11 @@ export interface CurrentUser {
   email: string;
   name: string;
   role: Role;
+  /** The user's session epoch (user.model.ts): what a new session records. */
+  sessionEpoch: number;
 }
 
-export const toCurrentUser = (u: UserRecord): CurrentUser => ({ id: String(u._id), email: u.email, name: u.name ?? '', role: u.role as Role });
+export const toCurrentUser = (u: UserRecord): CurrentUser => ({ id: String(u._id), email: u.email, name: u.name ?? '', role: u.role as Role, sessionEpoch: u.sessionEpoch ?? 0 });
 
 export function checkPasswordPolicy(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw badRequest('Password too short', { password: 'validation.password_too_short' });
@@ -49,23 +51,31 @@ export async function authenticate(email: string, password: string): Promise<Cur
 }
 
 /** The user behind a session, or null when gone, disabled, or the password changed since login. */
-export async function userForSession(userId: unknown, loginAt: unknown): Promise<CurrentUser | null> {
+export async function userForSession(userId: unknown, epoch: unknown): Promise<CurrentUser | null> {
   if (!parseId('objectId', userId)) return null;
   const user = await UserModel.findById(userId).lean<UserRecord>();
   if (!user || user.disabled) return null;
-  // A password change ends every other session of that user.
-  if (typeof loginAt === 'number' && user.passwordChangedAt && user.passwordChangedAt.getTime() > loginAt + 1000) return null;
+  // A password change increments the epoch: every session signed in before it ends (sessions
+  // without an epoch come from an older version and end too).
+  if (typeof epoch !== 'number' || epoch !== (user.sessionEpoch ?? 0)) return null;
   return toCurrentUser(user);
 }
 
-export async function changePassword(userId: string, current: string, next: string): Promise<void> {
+/** Changes the own password; returns the user with the new session epoch (for the session that did it). */
+export async function changePassword(userId: string, current: string, next: string): Promise<CurrentUser> {
   const user = await UserModel.findById(userId).lean<UserRecord>();
   if (!user) throw notFound('User');
   if (!(await verifyPassword(current, user.passwordHash))) {
     throw badRequest('Current password is wrong', { currentPassword: 'validation.password_wrong' });
   }
   checkPasswordPolicy(next);
-  await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() } });
+  const updated = await UserModel.findOneAndUpdate(
+    { _id: user._id },
+    { $set: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() }, $inc: { sessionEpoch: 1 } },
+    { returnDocument: 'after' },
+  ).lean<UserRecord>();
+  if (!updated) throw notFound('User');
+  return toCurrentUser(updated);
 }
 
 export async function listUsers(): Promise<UserRecord[]> {
@@ -105,7 +115,9 @@ export async function updateUser(
     set.passwordHash = await hashPassword(change.password);
     set.passwordChangedAt = new Date();
   }
-  if (Object.keys(set).length) await UserModel.updateOne({ _id: user._id }, { $set: set });
+  // A new password or a disabled account ends the user's sessions (a new epoch).
+  const endSessions = Boolean(change.password) || change.disabled === true;
+  if (Object.keys(set).length) await UserModel.updateOne({ _id: user._id }, { $set: set, ...(endSessions ? { $inc: { sessionEpoch: 1 } } : {}) });
   tokenUsers.clear();
 }
 

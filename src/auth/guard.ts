@@ -37,7 +37,7 @@ export async function identify(req: Request, res: Response, next: NextFunction):
     return next();
   }
   if (req.session?.userId) {
-    const user = await userForSession(req.session.userId, req.session.loginAt);
+    const user = await userForSession(req.session.userId, req.session.epoch);
     if (user) res.locals.user = user;
     else await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
   }

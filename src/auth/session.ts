@@ -10,6 +10,8 @@ declare module 'express-session' {
   interface SessionData {
     userId?: string;
     loginAt?: number;
+    /** The user's session epoch at sign-in (a password change increments it: src/auth/user.model.ts). */
+    epoch?: number;
   }
 }
 

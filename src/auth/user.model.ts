@@ -10,6 +10,12 @@ const userSchema = new Schema(
     role: { type: String, enum: ROLES, required: true },
     passwordHash: { type: String, required: true },
     passwordChangedAt: { type: Date, default: () => new Date() },
+    /**
+     * Sessions remember the epoch they signed in with; a password change (own or by an admin)
+     * increments it, which ends every other session at once — a counter, not a clock, so a
+     * session opened a moment before the change cannot survive it.
+     */
+    sessionEpoch: { type: Number, default: 0 },
     disabled: { type: Boolean, default: false },
     lastLoginAt: Date,
   },

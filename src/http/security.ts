@@ -146,24 +146,43 @@ export function csrf(opts: CsrfOptions) {
 
 export interface LimitOptions {
   loginMax: number;
+  /** Failed sign-ins per address across all accounts (default 100). */
+  perAddressMax?: number;
   windowMs?: number;
 }
 
 /**
  * Wrong logins: keyed by client address AND e-mail, so an attacker hammering one account from
  * one address is stopped while the real user (another address) can still sign in. Successful
- * logins do not count.
+ * logins do not count. A second, generous limit per address across all accounts stops
+ * password spraying.
  */
 export function loginLimiter(opts: LimitOptions): RequestHandler {
-  return rateLimit({
-    windowMs: opts.windowMs ?? 15 * 60_000,
+  const windowMs = opts.windowMs ?? 15 * 60_000;
+  const refuse: RequestHandler = (_req, _res, next) => next(new AppError(429, 'too_many_attempts', 'Too many failed sign-ins. Wait a few minutes and try again.', { expose: true }));
+  // One account from one address: guessing one person's password.
+  const perAccount = rateLimit({
+    windowMs,
     limit: opts.loginMax,
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown })?.email ?? '').trim().toLowerCase().slice(0, 254)}`,
-    handler: (_req, _res, next) => next(new AppError(429, 'too_many_attempts', 'Too many failed sign-ins. Wait a few minutes and try again.', { expose: true })),
+    handler: refuse,
   });
+  // One address across all accounts: password spraying (one common password against many
+  // accounts). Generous, because a whole office may sign in through one NAT address and only
+  // failures count: 100 failed sign-ins per 15 minutes by default (LOGIN_RATE_LIMIT_PER_ADDRESS).
+  const perAddress = rateLimit({
+    windowMs,
+    limit: opts.perAddressMax ?? 100,
+    skipSuccessfulRequests: true,
+    standardHeaders: false,
+    legacyHeaders: false,
+    keyGenerator: (req) => `addr|${ipKeyGenerator(req.ip ?? '')}`,
+    handler: refuse,
+  });
+  return (req, res, next) => perAddress(req, res, (err?: unknown) => (err ? next(err) : perAccount(req, res, next)));
 }
 
 /**

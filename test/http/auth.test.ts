@@ -85,7 +85,7 @@ describe('accounts and access', () => {
 
       const bad = await one.agent.post('/account/password').type('form').send({ _csrf: one.csrf, currentPassword: 'not it at all', newPassword: 'another long passphrase' }).expect(400);
       expect(bad.text).to.include('Das aktuelle Passwort stimmt nicht.');
-      await new Promise((r) => setTimeout(r, 1100));
+      // No pause: a session that signed in a moment before the change must end too (issue 12).
       const ok = await one.agent.post('/account/password').type('form').send({ _csrf: one.csrf, currentPassword: one.user.password, newPassword: 'another long passphrase' }).expect(200);
       expect(ok.text).to.include('Passwort geändert.');
       await one.agent.get('/account').expect(200);
@@ -94,6 +94,33 @@ describe('accounts and access', () => {
   });
 
   describe('rate limits on login', () => {
+    it('when one address tries one password against many accounts (password spraying), then it is stopped after the per-address limit', async () => {
+      const spray = testApp({ trustProxy: true, loginRateLimit: 10, loginRateLimitPerAddress: 20 });
+      const accounts = await Promise.all(Array.from({ length: 25 }, () => makeUser('lead')));
+      const attacker = request.agent(spray);
+      const csrf = csrfFrom((await attacker.get('/login').set('X-Forwarded-For', '198.51.100.9').expect(200)).text);
+      const statuses: number[] = [];
+      for (const account of accounts) {
+        const res = await attacker.post('/login').set('X-Forwarded-For', '198.51.100.9').type('form').send({ _csrf: csrf, email: account.email, password: 'Sommer2026!' });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 20).every((st) => st === 401), statuses.join(',')).to.equal(true);
+      expect(statuses.slice(20).every((st) => st === 429), statuses.join(',')).to.equal(true);
+      // Even the right password of an account is refused from that address now; another address signs in.
+      await attacker.post('/login').set('X-Forwarded-For', '198.51.100.9').type('form').send({ _csrf: csrf, email: accounts[24].email, password: accounts[24].password }).expect(429);
+      const colleague = request.agent(spray);
+      const c2 = csrfFrom((await colleague.get('/login').set('X-Forwarded-For', '198.51.100.10').expect(200)).text);
+      await colleague.post('/login').set('X-Forwarded-For', '198.51.100.10').type('form').send({ _csrf: c2, email: accounts[0].email, password: accounts[0].password }).expect(303);
+    });
+
+    it('when an admin resets a password, then the user’s open sessions end at once', async () => {
+      const admin = await signIn(app, 'admin');
+      const victim = await signIn(app, 'lead');
+      await victim.agent.get('/account').expect(200);
+      await admin.agent.post(`/admin/users/${victim.user.id}`).type('form').send({ _csrf: admin.csrf, password: 'a brand new passphrase' }).expect(303);
+      await victim.agent.get('/account').set('Accept', 'text/html').expect(303);
+    });
+
     it('when one address sends 100 wrong logins for one account, then 429 after the limit while another address still signs in', async () => {
       const user = await makeUser('lead');
       const attacker = request.agent(app);
