@@ -46,8 +46,8 @@ export { negationReason } from './coding/lexicon.js';
 export const COHESION_MIN = 0.25;
 /** Share of the cluster's (label-sampled) answers its top phrase must occur in. */
 const SHARED_PHRASE_MIN = 0.3;
-const LABEL_SAMPLE = 400;
-const OVERALL_SAMPLE = 2000;
+const LABEL_SAMPLE = 80;
+const OVERALL_SAMPLE = 600;
 
 const NO_IDS = new Int32Array(0);
 const NO_TOKENS: string[] = [];

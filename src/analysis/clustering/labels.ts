@@ -5,22 +5,24 @@
  */
 import { FILLERS } from '../text/normalize.js';
 import { STOPWORDS, STOPWORDS_ANY } from '../text/stopwords.js';
-import { clausesOf } from '../text/scope.js';
-
+/** Stretches of text without punctuation (phrases do not cross them). */
+const STRETCH = /[^.,;:!?()\[\]–—…\n"“”„]+/gu;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
 /** Distinct phrases of one answer. */
 export function phrasesOf(text: string, lang: string): Set<string> {
   const lower = text.normalize('NFC').toLowerCase();
   const out = new Set<string>();
-  for (const c of clausesOf(lower)) {
-    const words = lower.slice(c.start, c.end).match(WORD) ?? [];
+  for (const stretch of lower.match(STRETCH) ?? []) {
+    const words = stretch.match(WORD) ?? [];
+    const ok = words.map((w) => content(w, lang));
     for (let i = 0; i < words.length; i++) {
-      if (!content(words[i], lang)) continue;
-      for (let len = 1; len <= 3 && i + len <= words.length; len++) {
-        const last = words[i + len - 1];
-        if (!content(last, lang)) continue;
-        out.add(words.slice(i, i + len).join(' '));
+      if (!ok[i]) continue;
+      let phrase = words[i];
+      out.add(phrase);
+      for (let len = 2; len <= 3 && i + len <= words.length; len++) {
+        phrase += ` ${words[i + len - 1]}`;
+        if (ok[i + len - 1]) out.add(phrase);
       }
     }
   }
@@ -35,9 +37,9 @@ const LABEL_STOP = new Set([
 ]);
 
 function content(w: string, lang: string): boolean {
-  if (w.length < 3 || /^\d+$/.test(w) || LABEL_STOP.has(w) || FILLERS.has(w)) return false;
-  const stop = lang === 'de' ? STOPWORDS.de : lang === 'en' ? STOPWORDS.en : STOPWORDS_ANY;
-  return !stop.has(w) && !STOPWORDS_ANY.has(w);
+  if (w.length < 3 || LABEL_STOP.has(w) || FILLERS.has(w) || STOPWORDS_ANY.has(w)) return false;
+  if (lang !== 'de' && lang !== 'en' && STOPWORDS.de.has(w)) return false;
+  return !/^\d+$/.test(w);
 }
 
 export interface PhraseCounts {

@@ -32,7 +32,7 @@ export const HYPER = {
   /** at most this many codes per answer, by output */
   maxCodes: { channels: 6, themes: 3, features: 4 } as Record<string, number>,
   /** blend of the type model and the clause-level dominance evidence for technical_weight */
-  typeBlend: 0.55,
+  typeBlend: 0.2,
   /**
    * No challenge type when no obstacle theme reaches this probability: out of fold on the training
    * corpus, 11 of the 13 q3 answers below 0.1 named no obstacle (gold: no type); above it, nearly all did.
@@ -75,6 +75,8 @@ export interface GroupModel {
   memory: Map<string, { codes?: string[]; challenge_type?: ChallengeType }>;
   /** number of corrections used */
   corrections: number;
+  /** scratch: feature value by id for the answer being coded (all zero between answers) */
+  scratch: Float32Array;
 }
 
 export interface CodedAnswer {
@@ -245,6 +247,7 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
     typeOf: group.codes.map((c) => c.type),
     memory,
     corrections,
+    scratch: new Float32Array(dim),
   };
 }
 
@@ -300,13 +303,13 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
   const codes = remembered?.codes ? remembered.codes.slice() : picked.map((c) => m.codes[c]);
   // Clause contributions per code: Σ w·x over the features that occur in the clause.
   const nClauses = r.clauses.length;
-  const valOf = new Map<number, number>();
-  for (let e = 0; e < v.ids.length; e++) valOf.set(v.ids[e], v.vals[e]);
+  const valOf = m.scratch;
+  for (let e = 0; e < v.ids.length; e++) valOf[v.ids[e]] = v.vals[e];
   const contrib = (c: number): Float64Array => {
     const out = new Float64Array(nClauses);
     const w = m.models[c].w;
     const occ = v.occ;
-    for (let e = 0; e < occ.length; e += 2) out[occ[e + 1]] += w[occ[e]] * (valOf.get(occ[e]) ?? 0);
+    for (let e = 0; e < occ.length; e += 2) out[occ[e + 1]] += w[occ[e]] * valOf[occ[e]];
     return out;
   };
   const confidence: Record<string, number> = {};
@@ -331,6 +334,9 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
     uncertainty = Math.max(uncertainty, 1 - Math.min(1, d));
   }
   const out: CodedAnswer = { codes, probs, confidence, evidence, uncertainty: remembered ? 0 : round(uncertainty) };
+  const clear = (): void => {
+    for (let e = 0; e < v.ids.length; e++) valOf[v.ids[e]] = 0;
+  };
   if (m.group.role === 'challenges' && m.typeOf.some((t) => t !== undefined)) {
     const t = challengeType(m, r, v, probs, picked, contrib);
     if (remembered?.challenge_type) {
@@ -346,6 +352,7 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
       if (!remembered) out.uncertainty = round(Math.max(out.uncertainty, 1 - Math.abs(2 * t.weight - 1)));
     }
   }
+  clear();
   return out;
 }
 

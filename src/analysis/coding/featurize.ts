@@ -95,7 +95,7 @@ interface TokInfo {
 }
 
 /** Block weights (after each block is L2-normalised). Chosen by respondent-grouped CV on the training corpus. */
-export const BLOCK = { word: 1, bigram: 0.45, char: 0.8, cue: 0.9, gaz: 0.9, length: 0.5 };
+export const BLOCK = { word: 1, bigram: 0.3, char: 1.4, cue: 0.6, gaz: 0.9, length: 0.5 };
 
 /** One answer's sparse vector; `occ` lists (feature id, clause) pairs for evidence. */
 export interface Vec {
@@ -116,7 +116,8 @@ export interface StringFeatures {
 }
 
 export class Featurizer {
-  private readonly cache = new Map<string, TokInfo>();
+  /** per language: token → its features */
+  private readonly cache = new Map<string, Map<string, TokInfo>>();
   private dict: Map<string, number> | null = null;
   private readonly stemIndex = new Map<string, number>();
   private readonly bigramIds = new Map<number, number>();
@@ -130,10 +131,12 @@ export class Featurizer {
     this.dict = dict;
     this.seen = new Int32Array(dict.size);
     this.bigramIds.clear();
-    for (const info of this.cache.values()) {
-      info.wordIds = undefined;
-      info.scopedIds = undefined;
-      info.charIds = undefined;
+    for (const byLang of this.cache.values()) {
+      for (const info of byLang.values()) {
+        info.wordIds = undefined;
+        info.scopedIds = undefined;
+        info.charIds = undefined;
+      }
     }
   }
 
@@ -142,8 +145,9 @@ export class Featurizer {
   }
 
   private info(t: string, lang: string): TokInfo {
-    const key = `${lang}\u0000${t}`;
-    let e = this.cache.get(key);
+    let byLang = this.cache.get(lang);
+    if (!byLang) this.cache.set(lang, (byLang = new Map()));
+    let e = byLang.get(t);
     if (e) return e;
     const stop = isNumeric(t) || (t.length < 2 && !isEmoji(t)) || isStop(t, lang);
     if (stop) {
@@ -163,7 +167,7 @@ export class Featurizer {
       }
       e = { stop: false, words, scoped: [`~w:${stem}`], chars, stem };
     }
-    this.cache.set(key, e);
+    byLang.set(t, e);
     return e;
   }
 

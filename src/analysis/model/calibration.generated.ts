@@ -3,66 +3,66 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "83b11a391a294f63-09fb48e4",
+  "version": "83b11a391a294f63-cae7ec70",
   "groups": {
     "current_practice": {
       "thresholds": {
-        "email": 0.325,
-        "phone": 0.25,
-        "face_to_face": 0.35,
-        "chat": 0.35,
-        "video_call": 0.325,
-        "esn": 0.1,
+        "email": 0.25,
+        "phone": 0.35,
+        "face_to_face": 0.425,
+        "chat": 0.425,
+        "video_call": 0.35,
+        "esn": 0.3,
         "intranet_wiki": 0.375,
-        "shared_docs": 0.425,
+        "shared_docs": 0.325,
         "task_board": 0.2,
-        "paper": 0.475
+        "paper": 0.45
       },
       "minTop": 1
     },
     "meaning": {
       "thresholds": {
-        "anywhere_any_device": 0.35,
-        "cloud_sync": 0.25,
+        "anywhere_any_device": 0.275,
+        "cloud_sync": 0.2,
         "single_point_of_access": 0.2,
-        "collaboration": 0.2,
-        "paperless_automation": 0.525,
-        "flexibility_autonomy": 0.2,
-        "just_tools": 0.2
+        "collaboration": 0.225,
+        "paperless_automation": 0.225,
+        "flexibility_autonomy": 0.125,
+        "just_tools": 0.4
       },
-      "minTop": 0.225
+      "minTop": 1
     },
     "challenges": {
       "thresholds": {
-        "tool_sprawl": 0.15,
-        "legacy_integration": 0.45,
-        "connectivity_devices": 0.275,
-        "security_compliance": 0.7,
-        "findability": 0.225,
-        "information_overload": 0.25,
+        "tool_sprawl": 0.2,
+        "legacy_integration": 0.25,
+        "connectivity_devices": 0.35,
+        "security_compliance": 0.55,
+        "findability": 0.175,
+        "information_overload": 0.1,
         "worklife_blurring": 0.375,
-        "change_resistance": 0.25,
-        "skills_pace": 0.175,
-        "leadership_trust": 0.3
+        "change_resistance": 0.225,
+        "skills_pace": 0.2,
+        "leadership_trust": 0.25
       },
-      "minTop": 0.225
+      "minTop": 1
     },
     "future": {
       "thresholds": {
-        "unified_dashboard": 0.2,
-        "smart_filtering": 0.25,
-        "personalization": 0.225,
-        "mobile_access": 0.35,
-        "seamless_sync": 0.275,
+        "unified_dashboard": 0.3,
+        "smart_filtering": 0.15,
+        "personalization": 0.3,
+        "mobile_access": 0.25,
+        "seamless_sync": 0.175,
         "enterprise_search": 0.1,
-        "integrated_collaboration": 0.15,
-        "automation_assistants": 0.175,
-        "wellbeing_boundaries": 0.3,
-        "training_support": 0.375,
+        "integrated_collaboration": 0.4,
+        "automation_assistants": 0.5,
+        "wellbeing_boundaries": 0.25,
+        "training_support": 0.325,
         "privacy_optin": 0.125,
-        "infrastructure": 0.475
+        "infrastructure": 0.45
       },
-      "minTop": 1
+      "minTop": 0.175
     }
   }
 };
