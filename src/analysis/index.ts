@@ -11,7 +11,7 @@
  * Pure and synchronous: no I/O, no env, no clock; all randomness is seeded, so the same input gives a
  * byte-identical result. Also exported: BUILTIN_CODEBOOK, validateCodebook, roleOfQuestion, the types.
  */
-import { clusterAnswers } from './clustering/cluster.js';
+import { clusterAnswers, textSilhouette } from './clustering/cluster.js';
 import { countPhrases, distinctivePhrases, type PhraseCounts } from './clustering/labels.js';
 import { mulberry32, shuffleInPlace } from './random.js';
 import { BUILTIN_CODEBOOK, groupForQuestion, roleOfQuestion } from './codebook/index.js';
@@ -39,14 +39,15 @@ export { TextPipeline } from './text/features.js';
 export { negationReason } from './coding/lexicon.js';
 
 /**
- * Silhouette a cluster needs to be offered as a new theme. 0.25 is Kaufman & Rousseeuw's floor for
- * "a substantial structure" (below it: no structure worth naming); our TF-IDF+code vectors of short
- * answers rarely reach their 0.5 "reasonable" level even for clean themes, so 0.25 is the bar.
+ * Silhouette (on its words, cosine distance) a cluster needs to be offered as a new theme. 0.25 is
+ * Kaufman & Rousseeuw's floor for "a substantial structure": below it the members are barely closer
+ * to each other than to the next cluster, i.e. there is nothing to name.
  */
 export const COHESION_MIN = 0.25;
 /** Share of the cluster's (label-sampled) answers its top phrase must occur in. */
 const SHARED_PHRASE_MIN = 0.3;
 const LABEL_SAMPLE = 80;
+const COHESION_SAMPLE = 40;
 const OVERALL_SAMPLE = 600;
 
 const NO_IDS = new Int32Array(0);
@@ -230,7 +231,9 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
           .map(([code]) => code);
         const nearest = topBySimilarity(positions, idx, result.similarity, 3);
         const respondents = new Set(members.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
-        const cohesion = result.cohesion[c] ?? 0;
+        // Cohesion: for a cluster no code covers, on its words alone (textSilhouette); otherwise the
+        // k-means silhouette (words and codes).
+        const cohesion = codes.length > 0 ? (result.cohesion[c] ?? 0) : Math.round(textSilhouette(topBySimilarity(positions, idx, result.similarity, COHESION_SAMPLE).map((i) => prepared[i].features), membersOf.filter((_, o) => o !== c && membersOf[o].length > 0).map((ps) => topBySimilarity(ps, idx, result.similarity, COHESION_SAMPLE).map((i) => prepared[i].features))) * 1000) / 1000;
         // A new theme candidate: no code covers it, it holds together (silhouette ≥ COHESION_MIN),
         // more than one person says it, and its answers share a phrase — so it is not just the
         // answers the coder left uncoded, lumped together because they have nothing else in common.

@@ -103,7 +103,12 @@ export async function runAnalyzeCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The CLI contract: per answer only id, lang, codes, challenge type/confidence, cluster. */
+/**
+ * The CLI contract: per answer id, lang, codes, challenge type/confidence, cluster — and, added by
+ * issue 13 (fields are only ever added): technical_weight and challenge_mixed (q3), confidence per
+ * code, evidence (the clause that carried each code, with offsets into the answer text) and
+ * uncertainty.
+ */
 export function toContract(result: AnalysisResult): AnalysisResult | Record<string, unknown> {
   return {
     answers: result.answers.map((a) => {
@@ -114,7 +119,14 @@ export function toContract(result: AnalysisResult): AnalysisResult | Record<stri
         o.challenge_type = a.challenge_type;
         o.challenge_confidence = a.challenge_confidence;
       }
+      if (a.technical_weight !== undefined) {
+        o.technical_weight = a.technical_weight;
+        o.challenge_mixed = a.challenge_mixed;
+      }
       if (a.features) o.features = a.features;
+      if (a.confidence) o.confidence = a.confidence;
+      if (a.evidence) o.evidence = a.evidence;
+      if (a.uncertainty !== undefined) o.uncertainty = a.uncertainty;
       if (a.cluster) o.cluster = a.cluster;
       return o;
     }),

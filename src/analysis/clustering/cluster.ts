@@ -382,3 +382,42 @@ function termMeans(members: ClusterInput[], vocab: Map<string, number> | null): 
   for (const [t, c] of m) m.set(t, c / Math.max(1, members.length));
   return m;
 }
+
+/**
+ * How well one cluster holds together on its words alone: the mean silhouette of its members with
+ * cosine distance over their (binary) term sets, against the nearest other cluster. The k-means
+ * vectors also carry the coder's codes, which make coded clusters look tight; a cluster no code
+ * covers has to hold together by what people wrote.
+ * Words are stems and compound parts; bigrams are left out (short answers share few of them).
+ * @param members terms of (a sample of) the cluster's answers
+ * @param others per other cluster, terms of (a sample of) its answers
+ */
+export function textSilhouette(members: string[][], others: string[][][]): number {
+  if (members.length < 2 || others.length === 0) return 0;
+  const words = (terms: string[]): Set<string> => new Set(terms.filter((t) => !t.includes('_')));
+  const sets = members.map(words);
+  const otherSets = others.map((o) => o.map(words));
+  const dist = (a: Set<string>, b: Set<string>): number => {
+    if (a.size === 0 || b.size === 0) return 1;
+    let both = 0;
+    const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+    for (const x of small) if (large.has(x)) both++;
+    return 1 - both / Math.sqrt(a.size * b.size);
+  };
+  let total = 0;
+  for (let i = 0; i < sets.length; i++) {
+    let a = 0;
+    for (let j = 0; j < sets.length; j++) if (j !== i) a += dist(sets[i], sets[j]);
+    a /= sets.length - 1;
+    let b = Infinity;
+    for (const o of otherSets) {
+      if (o.length === 0) continue;
+      let s = 0;
+      for (const x of o) s += dist(sets[i], x);
+      b = Math.min(b, s / o.length);
+    }
+    if (b === Infinity) continue;
+    total += Math.max(a, b) === 0 ? 0 : (b - a) / Math.max(a, b);
+  }
+  return total / sets.length;
+}

@@ -29,7 +29,7 @@ export const CHANNEL_CODES: CodeDefinition[] = [
     },
     cues: [
       'telefon', '\\bphone\\b', '\\bphones\\b', '\\bphoned\\b', '\\bphoning\\b', 'anruf', '\\bruf(e|en|t)?\\b', '\\bangerufen\\b', '\\banzurufen\\b',
-      '\\bhandy', 'diensthandy', 'festnetz', '\\blandline', '\\bdial-?in', 'hotline', '\\btelko\\b', '\\bcalls?\\b(?! ?(center|centre))(?<!(zoom|teams|video|skype|webex|meet|teams-) calls?)', '\\b(called|calling)\\b',
+      '\\bhandy', 'diensthandy', 'festnetz', '\\blandline', '\\bdial-?in', 'hotline', '\\btelko\\b', '\\bcalls?\\b(?! ?(center|centre))(?<!(zoom|teams|video|skype|webex|meet)[- ]?calls?)', '\\b(called|calling)\\b',
       '\\bring\\b', '\\bmobile\\b(?! (app|device|access|work))', '\\bdect\\b', '\\bpiepser', '\\bpager',
       'voicemail', 'sprachnachricht', 'voice message', '\\bklingelt',
     ],

@@ -373,9 +373,12 @@ function challengeType(m: GroupModel, r: ReadText, v: Vec, probs: Float64Array, 
     const type = m.typeOf[c];
     if (!type || probs[c] < 0.05) continue;
     const byClause = contrib(c);
+    // Evidence above the code's prior: a clause that says nothing about the code adds nothing,
+    // however much weight its position gives it.
     const bias = m.models[c].bias;
+    const prior = sigmoid(bias);
     let s = 0;
-    for (let k = 0; k < byClause.length; k++) s += dom[k] * sigmoid(bias + byClause[k]);
+    for (let k = 0; k < byClause.length; k++) s += dom[k] * Math.max(0, sigmoid(bias + byClause[k]) - prior);
     if (type === 'technical') tech += s;
     else cult += s;
   }

@@ -21,6 +21,8 @@ import { clausesOf, scopeAt, scopeRanges, workText, type Clause, type ScopeRange
 import { isEmoji, isNumeric } from '../text/tokenize.js';
 import { cueMatches, type CompiledGroup } from './lexicon.js';
 
+const JOINED = new Set(['teamscall', 'teamsmeeting', 'teamschat', 'videocall', 'zumcall']);
+
 /** A token with its place in the original answer. */
 export interface Tok {
   /** lower-cased token, recogniser splits joined */
@@ -161,7 +163,9 @@ export class Featurizer {
       }
       const f = fold(t);
       const chars: string[] = [];
-      if (f.length >= 4 && !isEmoji(t)) {
+      // Tool names joined from two words ("teamscall", "sharepoint") keep no character n-grams:
+      // their fragments ("call") would vote for what the joined word is not (a phone call).
+      if (f.length >= 4 && !isEmoji(t) && !JOINED.has(t)) {
         const padded = `<${f}>`;
         for (let i = 0; i + 4 <= padded.length; i++) chars.push(`c:${padded.slice(i, i + 4)}`);
       }

@@ -237,27 +237,36 @@ const CONCEDE = rx([
 ]);
 const CONTRAST = rx(['aber', 'but', 'jedoch', 'however', 'sondern', 'allerdings', 'trotzdem', 'yet', 'apart from', 'abgesehen', 'bis auf', 'except']);
 
+/** A main-problem marker that only introduces what follows ("the biggest one is", "das größere Problem ist"). */
+const INTRODUCES = /(?:\b(?:is|are|sind|ist|wäre|war|was)|:)\s*$/u;
+
 /**
  * Weight of each clause for the dominant obstacle of a q3 answer: a clause with a main-problem
- * marker counts most; a conceded clause ("die Technik ist okay", "klar, die Rechner sind alt")
- * counts little when a contrast follows; the clause after such a contrast gains.
+ * marker counts most (and passes that to the next clause when it only introduces it: "das größere
+ * Problem ist | aber die Einstellung"); clauses conceded before a contrast ("Klar, | die Rechner
+ * sind alt. | Das größere Problem ist aber …", "the kit itself is okay-ish | apart from …") count
+ * little; the clause a contrast opens gains.
  */
 export function dominanceWeights(lower: string, clauses: Clause[]): Float64Array {
-  const w = new Float64Array(clauses.length).fill(1);
-  let conceded = -1;
-  for (let k = 0; k < clauses.length; k++) {
-    const text = lower.slice(clauses[k].start, clauses[k].end);
-    if (MAIN.test(text)) w[k] *= 3;
-    const contrast = CONTRAST.test(text.slice(0, 24));
-    if (contrast && k > 0) {
-      // "X …, aber Y": Y is what the person stresses; a concession before it fades.
+  const n = clauses.length;
+  const w = new Float64Array(n).fill(1);
+  const text = clauses.map((c) => lower.slice(c.start, c.end));
+  const main = text.map((t) => MAIN.test(t));
+  let concededFrom = -1;
+  for (let k = 0; k < n; k++) {
+    const contrast = k > 0 && CONTRAST.test(text[k].slice(0, 24));
+    if (contrast) {
+      if (concededFrom >= 0) for (let j = concededFrom; j < k; j++) if (!main[j]) w[j] *= 0.4;
       w[k] *= 1.5;
-      if (conceded >= 0 || CONCEDE.test(lower.slice(clauses[k - 1].start, clauses[k - 1].end))) {
-        for (let j = Math.max(0, conceded); j < k; j++) if (!MAIN.test(lower.slice(clauses[j].start, clauses[j].end))) w[j] *= 0.4;
-      }
-      conceded = -1;
+      concededFrom = -1;
     }
-    if (CONCEDE.test(text) && !MAIN.test(text)) conceded = conceded < 0 ? k : conceded;
+    if (main[k]) {
+      w[k] *= 3;
+      const words = text[k].split(/[^\p{L}\p{N}]+/u).filter((x) => x !== '').length;
+      if (k + 1 < n && (words <= 5 || INTRODUCES.test(text[k]))) w[k + 1] *= 3;
+    }
+    // A concession holds for the clauses that follow it, until a contrast resolves it.
+    if (CONCEDE.test(text[k]) && !main[k] && concededFrom < 0) concededFrom = k;
   }
   return w;
 }

@@ -28,20 +28,39 @@ describe('cli analyze', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('when given the shared dev set, then it writes the contract shape and exits 0', async () => {
+  it('when given labelled answers, then it writes the contract shape with evidence and exits 0', async () => {
+    // A project file (npm test never reads ../shared): the first 40 answers of a training file, labels dropped by the CLI.
+    const rows = readFileSync(new URL('../../../data/training/hard-cases.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, 40);
+    const input = join(dir, 'answers.jsonl');
+    writeFileSync(input, `${rows.join('\n')}\n`);
     const out = join(dir, 'result.json');
-    const { code } = await run(['../shared/data/interviews-dev.jsonl', '--out', out]);
+    const { code } = await run([input, '--out', out]);
     expect(code).to.equal(0);
     const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown> & { answers: Array<Record<string, unknown>> };
     expect(r).to.have.keys('answers', 'clusters', 'requirements', 'summary');
-    expect(r.answers).to.have.length(240);
-    const q1 = r.answers.find((a) => a.id === 'dev-001-q1')!;
-    expect(Object.keys(q1)).to.include.members(['id', 'lang', 'channels']);
+    expect(r.answers).to.have.length(40);
+    const texts = new Map(rows.map((l) => JSON.parse(l) as { id: string; text: string }).map((x) => [x.id, x.text]));
+    const q1 = r.answers.find((a) => a.id === 'hrd-001-q1')!;
+    expect(Object.keys(q1)).to.include.members(['id', 'lang', 'channels', 'confidence', 'evidence', 'uncertainty']);
     expect(q1).to.not.have.property('labels');
-    const q3 = r.answers.find((a) => a.id === 'dev-001-q3')!;
+    for (const a of r.answers) {
+      const codes = (a.channels ?? a.themes ?? a.features) as string[];
+      const evidence = a.evidence as Array<{ code: string; text: string; start: number; end: number; confidence: number }>;
+      expect(evidence.map((e) => e.code), String(a.id)).to.deep.equal(codes);
+      for (const e of evidence) {
+        expect(texts.get(String(a.id))!.slice(e.start, e.end)).to.equal(e.text);
+        expect(e.confidence).to.be.within(0, 1);
+      }
+      expect(Object.keys(a.confidence as object)).to.have.members(codes);
+      expect(a.uncertainty).to.be.within(0, 1);
+    }
+    const q3 = r.answers.find((a) => a.id === 'hrd-001-q3')!;
     expect(q3.challenge_type).to.be.oneOf(['technical', 'cultural']);
     expect(q3.challenge_confidence).to.be.within(0, 1);
-    expect(readdirSync(dir)).to.deep.equal(['result.json']);
+    expect(q3.technical_weight).to.be.within(0, 1);
+    expect(q3.challenge_mixed).to.be.a('boolean');
+    expect((r.summary as { challengeBalance: { interval: number[] } }).challengeBalance.interval).to.have.length(2);
+    expect(readdirSync(dir).sort()).to.deep.equal(['answers.jsonl', 'result.json']);
   });
 
   it('when given a CSV with role names and a segment column, then it codes it', async () => {
