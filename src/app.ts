@@ -29,6 +29,7 @@ import { exportsRouter } from './exports/exports.routes.js';
 import { responsesLeadRouter } from './responses/response.lead.routes.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
+import { privacyAdminRouter, privacyLeadRouter } from './privacy/privacy.routes.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -150,8 +151,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/admin', requireUser(['admin']));
   app.use(['/lead/campaigns/:id', '/api/v1/campaigns/:id'], campaignAccessGuard);
   app.use('/admin', adminRouter());
+  app.use('/admin', privacyAdminRouter({ logger: deps.logger }));
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());
+  app.use('/lead', privacyLeadRouter({ logger: deps.logger }));
   app.use('/lead', mediaLeadRouter());
   app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));
   app.use('/lead', analysisRunsRouter());

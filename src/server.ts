@@ -9,6 +9,7 @@ import { startReminderJob } from './participants/mail.service.js';
 import { createLogger } from './shared/logger.js';
 import { resolveSessionSecret, sessionMiddleware } from './auth/session.js';
 import { startRetentionJob } from './privacy/retention.js';
+import { startReclaimJob } from './privacy/reclaim.js';
 import { createRunner } from './analysis-runs/runner.js';
 import { chooseMediaStore } from './media/media-store.js';
 import { createTranscriber } from './media/transcriber.js';
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
   // --- Participant e-mails (issue 4): reminders to those who have not answered yet ----------
   // Privacy: responses of campaigns past their retention date are purged hourly.
   const stopRetention = startRetentionJob(logger);
+  // After erasures: the embedded database is compacted so erased text leaves its files (GDPR).
+  const stopReclaim = startReclaimJob(logger);
   const stopReminders = smtpMailer ? startReminderJob({ mailer: smtpMailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
   // ------------------------------------------------------------------------------------------
 
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     stopping = true;
     stopReminders?.();
     stopRetention();
+    stopReclaim();
     smtpMailer?.close();
     logger.info('shutting down');
     // Stop accepting at once; requests in flight get SHUTDOWN_TIMEOUT_MS, then are cut.

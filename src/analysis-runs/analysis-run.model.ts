@@ -1,6 +1,10 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
-export const RUN_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+/**
+ * `superseded`: a finished run whose result was dropped because an answer it contained was erased
+ * (src/privacy/erasure.ts); a fresh run replaces it.
+ */
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'superseded'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Stages a run reports: `queued` before a runner claimed it, then the engine's own stages. */
@@ -40,6 +44,8 @@ const analysisRunSchema = new Schema(
     answers: Number,
     resultBytes: Number,
     summary: { type: Schema.Types.Mixed },
+    /** When (set with status `superseded`) the run's result was dropped after an erasure. */
+    supersededAt: Date,
   },
   { timestamps: true, collection: 'analysis_runs', minimize: false },
 );

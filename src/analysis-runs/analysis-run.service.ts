@@ -3,6 +3,7 @@ import type { AnalysisResult, AnalysisSummary } from '../analysis/index.js';
 import { notFound } from '../shared/errors.js';
 import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
 import { parseObjectId } from '../shared/ids.js';
+import { ExportCodeIndexModel } from '../exports/code-index.js';
 
 export interface RunView {
   id: string;
@@ -89,4 +90,24 @@ export async function getResult(campaignId: mongoose.Types.ObjectId, runId: stri
   const doc = await AnalysisResultModel.findById(new mongoose.Types.ObjectId(run.id)).lean<{ result: AnalysisResult }>();
   if (!doc) throw notFound('Analysis result');
   return doc.result;
+}
+
+/**
+ * After an erasure: every finished run of the campaign drops its result (quotes, evidence, coded
+ * answers, cluster terms — all derived from the answers, the erased ones included) and its export
+ * code index, and is marked `superseded`; a fresh run is queued so current figures exclude the
+ * erased answers. A run still in progress notices the erasure when it finishes (runner.ts) and
+ * runs again. Returns the ids of the superseded runs (their dashboard data must go too).
+ */
+export async function supersedeRunsAfterErasure(campaignId: mongoose.Types.ObjectId, requestedBy?: string): Promise<string[]> {
+  const done = await AnalysisRunModel.find({ campaignId, status: 'done' }, { _id: 1 }).lean<Array<{ _id: mongoose.Types.ObjectId }>>();
+  const ids = done.map((r) => r._id);
+  if (ids.length) {
+    const now = new Date();
+    await AnalysisRunModel.updateMany({ _id: mongoose.trusted({ $in: ids }) }, { $set: { status: 'superseded', supersededAt: now, summary: null } });
+    await AnalysisResultModel.deleteMany({ _id: mongoose.trusted({ $in: ids }) });
+    await ExportCodeIndexModel.deleteMany({ _id: mongoose.trusted({ $in: ids }) });
+    await startRun(campaignId, requestedBy);
+  }
+  return ids.map(String);
 }

@@ -6,7 +6,8 @@ import { CampaignModel, type CampaignRecord } from '../campaigns/campaign.model.
 import { createLogger, type Logger } from '../shared/logger.js';
 import { loadInput as loadFromDb, type AnalysisInput } from './analysis-input.js';
 import { connectedUri } from '../db/connection.js';
-import { AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
+import { AnalysisResultModel, AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
+import { ExportCodeIndexModel } from '../exports/code-index.js';
 import { runInWorker, WorkerAborted, WorkerPermanentError, type WorkerHandle } from './run-in-worker.js';
 
 const { trusted } = mongoose;
@@ -26,6 +27,8 @@ export interface RunnerOptions {
   logger?: Logger;
   /** Loads a run's engine input; tests inject inputs that make the engine fail. */
   loadInput?: (campaign: CampaignRecord) => Promise<AnalysisInput>;
+  /** Called when the engine is done, before the run is marked done (tests: an erasure lands here). */
+  beforeFinish?: () => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -158,6 +161,7 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
     try {
       const campaign = await CampaignModel.findById(run.campaignId).lean<CampaignRecord>();
       if (!campaign) throw new PermanentRunError('The campaign no longer exists.');
+      const loadedAt = new Date();
       const input = await load(campaign);
       if (stopping) throw new WorkerAborted('shutdown');
       setStage('prepare', 0);
@@ -183,6 +187,16 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
       clearInterval(timer);
       await writing;
       if (lost) return { runId: String(id), status: 'lost', attempts };
+      await opts.beforeFinish?.();
+      // A response erased while this run was under way may be in its result: drop the result and
+      // queue the run again, so no stored analysis ever contains an erased answer (privacy/erasure.ts).
+      const now0 = await CampaignModel.findById(run.campaignId, { erasedAt: 1 }).lean<{ erasedAt?: Date }>();
+      if (now0?.erasedAt && now0.erasedAt.getTime() >= loadedAt.getTime()) {
+        await AnalysisResultModel.deleteOne({ _id: id });
+        await ExportCodeIndexModel.deleteOne({ _id: id });
+        logger.info({ runId: String(id) }, 'analysis run: responses were erased meanwhile; running again');
+        return release(id, attempts);
+      }
       const bytes = stored.bytes;
       const result = { summary: stored.summary };
       if (stored.codeIndexError) logger.warn({ err: stored.codeIndexError, runId: String(id) }, 'analysis run: export code index not stored');

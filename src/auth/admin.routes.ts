@@ -5,8 +5,6 @@ import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import * as auth from './auth.service.js';
 import { userCreateSchema, userUpdateSchema } from './auth.schemas.js';
 import { ROLES } from './user.model.js';
-import { exportForPersonalLink } from '../privacy/subject-export.js';
-import { z } from 'zod';
 
 /** /admin/users — admins manage accounts (create, role, disable, reset password). */
 export function adminRouter(): Router {
@@ -55,15 +53,6 @@ export function adminRouter(): Router {
       password: change.password || undefined,
     });
     res.redirect(303, '/admin/users');
-  });
-
-  // POST /admin/data-export — everything stored about one personal link, as a JSON download
-  router.post('/data-export', async (req, res) => {
-    const { link } = parseOrThrow(z.object({ link: z.string().trim().min(1, 'validation.required').max(2000) }), req.body ?? {});
-    const data = await exportForPersonalLink(link);
-    res.set('Cache-Control', 'no-store');
-    res.attachment(`workplace-voice-data-export-${new Date().toISOString().slice(0, 10)}.json`);
-    res.json(data);
   });
 
   return router;

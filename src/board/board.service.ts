@@ -436,3 +436,26 @@ export async function deleteCorrection(campaign: Campaign, id: string): Promise<
   if (!doc || String(doc.campaignId) !== String(campaign._id)) throw notFound('Correction');
   await BoardCorrectionModel.deleteOne({ _id });
 }
+
+/**
+ * After an erasure: the corrections that name an answer of the erased responses lose that answer
+ * (a lead's "move this answer" must not keep pointing at — and training on — a person who asked
+ * to be forgotten); a per-answer correction left with no answer is deleted. Returns how many
+ * corrections changed.
+ */
+export async function forgetAnswersOf(campaignId: mongoose.Types.ObjectId, responseIds: readonly string[]): Promise<number> {
+  const erased = new Set(responseIds);
+  const ofErased = (answerId: string) => erased.has(answerId.slice(0, Math.max(0, answerId.lastIndexOf(':'))) || answerId);
+  const docs = await BoardCorrectionModel.find({ campaignId }).lean<BoardCorrectionRecord[]>();
+  let changed = 0;
+  for (const doc of docs) {
+    const assign = doc.assign ?? [];
+    const kept = assign.filter((a) => !ofErased(a.answer));
+    if (kept.length === assign.length) continue;
+    changed += 1;
+    if (kept.length === 0) await BoardCorrectionModel.deleteOne({ _id: doc._id });
+    else await BoardCorrectionModel.updateOne({ _id: doc._id }, { $set: { assign: kept } });
+  }
+  if (changed) forgetBoardResults();
+  return changed;
+}

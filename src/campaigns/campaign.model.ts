@@ -54,6 +54,8 @@ const campaignSchema = new Schema(
     /** Responses are purged by a periodic job once this date has passed (privacy, issue 4). */
     retainUntil: { type: Date, index: true },
     responsesPurgedAt: Date,
+    /** Last time a response was erased: a run that loaded its answers before this is stale. */
+    erasedAt: Date,
     /** Groups smaller than this are never broken down (src/shared/anonymity.ts). */
     minGroupSize: { type: Number, default: 5, min: 2 },
     /** Invitation e-mails: sender name, reply-to and the reminder schedule (src/participants). */

@@ -139,3 +139,9 @@ export async function setMember(id: string, userId: mongoose.Types.ObjectId, as:
   await CampaignModel.updateOne({ _id: campaign._id }, update);
   forgetCampaign(campaign);
 }
+
+/** Records that responses of the campaign were erased now (analysis runs loaded before are stale). */
+export async function markErased(campaignId: mongoose.Types.ObjectId, at = new Date()): Promise<void> {
+  await CampaignModel.updateOne({ _id: campaignId }, { $set: { erasedAt: at } });
+  forgetCampaign();
+}

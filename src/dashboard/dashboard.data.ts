@@ -4,7 +4,7 @@ import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 import { buildInWorker } from './build-in-worker.js';
-import { decodeRunData, loadStoredRunData, saveEncoded } from './dashboard-store.js';
+import { DashboardRunModel, decodeRunData, loadStoredRunData, saveEncoded } from './dashboard-store.js';
 
 /**
  * The immutable, compact form of one analysis run that every dashboard request filters.
@@ -258,6 +258,12 @@ export function warmRunData(campaignId: string, runId: string): void {
   getCampaign(campaignId)
     .then((campaign) => runData(runId, campaign))
     .catch(() => undefined);
+}
+
+/** Drops the dashboard data of runs whose results were dropped (an erasure): stored and in memory. */
+export async function forgetRuns(campaignId: mongoose.Types.ObjectId, runIds: readonly string[]): Promise<void> {
+  for (const id of runIds) cache.delete(id);
+  await DashboardRunModel.deleteMany({ campaignId });
 }
 
 /** Tests and benchmarks: start from a cold cache. */

@@ -329,3 +329,17 @@ export async function saveMailingSettings(campaignId: mongoose.Types.ObjectId, s
   forgetCampaign();
   if (res.matchedCount === 0) throw notFound('Campaign');
 }
+
+/** The participants an address was invited as (all campaigns), for an erasure request by e-mail. */
+export async function participantsByEmail(email: string): Promise<Array<{ participantId: mongoose.Types.ObjectId; campaignId: mongoose.Types.ObjectId }>> {
+  const clean = email.trim().toLowerCase().slice(0, 254);
+  if (!clean.includes('@')) return [];
+  const docs = await ParticipantModel.find({ email: clean }, { campaignId: 1 }).lean<Array<{ _id: mongoose.Types.ObjectId; campaignId: mongoose.Types.ObjectId }>>();
+  return docs.map((d) => ({ participantId: d._id, campaignId: d.campaignId }));
+}
+
+/** Erasure: the participant's record (e-mail, name, segments, link hashes, mail state) and its submit lock. */
+export async function deleteParticipantRecord(participantId: mongoose.Types.ObjectId): Promise<void> {
+  await ParticipantModel.deleteOne({ _id: participantId });
+  await ParticipantClaimModel.deleteOne({ _id: String(participantId) });
+}

@@ -8,6 +8,8 @@ import { AnalysisResultModel, AnalysisRunModel } from '../analysis-runs/analysis
 import { BoardCorrectionModel } from '../board/board-correction.model.js';
 import { DashboardRunModel } from '../dashboard/dashboard-store.js';
 import { ExportCodeIndexModel } from '../exports/code-index.js';
+import { ErasureModel } from './erasure.model.js';
+import { scheduleReclaim } from './reclaim.js';
 
 /**
  * Deletes all responses (submitted and drafts) of campaigns whose retention date has passed, their
@@ -37,8 +39,11 @@ export async function purgeExpiredResponses(now = new Date()): Promise<{ campaig
     await BoardCorrectionModel.deleteMany({ campaignId: c._id });
     responses += res.deletedCount ?? 0;
     await CampaignModel.updateOne({ _id: c._id }, { $set: { responsesPurgedAt: now } });
+    await ErasureModel.create({ at: now, scope: 'retention', campaignId: c._id, responses: res.deletedCount ?? 0 });
     forgetCampaign();
   }
+  // The deleted answers leave the embedded database's files too (reclaim.ts).
+  if (due.length) scheduleReclaim();
   return { campaigns: due.length, responses };
 }
 

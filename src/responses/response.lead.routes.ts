@@ -4,7 +4,7 @@ import { notFound } from '../shared/errors.js';
 import { parseOrThrow } from '../shared/validation.js';
 import { responseListQuerySchema } from './response.schemas.js';
 import { mediaOfAnswers } from '../media/media.service.js';
-import { deleteResponse, getResponse, listResponses, segmentPrivacy } from './response.service.js';
+import { getResponse, listResponses, segmentPrivacy } from './response.service.js';
 
 const PAGE = 25;
 
@@ -54,13 +54,6 @@ export function responsesLeadRouter(): Router {
       startKey: typeof req.query.q === 'string' ? req.query.q : undefined,
       transcriptSaved: req.query.transcript === 'saved',
     });
-  });
-
-  // POST /lead/campaigns/:id/responses/:rid/delete — remove one response for good
-  router.post('/campaigns/:id/responses/:rid/delete', async (req, res) => {
-    const campaign = await getCampaign(req.params.id);
-    await deleteResponse(campaign._id, req.params.rid);
-    res.redirect(303, `/lead/campaigns/${String(campaign._id)}/responses?deleted=1`);
   });
 
   // GET /lead/campaigns/:id/questions/:key — every answer to one question

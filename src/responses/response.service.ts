@@ -404,6 +404,12 @@ export async function getResponse(campaignId: mongoose.Types.ObjectId, responseI
   return toView(doc);
 }
 
+/** Ids of the responses given through a participant's personal link (identified campaigns only store this link). */
+export async function responseIdsOfParticipant(participantId: mongoose.Types.ObjectId): Promise<Array<{ id: string; campaignId: mongoose.Types.ObjectId }>> {
+  const docs = await ResponseModel.find({ participantId }, { _id: 1, campaignId: 1 }).lean<Array<{ _id: string; campaignId: mongoose.Types.ObjectId }>>();
+  return docs.map((d) => ({ id: String(d._id), campaignId: d.campaignId }));
+}
+
 /** Deletes one submitted response for good (privacy: a lead removes an answer on request). */
 export async function deleteResponse(campaignId: mongoose.Types.ObjectId, responseId: string): Promise<void> {
   const response = await getResponse(campaignId, responseId);

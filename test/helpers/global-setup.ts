@@ -18,6 +18,8 @@ export async function mochaGlobalSetup(): Promise<void> {
   const candidates = defaultCandidates().filter((c) => c.name !== 'mongodb-memory-server');
   db = await startEmbeddedDatabase({ dataDir: dir, readyTimeoutMs: 30_000, log: (m) => process.stderr.write(`${m}\n`) }, candidates);
   process.env.TEST_MONGODB_URI = db.uri;
+  // The erasure test scans the database's files for erased text (test/http/erasure.test.ts).
+  process.env.TEST_DB_DIR = dir;
   process.stderr.write(`test database: ${db.engine} at ${db.uri}\n`);
 }
 

@@ -38,7 +38,7 @@ async function seedCampaign(ownerId: string) {
     const answers = { q1: `${ANSWERS_DE.q1} (${i})`, q2: `${ANSWERS_DE.q2} (${i})`, q3: Q3[i], q4: `${ANSWERS_DE.q4} (${i})` };
     await createFromApi(campaign, { submissionId: `board-${String(i).padStart(4, '0')}`, lang: 'de', answers, segments: {} });
   }
-  const aid = (i: number, q = 'q3') => `s_${String(campaign._id)}_b${i}:${q}`;
+  const aid = (i: number, q = 'q3') => `s_${String(campaign._id)}_board-${String(i).padStart(4, '0')}:${q}`;
   return { campaign, id: String(campaign._id), aid };
 }
 

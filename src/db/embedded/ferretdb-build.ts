@@ -15,9 +15,9 @@ export const FERRETDB_BINARY = 'ferretdb-wv';
 /**
  * Identifies what our build contains; written next to the binary (`ferretdb-wv.build-id`) so an
  * older build of ours is recognised and `workplace-voice db install` rebuilds it. Bump it whenever
- * PATCHES change. wv1: the _id index fix; wv2: + the FIFO write turn.
+ * PATCHES change. wv1: the _id index fix; wv2: + the FIFO write turn; wv3: + compact truncates the WAL.
  */
-export const FERRETDB_BUILD_ID = `${FERRETDB_VERSION}+wv2`;
+export const FERRETDB_BUILD_ID = `${FERRETDB_VERSION}+wv3`;
 
 interface SourcePatch {
   /** Path inside the FerretDB module. */
@@ -48,8 +48,29 @@ interface SourcePatch {
  *    back, same machine, 60 s): bare-insert baseline 477 → 673 req/s, respondent visits 306 → 463
  *    req/s.
  *    Reads are not queued (WAL lets them run beside the writer).
+ *
+ * 3. `compact` with `force: true` leaves no deleted text in the files. FerretDB runs `VACUUM`
+ *    (the database file is rebuilt from live rows only), but in WAL mode the rebuilt pages — and
+ *    older frames holding deleted rows — sit in the `-wal` file until a checkpoint, whose file
+ *    is then reused, not cleared. Our build follows the VACUUM with
+ *    `PRAGMA wal_checkpoint(TRUNCATE)`: everything is written into the database file and the
+ *    WAL is cut to zero bytes. The app calls it after erasures (src/privacy/reclaim.ts), so an
+ *    erased answer leaves no bytes behind in the embedded database's files (GDPR Art. 17).
  */
 const PATCHES: SourcePatch[] = [
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    edits: [
+      {
+        from: '\t\tq = `VACUUM`\n\t}\n\n\tif _, err := db.ExecContext(ctx, q); err != nil {\n\t\treturn nil, lazyerrors.Error(err)\n\t}\n',
+        to:
+          '\t\tq = `VACUUM`\n\t}\n\n\tif _, err := db.ExecContext(ctx, q); err != nil {\n\t\treturn nil, lazyerrors.Error(err)\n\t}\n\n' +
+          '\t// Workplace Voice build: after a full compact, move everything into the database file and\n' +
+          '\t// cut the WAL to zero bytes, so no frame of a deleted row stays on disk.\n' +
+          '\tif params != nil && params.Full {\n\t\tif _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\t}\n',
+      },
+    ],
+  },
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',
     edits: [{ from: `IDColumn = DefaultColumn + "->'$._id'"`, to: `IDColumn = DefaultColumn + "->'_id'"` }],

@@ -1,6 +1,7 @@
 import { boardDe } from './parts/board.js';
 import { dashboardDe } from './parts/dashboard.js';
 import { exportsDe } from './parts/exports.js';
+import { privacyDe } from './parts/privacy.js';
 import { mediaDe } from './parts/media.js';
 import { reportDe } from './parts/report.js';
 
@@ -424,6 +425,6 @@ const core = {
 } as const;
 
 /** Core texts plus each feature's part (src/shared/i18n/parts/*). */
-export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe } as const;
+export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe } as const;
 
 export type MessageKey = keyof typeof de;

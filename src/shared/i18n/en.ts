@@ -2,11 +2,12 @@ import type { MessageKey } from './de.js';
 import { boardEn } from './parts/board.js';
 import { dashboardEn } from './parts/dashboard.js';
 import { exportsEn } from './parts/exports.js';
+import { privacyEn } from './parts/privacy.js';
 import { mediaEn } from './parts/media.js';
 import { reportEn } from './parts/report.js';
 
 /** English texts; typed against the German keys so none can be missing. */
-const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn | keyof typeof privacyEn>, string> = {
   'nav.skip': 'Skip to content',
   'nav.main': 'Main navigation',
   'nav.campaigns': 'Campaigns',
@@ -421,4 +422,4 @@ const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashb
   "analysis.reload": "Reload the page to see the result",
 };
 
-export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn };
+export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn, ...privacyEn };
