@@ -9,7 +9,7 @@ import { exportForPersonalLink } from './subject-export.js';
 
 const eraseSchema = z.object({
   subject: z.string().trim().min(1, 'validation.required').max(2000, 'validation.too_long'),
-  confirm: z.literal('yes', { message: 'privacy.erase.confirm_required' }),
+  confirm: z.literal('yes', { message: 'validation.erasure_confirm' }),
 });
 
 /** /admin/privacy — access exports and erasure requests (admins only; mounted behind requireUser(['admin'])). */

@@ -87,7 +87,7 @@ describe('erasure that erases (issue 12, part 4)', function () {
 
     // Two analyses, dashboard and exports opened, a correction on the board.
     for (let run = 0; run < 2; run++) {
-      await lead.agent.post(`/lead/campaigns/${id}/analysis`).set('Accept', 'application/json').expect(202);
+      await lead.agent.post(`/lead/campaigns/${id}/analysis`).set('Accept', 'application/json').set('X-CSRF-Token', lead.csrf).expect(202);
       expect((await drain()).map((o) => o.status)).to.deep.equal(['done']);
     }
     await lead.agent.get(`/lead/campaigns/${id}/dashboard`).expect(200);
@@ -138,7 +138,7 @@ describe('erasure that erases (issue 12, part 4)', function () {
     for (let i = 0; i < 6; i++) await createFromApi(c, { submissionId: `busy-${String(i).padStart(4, '0')}`, lang: 'de', answers: ANSWERS_DE, segments: {} });
     const { response } = await createFromApi(c, { submissionId: 'busy-marked', lang: 'de', answers: { ...ANSWERS_DE, q3: `Das ${MARKER}-Problem.` }, segments: {} });
     const lead = await staffClient(app, 'admin');
-    await lead.agent.post(`/lead/campaigns/${String(c._id)}/analysis`).set('Accept', 'application/json').expect(202);
+    await lead.agent.post(`/lead/campaigns/${String(c._id)}/analysis`).set('Accept', 'application/json').set('X-CSRF-Token', lead.csrf).expect(202);
     // The erasure lands after the run loaded its answers but before it finished.
     const runner = createRunner({ instanceId: `erasure-busy-${process.pid}`, beforeFinish: async () => {
       await lead.agent.post(`/lead/campaigns/${String(c._id)}/responses/${response.id}/delete`).type('form').send({ _csrf: lead.csrf }).expect(303);
