@@ -105,6 +105,7 @@ describe('erasure that erases (issue 12, part 4)', function () {
       .send({ _csrf: lead.csrf, answer: `${response.id}:q3`, codes: [...(coded.themes ?? []).filter((t) => t !== 'security_compliance'), 'security_compliance'] })
       .expect((r) => expect(r.status, `${theme}: ${/error-summary[\s\S]{0,600}/.exec(r.text)?.[0] ?? ''}`).to.equal(303));
     expect((await scanCollections(MARKER)).length, 'the marker is stored before the deletion').to.be.greaterThan(3);
+    if (process.env.TEST_DB_DIR) expect((await scanFiles(process.env.TEST_DB_DIR, MARKER)).length, 'the file scan finds it before').to.be.greaterThan(0);
 
     await lead.agent.post(`/lead/campaigns/${id}/responses/${response.id}/delete`).type('form').send({ _csrf: lead.csrf }).expect(303);
     // At once: in no collection any more (runs superseded, their results dropped; board correction gone).
