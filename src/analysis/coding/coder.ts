@@ -9,7 +9,7 @@
  * answer, blended with clause-level theme evidence weighted by markers of the main problem and of
  * concession (text/scope.ts dominanceWeights).
  */
-import { roleOfQuestion } from '../codebook/index.js';
+import { BUILTIN_CODEBOOK, roleOfQuestion } from '../codebook/index.js';
 import { CALIBRATION } from '../model/calibration.generated.js';
 import { CORPUS_VERSION, trainingCorpus } from '../model/corpus.js';
 import { TextPipeline } from '../text/features.js';
@@ -127,11 +127,34 @@ export interface TrainDoc {
 export function corpusDocs(group: CodeGroup, filter?: (respondent: string) => boolean): TrainDoc[] {
   if (group.role === 'custom') return [];
   const ids = new Set(group.codes.map((c) => c.id));
+  const alias = mergedInto(group);
   const out: TrainDoc[] = [];
   for (const d of trainingCorpus()) {
     if (roleOfQuestion(d.question) !== group.role) continue;
     if (filter && !filter(d.respondent)) continue;
-    out.push({ text: d.text, lang: d.lang || undefined, codes: d.codes.filter((c) => ids.has(c)), type: d.challenge_type, weight: 1 });
+    const codes = [...new Set(d.codes.map((c) => alias.get(c) ?? c))].filter((c) => ids.has(c));
+    out.push({ text: d.text, lang: d.lang || undefined, codes, type: d.challenge_type, weight: 1 });
+  }
+  return out;
+}
+
+/**
+ * Built-in codes a campaign merged into another code (the theme board moves a merged code's
+ * examples into the survivor and drops it): the corpus answers labelled with the merged code then
+ * teach the survivor. A built-in code missing from the group whose examples no code holds was
+ * deleted, and its corpus labels are dropped.
+ */
+function mergedInto(group: CodeGroup): Map<string, string> {
+  const out = new Map<string, string>();
+  const builtin = BUILTIN_CODEBOOK.groups.find((g) => g.role === group.role);
+  if (!builtin) return out;
+  const ids = new Set(group.codes.map((c) => c.id));
+  for (const b of builtin.codes) {
+    if (ids.has(b.id)) continue;
+    const examples = [...b.examples.de, ...b.examples.en];
+    if (examples.length === 0) continue;
+    const to = group.codes.find((c) => examples.every((e) => c.examples.de.includes(e) || c.examples.en.includes(e)));
+    if (to) out.set(b.id, to.id);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { analyze, type AnalysisAnswer, type AnsweredCodes } from '../../../src/analysis/index.js';
+import { analyze, cloneCodebook, type AnalysisAnswer, type AnsweredCodes } from '../../../src/analysis/index.js';
 import { calibrationVersion } from '../../../src/analysis/coding/coder.js';
 import { trainLogistic, margin } from '../../../src/analysis/coding/linear.js';
 import { CALIBRATION } from '../../../src/analysis/model/calibration.generated.js';
@@ -162,6 +162,21 @@ describe('analysis: supervised coder (issue 13)', () => {
       const after = analyze([{ id: 'p', question: 'q2', text: probe }], { skipClustering: true, corrections }).answers[0].themes ?? [];
       expect(before).to.not.include('flexibility_autonomy');
       expect(after).to.include('flexibility_autonomy');
+    });
+  });
+
+  describe('campaign codebooks', () => {
+    it('when a campaign merged a built-in code into another, then the corpus answers of the merged code teach the survivor', () => {
+      const book = cloneCodebook();
+      const g = book.groups.find((x) => x.role === 'challenges')!;
+      const from = g.codes.find((c) => c.id === 'connectivity_devices')!;
+      const to = g.codes.find((c) => c.id === 'tool_sprawl')!;
+      // What the theme board does on a merge: examples move to the survivor, the merged code goes.
+      to.examples = { de: [...to.examples.de, ...from.examples.de], en: [...to.examples.en, ...from.examples.en] };
+      g.codes = g.codes.filter((c) => c !== from);
+      const a = analyze([{ id: 'w', question: 'q3', text: 'Das WLAN im Lager ist zu schwach, die Scanner brechen ab.' }], { skipClustering: true, codebook: book }).answers[0];
+      expect(a.themes).to.include('tool_sprawl');
+      expect(a.themes).to.not.include('connectivity_devices');
     });
   });
 
