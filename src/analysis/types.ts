@@ -167,18 +167,41 @@ export interface EmergentCluster {
 export type Moscow = 'must' | 'should' | 'could' | 'wont';
 
 export interface RequirementEvidence {
+  /** The answer's id. */
   id: string;
+  /** The sentence (or clause) of the answer that carried the code, in the respondent's words. */
   quote: string;
+  /** The code of the requirement this sentence was coded with. */
+  code?: string;
+  /** The coder's confidence for that code (0–1); evidence is ranked by it. */
+  confidence?: number;
+  /** Character offsets of the quote in the answer text (a stable key for curation, a seek for video). */
+  start?: number;
+  end?: number;
+  /** Language of the answer the quote comes from. */
+  lang?: string;
 }
 
 export interface Requirement {
+  /** Stable across runs of a campaign (`need-<need>`): curation on the report refers to it. */
   id: string;
-  /** Code the requirement was derived from. */
+  /** The primary code the requirement was derived from. */
   source: { group: 'features' | 'challenges'; code: string };
+  /** Every codebook code merged into this need (what people lack in q3 and wish for in q4). */
+  codes?: string[];
+  /** What this campaign's people need, built from the phrases of its evidence. */
   title: { de: string; en: string };
+  /** One line: why (how many named it, as a problem and as a wish). */
+  rationale?: { de: string; en: string };
+  /** Checks a rollout team can make to see the requirement met. */
+  acceptance?: Array<{ de: string; en: string }>;
   kind: 'capability' | 'enablement';
   priority: Moscow;
+  /** Distinct respondents who named the need (as a problem, a wish, or both). */
   respondents: number;
+  /** Of those: how many named it as a problem (q3) and how many as a wish (q4). */
+  problem?: number;
+  wish?: number;
   share: number;
   segments: string[];
   evidence: RequirementEvidence[];
