@@ -14,6 +14,7 @@ import { csrfFrom, testApp } from '../helpers/app.js';
 import { openTemplateCampaign } from '../helpers/fixtures.js';
 import { abortedUpload, hasFfmpeg, makeMediaFixtures, multipartBody, type MediaFixtures } from '../helpers/media.js';
 import { useTestDb } from '../helpers/test-db.js';
+import { requireTool } from '../helpers/tools.js';
 
 /**
  * The same upload/playback path on GridFS (the store for MongoDB; here on FerretDB 1.24.2, where
@@ -31,7 +32,7 @@ describe('video answers on GridFS, and automatic transcription', function () {
   let failNext = false;
 
   before(async function () {
-    if (!(await hasFfmpeg())) this.skip();
+    if (!(await hasFfmpeg())) requireTool(this, 'ffmpeg');
     fx = await makeMediaFixtures();
     // A small stand-in for a Whisper server: checks the multipart request, answers verbose_json.
     fake = http.createServer((req, res) => {

@@ -17,6 +17,7 @@ import { csrfFrom, makeUser, signIn, testApp } from '../helpers/app.js';
 import { openTemplateCampaign } from '../helpers/fixtures.js';
 import { abortedUpload, containerTags, declaredTooLarge, filesIn, hasFfmpeg, makeMediaFixtures, multipartBody, type MediaFixtures } from '../helpers/media.js';
 import { useTestDb } from '../helpers/test-db.js';
+import { requireTool } from '../helpers/tools.js';
 
 describe('video answers: upload, storage, playback, transcripts (file-system store)', function () {
   this.timeout(30_000);
@@ -28,7 +29,7 @@ describe('video answers: upload, storage, playback, transcripts (file-system sto
   let port: number;
 
   before(async function () {
-    if (!(await hasFfmpeg())) this.skip(); // .ci/run installs Debian's ffmpeg
+    if (!(await hasFfmpeg())) requireTool(this, 'ffmpeg'); // .ci/run installs Debian's ffmpeg
     fx = await makeMediaFixtures();
     root = await mkdtemp(path.join(os.tmpdir(), 'wv-media-store-'));
     // 1 MB limit: the fixtures are ~60 KB; "above" and "far above" stay cheap.

@@ -4,7 +4,7 @@ import { changeStatus } from '../../src/campaigns/campaign.service.js';
 import { flushDraftDeletes } from '../../src/responses/draft-cleanup.js';
 import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';
 import { CONSENT_VERSION } from '../../src/responses/response.service.js';
-import { csrfFrom, testApp } from '../helpers/app.js';
+import { csrfFrom, respondentCsrf, testApp } from '../helpers/app.js';
 import { ANSWERS_DE, openTemplateCampaign } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -92,6 +92,9 @@ describe('respondent flow (/r/:token)', () => {
     const c = await openTemplateCampaign();
     const agent = await consented(c.publicToken);
     const body = { _csrf: agent.csrf, submissionId: 'sub-retry-000001', 'segments[department]': 'sales', ...prefix(ANSWERS_DE) };
+    // A draft exists once something was autosaved; the submit must remove it.
+    await agent.post(`/r/${c.publicToken}/autosave`).set('Accept', 'application/json').set('X-CSRF-Token', agent.csrf).send({ answers: { q1: 'Entwurf' } }).expect(200);
+    expect(await DraftModel.countDocuments({ campaignId: c._id }), 'a draft after the autosave').to.equal(1);
     const [a, b] = await Promise.all([
       agent.post(`/r/${c.publicToken}/submit`).type('form').send(body),
       agent.post(`/r/${c.publicToken}/submit`).type('form').send(body),
@@ -126,7 +129,11 @@ describe('respondent flow (/r/:token)', () => {
     const before = (await ResponseModel.countDocuments({})) + (await DraftModel.countDocuments({}));
     const res = await request(app).get('/r/AAAAAAAAAAAAAAAAAAAAAA').set('Accept-Language', 'en').expect(404);
     expect(res.text).to.include('Survey not found');
-    await request(app).post('/r/x/start').type('form').send({ lang: 'de', consent: 'yes' }).expect(403);
+    // With a valid CSRF token of this device (so the token, not CSRF, is what is judged): 404.
+    const other = await openTemplateCampaign();
+    const device = request.agent(app);
+    const csrf = await respondentCsrf(device, other.publicToken);
+    for (const token of ['x', 'AAAAAAAAAAAAAAAAAAAAAA']) await device.post(`/r/${token}/start`).type('form').send({ _csrf: csrf, lang: 'de', consent: 'yes' }).expect(404);
     expect((await ResponseModel.countDocuments({})) + (await DraftModel.countDocuments({}))).to.equal(before);
   });
 
