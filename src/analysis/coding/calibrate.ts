@@ -64,9 +64,10 @@ export function microF1Of(oof: OutOfFold, group: CodeGroup, thresholds: Float64A
 }
 
 /**
- * Thresholds: per code the one that maximises that code's F1 out of fold (grid 0.10–0.70); then the
- * fallback minTop that maximises the group's micro-F1; then one more pass per code on the group's
- * micro-F1, so codes that compete for the same answers settle together.
+ * Thresholds: per code the one that maximises that code's out-of-fold F1, smoothed over
+ * neighbouring thresholds (±0.05): the F1 curve of a code with a few dozen positives is flat and
+ * noisy, and its raw maximum jumps with every small change of the features. Then the fallback
+ * minTop that maximises the group's micro-F1.
  */
 export function chooseThresholds(oof: OutOfFold, group: CodeGroup, maxCodes: number): GroupCalibration {
   const n = oof.codes.length;
@@ -74,8 +75,7 @@ export function chooseThresholds(oof: OutOfFold, group: CodeGroup, maxCodes: num
   for (let t = 0.1; t <= 0.7001; t += 0.025) grid.push(Math.round(t * 1000) / 1000);
   const thresholds = new Float64Array(n).fill(0.3);
   for (let c = 0; c < n; c++) {
-    let best = -1;
-    for (const t of grid) {
+    const f1s = grid.map((t) => {
       let tp = 0;
       let fp = 0;
       let fn = 0;
@@ -86,10 +86,19 @@ export function chooseThresholds(oof: OutOfFold, group: CodeGroup, maxCodes: num
         else if (p) fp++;
         else if (g) fn++;
       }
-      const f1 = 2 * tp + fp + fn === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-      if (f1 > best + 1e-9) {
-        best = f1;
-        thresholds[c] = t;
+      return 2 * tp + fp + fn === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+    });
+    let best = -1;
+    for (let i = 0; i < grid.length; i++) {
+      let sum = 0;
+      let k = 0;
+      for (let j = Math.max(0, i - 2); j <= Math.min(grid.length - 1, i + 2); j++) {
+        sum += f1s[j];
+        k++;
+      }
+      if (sum / k > best + 1e-9) {
+        best = sum / k;
+        thresholds[c] = grid[i];
       }
     }
   }
@@ -101,18 +110,6 @@ export function chooseThresholds(oof: OutOfFold, group: CodeGroup, maxCodes: num
       bestF = f;
       minTop = Math.round(m * 1000) / 1000;
     }
-  }
-  for (let c = 0; c < n; c++) {
-    let bestT = thresholds[c];
-    for (const t of grid) {
-      thresholds[c] = t;
-      const f = microF1Of(oof, group, thresholds, minTop, maxCodes);
-      if (f > bestF + 1e-9) {
-        bestF = f;
-        bestT = t;
-      }
-    }
-    thresholds[c] = bestT;
   }
   const out: Record<string, number> = {};
   oof.codes.forEach((c, i) => (out[c] = thresholds[i]));

@@ -34,10 +34,13 @@ export const HYPER = {
   /** blend of the type model and the clause-level dominance evidence for technical_weight */
   typeBlend: 0.2,
   /**
-   * No challenge type when no obstacle theme reaches this probability: out of fold on the training
-   * corpus, 11 of the 13 q3 answers below 0.1 named no obstacle (gold: no type); above it, nearly all did.
+   * No challenge type when no obstacle theme reaches noTypeBelow AND the answer is short (at most
+   * noTypeMaxWords words): out of fold on the training corpus, every q3 answer below 0.15 with at
+   * most 12 words named no obstacle ("passt scho", "n/a", "can't think of any"); the longer ones
+   * below 0.15 did name one, in words the coder did not know.
    */
-  noTypeBelow: 0.1,
+  noTypeBelow: 0.15,
+  noTypeMaxWords: 12,
 };
 
 /** FNV-1a, 32 bit, hex: a stable fingerprint of settings (no crypto needed). */
@@ -52,9 +55,9 @@ function fnv(text: string): string {
 
 /** What the calibration must have been computed for: this corpus and these coder settings. */
 export function calibrationVersion(): string {
-  const { maxCodes, C, correctionWeight, exampleWeight, typeBlend, noTypeBelow } = HYPER;
+  const { maxCodes, C, correctionWeight, exampleWeight, typeBlend, noTypeBelow, noTypeMaxWords } = HYPER;
   // correctionWeight does not change corpus-only CV, but it is cheap to include and makes the link obvious.
-  return `${CORPUS_VERSION}-${fnv(JSON.stringify({ maxCodes, C, correctionWeight, exampleWeight, typeBlend, noTypeBelow, BLOCK }))}`;
+  return `${CORPUS_VERSION}-${fnv(JSON.stringify({ maxCodes, C, correctionWeight, exampleWeight, typeBlend, noTypeBelow, noTypeMaxWords, BLOCK }))}`;
 }
 
 export interface GroupModel {
@@ -283,17 +286,19 @@ const baseCache = new Map<string, GroupModel>();
  */
 export function modelFor(group: CodeGroup, corrections: readonly Correction[]): GroupModel {
   const { docs: corrected, memory } = correctionDocs(group, corrections);
-  if (corrected.length === 0) {
-    const key = `${CORPUS_VERSION}\u0000${JSON.stringify(group)}`;
-    let m = baseCache.get(key);
-    if (!m) {
-      m = trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group)]);
-      if (baseCache.size >= 8) baseCache.delete(baseCache.keys().next().value!);
-      baseCache.set(key, m);
-    }
-    return m;
-  }
+  if (corrected.length === 0) return baseModel(group);
   return trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group), ...corrected], memory, corrected.length);
+}
+
+function baseModel(group: CodeGroup): GroupModel {
+  const key = `${CORPUS_VERSION}\u0000${JSON.stringify(group)}`;
+  let m = baseCache.get(key);
+  if (!m) {
+    m = trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group)]);
+    if (baseCache.size >= 8) baseCache.delete(baseCache.keys().next().value!);
+    baseCache.set(key, m);
+  }
+  return m;
 }
 
 function round(x: number): number {
@@ -387,7 +392,7 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
 function challengeType(m: GroupModel, r: ReadText, v: Vec, probs: Float64Array, picked: number[], contrib: (c: number) => Float64Array): { type: ChallengeType; confidence: number; weight: number; mixed: boolean } | null {
   let max = 0;
   for (let c = 0; c < probs.length; c++) if (m.typeOf[c] && probs[c] > max) max = probs[c];
-  if (max < HYPER.noTypeBelow) return null;
+  if (max < HYPER.noTypeBelow && r.tokens.length <= HYPER.noTypeMaxWords) return null;
   const pType = m.typeModel ? sigmoid(margin(m.typeModel, v.ids, v.vals)) : 0.5;
   const dom = dominanceWeights(r.work.lower, r.clauses);
   let tech = 0;

@@ -3,66 +3,66 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "83b11a391a294f63-cae7ec70",
+  "version": "83b11a391a294f63-0d514d06",
   "groups": {
     "current_practice": {
       "thresholds": {
-        "email": 0.25,
-        "phone": 0.35,
-        "face_to_face": 0.425,
+        "email": 0.35,
+        "phone": 0.325,
+        "face_to_face": 0.375,
         "chat": 0.425,
-        "video_call": 0.35,
-        "esn": 0.3,
+        "video_call": 0.375,
+        "esn": 0.1,
         "intranet_wiki": 0.375,
-        "shared_docs": 0.325,
+        "shared_docs": 0.3,
         "task_board": 0.2,
-        "paper": 0.45
+        "paper": 0.275
       },
-      "minTop": 1
+      "minTop": 0
     },
     "meaning": {
       "thresholds": {
-        "anywhere_any_device": 0.275,
-        "cloud_sync": 0.2,
-        "single_point_of_access": 0.2,
-        "collaboration": 0.225,
-        "paperless_automation": 0.225,
+        "anywhere_any_device": 0.3,
+        "cloud_sync": 0.3,
+        "single_point_of_access": 0.175,
+        "collaboration": 0.2,
+        "paperless_automation": 0.275,
         "flexibility_autonomy": 0.125,
-        "just_tools": 0.4
+        "just_tools": 0.15
       },
-      "minTop": 1
+      "minTop": 0.225
     },
     "challenges": {
       "thresholds": {
-        "tool_sprawl": 0.2,
-        "legacy_integration": 0.25,
+        "tool_sprawl": 0.15,
+        "legacy_integration": 0.3,
         "connectivity_devices": 0.35,
-        "security_compliance": 0.55,
+        "security_compliance": 0.5,
         "findability": 0.175,
-        "information_overload": 0.1,
-        "worklife_blurring": 0.375,
-        "change_resistance": 0.225,
-        "skills_pace": 0.2,
-        "leadership_trust": 0.25
+        "information_overload": 0.2,
+        "worklife_blurring": 0.325,
+        "change_resistance": 0.175,
+        "skills_pace": 0.175,
+        "leadership_trust": 0.225
       },
-      "minTop": 1
+      "minTop": 0.175
     },
     "future": {
       "thresholds": {
-        "unified_dashboard": 0.3,
-        "smart_filtering": 0.15,
-        "personalization": 0.3,
+        "unified_dashboard": 0.1,
+        "smart_filtering": 0.1,
+        "personalization": 0.175,
         "mobile_access": 0.25,
-        "seamless_sync": 0.175,
+        "seamless_sync": 0.15,
         "enterprise_search": 0.1,
-        "integrated_collaboration": 0.4,
-        "automation_assistants": 0.5,
-        "wellbeing_boundaries": 0.25,
-        "training_support": 0.325,
-        "privacy_optin": 0.125,
-        "infrastructure": 0.45
+        "integrated_collaboration": 0.1,
+        "automation_assistants": 0.45,
+        "wellbeing_boundaries": 0.2,
+        "training_support": 0.35,
+        "privacy_optin": 0.1,
+        "infrastructure": 0.375
       },
-      "minTop": 0.175
+      "minTop": 0.15
     }
   }
 };

@@ -87,9 +87,10 @@ describe('analysis coding', () => {
     const text = 'Die Kantine ist der Ort, wo alles besprochen wird.';
     it('when a lead corrects an answer, then the same answer is coded as corrected', () => {
       const before = analyze([{ id: 'k', question: 'q1', text }], { skipClustering: true }).answers[0].channels;
-      const after = analyze([{ id: 'k', question: 'q1', text }], { skipClustering: true, corrections: [{ text, question: 'q1', channels: ['face_to_face'] }] }).answers[0].channels;
-      expect(before).to.not.deep.equal(['face_to_face']);
-      expect(after).to.deep.equal(['face_to_face']);
+      // A code the coder would not give this answer, so the override is visible.
+      const after = analyze([{ id: 'k', question: 'q1', text }], { skipClustering: true, corrections: [{ text, question: 'q1', channels: ['chat'] }] }).answers[0].channels;
+      expect(before).to.not.deep.equal(['chat']);
+      expect(after).to.deep.equal(['chat']);
     });
     it('when corrections teach a new word, then similar unseen answers change too', () => {
       const corrections = ['In der Kantine klären wir alles.', 'Beim Kantinenessen reden wir über Projekte.', 'Kantine, jeden Mittag, da wird alles abgestimmt.'].map((t) => ({ text: t, question: 'q1', channels: ['face_to_face'] }));

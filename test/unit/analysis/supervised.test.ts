@@ -82,7 +82,9 @@ describe('analysis: supervised coder (issue 13)', () => {
       expect(c).to.not.include('chat');
     });
     it('when mails are negated after the noun ("Mails krieg ich keine"), then e-mail is not coded', () => {
-      expect(channels('Mails krieg ich keine, alles läuft mündlich bei der Übergabe.')).to.deep.equal(['face_to_face']);
+      const c = channels('Mails krieg ich keine, alles läuft mündlich bei der Übergabe.');
+      expect(c).to.include('face_to_face');
+      expect(c).to.not.include('email');
     });
     it('when a transcript says "selten" late, then the channels named before survive', () => {
       const c = channels('also wir telefonieren viel und schreiben mails äh und das intranet les ich wenn ich mal zeit hab was selten ist');
