@@ -219,13 +219,20 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
   // correction or example (a lead's one correction must be able to teach a new word), and every
   // cue/gazetteer feature.
   const df = new Map<string, number>();
+  const lastDoc = new Map<string, number>();
   const keep = new Set<string>();
   read.forEach((f, i) => {
-    const seen = new Set<string>([...f.word, ...f.bigram, ...f.char, ...f.cue, ...f.gaz, ...f.length]);
-    for (const s of seen) df.set(s, (df.get(s) ?? 0) + 1);
-    if (docs[i].keepAll) for (const s of seen) keep.add(s);
+    for (const list of [f.word, f.bigram, f.char, f.cue, f.gaz, f.length]) {
+      for (const s of list) {
+        if (lastDoc.get(s) === i) continue;
+        lastDoc.set(s, i);
+        df.set(s, (df.get(s) ?? 0) + 1);
+        if (docs[i].keepAll) keep.add(s);
+      }
+    }
   });
-  const names = [...df.keys()].filter((s) => (df.get(s) ?? 0) >= 2 || keep.has(s) || /^(?:[LlX]|~?g|n):/.test(s)).sort();
+  const always = (s: string): boolean => s.charCodeAt(1) === 58 /* ':' */ && 'LlXgn'.includes(s[0]);
+  const names = [...df.keys()].filter((s) => (df.get(s) ?? 0) >= 2 || keep.has(s) || always(s) || s.startsWith('~g:')).sort();
   const dict = new Map<string, number>();
   names.forEach((s, i) => dict.set(s, i));
   featurizer.freeze(dict);
@@ -235,15 +242,16 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
   const cal = group.role === 'custom' ? undefined : CALIBRATION.groups[group.role];
   const models: LinearModel[] = [];
   const thresholds = new Float64Array(codes.length);
-  const typed = docs.map((d) => !d.typeOnly);
+  // Documents with codes (a correction of the type alone trains only the type model).
+  const idx: number[] = [];
+  docs.forEach((d, i) => {
+    if (!d.typeOnly) idx.push(i);
+  });
+  const Xc = idx.map((i) => X[i]);
+  const cost = Float64Array.from(idx, (i) => HYPER.C * docs[i].weight);
   codes.forEach((code, ci) => {
-    const idx: number[] = [];
-    docs.forEach((d, i) => {
-      if (typed[i]) idx.push(i);
-    });
     const y = Int8Array.from(idx, (i) => (docs[i].codes.includes(code) ? 1 : -1));
-    const cost = Float64Array.from(idx, (i) => HYPER.C * docs[i].weight);
-    models.push(trainLogistic(idx.map((i) => X[i]), y, cost, dim, { seed: seed + ci }));
+    models.push(trainLogistic(Xc, y, cost, dim, { seed: seed + ci }));
     thresholds[ci] = cal?.thresholds[code] ?? HYPER.defaultThreshold;
   });
   let typeModel: LinearModel | undefined;

@@ -16,7 +16,7 @@
  */
 import { detectLanguage } from '../text/language.js';
 import type { TextPipeline } from '../text/features.js';
-import { fold, gazetteerHints, isStop, JOINS } from '../text/normalize.js';
+import { fold, GAZETTEER_TRIGGERS, gazetteerHints, isStop, JOINS } from '../text/normalize.js';
 import { clausesOf, scopeAt, scopeRanges, workText, type Clause, type ScopeRange, type WorkText } from '../text/scope.js';
 import { isEmoji, isNumeric } from '../text/tokenize.js';
 import { cueMatches, type CompiledGroup } from './lexicon.js';
@@ -38,7 +38,8 @@ export interface ReadText {
   lang: string;
   tokens: Tok[];
   clauses: Clause[];
-  scopes: ScopeRange[];
+  /** see scopesOf */
+  scopes: ScopeRange[] | null;
 }
 
 const TOKEN_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?|\p{Extended_Pictographic}/gu;
@@ -79,7 +80,12 @@ export function readText(text: string, declared: string | undefined, fallback: '
   const clauses = clausesOf(work.lower);
   const tokens = tokensOf(work.lower, clauses);
   const lang = declared || detectLanguage(tokens.map((t) => t.t), text, fallback).lang;
-  return { work, lang, tokens, clauses, scopes: scopeRanges(work.lower, clauses) };
+  return { work, lang, tokens, clauses, scopes: null };
+}
+
+/** Scope ranges of an answer, computed on first use (only channel coding needs them). */
+export function scopesOf(r: ReadText): ScopeRange[] {
+  return (r.scopes ??= scopeRanges(r.work.lower, r.clauses));
 }
 
 interface TokInfo {
@@ -180,11 +186,12 @@ export class Featurizer {
     if (group) {
       cueMatches(group, r.work.lower, (code, weak, start) => {
         const k = clauseAt(r.clauses, start);
-        const inScope = scoped && scopeAt(r.scopes, start) !== null;
+        const inScope = scoped && scopeAt(scopesOf(r), start) !== null;
         each('cue', inScope ? `X:${code}` : weak ? `l:${code}` : `L:${code}`, k);
       });
     }
-    // Gazetteer per clause.
+    // Gazetteer per clause, only when the answer names one of its tools at all.
+    if (!r.tokens.some((x) => GAZETTEER_TRIGGERS.has(x.t))) return;
     let from = 0;
     for (let k = 0; k < r.clauses.length; k++) {
       let to = from;
@@ -194,7 +201,7 @@ export class Featurizer {
         const hints = gazetteerHints(words);
         for (const h of hints) {
           const at = r.tokens.slice(from, to).find((x) => x.t.includes(h.split('_')[0]))?.start ?? r.tokens[from].start;
-          each('gaz', scoped && scopeAt(r.scopes, at) !== null ? `~g:${h}` : `g:${h}`, k);
+          each('gaz', scoped && scopeAt(scopesOf(r), at) !== null ? `~g:${h}` : `g:${h}`, k);
         }
       }
       from = to;
@@ -211,7 +218,7 @@ export class Featurizer {
       const e = this.info(tok.t, r.lang);
       if (e.stop) continue;
       content++;
-      const inScope = scoped && scopeAt(r.scopes, tok.start) !== null;
+      const inScope = scoped && scopeAt(scopesOf(r), tok.start) !== null;
       if (inScope) {
         out.word.push(...e.scoped);
         prevStem = '';
@@ -281,7 +288,7 @@ export class Featurizer {
       const e = this.info(tok.t, r.lang);
       if (e.stop) continue;
       content++;
-      if (scoped && scopeAt(r.scopes, tok.start) !== null) {
+      if (scoped && scopeAt(scopesOf(r), tok.start) !== null) {
         e.scopedIds ??= this.ids(e.scoped);
         for (const id of e.scopedIds) add(0, id, tok.clause);
         prev = null;

@@ -66,6 +66,9 @@ export const JOINS = new Map<string, string>([
   ['google meet', 'googlemeet'], ['go to meeting', 'gotomeeting'], ['zum call', 'zumcall'],
 ]);
 
+/** Tokens gazetteerHints() reacts to (a quick test before the per-clause work). */
+export const GAZETTEER_TRIGGERS = new Set(['teams', 'msteams', 'teamscall', 'teamsmeeting', 'teamschat', 'sharepoint', 'skype', 'sap', 'natel', 'handy', 'diensthandy', 'zumcall', 'zoom']);
+
 /** Words after "teams"/"skype" that make it a video call, or a chat. */
 const VIDEO_CONTEXT = new Set(['call', 'calls', 'anruf', 'meeting', 'meetings', 'besprechung', 'besprechungen', 'konferenz', 'konferenzen', 'video', 'videos', 'termin', 'termine', 'telko', 'daily', 'standup', 'stand', 'webinar', 'kamera', 'camera', 'teamscall', 'teamsmeeting', 'call’s', 'calls', 'gespräch', 'gespräche', 'runde', 'jour', 'schalte', 'zugeschaltet', 'bildschirm', 'screen']);
 const CHAT_CONTEXT = new Set(['chat', 'chats', 'chatten', 'nachricht', 'nachrichten', 'schreib', 'schreibe', 'schreiben', 'geschrieben', 'message', 'messages', 'messaging', 'ping', 'pings', 'kanal', 'kanäle', 'channel', 'channels', 'gruppe', 'gruppen', 'group', 'groups', 'teamschat', 'dm', 'dms']);
