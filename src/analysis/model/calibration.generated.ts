@@ -3,66 +3,66 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "83b11a391a294f63-0d514d06",
+  "version": "b5530ac7b4abd870-0d514d06",
   "groups": {
     "current_practice": {
       "thresholds": {
-        "email": 0.35,
-        "phone": 0.325,
-        "face_to_face": 0.375,
-        "chat": 0.425,
-        "video_call": 0.375,
+        "email": 0.425,
+        "phone": 0.375,
+        "face_to_face": 0.425,
+        "chat": 0.4,
+        "video_call": 0.325,
         "esn": 0.1,
-        "intranet_wiki": 0.375,
-        "shared_docs": 0.3,
-        "task_board": 0.2,
-        "paper": 0.275
+        "intranet_wiki": 0.3,
+        "shared_docs": 0.225,
+        "task_board": 0.35,
+        "paper": 0.25
       },
-      "minTop": 0
+      "minTop": 1
     },
     "meaning": {
       "thresholds": {
         "anywhere_any_device": 0.3,
-        "cloud_sync": 0.3,
-        "single_point_of_access": 0.175,
+        "cloud_sync": 0.25,
+        "single_point_of_access": 0.3,
         "collaboration": 0.2,
-        "paperless_automation": 0.275,
-        "flexibility_autonomy": 0.125,
-        "just_tools": 0.15
+        "paperless_automation": 0.3,
+        "flexibility_autonomy": 0.175,
+        "just_tools": 0.3
       },
-      "minTop": 0.225
+      "minTop": 0.25
     },
     "challenges": {
       "thresholds": {
-        "tool_sprawl": 0.15,
+        "tool_sprawl": 0.225,
         "legacy_integration": 0.3,
-        "connectivity_devices": 0.35,
+        "connectivity_devices": 0.375,
         "security_compliance": 0.5,
-        "findability": 0.175,
-        "information_overload": 0.2,
-        "worklife_blurring": 0.325,
-        "change_resistance": 0.175,
-        "skills_pace": 0.175,
+        "findability": 0.15,
+        "information_overload": 0.125,
+        "worklife_blurring": 0.1,
+        "change_resistance": 0.1,
+        "skills_pace": 0.325,
         "leadership_trust": 0.225
       },
-      "minTop": 0.175
+      "minTop": 1
     },
     "future": {
       "thresholds": {
-        "unified_dashboard": 0.1,
-        "smart_filtering": 0.1,
-        "personalization": 0.175,
-        "mobile_access": 0.25,
-        "seamless_sync": 0.15,
+        "unified_dashboard": 0.225,
+        "smart_filtering": 0.2,
+        "personalization": 0.25,
+        "mobile_access": 0.2,
+        "seamless_sync": 0.125,
         "enterprise_search": 0.1,
         "integrated_collaboration": 0.1,
-        "automation_assistants": 0.45,
-        "wellbeing_boundaries": 0.2,
-        "training_support": 0.35,
+        "automation_assistants": 0.1,
+        "wellbeing_boundaries": 0.225,
+        "training_support": 0.225,
         "privacy_optin": 0.1,
         "infrastructure": 0.375
       },
-      "minTop": 0.15
+      "minTop": 0.275
     }
   }
 };
