@@ -245,13 +245,13 @@ describe('dashboard (/lead/campaigns/:id/dashboard)', function () {
     expect(runs.text).to.include(`${base}?run=${runId}`);
     const cmp = await lead.get(`/lead/campaigns/${campaignId}/analysis/compare`).set('Accept-Language', 'en').expect(200);
     expect(cmp.text).to.include('What changed since the last run');
-    // 15 people in the first run; one response deleted and five added before the second: 19.
-    expect(cmp.text).to.include('answers 60 → 76, people 15 → 19');
+    // 14 people in the run after the deletion; five more before the second: 19.
+    expect(cmp.text).to.include('answers 56 → 76, people 14 → 19');
     expect(cmp.text).to.match(/data-balance-delta="-?\d+"/);
     expect(cmp.text).to.match(/<tr data-code="[a-z_]+" data-delta="[1-9]\d*">/);
     // The earlier run's dashboard stays viewable.
     const old = await lead.get(`${base}?run=${runId}`).set('Accept-Language', 'en').expect(200);
-    expect(old.text).to.match(/<span class="figure">15<\/span>/);
+    expect(old.text).to.match(/<span class="figure">14<\/span>/);
     await lead.get(`/lead/campaigns/${campaignId}/analysis/compare?from=${'f'.repeat(24)}`).expect(404);
     await stakeholder.get(`/lead/campaigns/${campaignId}/analysis/compare`).expect(404);
   });
