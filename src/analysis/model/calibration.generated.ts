@@ -3,7 +3,7 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "b5530ac7b4abd870-0d514d06",
+  "version": "0397ae6fc137a4e4-0d514d06",
   "groups": {
     "current_practice": {
       "thresholds": {
@@ -22,11 +22,11 @@ export const CALIBRATION: Calibration = {
     },
     "meaning": {
       "thresholds": {
-        "anywhere_any_device": 0.3,
+        "anywhere_any_device": 0.275,
         "cloud_sync": 0.25,
         "single_point_of_access": 0.3,
         "collaboration": 0.2,
-        "paperless_automation": 0.3,
+        "paperless_automation": 0.325,
         "flexibility_autonomy": 0.175,
         "just_tools": 0.3
       },
