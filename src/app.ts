@@ -25,6 +25,7 @@ import { mediaLeadRouter } from './media/media.lead.routes.js';
 import { mediaRespondRouter } from './media/media.respond.routes.js';
 import { configureMedia, GridFsMediaStore, type MediaOptions } from './media/media.service.js';
 import { reportLeadRouter, shareRouter } from './reports/report.routes.js';
+import { pdfRenderer } from './reports/report-pdf.js';
 import { exportsRouter } from './exports/exports.routes.js';
 import { responsesLeadRouter } from './responses/response.lead.routes.js';
 import type { Logger } from './shared/logger.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   respondentRatePerMinute?: number;
   /** Video/audio answers: store, limits, transcription (src/media). Default: GridFS, 500 MB, 10 min. */
   media?: MediaOptions;
+  /** Chromium for the report's "Download PDF" (default /usr/bin/chromium; '' or missing: the browser's print). */
+  chromiumPath?: string;
 }
 
 /**
@@ -64,6 +67,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const root = projectRoot();
+  const reportPdf = pdfRenderer({ executablePath: deps.chromiumPath, logger: deps.logger });
   const media = configureMedia(deps.media ?? { store: new GridFsMediaStore(), maxBytes: 500 * 1024 * 1024, maxSeconds: 600, logger: deps.logger });
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -144,7 +148,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/r', respondRouter(consent));
   app.get('/p/:token', redeemParticipantLink);
   // Report share links: public (no account), read-only, outside /lead (src/reports/report.routes.ts).
-  app.use('/share', shareRouter({ secureCookies: deps.secureCookies ?? false }));
+  app.use('/share', shareRouter({ secureCookies: deps.secureCookies ?? false, pdf: reportPdf }));
   // The one gate: every lead, admin and API route needs a signed-in user or an API token, and
   // every campaign below it is checked against the user's relation to that campaign.
   app.use(['/lead', '/api/v1'], requireUser());
@@ -160,7 +164,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', analysisRunsRouter());
   app.use('/lead', boardRouter());
   app.use('/lead', dashboardRouter());
-  app.use('/lead', reportLeadRouter());
+  app.use('/lead', reportLeadRouter({ pdf: reportPdf }));
   app.use('/lead', exportsRouter({ secret: deps.secret, logger: deps.logger }));
   app.use('/api/v1', apiRouter());
 

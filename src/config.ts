@@ -32,6 +32,8 @@ const envSchema = z.object({
   TRANSCRIBE_URL: z.string().trim().url().optional(),
   TRANSCRIBE_MODEL: z.string().trim().min(1).default('whisper-1'),
   TRANSCRIBE_API_KEY: z.string().trim().min(1).optional(),
+  // The report's "Download PDF" (src/reports/report-pdf.ts); empty: the browser's print instead.
+  CHROMIUM_PATH: z.string().trim().default('/usr/bin/chromium'),
 });
 
 export interface Config {
@@ -74,6 +76,8 @@ export interface Config {
   readonly transcribeUrl?: string;
   readonly transcribeModel: string;
   readonly transcribeApiKey?: string;
+  /** Chromium for report PDFs ('' disables them: the report offers the browser's print). */
+  readonly chromiumPath: string;
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     transcribeUrl: e.TRANSCRIBE_URL,
     transcribeModel: e.TRANSCRIBE_MODEL,
     transcribeApiKey: e.TRANSCRIBE_API_KEY,
+    chromiumPath: e.CHROMIUM_PATH,
   });
 }
 

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       loginRateLimitPerAddress: config.loginRateLimitPerAddress,
       respondentRatePerMinute: config.respondentRatePerMinute,
       mailer: smtpMailer,
+      chromiumPath: config.chromiumPath,
       // Video answers: GridFS on MongoDB, DATA_DIR/media on FerretDB (see README "Video answers").
       media: {
         store: await chooseMediaStore(config.mediaStore, config.dataDir).then((store) => {

@@ -12,7 +12,8 @@ import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { ParticipantModel } from '../participants/participant.model.js';
-import { responseIdOf, runRespondents, segmentContext, type LatestAnalysis } from '../reports/report-data.js';
+import { boardCorrectionCounts, responseIdOf, runRespondents, segmentContext, type LatestAnalysis } from '../reports/report-data.js';
+import { loadCuration } from '../reports/report-curation.service.js';
 import { buildReport, codebookVersionOf, namesOf, segmentLabeller } from '../reports/report.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
@@ -269,12 +270,17 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
   return { columns, rows: rows() };
 }
 
-/** Columns and rows of the requirements export: the report's requirements, anonymity applied. */
+/**
+ * Columns and rows of the requirements export: the report's requirements as stakeholders read
+ * them (the lead's curation applied: titles, priorities, merges, hidden quotes, the action plan),
+ * anonymity applied.
+ */
 export async function requirementsExport(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
   const t = translator(lang);
-  const ctx = await segmentContext(campaign, { run: runRespondents(ec.analysis.result) });
-  const report = buildReport(campaign, ec.analysis.run, ec.analysis.result, ctx, lang, { codebook: ec.analysis.codebook, corrections: ec.analysis.corrections });
+  const id = campaign._id as mongoose.Types.ObjectId;
+  const [ctx, curation, board] = await Promise.all([segmentContext(campaign, { run: runRespondents(ec.analysis.result) }), loadCuration(id), boardCorrectionCounts(id, ec.analysis.run)]);
+  const report = buildReport(campaign, ec.analysis.run, ec.analysis.result, ctx, lang, { codebook: ec.analysis.codebook, board, curation });
   const columns: CsvColumn[] = [
     { label: t('exports.col.priority') },
     { label: t('exports.col.requirement') },
@@ -285,6 +291,8 @@ export async function requirementsExport(ec: ExportContext & { analysis: NonNull
     { label: t('exports.col.share') },
     { label: t('exports.col.segments') },
     { label: t('exports.col.evidence') },
+    { label: t('report.plan.col.owner') },
+    { label: t('report.plan.col.due') },
   ];
   const byId = new Map(ec.analysis.result.requirements.map((r) => [r.id, r]));
   async function* rows() {
@@ -292,20 +300,22 @@ export async function requirementsExport(ec: ExportContext & { analysis: NonNull
     const batch: CsvRow[] = [];
     for (const group of report.requirements) {
       for (const r of group.items) {
-        const segments = r.segments
-          .map((s) => `${s.label}: ${s.values.length ? s.values.map((v) => `${v.label} (${v.count})`).join(', ') : t('report.req.segments_none')}`)
-          .join('\n');
+        const segments = r.segments.map((s) => `${s.label}: ${s.values.map((v) => `${v.label} (${v.count})`).join(', ')}`).join('\n');
         const evidence = r.evidence.map((e) => `„${e.quote}“${e.attribution.length ? ` — ${e.attribution.join(', ')}` : ''}`).join('\n');
+        const source = r.problem !== undefined && r.wish !== undefined ? t('report.req.problem_wish', { problem: r.problem, wish: r.wish }) : t(`report.req.source.${r.source}`);
+        const raw = byId.get(r.id);
         batch.push([
           t(`report.req.priority.${r.priority}`),
           r.title,
           t(`report.req.kind.${r.kind}`),
-          t(`report.req.source.${r.source}`),
-          byId.get(r.id)?.source.code ?? '',
+          source,
+          (raw?.codes?.length ? raw.codes : raw ? [raw.source.code] : []).concat(r.merged.flatMap((m) => byId.get(m.id)?.codes ?? [byId.get(m.id)?.source.code ?? ''])).filter((c, i, a) => c && a.indexOf(c) === i).join('; '),
           r.respondents,
           r.percent / 100,
           segments,
           evidence,
+          r.owner ?? '',
+          r.due ?? '',
         ]);
       }
     }

@@ -1,9 +1,11 @@
 import mongoose from 'mongoose';
 import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord } from '../analysis-runs/analysis-run.model.js';
 import { toRunView, type RunView } from '../analysis-runs/analysis-run.service.js';
-import type { AnalysisResult, Codebook } from '../analysis/index.js';
+import type { AnalysisResult, Codebook, Requirement, RequirementEvidence } from '../analysis/index.js';
+import { listCorrections } from '../board/board-overrides.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
+import { evidenceKey } from './report-curation.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor, thresholdOf, type DisclosurePlan } from '../shared/anonymity.js';
 
 /** The newest finished run of a campaign (small document; no result). */
@@ -121,4 +123,74 @@ export function fileBase(campaign: Pick<Campaign, 'title'>): string {
     .slice(0, 60)
     .toLowerCase();
   return slug || 'campaign';
+}
+
+/**
+ * Theme-board corrections as the board's history lists them (one per lead action, src/board):
+ * those made before the run started (the run was given them) and those made since (the next run
+ * gets them). The method note states these, not the number of training examples they became.
+ */
+export async function boardCorrectionCounts(campaignId: mongoose.Types.ObjectId, run: Pick<RunView, 'startedAt' | 'createdAt'>): Promise<{ applied: number; pending: number }> {
+  const corrections = await listCorrections(campaignId);
+  const start = (run.startedAt ?? run.createdAt).getTime();
+  let applied = 0;
+  for (const c of corrections) if (new Date(c.createdAt).getTime() <= start) applied += 1;
+  return { applied, pending: corrections.length - applied };
+}
+
+interface LinkAnswer {
+  text?: string;
+  mode?: string;
+  mediaId?: string;
+  cues?: Array<{ start?: number; text?: string }>;
+}
+
+/** The second of a recording where an evidence sentence is said: by its offset, else by its words. */
+export function secondsOf(answer: LinkAnswer, e: Pick<RequirementEvidence, 'quote' | 'start'>): number | undefined {
+  const cues = (answer.cues ?? []).filter((c): c is { start: number; text: string } => typeof c.start === 'number' && typeof c.text === 'string');
+  if (!cues.length) return undefined;
+  const round = (s: number) => Math.floor(s * 10) / 10;
+  // The transcript is the cues' texts joined by spaces (src/media/subtitles.ts) unless edited later.
+  if (typeof e.start === 'number' && (answer.text ?? '') === cues.map((c) => c.text).join(' ')) {
+    let at = 0;
+    for (const c of cues) {
+      if (e.start < at + c.text.length + 1) return round(c.start);
+      at += c.text.length + 1;
+    }
+  }
+  const words = e.quote.replace(/\s+/g, ' ').trim().toLowerCase().slice(0, 24);
+  const hit = words ? cues.find((c) => c.text.replace(/\s+/g, ' ').toLowerCase().includes(words)) : undefined;
+  return round((hit ?? cues[0]).start);
+}
+
+/**
+ * Links from evidence quotes to their answers, for leads (never for stakeholders or share links):
+ * the lead's response page, opened at the question, and for a recording at the second where the
+ * sentence is said (`?t=`, the response page starts the player there).
+ */
+export async function evidenceLinks(campaign: Pick<Campaign, '_id' | 'questions'>, requirements: readonly Requirement[]): Promise<Map<string, { href: string; seconds?: number }>> {
+  const all = requirements.flatMap((r) => r.evidence);
+  const rids = [...new Set(all.map((e) => responseIdOf(e.id)))];
+  const out = new Map<string, { href: string; seconds?: number }>();
+  if (!rids.length) return out;
+  const fields: Record<string, 1> = {};
+  for (const q of campaign.questions ?? []) for (const f of ['text', 'mode', 'mediaId', 'cues']) fields[`answers.${q.key}.${f}`] = 1;
+  // The raw driver: ids come from the stored result, not from a request (mongoose's filter
+  // sanitising would refuse the `$in`).
+  const rows = await ResponseModel.collection.find<{ _id: string; answers?: unknown }>({ campaignId: campaign._id, _id: { $in: rids } } as Record<string, unknown>, { projection: fields }).toArray();
+  const byId = new Map(rows.map((r) => [String(r._id), r]));
+  const base = `/lead/campaigns/${String(campaign._id)}/responses`;
+  for (const e of all) {
+    const rid = responseIdOf(e.id);
+    const row = byId.get(rid);
+    if (!row) continue;
+    const key = e.id.slice(rid.length + 1);
+    const answers = row.answers instanceof Map ? Object.fromEntries(row.answers) : ((row.answers ?? {}) as Record<string, unknown>);
+    const answer = (answers[key] ?? {}) as LinkAnswer;
+    const video = answer.mode === 'video' || Boolean(answer.mediaId);
+    const seconds = video ? secondsOf(answer, e) : undefined;
+    const query = `q=${encodeURIComponent(key)}${seconds !== undefined ? `&t=${seconds}` : ''}`;
+    out.set(evidenceKey(e), { href: `${base}/${encodeURIComponent(rid)}?${query}#answer-${encodeURIComponent(key)}`, ...(seconds !== undefined ? { seconds } : {}) });
+  }
+  return out;
 }

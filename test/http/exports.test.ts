@@ -200,7 +200,7 @@ describe('exports (issue 6, item 5)', function () {
     it('one row per requirement in MoSCoW order with evidence quotes, anonymity applied, formulas neutralised', async () => {
       const text = (await raw(lead, `${base}/requirements.csv?lang=en`).expect(200)).body.toString('utf8') as string;
       const rows = parseCsv(text, ',');
-      expect(rows[0]).to.deep.equal(['Priority', 'Requirement', 'Kind', 'Source', 'Code', 'People', 'Share', 'Affected groups', 'Evidence (quotes)']);
+      expect(rows[0]).to.deep.equal(['Priority', 'Requirement', 'Kind', 'Source', 'Code', 'People', 'Share', 'Affected groups', 'Evidence (quotes)', 'Owner', 'Target date']);
       expect(rows.length).to.be.greaterThan(2);
       const order = ['Must', 'Should', 'Could', 'Not now'];
       const priorities = rows.slice(1).map((r) => order.indexOf(r[0]));
