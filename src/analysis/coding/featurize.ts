@@ -17,7 +17,7 @@
 import { detectLanguage } from '../text/language.js';
 import type { TextPipeline } from '../text/features.js';
 import { fold, GAZETTEER_TRIGGERS, gazetteerHints, isStop, JOINS } from '../text/normalize.js';
-import { clausesOf, scopeAt, scopeRanges, workText, type Clause, type ScopeRange, type WorkText } from '../text/scope.js';
+import { scanText, scopeAt, scopeRanges, workText, type Clause, type ScopeRange, type Word, type WorkText } from '../text/scope.js';
 import { isEmoji, isNumeric } from '../text/tokenize.js';
 import { cueMatches, type CompiledGroup } from './lexicon.js';
 
@@ -42,22 +42,12 @@ export interface ReadText {
   scopes: ScopeRange[] | null;
 }
 
-const TOKEN_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?|\p{Extended_Pictographic}/gu;
-
-/** Tokens with offsets; adjacent pairs in JOINS become one token. */
-export function tokensOf(lower: string, clauses: Clause[]): Tok[] {
-  const raw: Tok[] = [];
-  let k = 0;
-  TOKEN_RE.lastIndex = 0;
-  for (let m = TOKEN_RE.exec(lower); m !== null; m = TOKEN_RE.exec(lower)) {
-    const start = m.index;
-    while (k < clauses.length - 1 && start >= clauses[k].end) k++;
-    raw.push({ t: m[0].replace(/’/g, "'"), start, end: start + m[0].length, clause: k });
-  }
+/** Tokens with offsets and clauses; adjacent pairs in JOINS become one token. */
+export function tokensOf(words: readonly Word[]): Tok[] {
   const out: Tok[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const a = raw[i];
-    const b = raw[i + 1];
+  for (let i = 0; i < words.length; i++) {
+    const a = words[i];
+    const b = words[i + 1];
     if (b && b.clause === a.clause && b.start - a.end <= 2) {
       const joined = JOINS.get(`${a.t} ${b.t}`);
       if (joined) {
@@ -77,8 +67,8 @@ export function tokensOf(lower: string, clauses: Clause[]): Tok[] {
  */
 export function readText(text: string, declared: string | undefined, fallback: 'de' | 'en'): ReadText {
   const work = workText(text);
-  const clauses = clausesOf(work.lower);
-  const tokens = tokensOf(work.lower, clauses);
+  const { words, clauses } = scanText(work.lower);
+  const tokens = tokensOf(words);
   const lang = declared || detectLanguage(tokens.map((t) => t.t), text, fallback).lang;
   return { work, lang, tokens, clauses, scopes: null };
 }

@@ -76,45 +76,63 @@ const OPENERS = [
   'was selten', 'which is', 'das heißt', 'i mean', 'you know', 'plus', 'ach ja', 'oh and', 'and also', 'und auch', 'naja', 'na ja', 'well',
 ];
 
-/** German "also" opens a clause in speech; English "also" does not ("also Slack") — only at a clause start after a break or as "also bei uns". */
-const BREAK_RE = new RegExp(`[.;!?\\n()\\[\\]–—…]+|,|\\s-\\s|${WS}(?:${OPENERS.filter((o) => o !== 'also').map(escape).join('|')})${WE}`, 'gu');
+/** Opener words as a set (one word) and as "first second" keys (two words). */
+const ONE_WORD = new Set(OPENERS.filter((o) => !o.includes(' ') && o !== 'also'));
+const TWO_WORDS = new Set(OPENERS.filter((o) => o.includes(' ')));
+/** Characters that end a clause ("-" only between spaces: "E-Mail" is one word). */
+const BREAK_CHARS = new Set([...'.;!?\n()[]–—…,']);
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?|\p{Extended_Pictographic}/gu;
+
+/** A word of the answer with its clause (index into the clauses). */
+export interface Word {
+  t: string;
+  start: number;
+  end: number;
+  clause: number;
 }
 
 /**
- * Clauses of a lower-cased answer, in order, covering it without gaps (breaks belong to no clause).
- * An opener word starts the next clause (it belongs to it: "aber Teams" — the contrast is part of
- * what follows).
+ * Words and clauses of a lower-cased answer in one pass. A clause ends at punctuation (or " - ")
+ * and before a word that opens a new clause in speech (the opener belongs to the clause it opens:
+ * "aber Teams"). Clauses span from their first to their last word.
  */
-export function clausesOf(lower: string): Clause[] {
-  const out: Clause[] = [];
-  let start = 0;
-  const re = BREAK_RE;
-  re.lastIndex = 0;
-  for (let m = re.exec(lower); m !== null; m = re.exec(lower)) {
-    const isWord = /[\p{L}]/u.test(m[0][0]);
-    const end = m.index;
-    if (end > start) pushClause(out, lower, start, end);
-    start = isWord ? m.index : m.index + m[0].length;
-    if (isWord) {
-      // Skip past the opener so the loop does not match it again at the same place.
-      re.lastIndex = m.index + m[0].length;
+export function scanText(lower: string): { words: Word[]; clauses: Clause[] } {
+  const words: Word[] = [];
+  const clauses: Clause[] = [];
+  let clauseStart = -1;
+  let prevEnd = 0;
+  const close = (): void => {
+    if (clauseStart >= 0) clauses.push({ start: clauseStart, end: prevEnd });
+    clauseStart = -1;
+  };
+  WORD_RE.lastIndex = 0;
+  let m = WORD_RE.exec(lower);
+  while (m !== null) {
+    const start = m.index;
+    const t = m[0].replace(/’/g, "'");
+    const next = WORD_RE.exec(lower);
+    if (clauseStart >= 0) {
+      let broken = false;
+      for (let i = prevEnd; i < start && !broken; i++) {
+        if (BREAK_CHARS.has(lower[i])) broken = true;
+        else if (lower[i] === '-' && i > prevEnd && i + 1 < start && lower[i - 1] === ' ' && lower[i + 1] === ' ') broken = true;
+      }
+      if (broken || ONE_WORD.has(t) || (next !== null && TWO_WORDS.has(`${t} ${next[0]}`))) close();
     }
+    if (clauseStart < 0) clauseStart = start;
+    prevEnd = start + t.length;
+    words.push({ t, start, end: prevEnd, clause: clauses.length });
+    m = next;
   }
-  if (lower.length > start) pushClause(out, lower, start, lower.length);
-  if (out.length === 0) out.push({ start: 0, end: lower.length });
-  return out;
+  close();
+  if (clauses.length === 0) clauses.push({ start: 0, end: lower.length });
+  return { words, clauses };
 }
 
-function pushClause(out: Clause[], lower: string, start: number, end: number): void {
-  // Trim spaces; drop clauses without a letter or digit.
-  while (start < end && /\s/u.test(lower[start])) start++;
-  while (end > start && /\s/u.test(lower[end - 1])) end--;
-  if (end <= start) return;
-  if (!/[\p{L}\p{N}]/u.test(lower.slice(start, end))) return;
-  out.push({ start, end });
+/** Clauses of a lower-cased answer, in order (see scanText). */
+export function clausesOf(lower: string): Clause[] {
+  return scanText(lower).clauses;
 }
 
 const rx = (words: string[]): RegExp => new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'u');
