@@ -190,7 +190,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
         idx.map((i) => ({ features: prepared[i].features, fids: prepared[i].fids, codes: coded[i]?.codes ?? [] })),
         codeIdsOf,
         seed,
-        options.clusterSampleSize ?? 300,
+        options.clusterSampleSize ?? 200,
         terms,
       );
       const role = roleOfQuestion(key);
@@ -278,7 +278,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   }
   for (const [col, m] of [...segGroups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     bySegment[col] = {};
-    for (const [val, list] of [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) bySegment[col][val] = balanceOf(list, seed, 400);
+    for (const [val, list] of [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) bySegment[col][val] = balanceOf(list, seed, 200);
   }
   const result: AnalysisResult = {
     answers: out,
