@@ -4,11 +4,12 @@
  * training corpus (data/training files: dac, deo, enm, hrd, trs) plays an unseen campaign in turn.
  * The coder trains on the other four; 0/5/10/20 % of the held-out voice's respondents are corrected
  * (their labels fed as corrections); micro-F1 per group and the type macro-F1 are measured on the
- * rest. Settings as in tune.ts (e.g. correctionWeight=10). NOTYPE=1 leaves the type macro-F1 out.
+ * rest. Settings as in tune.ts (e.g. correctionWeight=10, char=1.2). --base-only prints only the
+ * leave-one-voice-out figure (no corrections). NOTYPE=1 leaves the type macro-F1 out.
  */
 import { BUILTIN_CODEBOOK } from '../analysis/codebook/index.js';
 import { codeAnswer, corpusDocs, exampleDocs, HYPER, trainGroupModel, type GroupModel, type TrainDoc } from '../analysis/coding/coder.js';
-import { readText } from '../analysis/coding/featurize.js';
+import { BLOCK, readText } from '../analysis/coding/featurize.js';
 import { trainingCorpus } from '../analysis/model/corpus.js';
 import { macroF1, microF1 } from './metrics.js';
 import { mulberry32, shuffled } from './folds.js';
@@ -33,9 +34,19 @@ function meanF1(models: Map<string, GroupModel>, rows: ReturnType<typeof trainin
 
 function main(argv: string[]): void {
   let draws = 3;
+  let baseOnly = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--draws') {
       draws = Number(argv[++i]);
+      continue;
+    }
+    if (argv[i] === '--base-only') {
+      baseOnly = true;
+      continue;
+    }
+    const [bk, bv] = argv[i].split('=');
+    if (bk in BLOCK) {
+      (BLOCK as Record<string, number>)[bk] = Number(bv);
       continue;
     }
     const [k, v] = argv[i].split('=');
@@ -43,7 +54,8 @@ function main(argv: string[]): void {
     else throw new Error(`unknown setting ${k}`);
   }
   const corpus = trainingCorpus();
-  const fractions = [0.05, 0.1, 0.2];
+  const fractions = baseOnly ? [] : [0.05, 0.1, 0.2];
+  const bases: number[] = [];
   const lifts = fractions.map(() => [] as number[]);
   const t0 = performance.now();
   for (const voice of VOICES) {
@@ -74,10 +86,12 @@ function main(argv: string[]): void {
         line.push(`${Math.round(f * 100)}%:${lift >= 0 ? '+' : ''}${lift.toFixed(3)}`);
       }
     });
-    process.stdout.write(`${voice} base ${meanF1(base, held).toFixed(3)} | ${line.join(' ')}\n`);
+    const b = meanF1(base, held);
+    bases.push(b);
+    process.stdout.write(`${voice} base ${b.toFixed(3)} | ${line.join(' ')}\n`);
   }
-  const avg = (xs: number[]): string => (xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(4);
-  process.stdout.write(`${argv.join(' ') || '(defaults)'}: mean lift ${fractions.map((f, i) => `${Math.round(f * 100)}% ${avg(lifts[i])} (min ${Math.min(...lifts[i]).toFixed(3)})`).join(', ')}; ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  const avg = (xs: number[]): string => (xs.length === 0 ? '—' : (xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(4));
+  process.stdout.write(`${argv.join(' ') || '(defaults)'}: leave-one-voice-out mean F1 ${avg(bases)}; mean lift ${fractions.map((f, i) => `${Math.round(f * 100)}% ${avg(lifts[i])} (min ${Math.min(...lifts[i]).toFixed(3)})`).join(', ')}; ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
 main(process.argv.slice(2));

@@ -35,7 +35,7 @@ function main(argv: string[]): void {
     line.push(`${g.role} ${f.toFixed(3)} (t=0.3: ${f03.toFixed(3)})`);
     if (g.role === 'challenges') {
       const rows = oof.rows.filter((r) => r.goldType);
-      const tf = macroF1(rows.map((r) => r.goldType!), rows.map((r) => ((r.technicalWeight ?? 0.5) >= 0.5 ? 'technical' : 'cultural')));
+      const tf = macroF1(rows.map((r) => r.goldType!), rows.map((r) => r.predType ?? 'none'));
       parts.push(tf);
       line.push(`type ${tf.toFixed(3)}`);
     }

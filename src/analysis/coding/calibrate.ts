@@ -23,10 +23,24 @@ export function foldsOf(respondents: Iterable<string>, k: number, seed: number):
   return new Map(list.map((r, i) => [r, i % k]));
 }
 
+/**
+ * How the calibration folds are cut: by voice (each file of data/training — a region, sector and
+ * register of its own — is one fold, so every answer is predicted by a model that never saw its
+ * voice, as in a real campaign) or by respondent.
+ */
+export const CALIBRATION_FOLDS: 'respondent' | 'voice' = 'voice';
+
+/** Respondent → fold by voice: the respondent id's prefix (dac-, deo-, enm-, hrd-, trs-, thn-). */
+export function voiceFolds(respondents: Iterable<string>): Map<string, number> {
+  const prefixes = [...new Set([...respondents].map((r) => r.replace(/-?\d+$/, '')))].sort();
+  return new Map([...new Set(respondents)].map((r) => [r, prefixes.indexOf(r.replace(/-?\d+$/, ''))]));
+}
+
 /** Out-of-fold predictions for a group's corpus answers (k models, each without one fold). */
-export function outOfFold(group: CodeGroup, k = 5, seed = 11): OutOfFold {
+export function outOfFold(group: CodeGroup, k = 5, seed = 11, by: 'respondent' | 'voice' = CALIBRATION_FOLDS): OutOfFold {
   const corpus = trainingCorpus();
-  const fold = foldsOf(corpus.map((d) => d.respondent), k, seed);
+  const fold = by === 'voice' ? voiceFolds(corpus.map((d) => d.respondent)) : foldsOf(corpus.map((d) => d.respondent), k, seed);
+  if (by === 'voice') k = new Set(fold.values()).size;
   const rows: OutOfFold['rows'] = [];
   const codes = group.codes.map((c) => c.id);
   const ids = new Set(codes);

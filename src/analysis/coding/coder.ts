@@ -33,14 +33,18 @@ export const HYPER = {
   maxCodes: { channels: 6, themes: 3, features: 4 } as Record<string, number>,
   /** blend of the type model and the clause-level dominance evidence for technical_weight */
   typeBlend: 0.2,
+  /** technical_weight from which the dominant type is technical */
+  typeCut: 0.55,
   /**
    * No challenge type when no obstacle theme reaches noTypeBelow AND the answer is short (at most
-   * noTypeMaxWords words): out of fold on the training corpus, every q3 answer below 0.15 with at
-   * most 12 words named no obstacle ("passt scho", "n/a", "can't think of any"); the longer ones
-   * below 0.15 did name one, in words the coder did not know.
+   * noTypeMaxWords words): out of fold on the training corpus (folds by voice), the q3 answers below
+   * 0.15 with at most 8 words all named no obstacle ("passt scho", "n/a", "can't think of any");
+   * longer ones sometimes did, in words the coder did not know ("Die Notare. Die wollen alles auf
+   * Papier …"), and leaving out the type of an answer that has one costs more than giving one to an
+   * answer that has none.
    */
   noTypeBelow: 0.15,
-  noTypeMaxWords: 12,
+  noTypeMaxWords: 8,
 };
 
 /** FNV-1a, 32 bit, hex: a stable fingerprint of settings (no crypto needed). */
@@ -55,9 +59,9 @@ function fnv(text: string): string {
 
 /** What the calibration must have been computed for: this corpus and these coder settings. */
 export function calibrationVersion(): string {
-  const { maxCodes, C, correctionWeight, exampleWeight, typeBlend, noTypeBelow, noTypeMaxWords } = HYPER;
+  const { maxCodes, C, correctionWeight, exampleWeight, typeBlend, typeCut, noTypeBelow, noTypeMaxWords } = HYPER;
   // correctionWeight does not change corpus-only CV, but it is cheap to include and makes the link obvious.
-  return `${CORPUS_VERSION}-${fnv(JSON.stringify({ maxCodes, C, correctionWeight, exampleWeight, typeBlend, noTypeBelow, noTypeMaxWords, BLOCK }))}`;
+  return `${CORPUS_VERSION}-${fnv(JSON.stringify({ maxCodes, C, correctionWeight, exampleWeight, typeBlend, typeCut, noTypeBelow, noTypeMaxWords, BLOCK }))}`;
 }
 
 export interface GroupModel {
@@ -422,6 +426,6 @@ function challengeType(m: GroupModel, r: ReadText, v: Vec, probs: Float64Array, 
   const weight = round(HYPER.typeBlend * pType + (1 - HYPER.typeBlend) * domShare);
   const types = new Set(picked.map((c) => m.typeOf[c]));
   const mixed = (types.has('technical') && types.has('cultural')) || (weight > 0.35 && weight < 0.65);
-  const type: ChallengeType = weight >= 0.5 ? 'technical' : 'cultural';
+  const type: ChallengeType = weight >= HYPER.typeCut ? 'technical' : 'cultural';
   return { type, confidence: round(Math.max(weight, 1 - weight)), weight, mixed };
 }

@@ -3,47 +3,47 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "0397ae6fc137a4e4-0d514d06",
+  "version": "0397ae6fc137a4e4-3b94ede5",
   "groups": {
     "current_practice": {
       "thresholds": {
-        "email": 0.425,
-        "phone": 0.375,
-        "face_to_face": 0.425,
-        "chat": 0.4,
-        "video_call": 0.325,
-        "esn": 0.1,
-        "intranet_wiki": 0.3,
-        "shared_docs": 0.225,
-        "task_board": 0.35,
+        "email": 0.4,
+        "phone": 0.325,
+        "face_to_face": 0.4,
+        "chat": 0.375,
+        "video_call": 0.4,
+        "esn": 0.15,
+        "intranet_wiki": 0.275,
+        "shared_docs": 0.275,
+        "task_board": 0.325,
         "paper": 0.25
       },
-      "minTop": 1
+      "minTop": 0.25
     },
     "meaning": {
       "thresholds": {
-        "anywhere_any_device": 0.275,
+        "anywhere_any_device": 0.25,
         "cloud_sync": 0.25,
-        "single_point_of_access": 0.3,
-        "collaboration": 0.2,
-        "paperless_automation": 0.325,
-        "flexibility_autonomy": 0.175,
-        "just_tools": 0.3
+        "single_point_of_access": 0.325,
+        "collaboration": 0.225,
+        "paperless_automation": 0.4,
+        "flexibility_autonomy": 0.275,
+        "just_tools": 0.275
       },
-      "minTop": 0.25
+      "minTop": 0.35
     },
     "challenges": {
       "thresholds": {
         "tool_sprawl": 0.225,
-        "legacy_integration": 0.3,
-        "connectivity_devices": 0.375,
-        "security_compliance": 0.5,
-        "findability": 0.15,
-        "information_overload": 0.125,
-        "worklife_blurring": 0.1,
-        "change_resistance": 0.1,
-        "skills_pace": 0.325,
-        "leadership_trust": 0.225
+        "legacy_integration": 0.325,
+        "connectivity_devices": 0.525,
+        "security_compliance": 0.35,
+        "findability": 0.125,
+        "information_overload": 0.275,
+        "worklife_blurring": 0.475,
+        "change_resistance": 0.2,
+        "skills_pace": 0.225,
+        "leadership_trust": 0.4
       },
       "minTop": 1
     },
@@ -51,18 +51,18 @@ export const CALIBRATION: Calibration = {
       "thresholds": {
         "unified_dashboard": 0.225,
         "smart_filtering": 0.2,
-        "personalization": 0.25,
-        "mobile_access": 0.2,
-        "seamless_sync": 0.125,
+        "personalization": 0.2,
+        "mobile_access": 0.175,
+        "seamless_sync": 0.2,
         "enterprise_search": 0.1,
         "integrated_collaboration": 0.1,
-        "automation_assistants": 0.1,
-        "wellbeing_boundaries": 0.225,
-        "training_support": 0.225,
+        "automation_assistants": 0.2,
+        "wellbeing_boundaries": 0.175,
+        "training_support": 0.325,
         "privacy_optin": 0.1,
-        "infrastructure": 0.375
+        "infrastructure": 0.35
       },
-      "minTop": 0.275
+      "minTop": 0.15
     }
   }
 };
