@@ -4,13 +4,15 @@ import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { AppError, notFound } from '../shared/errors.js';
 import type { Translate } from '../shared/i18n/index.js';
 import { toFieldErrors } from '../shared/validation.js';
-import { codesSchema, codeTypeSchema, correctionIdParam, mergeSchema, moveSchema, pageQuery, questionParam, renameSchema, splitSchema, themeParam } from './board.schemas.js';
+import { codesSchema, codeTypeSchema, correctionIdParam, mergeSchema, moveSchema, pageQuery, questionParam, renameSchema, reviewQuery, reviewSchema, splitSchema, themeParam } from './board.schemas.js';
+import { reviewQueue } from './review.js';
 import {
   deleteCorrection,
   findQuestion,
   findTheme,
   loadBoard,
   mergeTheme,
+  reviewAnswer,
   moveAnswer,
   renameTheme,
   setAnswerCodes,
@@ -128,6 +130,56 @@ export function boardRouter(): Router {
       boardUrl: boardUrl(campaign),
       themeUrl: (q: string, ref: string) => themeUrl(campaign, q, ref),
     });
+  });
+
+  /**
+   * GET /lead/campaigns/:id/board/review — "review next": the least certain answer the lead has
+   * not corrected yet, with the codes the retrained coder suggests now.
+   */
+  async function renderReview(req: Request, res: Response, status: number, extra: { fieldErrors?: Record<string, string>; values?: Record<string, unknown> } = {}): Promise<void> {
+    const campaign = await getCampaign(String(req.params.id));
+    const board = await loadBoard(campaign);
+    if (!board.run) return res.redirect(303, boardUrl(campaign));
+    const skip = new Set((reviewQuery.parse(req.query).skip ?? '').split(',').filter(Boolean));
+    const queue = await reviewQueue(campaign, board);
+    const next = queue.items.find((i) => !skip.has(i.id));
+    const q = next ? board.questions.find((x) => x.answers.some((a) => a.id === next.id)) : undefined;
+    const answer = next && q ? (await withTexts(q.answers.filter((a) => a.id === next.id)))[0] : undefined;
+    const t = res.locals.t as Translate;
+    const fieldErrors = extra.fieldErrors ?? {};
+    res.status(status).render('board/review', {
+      title: t('board.review.title'),
+      campaign,
+      board,
+      queue: { left: queue.items.length, reviewed: queue.reviewed, total: queue.total },
+      next,
+      question: q,
+      answer,
+      skipAll: [...skip, ...(next ? [next.id] : [])].join(','),
+      values: extra.values ?? {},
+      fieldErrors,
+      errorList: Object.entries(fieldErrors).map(([field, key]) => ({ field: field === 'answer' ? '' : field, message: t(key as Parameters<Translate>[0]) })),
+      boardUrl: boardUrl(campaign),
+    });
+  }
+  router.get('/campaigns/:id/board/review', (req, res) => renderReview(req, res, 200));
+
+  // POST /lead/campaigns/:id/board/review — save (or confirm) the answer's codes, then the next one
+  router.post('/campaigns/:id/board/review', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = reviewSchema.safeParse(body);
+    if (!parsed.success) return renderReview(req, res, 400, { values: body, fieldErrors: fieldErrorsOf(parsed.error) });
+    const board = await loadBoard(campaign);
+    const q = board.questions.find((x) => x.answers.some((a) => a.id === parsed.data.answer));
+    if (!q || !q.output) return renderReview(req, res, 400, { values: body, fieldErrors: { answer: 'board.error.unknown_answer' } });
+    try {
+      await reviewAnswer(campaign, board, q, res.locals.user!, parsed.data);
+    } catch (err) {
+      if (err instanceof AppError && err.fields) return renderReview(req, res, 400, { values: body, fieldErrors: err.fields });
+      throw err;
+    }
+    res.redirect(303, `${boardUrl(campaign)}/review`);
   });
 
   // GET /lead/campaigns/:id/board/:question/:theme — one theme with its answers and the actions

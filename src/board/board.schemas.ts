@@ -37,6 +37,10 @@ export const codesSchema = z.object({
   type: type.optional().or(z.literal('').transform(() => undefined)),
 });
 export const codeTypeSchema = z.object({ code_type: type });
+/** "Review next": the answer's codes as the lead sets or confirms them. */
+export const reviewSchema = codesSchema;
+/** `?skip=<answer id>,…`: answers the lead passed over in this round (bounded). */
+export const reviewQuery = z.object({ skip: z.string().max(3000).optional().catch(undefined) });
 /** `?page=` and `?done=<what was just done>` (a notice key; anything else is ignored, not an error). */
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),

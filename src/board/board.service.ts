@@ -422,6 +422,24 @@ export async function setAnswerCodes(campaign: Campaign, board: Board, q: BoardQ
   });
 }
 
+/**
+ * "Review next": the lead sets (or confirms) an answer's codes and, for challenges, its type. A
+ * confirmation without change is saved too: it is a labelled example the coder learns from.
+ */
+export async function reviewAnswer(campaign: Campaign, board: Board, q: BoardQuestion, author: Author, input: { answer: string; codes: string[]; type?: ChallengeType }): Promise<void> {
+  const a = answerIn(q, input.answer);
+  if (input.codes.some((c) => !codeIn(q, c))) throw badRequest('unknown code', { codes: 'board.error.unknown_code' });
+  const codes = [...new Set(input.codes)];
+  const type = q.isChallenges ? (input.type ?? a.challengeType) : undefined;
+  const theme = codes[0] ?? a.codes[0];
+  await save(campaign, board, q, author, {
+    kind: 'codes',
+    ...(theme ? { code: theme } : a.cluster ? { cluster: a.cluster } : {}),
+    ...(type ? { challengeType: type } : {}),
+    assign: [{ answer: a.id, codes, ...(type ? { challengeType: type } : {}) }],
+  });
+}
+
 /** Change a challenge code's type (technical/cultural) for the campaign. */
 export async function setCodeType(campaign: Campaign, board: Board, q: BoardQuestion, theme: BoardTheme, author: Author, type: ChallengeType): Promise<void> {
   if (!q.isChallenges || theme.kind !== 'code') throw badRequest('not a challenge code', { code_type: 'board.error.type' });

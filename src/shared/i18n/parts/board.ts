@@ -3,6 +3,19 @@
  * A feature keeps its own part so parallel work on several features does not edit one file.
  */
 export const boardDe = {
+  'board.review.link': 'Als Nächstes prüfen (unsicherste zuerst)',
+  'board.review.title': 'Als Nächstes prüfen',
+  'board.review.intro': 'Hier kommen zuerst die Antworten, bei denen die Codierung am unsichersten ist. Jede Bestätigung oder Korrektur trainiert die Codierung neu, bevor die nächste Antwort kommt; die nächste Analyse übernimmt alles.',
+  'board.review.progress': '{reviewed} von {total} Antworten geprüft, {left} offen.',
+  'board.review.progress_label': 'Geprüfte Antworten',
+  'board.review.uncertainty': 'Unsicherheit der Codierung: {percent} %',
+  'board.review.suggested': 'Vorschlag der Codierung (mit allen bisherigen Korrekturen neu trainiert) – bitte bestätigen oder ändern:',
+  'board.review.codes': 'Codes dieser Antwort',
+  'board.review.type': 'Art der Herausforderung',
+  'board.review.save': 'Speichern und nächste',
+  'board.review.skip': 'Überspringen',
+  'board.review.done': 'Alles geprüft: Es gibt keine offene Antwort mehr. Starten Sie eine neue Analyse, damit Dashboard und Bericht die Korrekturen zeigen.',
+  'board.review.back': 'Zurück zum Themen-Board',
   'board.link': 'Themen-Board',
   'board.title': 'Themen-Board',
   'board.theme_title': 'Thema',
@@ -108,6 +121,19 @@ export const boardDe = {
 } as const;
 
 export const boardEn: Record<keyof typeof boardDe, string> = {
+  'board.review.link': 'Review next (least certain first)',
+  'board.review.title': 'Review next',
+  'board.review.intro': 'The answers whose coding is least certain come first. Every confirmation or correction retrains the coding before the next answer is shown; the next analysis takes all of them over.',
+  'board.review.progress': '{reviewed} of {total} answers reviewed, {left} to go.',
+  'board.review.progress_label': 'Answers reviewed',
+  'board.review.uncertainty': 'Uncertainty of the coding: {percent} %',
+  'board.review.suggested': 'The coding’s suggestion (retrained with every correction so far) — confirm or change it:',
+  'board.review.codes': 'Codes of this answer',
+  'board.review.type': 'Type of challenge',
+  'board.review.save': 'Save and next',
+  'board.review.skip': 'Skip',
+  'board.review.done': 'All reviewed: no answer is left. Start a new analysis so the dashboard and report show the corrections.',
+  'board.review.back': 'Back to the theme board',
   'board.link': 'Theme board',
   'board.title': 'Theme board',
   'board.theme_title': 'Theme',
