@@ -16,7 +16,7 @@ import { countPhrases, distinctivePhrases, type PhraseCounts } from './clusterin
 import { mulberry32, shuffleInPlace } from './random.js';
 import { BUILTIN_CODEBOOK, groupForQuestion, roleOfQuestion } from './codebook/index.js';
 import { codeAnswer, modelFor, type CodedAnswer, type GroupModel } from './coding/coder.js';
-import { readText, type ReadText } from './coding/featurize.js';
+import { readText } from './coding/featurize.js';
 import { balanceOf, deriveRequirements, rolloutReadiness } from './requirements.js';
 import { TextPipeline } from './text/features.js';
 import type {
@@ -51,6 +51,7 @@ const COHESION_SAMPLE = 40;
 const OVERALL_SAMPLE = 600;
 
 const NO_IDS = new Int32Array(0);
+const NO_PROBS = new Float64Array(0);
 const NO_TOKENS: string[] = [];
 
 const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
@@ -58,7 +59,6 @@ const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 
 interface Prepared {
   answer: AnalysisAnswer;
   key: string;
-  read: ReadText | null;
   tokens: string[];
   lang: Lang;
   features: string[];
@@ -82,9 +82,30 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   const progress = makeProgress(options.onProgress);
   progress('prepare', 0);
 
-  // Text pipeline: tokens and language first (compound splitting needs the corpus vocabulary).
+  // Train once per run, per code group (the model without corrections is cached per process).
+  progress('train', 0);
+  const keyOf = (a: AnalysisAnswer): string => {
+    const role = roleOfQuestion(a.question);
+    return role === 'custom' ? a.question.trim() : QUESTION_KEY[role];
+  };
+  const trained = new Map<CodeGroup, GroupModel>();
+  const groupOf = new Map<string, CodeGroup | undefined>();
+  for (const a of answers) {
+    const key = keyOf(a);
+    if (!groupOf.has(key)) groupOf.set(key, groupForQuestion(codebook, key));
+  }
+  const groups = [...groupOf.values()].filter((g): g is CodeGroup => g !== undefined);
+  groups.forEach((g, gi) => {
+    if (!trained.has(g)) trained.set(g, modelFor(g, corrections));
+    progress('train', (gi + 1) / groups.length);
+  });
+
+  // Read and code each answer at once (its tokens, clauses and scopes are not kept: at 100,000
+  // answers they would be most of the heap).
   const pipeline = new TextPipeline();
   const prepared: Prepared[] = new Array(answers.length);
+  const coded: Array<CodedAnswer | null> = new Array(answers.length);
+  const out: AnsweredCodes[] = new Array(answers.length);
   const progressEvery = Math.max(1, Math.floor(answers.length / 20));
   // An answer repeated word for word (same question, text and declared language) is analysed once:
   // everything per answer below is a function of exactly these, so copies get the first one's result.
@@ -92,30 +113,56 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
     const declared = a.lang?.toLowerCase().slice(0, 2);
-    const role = roleOfQuestion(a.question);
-    const key = role === 'custom' ? a.question.trim() : QUESTION_KEY[role];
+    const key = keyOf(a);
     const sameKey = `${key}\u0000${declared ?? ''}`;
     let texts = firstOf.get(sameKey);
     if (!texts) firstOf.set(sameKey, (texts = new Map()));
     const same = texts.get(a.text);
+    const g = groupOf.get(key);
+    let c: CodedAnswer | null;
     if (same !== undefined) {
       const f = prepared[same];
-      prepared[i] = { answer: a, key, read: null, tokens: NO_TOKENS, lang: f.lang, features: [], fids: NO_IDS, same };
+      prepared[i] = { answer: a, key, tokens: NO_TOKENS, lang: f.lang, features: [], fids: NO_IDS, same };
+      c = coded[same];
     } else {
       texts.set(a.text, i);
       const read = readText(a.text, declared, fallback);
-      prepared[i] = { answer: a, key, read, tokens: read.tokens.map((t) => t.t), lang: read.lang, features: [], fids: NO_IDS, same: -1 };
+      prepared[i] = { answer: a, key, tokens: read.tokens.map((t) => t.t), lang: read.lang, features: [], fids: NO_IDS, same: -1 };
+      c = g ? codeAnswer(trained.get(g)!, read, a.text) : null;
+      if (c) c.probs = NO_PROBS; // only the decisions are kept
     }
+    coded[i] = c;
+    const res: AnsweredCodes = { id: a.id, question: key, role: roleOfQuestion(a.question), lang: prepared[i].lang };
+    if (a.respondent !== undefined) res.respondent = a.respondent;
+    if (g && c) {
+      const copy = same !== undefined;
+      res[g.output] = copy ? c.codes.slice() : c.codes;
+      if (c.challenge_type) {
+        res.challenge_type = c.challenge_type;
+        res.challenge_confidence = c.challenge_confidence;
+      }
+      if (c.technical_weight !== undefined) {
+        res.technical_weight = c.technical_weight;
+        res.challenge_mixed = c.challenge_mixed;
+      }
+      res.confidence = copy ? { ...c.confidence } : c.confidence;
+      res.evidence = copy ? c.evidence.map((e) => ({ ...e })) : c.evidence;
+      res.uncertainty = c.uncertainty;
+    }
+    out[i] = res;
     if (i % progressEvery === 0) progress('language', i / answers.length);
   }
   firstOf.clear();
+
+  // Terms for clustering and labels: stems, compound parts (split with the campaign's own German
+  // words too) and bigrams, as ids into the pipeline's dictionary.
+  progress('coding', 0);
   const vocabulary = new Set<string>();
   for (const p of prepared) if (p.lang === 'de') for (const t of p.tokens) if (t.length <= 8) vocabulary.add(t);
   pipeline.addVocabulary(vocabulary);
-  // Features as ids into the pipeline's dictionary (clustering and cluster labels count them in typed
-  // arrays); the string list the classifier reads is the same features, looked up.
   const terms = pipeline.terms;
-  for (const p of prepared) {
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i];
     if (p.same >= 0) {
       p.fids = prepared[p.same].fids;
       p.features = prepared[p.same].features;
@@ -127,47 +174,6 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     p.fids = fids;
     p.features = features;
     p.tokens = NO_TOKENS; // not needed any more: keep the live heap (and GC) small
-  }
-
-  // Train once per run, per code group (the base model without corrections is cached per process).
-  progress('train', 0);
-  const trained = new Map<CodeGroup, GroupModel>();
-  const groupOf = new Map<string, CodeGroup | undefined>();
-  for (const p of prepared) {
-    if (!groupOf.has(p.key)) groupOf.set(p.key, groupForQuestion(codebook, p.key));
-  }
-  for (const g of groupOf.values()) if (g && !trained.has(g)) trained.set(g, modelFor(g, corrections));
-
-  // Deductive coding.
-  const coded: Array<CodedAnswer | null> = new Array(prepared.length);
-  const out: AnsweredCodes[] = new Array(prepared.length);
-  for (let i = 0; i < prepared.length; i++) {
-    const p = prepared[i];
-    const g = groupOf.get(p.key);
-    const role = roleOfQuestion(p.answer.question);
-    const res: AnsweredCodes = { id: p.answer.id, question: p.key, role, lang: p.lang };
-    if (p.answer.respondent !== undefined) res.respondent = p.answer.respondent;
-    if (g) {
-      const c = p.same >= 0 ? coded[p.same]! : codeAnswer(trained.get(g)!, p.read!, p.answer.text);
-      p.read = null;
-      coded[i] = c;
-      res[g.output] = p.same >= 0 ? c.codes.slice() : c.codes;
-      if (c.challenge_type) {
-        res.challenge_type = c.challenge_type;
-        res.challenge_confidence = c.challenge_confidence;
-      }
-      if (c.technical_weight !== undefined) {
-        res.technical_weight = c.technical_weight;
-        res.challenge_mixed = c.challenge_mixed;
-      }
-      res.confidence = p.same >= 0 ? { ...c.confidence } : c.confidence;
-      res.evidence = p.same >= 0 ? c.evidence.map((e) => ({ ...e })) : c.evidence;
-      res.uncertainty = c.uncertainty;
-    } else {
-      p.read = null;
-      coded[i] = null;
-    }
-    out[i] = res;
     if (i % progressEvery === 0) progress('coding', i / prepared.length);
   }
 
@@ -303,7 +309,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
 function makeProgress(cb: AnalyzeOptions['onProgress']): (stage: AnalysisStage, within: number) => void {
   // Rough share of run time per stage, so one bar moves smoothly across stages.
   const span: Record<AnalysisStage, [number, number]> = {
-    prepare: [0, 0.01], language: [0.01, 0.2], train: [0.2, 0.25], coding: [0.25, 0.6], clustering: [0.6, 0.95], requirements: [0.95, 0.99], done: [1, 1],
+    prepare: [0, 0.01], train: [0.01, 0.06], language: [0.06, 0.5], coding: [0.5, 0.6], clustering: [0.6, 0.95], requirements: [0.95, 0.99], done: [1, 1],
   };
   return (stage, within) => {
     if (!cb) return;

@@ -78,7 +78,8 @@ export async function applyCurationForm(campaign: Campaign, form: CurationForm, 
   if (form === 'forget') {
     // Only curation that no longer applies can be discarded this way.
     if (r || !curation?.requirements[rid]) throw notFound('Requirement');
-    return save({ action: 'forget', requirement: rid }, 'curation-stale');
+    const c = curation.requirements[rid];
+    return save({ action: 'forget', requirement: rid, label: c.title ?? c.label ?? { de: rid, en: rid } }, 'curation-stale');
   }
   if (!r) throw notFound('Requirement');
   const label = labelOf(r, curation?.requirements[rid]);

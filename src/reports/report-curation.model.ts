@@ -28,6 +28,7 @@ const historySchema = new Schema(
     byName: { type: String, default: '' },
     action: { type: String, enum: CURATION_ACTIONS, required: true },
     requirement: String,
+    label: { type: localized, default: undefined },
     title: { type: localized, default: undefined },
     from: { type: String, enum: MOSCOW },
     to: { type: String, enum: MOSCOW },

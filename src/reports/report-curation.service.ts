@@ -12,7 +12,7 @@ export type CurationChange =
   | { action: 'merge'; requirement: string; label: Localized; into: string }
   | { action: 'unmerge'; requirement: string; label: Localized }
   | { action: 'pin' | 'hide' | 'show'; requirement: string; label: Localized; evidence: string }
-  | { action: 'forget'; requirement: string };
+  | { action: 'forget'; requirement: string; label: Localized };
 
 export interface CurationAuthor {
   id?: string;
@@ -66,6 +66,8 @@ function historyOf(v: unknown): CurationHistoryEntry[] {
     }
     const title = localized(o.title);
     if (title) e.title = title;
+    const label = localized(o.label);
+    if (label) e.label = label;
     const from = moscow(o.from);
     const to = moscow(o.to);
     if (from) e.from = from;
@@ -142,6 +144,7 @@ function historyEntry(change: CurationChange, author: CurationAuthor, at: Date):
   if (author.id && mongoose.isObjectIdOrHexString(author.id)) e.by = new mongoose.Types.ObjectId(author.id);
   if (change.action === 'summary') return e;
   e.requirement = change.requirement;
+  e.label = change.label;
   if (change.action === 'rename' && change.title) e.title = change.title;
   if (change.action === 'priority') Object.assign(e, { from: change.from, ...(change.priority ? { to: change.priority, reason: change.reason } : {}) });
   if (change.action === 'plan') Object.assign(e, { owner: change.owner, due: change.due });

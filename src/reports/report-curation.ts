@@ -41,6 +41,8 @@ export interface CurationHistoryEntry {
   byName: string;
   action: CurationAction;
   requirement?: string;
+  /** The requirement's title at the time (names it in the history even once it is gone). */
+  label?: Localized;
   /** What changed, in the lead's words (a title, a reason, an owner …); never a respondent's quote. */
   title?: Localized;
   from?: Moscow;

@@ -76,6 +76,8 @@ export interface RequirementView {
   candidates: EvidenceView[];
   /** Leads only: curated quotes of this requirement that are no longer in the analysis. */
   staleEvidence: number;
+  /** Quotes the lead hid (for the method section; the quotes themselves only reach leads). */
+  hiddenCount: number;
   owner?: string;
   due?: string;
   /** Requirements the lead merged into this one. */
@@ -178,7 +180,7 @@ export function requirementViews(rc: RequirementContext): RequirementsOutcome {
     if (view.priorityChange) counts.priorities += 1;
     if (c?.owner || c?.due) counts.planned += 1;
     counts.pinned += view.evidence.filter((e) => e.state === 'pinned').length;
-    counts.hidden += [...view.evidence, ...view.candidates].filter((e) => e.state === 'hidden').length;
+    counts.hidden += view.hiddenCount;
     counts.stale += view.staleEvidence + (view.staleMerge ? 1 : 0);
     items.push(view);
   }
@@ -186,7 +188,7 @@ export function requirementViews(rc: RequirementContext): RequirementsOutcome {
 
   const stale: StaleRequirement[] = Object.entries(curation?.requirements ?? {})
     .filter(([id]) => !exists(id))
-    .map(([id, c]) => ({ id, label: pick(c.label, rc.lang) || id, curation: c }));
+    .map(([id, c]) => ({ id, label: pick(c.title, rc.lang) || pick(c.label, rc.lang) || id, curation: c }));
   counts.stale += stale.length;
   return { items, stale, counts };
 }
@@ -217,7 +219,7 @@ function groupView(rc: RequirementContext, root: Requirement, members: Requireme
   const originalTitle = pick(root.title, lang);
   const codes = [...new Set(members.flatMap((m) => (m.codes?.length ? m.codes : [m.source.code])))];
   const acceptance = [...new Set(members.flatMap((m) => (m.acceptance ?? []).map((a) => pick(a, lang)).filter(Boolean)))];
-  const { evidence, candidates, staleEvidence } = evidenceOf(rc, root, members, priority, s.answerLang);
+  const { evidence, candidates, staleEvidence, hiddenCount } = evidenceOf(rc, root, members, priority, s.answerLang);
   const mergedInto = c?.mergedInto;
   return {
     id: root.id,
@@ -242,6 +244,7 @@ function groupView(rc: RequirementContext, root: Requirement, members: Requireme
     evidence,
     candidates: rc.curate ? candidates : [],
     staleEvidence: rc.curate ? staleEvidence : 0,
+    hiddenCount,
     owner: c?.owner,
     due: c?.due,
     merged: members.slice(1).map((m) => ({ id: m.id, title: pick(curation?.requirements[m.id]?.title, lang) || pick(m.title, lang) })),
@@ -310,7 +313,7 @@ function evidenceOf(rc: RequirementContext, root: Requirement, members: Requirem
   const keys = new Set(all.map((e) => e.key));
   const curatedKeys = new Set(cs.flatMap((c) => [...c.pinned, ...c.hidden]));
   const staleEvidence = [...curatedKeys].filter((k) => !keys.has(k)).length;
-  return { evidence, candidates, staleEvidence };
+  return { evidence, candidates, staleEvidence, hiddenCount: views.filter((v) => v.state === 'hidden').length };
 }
 
 function evidenceView(rc: RequirementContext, e: RequirementEvidence & { key: string }, state: EvidenceView['state'], answerLang: Map<string, string>): EvidenceView {

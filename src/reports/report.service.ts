@@ -80,7 +80,7 @@ export interface ReportView {
   };
   /** Leads only: the curation's history, entries that no longer apply, and the summary as written. */
   curation?: {
-    history: Array<CurationHistoryEntry & { label: string; intoLabel: string }>;
+    history: Array<CurationHistoryEntry & { name: string; intoName: string }>;
     stale: StaleRequirement[];
     summary: Localized;
     /** Every requirement shown (merge targets, in the form's order). */
@@ -214,7 +214,9 @@ function historyView(curation: Curation | null, result: AnalysisResult, all: Req
   const shown = new Map(all.map((r) => [r.id, r.title]));
   const raw = new Map(result.requirements.map((r) => [r.id, pick(curation?.requirements[r.id]?.title ?? r.title, lang)]));
   const labelOf = (id: string | undefined) => (id ? (shown.get(id) ?? raw.get(id) ?? (pick(curation?.requirements[id]?.label, lang) || id)) : '');
-  return [...(curation?.history ?? [])].reverse().map((h) => ({ ...h, label: labelOf(h.requirement), intoLabel: labelOf(h.into) }));
+  // A requirement is named as it was at the time (a rename reads "old" → "new"); the target of a
+  // merge as it is now.
+  return [...(curation?.history ?? [])].reverse().map((h) => ({ ...h, name: pick(h.label, lang) || labelOf(h.requirement), intoName: labelOf(h.into) }));
 }
 
 function readinessOf(result: AnalysisResult, ctx: SegmentContext, labels: ReturnType<typeof segmentLabeller>, all: RequirementView[], lang: Lang): ReportView['readiness'] {

@@ -13,12 +13,16 @@ const INSTALL: Record<string, string> = {
 /** True when `command` runs (`--version`), or, for a path, when the file exists. */
 export function hasTool(command: string): boolean {
   if (command.startsWith('/')) return existsSync(command);
-  try {
-    execFileSync(command, ['--version'], { stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
+  // Most tools answer `--version`; poppler's (pdftotext, pdfinfo) exit 1 on it and 0 on `-v`.
+  for (const flag of ['--version', '-v']) {
+    try {
+      execFileSync(command, [flag], { stdio: 'ignore', timeout: 20_000 });
+      return true;
+    } catch {
+      // try the next spelling
+    }
   }
+  return false;
 }
 
 /**
