@@ -16,9 +16,15 @@ import { seedDemo } from '../../seeds/seed.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
-import { screenshot, SHOTS_DIR } from './screenshots.js';
+import { projectRoot } from '../../src/shared/paths.js';
 
 const run = promisify(execFile);
+
+/** docs/screenshots, written only with SCREENSHOTS=1 (a normal run never overwrites them). */
+const SHOTS_DIR = path.join(projectRoot(), 'docs', 'screenshots');
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: path.join(SHOTS_DIR, name), fullPage: false });
+}
 
 async function signIn(context: BrowserContext, base: string, user: { email: string; password: string }, lang: 'de' | 'en'): Promise<Page> {
   const page = await context.newPage();
@@ -108,7 +114,7 @@ describe('browser: report curation survives a new analysis run; stakeholders rea
     await A.getByLabel('Verantwortlich (Person oder Team)').fill('Team Intranet');
     await A.getByLabel('Zieltermin').fill('2027-03-31');
     await submit(page, A.locator('form[action*="/plan"] button[type=submit]'), 'plan');
-    await screenshot(page, 'report-lead-curation.png', { fullPage: false });
+    await screenshot(page, 'report-lead-curation.png');
 
     // Merge B into A.
     const bTitle = (await B.locator('h4').textContent())!.trim();
@@ -151,7 +157,7 @@ describe('browser: report curation survives a new analysis run; stakeholders rea
     expect(await reader.locator('article.report blockquote[lang="de"]').count()).to.be.greaterThan(0);
     expect(await reader.locator('.quote-by', { hasText: 'in German' }).count()).to.be.greaterThan(0);
     expect(bTitle.length).to.be.greaterThan(0);
-    await screenshot(reader, 'report-desktop.png', { fullPage: false });
+    await screenshot(reader, 'report-desktop.png');
 
     // The PDF the stakeholder downloads: its first page for the README.
     const pdf = await readerContext.request.get(`${base}/lead/campaigns/${campaignId}/report/pdf?lang=en`);
