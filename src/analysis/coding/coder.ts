@@ -10,6 +10,7 @@
  * concession (text/scope.ts dominanceWeights).
  */
 import { BUILTIN_CODEBOOK, roleOfQuestion } from '../codebook/index.js';
+import { BASE_MODEL_JSON } from '../model/base-model.generated.js';
 import { CALIBRATION } from '../model/calibration.generated.js';
 import { CORPUS_VERSION, trainingCorpus } from '../model/corpus.js';
 import { TextPipeline } from '../text/features.js';
@@ -84,6 +85,8 @@ export interface GroupModel {
   corrections: number;
   /** scratch: feature value by id for the answer being coded (all zero between answers) */
   scratch: Float32Array;
+  /** feature names by id */
+  names: string[];
 }
 
 export interface CodedAnswer {
@@ -243,9 +246,7 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
   const X: SparseExample[] = read.map((f) => weightStrings(f, dict));
   const dim = dict.size;
   const codes = group.codes.map((c) => c.id);
-  const cal = group.role === 'custom' ? undefined : CALIBRATION.groups[group.role];
   const models: LinearModel[] = [];
-  const thresholds = new Float64Array(codes.length);
   // Documents with codes (a correction of the type alone trains only the type model).
   const idx: number[] = [];
   docs.forEach((d, i) => {
@@ -256,7 +257,6 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
   codes.forEach((code, ci) => {
     const y = Int8Array.from(idx, (i) => (docs[i].codes.includes(code) ? 1 : -1));
     models.push(trainLogistic(Xc, y, cost, dim, { seed: seed + ci }));
-    thresholds[ci] = cal?.thresholds[code] ?? HYPER.defaultThreshold;
   });
   let typeModel: LinearModel | undefined;
   if (group.role === 'challenges') {
@@ -271,22 +271,110 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
       );
     }
   }
+  return assemble(group, compiled, featurizer, names, models, typeModel, memory, corrections);
+}
+
+/** A group model from its parts (trained here, or shipped in model/base-model.generated.ts). */
+function assemble(group: CodeGroup, compiled: CompiledGroup, featurizer: Featurizer, names: string[], models: LinearModel[], typeModel: LinearModel | undefined, memory: GroupModel['memory'], corrections: number): GroupModel {
+  const codes = group.codes.map((c) => c.id);
+  const cal = group.role === 'custom' ? undefined : CALIBRATION.groups[group.role];
   return {
     group,
     compiled,
     featurizer,
-    scoped,
+    scoped: group.output === 'channels',
     codes,
     models,
-    thresholds,
+    thresholds: Float64Array.from(codes, (code) => cal?.thresholds[code] ?? HYPER.defaultThreshold),
     minTop: cal?.minTop ?? 0.15,
     maxCodes: HYPER.maxCodes[group.output] ?? 3,
     typeModel,
     typeOf: group.codes.map((c) => c.type),
     memory,
     corrections,
-    scratch: new Float32Array(dim),
+    scratch: new Float32Array(names.length),
+    names,
   };
+}
+
+/** The shipped base models (parsed once per process). */
+export interface ShippedModels {
+  version: string;
+  groups: Partial<Record<string, ShippedGroup>>;
+}
+let shippedParsed: ShippedModels | null = null;
+function shippedModels(): ShippedModels {
+  return (shippedParsed ??= BASE_MODEL_JSON === '' ? { version: '', groups: {} } : (JSON.parse(BASE_MODEL_JSON) as ShippedModels));
+}
+
+/** The parts of a trained base model, as shipped (see src/evaluation/build-corpus.ts). */
+export interface ShippedGroup {
+  /** fingerprint of the code group (codes, examples, cues) the model was trained for */
+  group: string;
+  /** feature names in id order */
+  names: string[];
+  /** per code (group order): weights as base64 of little-endian float32, and the bias */
+  weights: string[];
+  biases: number[];
+  type?: { weights: string; bias: number };
+}
+
+/** Fingerprint of a code group: a shipped model applies only to exactly the group it was trained for. */
+export function groupFingerprint(group: CodeGroup): string {
+  return fnv(JSON.stringify(group));
+}
+
+/** The shippable parts of a trained model. */
+export function shippable(m: GroupModel): ShippedGroup {
+  const b64 = (w: Float32Array): string => bytesToBase64(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+  const out: ShippedGroup = { group: groupFingerprint(m.group), names: m.names, weights: m.models.map((x) => b64(x.w)), biases: m.models.map((x) => x.bias) };
+  if (m.typeModel) out.type = { weights: b64(m.typeModel.w), bias: m.typeModel.bias };
+  return out;
+}
+
+function fromShipped(group: CodeGroup, s: ShippedGroup): GroupModel {
+  const featurizer = new Featurizer(new TextPipeline(vocabulary()));
+  const dict = new Map<string, number>();
+  s.names.forEach((n, i) => dict.set(n, i));
+  featurizer.freeze(dict);
+  const w = (b: string): Float32Array => {
+    const bytes = base64ToBytes(b);
+    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  };
+  const models = s.weights.map((b, i) => ({ w: w(b), bias: s.biases[i] }));
+  const typeModel = s.type ? { w: w(s.type.weights), bias: s.type.bias } : undefined;
+  return assemble(group, compileGroup(group), featurizer, s.names, models, typeModel, new Map(), 0);
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 without Buffer (the engine runs wherever plain JavaScript does). */
+function bytesToBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i];
+    const b = i + 1 < bytes.length ? bytes[i + 1] : 0;
+    const c = i + 2 < bytes.length ? bytes[i + 2] : 0;
+    out += B64[a >> 2] + B64[((a & 3) << 4) | (b >> 4)] + (i + 1 < bytes.length ? B64[((b & 15) << 2) | (c >> 6)] : '=') + (i + 2 < bytes.length ? B64[c & 63] : '=');
+  }
+  return out;
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let at = 0;
+  for (let i = 0; i < clean.length; i++) {
+    value = (value << 6) | B64.indexOf(clean[i]);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (value >> bits) & 0xff;
+    }
+  }
+  return out;
 }
 
 /** Base models (corpus + examples, no corrections) by group, kept for the process: training is deterministic. */
@@ -306,7 +394,11 @@ function baseModel(group: CodeGroup): GroupModel {
   const key = `${CORPUS_VERSION}\u0000${JSON.stringify(group)}`;
   let m = baseCache.get(key);
   if (!m) {
-    m = trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group)]);
+    // The model trained on corpus + examples of the built-in group ships with the engine (made by
+    // npm run corpus; a unit test retrains and compares): a run without corrections trains nothing.
+    const base = shippedModels();
+    const shipped = group.role === 'custom' || base.version !== calibrationVersion() ? undefined : base.groups[group.role];
+    m = shipped && shipped.group === groupFingerprint(group) ? fromShipped(group, shipped) : trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group)]);
     if (baseCache.size >= 8) baseCache.delete(baseCache.keys().next().value!);
     baseCache.set(key, m);
   }

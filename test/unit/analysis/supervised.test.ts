@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { analyze, cloneCodebook, type AnalysisAnswer, type AnsweredCodes } from '../../../src/analysis/index.js';
-import { calibrationVersion } from '../../../src/analysis/coding/coder.js';
+import { analyze, BUILTIN_CODEBOOK, cloneCodebook, type AnalysisAnswer, type AnsweredCodes } from '../../../src/analysis/index.js';
+import { calibrationVersion, corpusDocs, exampleDocs, shippable, trainGroupModel } from '../../../src/analysis/coding/coder.js';
+import { BASE_MODEL_JSON } from '../../../src/analysis/model/base-model.generated.js';
 import { trainLogistic, margin } from '../../../src/analysis/coding/linear.js';
 import { CALIBRATION } from '../../../src/analysis/model/calibration.generated.js';
 import { bootstrapInterval, balanceOf, rolloutReadiness } from '../../../src/analysis/requirements.js';
@@ -20,6 +21,17 @@ describe('analysis: supervised coder (issue 13)', () => {
       expect(CALIBRATION.version, 'run npm run corpus').to.equal(calibrationVersion());
       for (const g of ['current_practice', 'meaning', 'challenges', 'future'] as const) {
         for (const t of Object.values(CALIBRATION.groups[g]!.thresholds)) expect(t).to.be.within(0.05, 0.95);
+      }
+    });
+  });
+
+  describe('shipped base models', () => {
+    it('when the base models are retrained here, then they equal the shipped ones bit for bit', () => {
+      const shipped = JSON.parse(BASE_MODEL_JSON) as { version: string; groups: Record<string, unknown> };
+      expect(shipped.version, 'run npm run corpus').to.equal(calibrationVersion());
+      for (const g of BUILTIN_CODEBOOK.groups) {
+        const fresh = shippable(trainGroupModel(g, [...corpusDocs(g), ...exampleDocs(g)]));
+        expect(JSON.stringify(fresh), `${g.role}: run npm run corpus`).to.equal(JSON.stringify(shipped.groups[g.role]));
       }
     });
   });
