@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Logger } from '../shared/logger.js';
@@ -11,6 +12,8 @@ const DOC_ORIGIN = 'http://report.invalid';
 /** Two PDFs at a time: each Chromium takes ~100–200 MB while it prints. */
 const MAX_PARALLEL = 2;
 const TIMEOUT_MS = 60_000;
+/** PDFs kept per process, by the hash of their page and assets: a report downloaded again is not printed again. */
+const CACHE_ENTRIES = 16;
 
 export interface PdfAsset {
   type: string;
@@ -37,17 +40,38 @@ export function pdfRenderer(opts: { executablePath?: string; logger: Logger }): 
   const available = executablePath !== '' && existsSync(executablePath);
   let running = 0;
   const waiting: Array<() => void> = [];
+  // A slot is handed straight to the next waiting print, so never more than MAX_PARALLEL run.
   const acquire = async () => {
-    if (running >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
-    running += 1;
+    if (running < MAX_PARALLEL) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
   };
   const release = () => {
-    running -= 1;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
   };
 
-  async function render(html: string, assets: ReadonlyMap<string, PdfAsset>): Promise<Buffer> {
-    if (!available) throw new PdfUnavailableError(`Chromium not found at ${executablePath || '(CHROMIUM_PATH empty)'}`);
+  // The same page and assets give the same PDF: kept (and shared while being printed) by their hash.
+  const cache = new Map<string, Promise<Buffer>>();
+  function render(html: string, assets: ReadonlyMap<string, PdfAsset>): Promise<Buffer> {
+    if (!available) return Promise.reject(new PdfUnavailableError(`Chromium not found at ${executablePath || '(CHROMIUM_PATH empty)'}`));
+    const hash = createHash('sha256').update(html);
+    for (const [p, a] of [...assets].sort(([x], [y]) => (x < y ? -1 : 1))) hash.update(`\u0000${p}\u0000`).update(a.body);
+    const key = hash.digest('hex');
+    let pdf = cache.get(key);
+    if (pdf) {
+      cache.delete(key);
+      cache.set(key, pdf);
+      return pdf;
+    }
+    pdf = print(html, assets);
+    cache.set(key, pdf);
+    pdf.catch(() => cache.delete(key));
+    while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    return pdf;
+  }
+
+  async function print(html: string, assets: ReadonlyMap<string, PdfAsset>): Promise<Buffer> {
     await acquire();
     const started = Date.now();
     let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;

@@ -49,6 +49,8 @@ export async function loadReport(campaign: Campaign, lang: Lang, opts: { curate?
 
 interface ViewOptions {
   basePath: string;
+  /** Render what readers get, whoever asks (the PDF: a document to forward, without the lead's tools). */
+  reader?: boolean;
   share?: ShareView;
   pdf: PdfRenderer;
   status?: number;
@@ -65,7 +67,7 @@ function canCurate(res: Response, share?: ShareView): boolean {
 async function reportLocals(req: Request, res: Response, campaign: Campaign, opts: ViewOptions) {
   const lang = reportLang(req, res);
   setLanguage(res, lang);
-  const curate = canCurate(res, opts.share);
+  const curate = !opts.reader && canCurate(res, opts.share);
   const report = await loadReport(campaign, lang, { curate });
   const done = curationDoneSchema.safeParse(req.query.done);
   return {
@@ -109,12 +111,13 @@ function sendPrintCss(req: Request, res: Response, campaign: Campaign): void {
 }
 
 /**
- * GET …/pdf: the same page the reader gets (same view, same viewer, same anonymity), rendered on
- * the server and printed by headless Chromium with the print stylesheet. Without Chromium, back
- * to the report with a note to use the browser's print.
+ * GET …/pdf: the page readers get (same view, same anonymity; for a lead too — a PDF is for
+ * forwarding, so it carries none of the lead's tools or links to single answers), rendered on the
+ * server and printed by headless Chromium with the print stylesheet. Without Chromium, back to
+ * the report with a note to use the browser's print.
  */
 async function sendPdf(req: Request, res: Response, campaign: Campaign, opts: ViewOptions): Promise<void> {
-  const locals = await reportLocals(req, res, campaign, opts);
+  const locals = await reportLocals(req, res, campaign, { ...opts, reader: true });
   const lang = locals.report?.lang ?? (res.locals.lang as Lang);
   const fallback = `${opts.basePath}?lang=${lang}&pdf=unavailable`;
   if (!locals.report || !opts.pdf.available) return res.redirect(303, fallback);
