@@ -87,6 +87,8 @@ export interface GroupModel {
   scratch: Float32Array;
   /** feature names by id */
   names: string[];
+  /** the codes' weights feature-major (see byFeature), for scoring */
+  weightsByFeature: Float32Array;
 }
 
 export interface CodedAnswer {
@@ -294,7 +296,19 @@ function assemble(group: CodeGroup, compiled: CompiledGroup, featurizer: Featuri
     corrections,
     scratch: new Float32Array(names.length),
     names,
+    weightsByFeature: byFeature(models, names.length),
   };
+}
+
+/** The codes' weights feature-major: [feature 0: code 0 … code n−1, feature 1: …]. */
+function byFeature(models: LinearModel[], dim: number): Float32Array {
+  const n = models.length;
+  const out = new Float32Array(dim * n);
+  for (let c = 0; c < n; c++) {
+    const w = models[c].w;
+    for (let f = 0; f < dim; f++) out[f * n + c] = w[f];
+  }
+  return out;
 }
 
 /** The shipped base models (parsed once per process). */
@@ -411,7 +425,19 @@ function round(x: number): number {
 
 /** Probabilities per code for a vector. */
 export function probabilities(m: GroupModel, v: Vec, out: Float64Array = new Float64Array(m.codes.length)): Float64Array {
-  for (let c = 0; c < m.codes.length; c++) out[c] = sigmoid(margin(m.models[c], v.ids, v.vals));
+  // All codes in one pass over the answer's features, with the weights stored feature-major: one
+  // contiguous read per feature instead of one scattered read per feature and code.
+  const n = m.codes.length;
+  const wt = m.weightsByFeature;
+  for (let c = 0; c < n; c++) out[c] = m.models[c].bias;
+  const ids = v.ids;
+  const vals = v.vals;
+  for (let e = 0; e < ids.length; e++) {
+    const base = ids[e] * n;
+    const x = vals[e];
+    for (let c = 0; c < n; c++) out[c] += wt[base + c] * x;
+  }
+  for (let c = 0; c < n; c++) out[c] = sigmoid(out[c]);
   return out;
 }
 
