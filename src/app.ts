@@ -11,6 +11,7 @@ import { identify, requireUser } from './auth/guard.js';
 import cookieParser from 'cookie-parser';
 import { csrf, isRespondentPath, loginLimiter, noStore, respondentSession, respondentSlowDown, securityHeaders } from './http/security.js';
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
+import { findByPublicToken } from './campaigns/campaign.service.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -132,7 +133,11 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(identify);
   app.use(localsMiddleware);
-  const csrfGuard = csrf({ secret: deps.secret, secureCookies: deps.secureCookies ?? false });
+  const csrfGuard = csrf({
+    secret: deps.secret,
+    secureCookies: deps.secureCookies ?? false,
+    campaignExists: async (token) => (await findByPublicToken(token)) !== null,
+  });
   app.use(csrfGuard.locals);
   app.use(csrfGuard.protection);
 
@@ -154,7 +159,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/lead', '/api/v1'], requireUser());
   app.use('/admin', requireUser(['admin']));
   app.use(['/lead/campaigns/:id', '/api/v1/campaigns/:id'], campaignAccessGuard);
-  app.use('/admin', adminRouter());
+  app.use('/admin', adminRouter({ media }));
   app.use('/admin', privacyAdminRouter({ logger: deps.logger }));
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());

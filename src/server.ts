@@ -14,6 +14,8 @@ import { createRunner } from './analysis-runs/runner.js';
 import { chooseMediaStore } from './media/media-store.js';
 import { createTranscriber } from './media/transcriber.js';
 import { flushDraftDeletes } from './responses/draft-cleanup.js';
+import { countUsers } from './auth/auth.service.js';
+import { startLine } from './http/start-line.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -81,7 +83,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const server: Server = app.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, host: config.host }, `Workplace Voice listening on http://localhost:${config.port}`);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, host: config.host }, `Workplace Voice listening on http://localhost:${port}`);
+    // One line for a person at a terminal; the JSON lines above are for machines (and stay alone
+    // when stdout is a pipe or a file).
+    if (process.stdout.isTTY) {
+      void countUsers()
+        .catch(() => 1)
+        .then((users) => process.stdout.write(`${startLine({ host: config.host, port, publicBaseUrl: config.publicBaseUrl, users })}\n`));
+    }
   });
   server.on('error', async (err) => {
     logger.fatal({ err }, 'HTTP server error');

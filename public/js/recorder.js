@@ -54,7 +54,10 @@
     var subtitlesInput = $('[data-subtitles]');
     var btn = function (name) { return $('[data-action="' + name + '"]'); };
     var recordedField = $('[data-recorded]');
+    var subtitlesField = $('[data-subtitles-field]');
     var textarea = answerForm ? answerForm.querySelector('textarea[data-question="' + q + '"]') : null;
+    var transcriptHint = textarea ? document.getElementById(textarea.id + '-transcript-hint') : null;
+    var toggle = root.closest('[data-recorder-toggle]');
     var msg = function (name) { return root.getAttribute('data-msg-' + name) || ''; };
 
     var stream = null;
@@ -71,6 +74,27 @@
     if (root.getAttribute('data-existing')) playback.hidden = false;
 
     function setState(state) { root.setAttribute('data-state', state); }
+
+    // With a saved recording the text box holds its transcript (the hint says so) and a subtitle
+    // file may be uploaded; without one the box is a plain typed answer.
+    function showRecordingExtras(on) {
+      if (subtitlesField) subtitlesField.hidden = !on;
+      if (!textarea || !transcriptHint) return;
+      transcriptHint.hidden = !on;
+      var ids = (textarea.getAttribute('aria-describedby') || '').split(/\s+/).filter(function (x) { return x && x !== transcriptHint.id; });
+      if (on) ids.push(transcriptHint.id);
+      if (ids.length) textarea.setAttribute('aria-describedby', ids.join(' '));
+      else textarea.removeAttribute('aria-describedby');
+    }
+
+    // The page has one anonymity warning: it goes with the recorder that is opened.
+    if (toggle) {
+      toggle.addEventListener('toggle', function () {
+        if (!toggle.open) return;
+        var warning = document.querySelector('[data-anon-warning]');
+        if (warning && !root.contains(warning)) root.insertBefore(warning, live);
+      });
+    }
     function status(text) { statusEl.textContent = text; }
     function showError(text) {
       errorEl.textContent = text || '';
@@ -207,6 +231,7 @@
           status(msg('saved'));
           btn('start').hidden = !canRecord();
           btn('remove').hidden = false;
+          showRecordingExtras(true);
           if (body.media.transcription && body.media.transcription.status === 'pending') pollTranscript(body.media.id);
           if (answerForm) answerForm.dispatchEvent(new CustomEvent('media-saved', { detail: { question: q } }));
           return;
@@ -288,6 +313,7 @@
           btn('start').hidden = !canRecord();
           setState('removed');
           status(msg('removed'));
+          showRecordingExtras(false);
           if (answerForm) answerForm.dispatchEvent(new CustomEvent('media-removed', { detail: { question: q } }));
         })
         .catch(function () { showError(errorText('generic')); });

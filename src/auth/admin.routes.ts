@@ -1,17 +1,31 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { adoptDemo } from '../campaigns/demo.js';
+import { countRecordingsWithMetadata, mediaToolsAvailable, type MediaOptions } from '../media/media.service.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { parseId } from '../shared/ids.js';
+import { idPattern, parseId } from '../shared/ids.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import * as auth from './auth.service.js';
 import { userCreateSchema, userUpdateSchema } from './auth.schemas.js';
 import { ROLES } from './user.model.js';
 
+/** `?created=<user id>[&demo=owner|coLead]` after creating an account (post/redirect/get). */
+const createdQuerySchema = z.object({
+  created: z.string().regex(idPattern('objectId')).optional().catch(undefined),
+  demo: z.enum(['owner', 'coLead']).optional().catch(undefined),
+});
+
+export interface AdminRouterOptions {
+  /** Video answers: whether ffmpeg removes metadata (the admin page says once when it does not). */
+  media?: Pick<MediaOptions, 'useFfmpeg'>;
+}
+
 /** /admin/users — admins manage accounts (create, role, disable, reset password). */
-export function adminRouter(): Router {
+export function adminRouter(opts: AdminRouterOptions = {}): Router {
   const router = Router();
 
-  const render = async (res: import('express').Response, status: number, extra: { fields?: Record<string, string>; values?: Record<string, string>; notice?: string } = {}) => {
-    const users = await auth.listUsers();
+  const render = async (res: Response, status: number, extra: { fields?: Record<string, string>; values?: Record<string, string>; created?: { email: string; role: string; demo?: string } } = {}) => {
+    const [users, toolsAvailable] = await Promise.all([auth.listUsers(), mediaToolsAvailable(opts.media ?? {})]);
     const fields = extra.fields ?? {};
     res.status(status).render('admin/users', {
       title: res.locals.t('admin.users.title'),
@@ -20,25 +34,34 @@ export function adminRouter(): Router {
       values: extra.values ?? { email: '', name: '', role: 'lead' },
       fieldErrors: fields,
       errorList: Object.entries(fields).map(([field, key]) => ({ field, message: res.locals.t(key) })),
-      notice: extra.notice ?? '',
+      created: extra.created,
+      // Said once, here: what a missing ffmpeg means for respondents' privacy, and the fix.
+      mediaTools: toolsAvailable ? null : { keptRecordings: await countRecordingsWithMetadata() },
     });
   };
 
   // GET /admin/users
-  router.get('/users', async (_req, res) => render(res, 200));
+  router.get('/users', async (req, res) => {
+    const q = createdQuerySchema.parse(req.query);
+    const user = q.created ? (await auth.listUsers()).find((u) => String(u._id) === q.created) : undefined;
+    await render(res, 200, { created: user ? { email: user.email, role: user.role, demo: q.demo } : undefined });
+  });
 
   // POST /admin/users — create an account with an initial password
   router.post('/users', async (req, res) => {
     const values = { email: String(req.body?.email ?? '').slice(0, 254), name: String(req.body?.name ?? '').slice(0, 120), role: String(req.body?.role ?? '') };
     const parsed = userCreateSchema.safeParse(req.body ?? {});
     if (!parsed.success) return render(res, 400, { fields: toFieldErrors(parsed.error), values });
+    let user: auth.CurrentUser;
     try {
-      await auth.createUser(parsed.data);
+      user = await auth.createUser(parsed.data);
     } catch (err) {
       if (err instanceof AppError && err.fields) return render(res, err.status, { fields: err.fields, values });
       throw err;
     }
-    res.redirect(303, '/admin/users');
+    // The demo campaign's first lead joins it (src/campaigns/demo.ts).
+    const demo = await adoptDemo(user);
+    res.redirect(303, `/admin/users?created=${user.id}${demo ? `&demo=${demo}` : ''}#created`);
   });
 
   // POST /admin/users/:userId — change role, disable/enable, set a new password

@@ -4,6 +4,7 @@ import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import * as auth from './auth.service.js';
 import { loginSchema, passwordChangeSchema, safeNext, setupSchema, tokenCreateSchema } from './auth.schemas.js';
 import { requireUser } from './guard.js';
+import { adoptDemo, demoLoaded, loadDemo } from '../campaigns/demo.js';
 import type { RequestHandler } from 'express';
 
 function errorList(res: Response, fields: Record<string, string>) {
@@ -64,24 +65,42 @@ export function authRouter(opts: { loginLimiter: RequestHandler }): Router {
   // GET /setup — exists only while there is no user at all
   router.get('/setup', async (_req, res) => {
     if ((await auth.countUsers()) > 0) throw new AppError(404, 'not_found', 'Not found');
-    res.render('auth/setup', { title: res.locals.t('auth.setup.title'), values: { email: '', name: '' }, errorList: [], fieldErrors: {} });
+    res.render('auth/setup', {
+      title: res.locals.t('auth.setup.title'),
+      values: { email: '', name: '', demo: true },
+      demoLoaded: await demoLoaded(),
+      errorList: [],
+      fieldErrors: {},
+    });
   });
 
   // POST /setup — creates the first admin
   router.post('/setup', async (req, res) => {
     if ((await auth.countUsers()) > 0) throw new AppError(404, 'not_found', 'Not found');
     const parsed = setupSchema.safeParse(req.body ?? {});
-    const values = { email: String(req.body?.email ?? '').slice(0, 254), name: String(req.body?.name ?? '').slice(0, 120) };
-    const render400 = (fields: Record<string, string>) =>
-      res.status(400).render('auth/setup', { title: res.locals.t('auth.setup.title'), values, errorList: errorList(res, fields), fieldErrors: fields });
+    // "Load the demo campaign" (checked by default): the new admin owns it.
+    const wantsDemo = req.body?.demo === 'yes';
+    const values = { email: String(req.body?.email ?? '').slice(0, 254), name: String(req.body?.name ?? '').slice(0, 120), demo: wantsDemo };
+    const render400 = async (fields: Record<string, string>) =>
+      res.status(400).render('auth/setup', {
+        title: res.locals.t('auth.setup.title'),
+        values,
+        demoLoaded: await demoLoaded(),
+        errorList: errorList(res, fields),
+        fieldErrors: fields,
+      });
     if (!parsed.success) return render400(toFieldErrors(parsed.error));
+    let user: auth.CurrentUser;
     try {
-      const user = await auth.createUser({ ...parsed.data, role: 'admin' });
-      await signIn(req, user);
+      user = await auth.createUser({ ...parsed.data, role: 'admin' });
     } catch (err) {
       if (err instanceof AppError && err.fields) return render400(err.fields);
       throw err;
     }
+    await signIn(req, user);
+    // A demo loaded before (npm run seed) is theirs too: the first admin or lead owns it.
+    if (wantsDemo) await loadDemo({ owner: user });
+    else await adoptDemo(user);
     res.redirect(303, '/lead');
   });
 

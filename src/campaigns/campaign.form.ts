@@ -31,6 +31,8 @@ export interface CampaignFormValues {
   description: string;
   languages: string[];
   anonymity: string;
+  /** Du or Sie in German respondent texts. */
+  address: string;
   questions: QuestionRow[];
   segments: SegmentRow[];
   version: string;
@@ -61,6 +63,7 @@ export function formValuesFromBody(body: Record<string, unknown>): CampaignFormV
     description: str(body.description),
     languages,
     anonymity: str(body.anonymity, 40),
+    address: str(body.address, 10),
     version: str(body.version, 20),
     retainUntil: str(body.retainUntil, 20).trim(),
     questions: rows(body.questions).map((r) => ({
@@ -90,6 +93,7 @@ export function formValuesFromCampaign(c: Campaign | CampaignInput, version?: nu
     description: c.description ?? '',
     languages: [...c.languages],
     anonymity: c.anonymity ?? 'anonymous',
+    address: c.address ?? 'sie',
     version: version === undefined ? '' : String(version),
     retainUntil: c.retainUntil ? new Date(c.retainUntil).toISOString().slice(0, 10) : '',
     questions: c.questions.map((q) => ({
@@ -165,6 +169,7 @@ export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErr
     description: v.description,
     languages: v.languages,
     anonymity: v.anonymity || undefined,
+    address: v.address || undefined,
     retainUntil: v.retainUntil || undefined,
     questions: qRows.map(({ q }) => ({
       key: q.key,

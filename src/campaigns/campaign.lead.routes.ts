@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../shared/errors.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import { countDrafts, countSubmitted } from '../responses/response.service.js';
-import { campaignInputSchema, listQuerySchema, QUESTION_ROLES, statusChangeSchema } from './campaign.schemas.js';
+import { campaignInputSchema, listQuerySchema, openCampaignEditSchema, QUESTION_ROLES, statusChangeSchema } from './campaign.schemas.js';
+import { addressIssues } from './address.js';
+import { DEMO_SEED_KEY } from './demo.js';
 import {
   blankQuestion,
   blankSegment,
@@ -13,8 +15,9 @@ import {
 } from './campaign.form.js';
 import { interviewTemplate } from './interview-template.js';
 import * as campaigns from './campaign.service.js';
+import type { Campaign } from './campaign.service.js';
 import { visibleCampaignsFilter } from './campaign.access.js';
-import { findUserByEmail, getUsersByIds } from '../auth/auth.service.js';
+import { findUserByEmail, getUsersByIds, type CurrentUser } from '../auth/auth.service.js';
 import { memberSchema } from '../auth/auth.schemas.js';
 
 /** Absolute respondent link for a campaign. */
@@ -41,6 +44,34 @@ function renderForm(
   });
 }
 
+/** Stakeholders read results; they never get a form to create a campaign (nor a link to one). */
+function refuseStakeholder(user: CurrentUser): void {
+  if (user.role === 'stakeholder') throw new AppError(403, 'stakeholder_cannot_create', 'Stakeholders read results; project leads create campaigns', { expose: true });
+}
+
+/** A retention date must not lie in the past: the hourly purge would delete every answer at once. */
+function pastRetention(date: Date | undefined): boolean {
+  return date !== undefined && date.getTime() < Date.now();
+}
+
+/** The form of an open (or closed) campaign: title, description, retention; what is locked, and why. */
+function renderOpenForm(
+  res: Response,
+  status: number,
+  opts: { campaign: Campaign; values: { title: string; description: string; retainUntil: string; version: string }; fieldErrors?: Record<string, string>; formError?: string },
+) {
+  const t = res.locals.t;
+  const errorList = Object.entries(opts.fieldErrors ?? {}).map(([field, key]) => ({ field, message: t(key) }));
+  if (opts.formError) errorList.unshift({ field: '', message: opts.formError });
+  res.status(status).render('lead/campaign-edit-open', {
+    title: t('lead.form.edit_title'),
+    campaign: opts.campaign,
+    values: opts.values,
+    fieldErrors: opts.fieldErrors ?? {},
+    errorList,
+  });
+}
+
 /** Handles the form's "add a question/segment" buttons, which re-render instead of saving. */
 function handleFormAction(req: Request, res: Response, values: CampaignFormValues, campaignId?: string): boolean {
   const action = req.body?.action;
@@ -58,28 +89,29 @@ export function campaignsLeadRouter(): Router {
   router.get('/', async (req, res) => {
     const query = parseOrThrow(listQuerySchema, req.query);
     const list = await campaigns.listCampaigns(query, visibleCampaignsFilter(res.locals.user!));
-    const rows = await Promise.all(list.map(async (c) => ({ campaign: c, responses: await countSubmitted(c._id) })));
-    res.render('lead/index', { title: res.locals.t('lead.index.title'), rows });
+    const rows = await Promise.all(list.map(async (c) => ({ campaign: c, responses: await countSubmitted(c._id), demo: c.seedKey === DEMO_SEED_KEY })));
+    res.render('lead/index', { title: res.locals.t('lead.index.title'), rows, canCreate: res.locals.user!.role !== 'stakeholder' });
   });
 
   // GET /lead/campaigns/new — from the template (default) or from scratch (?from=scratch)
   router.get('/campaigns/new', (req, res) => {
-    if (res.locals.user!.role === 'stakeholder') throw new AppError(403, 'forbidden', 'Stakeholders cannot create campaigns');
+    refuseStakeholder(res.locals.user!);
     const values =
       req.query.from === 'scratch'
-        ? { ...formValuesFromCampaign({ title: '', description: '', languages: ['de', 'en'], anonymity: 'anonymous', questions: [], segments: [] }), questions: [blankQuestion(1)], segments: [blankSegment()] }
+        ? { ...formValuesFromCampaign({ title: '', description: '', languages: ['de', 'en'], anonymity: 'anonymous', address: 'sie', questions: [], segments: [] }), questions: [blankQuestion(1)], segments: [blankSegment()] }
         : formValuesFromCampaign(interviewTemplate());
     renderForm(res, 200, { values });
   });
 
   // POST /lead/campaigns — create a draft
   router.post('/campaigns', async (req, res) => {
-    if (res.locals.user!.role === 'stakeholder') throw new AppError(403, 'forbidden', 'Stakeholders cannot create campaigns');
+    refuseStakeholder(res.locals.user!);
     const values = formValuesFromBody(req.body ?? {});
     if (handleFormAction(req, res, values)) return;
     const { input, mapErrors } = toCampaignInput(values);
     const parsed = campaignInputSchema.safeParse(input);
     if (!parsed.success) return renderForm(res, 400, { values, fieldErrors: mapErrors(toFieldErrors(parsed.error)) });
+    if (pastRetention(parsed.data.retainUntil)) return renderForm(res, 400, { values, fieldErrors: { retainUntil: 'validation.date_past' } });
     const created = await campaigns.createCampaign(parsed.data, { ownerId: res.locals.user!.id });
     res.redirect(303, `/lead/campaigns/${String(created._id)}?saved=1`);
   });
@@ -93,8 +125,11 @@ export function campaignsLeadRouter(): Router {
       getUsersByIds([...(campaign.coLeadIds ?? []), ...(campaign.stakeholderIds ?? [])]),
     ]);
     const isIn = (ids: unknown[] | undefined, id: unknown) => (ids ?? []).some((x) => String(x) === String(id));
+    const readOnly = Boolean(res.locals.readOnly);
     res.render('lead/campaign-show', {
-      readOnly: Boolean(res.locals.readOnly),
+      readOnly,
+      // German wording in the other form of address than the campaign's (leads only).
+      addressIssues: readOnly ? [] : addressIssues(campaign),
       coLeads: members.filter((m) => isIn(campaign.coLeadIds, m._id)),
       stakeholders: members.filter((m) => isIn(campaign.stakeholderIds, m._id)),
       title: campaign.title,
@@ -103,26 +138,32 @@ export function campaignsLeadRouter(): Router {
       drafts,
       link: respondentLink(req, campaign.publicToken),
       saved: req.query.saved === '1',
+      statusNotice: req.query.status === 'open' || req.query.status === 'closed' ? req.query.status : '',
     });
   });
 
-  // GET /lead/campaigns/:id/edit — only drafts are editable
+  // GET /lead/campaigns/:id/edit — a draft: everything; open or closed: what is safe to change
   router.get('/campaigns/:id/edit', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
-    if (campaign.status !== 'draft') throw new AppError(409, 'questions_locked', res.locals.t('lead.form.locked'));
+    if (campaign.status !== 'draft') {
+      const v = formValuesFromCampaign(campaign, campaign.__v);
+      return renderOpenForm(res, 200, { campaign, values: { title: v.title, description: v.description, retainUntil: v.retainUntil, version: v.version } });
+    }
     renderForm(res, 200, { values: formValuesFromCampaign(campaign, campaign.__v), campaignId: String(campaign._id) });
   });
 
-  // POST /lead/campaigns/:id — save a draft
+  // POST /lead/campaigns/:id — save a draft, or the safe fields of an open/closed campaign
   router.post('/campaigns/:id', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
     const values = formValuesFromBody(req.body ?? {});
     const id = String(campaign._id);
+    const expected = /^\d+$/.test(values.version) ? Number(values.version) : undefined;
+    if (campaign.status !== 'draft' && req.body?.scope === 'open') return saveOpen(res, campaign, values, expected);
     if (handleFormAction(req, res, values, id)) return;
     const { input, mapErrors } = toCampaignInput(values);
     const parsed = campaignInputSchema.safeParse(input);
     if (!parsed.success) return renderForm(res, 400, { values, campaignId: id, fieldErrors: mapErrors(toFieldErrors(parsed.error)) });
-    const expected = /^\d+$/.test(values.version) ? Number(values.version) : undefined;
+    if (pastRetention(parsed.data.retainUntil)) return renderForm(res, 400, { values, campaignId: id, fieldErrors: { retainUntil: 'validation.date_past' } });
     try {
       await campaigns.updateCampaign(id, parsed.data, expected);
     } catch (err) {
@@ -136,11 +177,20 @@ export function campaignsLeadRouter(): Router {
     res.redirect(303, `/lead/campaigns/${id}?saved=1`);
   });
 
-  // POST /lead/campaigns/:id/status — open or close
+  // GET /lead/campaigns/:id/close — "Close campaign" asks first: what closing means, then one button
+  router.get('/campaigns/:id/close', async (req, res) => {
+    const campaign = await campaigns.getCampaign(req.params.id);
+    if (campaign.status !== 'open') return res.redirect(303, `/lead/campaigns/${String(campaign._id)}`);
+    const [submitted, drafts] = await Promise.all([countSubmitted(campaign._id), countDrafts(campaign._id)]);
+    res.render('lead/campaign-close', { title: res.locals.t('lead.close.title', { title: campaign.title }), campaign, submitted, drafts });
+  });
+
+  // POST /lead/campaigns/:id/status — open, or close (only from the confirmation page: confirm=yes)
   router.post('/campaigns/:id/status', async (req, res) => {
     const { status } = parseOrThrow(statusChangeSchema, req.body ?? {});
+    if (status === 'closed' && req.body?.confirm !== 'yes') return res.redirect(303, `/lead/campaigns/${req.params.id}/close`);
     const updated = await campaigns.changeStatus(req.params.id, status);
-    res.redirect(303, `/lead/campaigns/${String(updated._id)}`);
+    res.redirect(303, `/lead/campaigns/${String(updated._id)}?status=${status}`);
   });
 
   // POST /lead/campaigns/:id/members — add or remove a co-lead or stakeholder by e-mail
@@ -157,4 +207,20 @@ export function campaignsLeadRouter(): Router {
   });
 
   return router;
+}
+
+/** Saves the safe fields of an open or closed campaign (openCampaignEditSchema). */
+async function saveOpen(res: Response, campaign: Campaign, values: CampaignFormValues, expected: number | undefined): Promise<void> {
+  const id = String(campaign._id);
+  const shown = { title: values.title, description: values.description, retainUntil: values.retainUntil, version: values.version };
+  const parsed = openCampaignEditSchema.safeParse({ title: values.title, description: values.description, retainUntil: values.retainUntil || undefined });
+  if (!parsed.success) return renderOpenForm(res, 400, { campaign, values: shown, fieldErrors: toFieldErrors(parsed.error) });
+  if (pastRetention(parsed.data.retainUntil)) return renderOpenForm(res, 400, { campaign, values: shown, fieldErrors: { retainUntil: 'validation.date_past' } });
+  try {
+    await campaigns.updateOpenCampaign(id, parsed.data, expected);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 409) return renderOpenForm(res, 409, { campaign, values: shown, formError: res.locals.t('lead.form.conflict') });
+    throw err;
+  }
+  res.redirect(303, `/lead/campaigns/${id}?saved=1`);
 }

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { ADDRESS_FORMS } from '../shared/i18n/index.js';
 import { ANONYMITY_MODES, ANSWER_MODES, CAMPAIGN_STATUSES, QUESTION_ROLES } from './campaign.schemas.js';
 
 const localized = new Schema({ de: { type: String, default: '' }, en: { type: String, default: '' } }, { _id: false });
@@ -35,6 +36,8 @@ const campaignSchema = new Schema(
     description: { type: String, default: '' },
     languages: { type: [String], required: true },
     anonymity: { type: String, enum: ANONYMITY_MODES, default: 'anonymous' },
+    /** Du or Sie in German respondent texts (src/campaigns/address.ts); older campaigns: Sie. */
+    address: { type: String, enum: ADDRESS_FORMS, default: 'sie' },
     status: { type: String, enum: CAMPAIGN_STATUSES, default: 'draft', index: true },
     /** ≥128-bit random token of the public respondent link `/r/<token>`. */
     publicToken: { type: String, required: true, unique: true },

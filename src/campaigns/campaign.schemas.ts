@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LANGS } from '../shared/i18n/index.js';
+import { ADDRESS_FORMS, LANGS } from '../shared/i18n/index.js';
 import { keySchema, LIMITS } from '../shared/validation.js';
 
 export const QUESTION_ROLES = ['current_practice', 'meaning', 'challenges', 'future', 'custom'] as const;
@@ -40,6 +40,8 @@ export const campaignInputSchema = z
     description: text(LIMITS.description).default(''),
     languages: z.array(z.enum(LANGS)).min(1, 'validation.language_required').max(LANGS.length),
     anonymity: z.enum(ANONYMITY_MODES).default('anonymous'),
+    /** German form of address on respondent pages and in e-mails: formal "Sie" or "Du". */
+    address: z.enum(ADDRESS_FORMS).default('sie'),
     questions: z.array(questionInputSchema).min(1, 'validation.question_required').max(LIMITS.questions, 'validation.too_many'),
     segments: z.array(segmentInputSchema).max(LIMITS.segments, 'validation.too_many').default([]),
     /** Date (YYYY-MM-DD) after which all responses are deleted; optional. */
@@ -79,6 +81,23 @@ export const campaignInputSchema = z
   });
 
 export type CampaignInput = z.output<typeof campaignInputSchema>;
+
+/**
+ * What may change while a campaign is open or closed: the texts around the questions and the
+ * retention date. Questions, languages, anonymity, groups and the form of address stay as they
+ * were when the campaign opened, so every stored answer keeps the meaning it was given.
+ */
+export const openCampaignEditSchema = z.object({
+  title: z.string().trim().min(1, 'validation.required').max(LIMITS.title, 'validation.too_long'),
+  description: text(LIMITS.description).default(''),
+  retainUntil: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
+    .refine((d) => !Number.isNaN(Date.parse(d)), 'validation.date')
+    .transform((d) => new Date(`${d}T23:59:59Z`))
+    .optional(),
+});
+export type OpenCampaignEdit = z.output<typeof openCampaignEditSchema>;
 
 export const statusChangeSchema = z.object({ status: z.enum(['open', 'closed']) });
 

@@ -21,7 +21,8 @@ export function forgetCampaign(_campaign?: unknown): void {
   hotCampaigns.clear();
   forgetCampaignAccess();
 }
-import type { CampaignInput, CampaignStatus } from './campaign.schemas.js';
+import type { CampaignInput, CampaignStatus, OpenCampaignEdit } from './campaign.schemas.js';
+import { withTemplateWording } from './interview-template.js';
 
 export type Campaign = CampaignRecord;
 
@@ -32,7 +33,7 @@ export function newPublicToken(): string {
 
 /** Creates a draft campaign. */
 export async function createCampaign(input: CampaignInput, extra: { seedKey?: string; ownerId?: string } = {}): Promise<Campaign> {
-  const doc = await CampaignModel.create({ ...input, status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey, ownerId: extra.ownerId });
+  const doc = await CampaignModel.create({ ...withTemplateWording(input), status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey, ownerId: extra.ownerId });
   return doc.toObject() as Campaign;
 }
 
@@ -86,9 +87,29 @@ export async function updateCampaign(id: string, input: CampaignInput, expectedV
   if (expectedVersion !== undefined) filter.__v = expectedVersion;
   const updated = await CampaignModel.findOneAndUpdate(
     filter,
-    { $set: { ...input }, $inc: { __v: 1 } },
+    { $set: { ...withTemplateWording(input) }, $inc: { __v: 1 } },
     { returnDocument: 'after', runValidators: true },
   ).lean<Campaign>();
+  if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
+  forgetCampaign(updated);
+  return updated;
+}
+
+/**
+ * Changes what is safe to change once a campaign has opened (openCampaignEditSchema): title,
+ * description and retention date. A retention date is removed when none is given. Same
+ * optimistic check as a draft edit: a concurrent save is a 409, not a silent overwrite.
+ */
+export async function updateOpenCampaign(id: string, edit: OpenCampaignEdit, expectedVersion?: number): Promise<Campaign> {
+  const current = await getCampaign(id);
+  const filter: Record<string, unknown> = { _id: current._id };
+  if (expectedVersion !== undefined) filter.__v = expectedVersion;
+  const update: Record<string, unknown> = {
+    $set: { title: edit.title, description: edit.description, ...(edit.retainUntil ? { retainUntil: edit.retainUntil } : {}) },
+    ...(edit.retainUntil ? {} : { $unset: { retainUntil: 1 } }),
+    $inc: { __v: 1 },
+  };
+  const updated = await CampaignModel.findOneAndUpdate(filter, update, { returnDocument: 'after', runValidators: true }).lean<Campaign>();
   if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
   forgetCampaign(updated);
   return updated;

@@ -8,7 +8,8 @@ const USAGE = `Usage: workplace-voice <command> [options]
 Commands:
   analyze <answers.jsonl|answers.csv> [--out result.json]
                  code and cluster answers, derive requirements (no database needed)
-  seed           load the interview template and the demo campaign (idempotent)
+  seed [--owner <email>]
+                 load the demo campaign (idempotent); the first admin/lead or --owner owns it
   user add --email <e> [--role admin|lead|stakeholder] [--name <n>]
                  create an account; password from stdin or a hidden prompt
   db install     build FerretDB ${'1.24.2'} with Go into ~/go/bin if it is missing
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'seed': {
       const { runSeedCommand } = await import('../../seeds/seed.js');
-      return runSeedCommand();
+      return runSeedCommand(args);
     }
     case 'user': {
       const { runUserCommand } = await import('./user.command.js');

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createUser } from '../auth/auth.service.js';
+import { adoptDemo } from '../campaigns/demo.js';
 import { ROLES } from '../auth/user.model.js';
 import { loadConfig } from '../config.js';
 import { connectDb, disconnectDb } from '../db/connection.js';
@@ -67,6 +68,9 @@ export async function runUserCommand(args: string[]): Promise<number> {
     await connectDb(uri);
     const user = await createUser({ ...parsed.data, password });
     process.stdout.write(`Created ${user.role} ${user.email}\n`);
+    // The demo campaign belongs to its first admin/lead (src/campaigns/demo.ts).
+    const demo = await adoptDemo(user);
+    if (demo) process.stdout.write(`${user.email} ${demo === 'owner' ? 'owns' : 'co-leads'} the demo campaign.\n`);
     return 0;
   } catch (err) {
     const e = err as { message?: string; fields?: Record<string, string> };

@@ -6,7 +6,7 @@ import { AppError, badRequest } from '../shared/errors.js';
 import { toFieldErrors } from '../shared/validation.js';
 import { isDbUnavailableError } from '../db/connection.js';
 import { setLanguage } from './locals.js';
-import { negotiateLanguage } from '../shared/i18n/index.js';
+import { DICTIONARIES, negotiateLanguage } from '../shared/i18n/index.js';
 
 /** Normalises anything thrown into an AppError. Each branch is a plain instanceof/check. */
 export function toAppError(err: unknown): AppError {
@@ -59,9 +59,13 @@ export function errorHandler(logger: Logger) {
       res.locals.currentPath = req.path;
     }
     const known = KNOWN_PAGES.includes(appErr.status) ? appErr.status : 500;
+    // A cause with its own wording (an expired form, a stakeholder on a lead's page) says what
+    // happened instead of the status's general text.
+    const codeKey = `errors.code.${appErr.code}`;
     res.status(appErr.status).render('errors/error', {
       title: res.locals.t(`errors.${known}.title`),
       status: known,
+      codeText: codeKey in DICTIONARIES.de ? codeKey : '',
       // Only messages we wrote ourselves (expose) are shown; never a stack trace.
       detail: appErr.expose && appErr.status === 409 ? appErr.message : '',
     });

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { isLang, negotiateLanguage, pick, translator, type Lang } from '../shared/i18n/index.js';
+import { isLang, negotiateLanguage, pick, translator, type Address, type Lang } from '../shared/i18n/index.js';
 
 export const LANG_COOKIE = 'wv_lang';
 
@@ -35,11 +35,12 @@ export function resolveLanguage(req: Request, res: Response, allowed?: readonly 
 
 /**
  * Sets what every view needs: `lang`, `t`, `pick`, and the current path for the language
- * switch. Views never receive the request object itself.
+ * switch. Views never receive the request object itself. `address`: Du or Sie in German (a
+ * campaign's setting, on respondent pages).
  */
-export function setLanguage(res: Response, lang: Lang): void {
+export function setLanguage(res: Response, lang: Lang, address: Address = 'sie'): void {
   res.locals.lang = lang;
-  res.locals.t = translator(lang);
+  res.locals.t = translator(lang, address);
   res.locals.pick = (text: { de?: string | null; en?: string | null }) => pick(text, lang);
 }
 

@@ -98,6 +98,12 @@ export interface CsrfOptions {
   /** Secret for the respondents' HMAC tokens (the session secret). */
   secret: string;
   secureCookies: boolean;
+  /**
+   * Whether `/r/<token>` is a campaign. A form posted to a link that is no campaign changes
+   * nothing anyway: it gets the same 404 as opening that link, not a CSRF refusal (which would
+   * tell a prober nothing new, but reads as "expired form" to a person with an old link).
+   */
+  campaignExists?: (publicToken: string) => Promise<boolean>;
 }
 
 /**
@@ -120,8 +126,14 @@ export function csrf(opts: CsrfOptions) {
     if (res.locals.viaApiToken) return next();
     if (isRespondentPath(req.path)) {
       if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
-      if (!resumeTokens.get(req) || !respondent.validateRequest(req)) return next(failed());
-      return next();
+      if (resumeTokens.get(req) && respondent.validateRequest(req)) return next();
+      const token = /^\/r\/([^/]+)/.exec(req.path)?.[1];
+      if (!token || !opts.campaignExists) return next(failed());
+      opts.campaignExists(token).then(
+        (exists) => next(exists ? failed() : undefined),
+        (err: unknown) => next(err),
+      );
+      return;
     }
     staffCsrf.csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? failed() : undefined));
   };

@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import multer from 'multer';
 import { findByPublicToken, type Campaign } from '../campaigns/campaign.service.js';
 import { resumeTokenOf } from '../http/security.js';
+import { resolveLanguage, setLanguage } from '../http/locals.js';
 import { draftKeyFor, ensureDraft } from '../responses/response.service.js';
 import { AppError, notFound } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
@@ -60,9 +61,11 @@ class MediaStorageEngine implements multer.StorageEngine {
   }
 }
 
-async function loadOpenCampaign(req: Request): Promise<Campaign> {
+async function loadOpenCampaign(req: Request, res: Response): Promise<Campaign> {
   const campaign = await findByPublicToken(String(req.params.token));
   if (!campaign || campaign.status === 'draft') throw notFound('Campaign');
+  // Error pages of these routes (no JavaScript) speak like the campaign: its languages, Du or Sie.
+  setLanguage(res, resolveLanguage(req, res, campaign.languages as Lang[]), campaign.address === 'du' ? 'du' : 'sie');
   return campaign;
 }
 
@@ -87,7 +90,7 @@ export function mediaRespondRouter(opts: MediaOptions): Router {
 
   // POST /r/:token/media/:question — multipart field `file`; header Idempotency-Key makes retries safe.
   router.post('/:token/media/:question', async (req: Request, res: Response, next: NextFunction) => {
-    const campaign = await loadOpenCampaign(req);
+    const campaign = await loadOpenCampaign(req, res);
     if (campaign.status !== 'open') throw new AppError(410, 'campaign_closed', 'This campaign is closed.', { expose: true });
     const question = campaign.questions.find((q) => q.key === req.params.question);
     if (!question || !question.modes.includes('video')) throw notFound('Question');
@@ -132,7 +135,7 @@ export function mediaRespondRouter(opts: MediaOptions): Router {
 
   // GET /r/:token/media/:mediaId — the device's own recording (to play it back before submitting)
   router.get('/:token/media/:mediaId', async (req, res) => {
-    const campaign = await loadOpenCampaign(req);
+    const campaign = await loadOpenCampaign(req, res);
     const media = await findMedia(String(req.params.mediaId));
     const ownerKey = resumeTokenOf(req) ? deviceKey(req) : '';
     if (!media || media.ownerKey !== ownerKey || String(media.campaignId) !== String(campaign._id)) throw notFound('Recording');
@@ -142,7 +145,7 @@ export function mediaRespondRouter(opts: MediaOptions): Router {
 
   // GET /r/:token/media/:mediaId/status — automatic transcription progress (JSON)
   router.get('/:token/media/:mediaId/status', async (req, res) => {
-    await loadOpenCampaign(req);
+    await loadOpenCampaign(req, res);
     const media = await findMedia(String(req.params.mediaId));
     if (!media || !resumeTokenOf(req) || media.ownerKey !== deviceKey(req)) throw notFound('Recording');
     res.set('Cache-Control', 'no-store').json({ media: mediaView(media) });
@@ -150,7 +153,7 @@ export function mediaRespondRouter(opts: MediaOptions): Router {
 
   // POST /r/:token/media/:question/remove — back to a typed answer: the recording is deleted
   router.post('/:token/media/:question/remove', async (req, res) => {
-    const campaign = await loadOpenCampaign(req);
+    const campaign = await loadOpenCampaign(req, res);
     if (campaign.status !== 'open') throw new AppError(410, 'campaign_closed', 'This campaign is closed.', { expose: true });
     await detachFromDraft(deviceKey(req), String(req.params.question));
     if (wantsJson(req)) return void res.json({ removed: true });
@@ -159,7 +162,7 @@ export function mediaRespondRouter(opts: MediaOptions): Router {
 
   // POST /r/:token/transcript/:question — a WebVTT/SRT file becomes the answer's transcript (cue times kept)
   router.post('/:token/transcript/:question', async (req, res, next) => {
-    const campaign = await loadOpenCampaign(req);
+    const campaign = await loadOpenCampaign(req, res);
     if (campaign.status !== 'open') throw new AppError(410, 'campaign_closed', 'This campaign is closed.', { expose: true });
     const question = campaign.questions.find((q) => q.key === req.params.question);
     if (!question || !question.modes.includes('video')) throw notFound('Question');

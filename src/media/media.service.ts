@@ -60,6 +60,19 @@ export function configureMedia(opts: MediaOptions): MediaOptions {
 }
 
 
+/**
+ * Whether uploads get their metadata removed (and their length checked): ffmpeg/ffprobe
+ * installed and not switched off. The admin pages say once what it means when not.
+ */
+export function mediaToolsAvailable(opts: Pick<MediaOptions, 'useFfmpeg'>): Promise<boolean> {
+  return opts.useFfmpeg === false ? Promise.resolve(false) : ffmpegAvailable();
+}
+
+/** How many stored recordings still carry the metadata they were uploaded with. */
+export function countRecordingsWithMetadata(): Promise<number> {
+  return MediaModel.countDocuments({ metadataStripped: false });
+}
+
 function storeOf(m: Pick<MediaDoc, 'store'>): MediaStore {
   const store = stores[m.store as 'fs' | 'gridfs'];
   if (!store) throw new AppError(503, 'media_store_unavailable', 'This recording is kept in a media store that is not configured here.', { expose: true });

@@ -48,6 +48,7 @@ async function sendOne(mailer: Mailer, campaign: Campaign, p: ParticipantRecord,
     name: p.name ?? '',
     link,
     anonymous: campaign.anonymity === 'anonymous',
+    address: campaign.address === 'du' ? 'du' : 'sie',
     senderName: campaign.mailing?.senderName ?? '',
   });
   await mailer.send({ to: p.email, fromName: campaign.mailing?.senderName || undefined, replyTo: campaign.mailing?.replyTo || undefined, ...content });

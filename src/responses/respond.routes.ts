@@ -6,7 +6,7 @@ import { readCookie, resolveLanguage, setLanguage } from '../http/locals.js';
 import { findForCampaign, type ParticipantContext } from '../participants/participant.service.js';
 import { PARTICIPANT_COOKIE } from '../participants/participant.tokens.js';
 import { AppError } from '../shared/errors.js';
-import type { Lang } from '../shared/i18n/index.js';
+import type { Lang, MessageKey } from '../shared/i18n/index.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import { autosaveSchema, consentSchema, submitSchema } from './response.schemas.js';
 import type { ConsentCookie } from './consent-cookie.js';
@@ -31,7 +31,8 @@ async function loadCampaign(req: Request, res: Response, next: NextFunction): Pr
     return;
   }
   const lang = resolveLanguage(req, res, campaign.languages as Lang[]);
-  setLanguage(res, lang);
+  // Du or Sie: every German text on the respondent's pages follows the campaign.
+  setLanguage(res, lang, campaign.address === 'du' ? 'du' : 'sie');
   res.locals.campaign = campaign;
   if (campaign.status === 'closed') {
     const wantsJson = req.accepts(['html', 'json']) === 'json';
@@ -78,15 +79,46 @@ function base(req: Request): string {
   return `/r/${String(req.params.token)}`;
 }
 
-function renderAnswerForm(
+/** Up to ~60 characters of a question, for the error summary. */
+function shortPrompt(prompt: string): string {
+  const flat = prompt.replace(/\s+/g, ' ').trim();
+  return flat.length <= 60 ? flat : `${flat.slice(0, 57).replace(/\s+\S*$/, '')} …`;
+}
+
+/**
+ * The error summary names what is wrong: "Question 2 ("What does …"): Please answer this
+ * question." — each entry links to its field, in the order of the page.
+ */
+export function errorSummary(res: Response, campaign: Campaign, fieldErrors: Record<string, string>): Array<{ field: string; message: string }> {
+  const t = res.locals.t;
+  const pick = res.locals.pick;
+  const order = [...campaign.segments.map((s) => `segments.${s.key}`), ...campaign.questions.map((q) => `answers.${q.key}`)];
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+  return Object.entries(fieldErrors)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([field, key]) => {
+      const message = t(key as MessageKey);
+      const qi = campaign.questions.findIndex((q) => `answers.${q.key}` === field);
+      if (qi >= 0) return { field, message: t('respond.error.question', { n: qi + 1, prompt: shortPrompt(pick(campaign.questions[qi].prompt)), message }) };
+      const segment = campaign.segments.find((sg) => `segments.${sg.key}` === field);
+      if (segment) return { field, message: `${pick(segment.label)}: ${message}` };
+      return { field, message };
+    });
+}
+
+async function renderAnswerForm(
   res: Response,
   status: number,
-  opts: { values: { answers: Record<string, string>; segments: Record<string, string> }; submissionId: string; fieldErrors?: Record<string, string> },
+  opts: { values: { answers: Record<string, string>; segments: Record<string, string> }; submissionId: string; fieldErrors?: Record<string, string>; resumeToken?: string },
 ) {
   const campaign = res.locals.campaign!;
-  const t = res.locals.t;
   const fieldErrors = opts.fieldErrors ?? {};
-  const errorList = Object.entries(fieldErrors).map(([field, key]) => ({ field, message: t(key) }));
+  const errorList = errorSummary(res, campaign, fieldErrors);
+  // After a refused submit the page is rendered again: recordings saved on this device stay shown.
+  if (res.locals.recordings === undefined && opts.resumeToken) {
+    const draft = await responses.findByResumeToken(campaign, opts.resumeToken);
+    res.locals.recordings = Object.fromEntries(Object.entries(draft?.answers ?? {}).flatMap(([k, a]) => (a.mediaId ? [[k, a.mediaId]] : [])));
+  }
   // Segments that come from the personal link's list are shown, not asked again.
   const fixedSegments = res.locals.participant ? Object.keys(res.locals.participant.segments) : [];
   res.status(status).render('respond/answer', {
@@ -160,7 +192,7 @@ export function respondRouter(consent: ConsentCookie): Router {
     // Video answers: the recorder shows the saved recording (views/media/recorder.ejs).
     res.locals.recordings = Object.fromEntries(Object.entries(saved).flatMap(([k, a]) => (a.mediaId ? [[k, a.mediaId]] : [])));
     const segments = { ...draft?.segments, ...res.locals.participant?.segments };
-    renderAnswerForm(res, 200, { values: { answers, segments }, submissionId: randomUUID() });
+    await renderAnswerForm(res, 200, { values: { answers, segments }, submissionId: randomUUID() });
   });
 
   // POST /r/:token/autosave — JSON from the page's script; partial answers
@@ -188,7 +220,7 @@ export function respondRouter(consent: ConsentCookie): Router {
     const submissionId = typeof body.submissionId === 'string' ? body.submissionId.slice(0, 64) : '';
     const parsed = submitSchema.safeParse({ submissionId, ...values });
     if (!parsed.success) {
-      return renderAnswerForm(res, 400, { values, submissionId: submissionId || randomUUID(), fieldErrors: toFieldErrors(parsed.error) });
+      return renderAnswerForm(res, 400, { values, submissionId: submissionId || randomUUID(), fieldErrors: toFieldErrors(parsed.error), resumeToken: token });
     }
     try {
       // The answer page says per video question whether it has a saved recording (`recorded[q]`);
@@ -204,7 +236,7 @@ export function respondRouter(consent: ConsentCookie): Router {
         await responses
           .autosave(campaign, token, parsed.data, { consent: res.locals.consent, lang: res.locals.lang, participant: res.locals.participant ?? undefined })
           .catch(() => undefined);
-        return renderAnswerForm(res, 400, { values, submissionId: parsed.data.submissionId, fieldErrors: err.fields });
+        return renderAnswerForm(res, 400, { values, submissionId: parsed.data.submissionId, fieldErrors: err.fields, resumeToken: token });
       }
       throw err;
     }

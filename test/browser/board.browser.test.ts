@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Browser } from 'playwright-core';
@@ -9,13 +8,12 @@ import { startRun } from '../../src/analysis-runs/analysis-run.service.js';
 import { createRunner } from '../../src/analysis-runs/runner.js';
 import { BoardCorrectionModel } from '../../src/board/board-correction.model.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
-import { projectRoot } from '../../src/shared/paths.js';
 import { seedDemo } from '../../seeds/seed.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
+import { screenshot } from './screenshots.js';
 
-const shots = path.join(projectRoot(), 'docs', 'screenshots');
 
 /**
  * The theme board in a real browser: the lead opens the board of the analysed demo campaign,
@@ -57,7 +55,7 @@ describe('browser: theme board', function () {
     await page.getByRole('link', { name: 'Theme board' }).click();
     await page.waitForURL(/\/board$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Theme board');
-    await page.screenshot({ path: path.join(shots, 'lead-theme-board.png'), fullPage: false });
+    await screenshot(page, 'lead-theme-board.png', { fullPage: false });
 
     // The biggest challenge code.
     await page.locator('#bq-q3').locator('xpath=..').locator('table a').first().click();
@@ -70,7 +68,7 @@ describe('browser: theme board', function () {
     await page.keyboard.press('Space');
     expect(await page.locator('[data-split-count]').textContent()).to.equal('2 answer(s) selected');
     await page.locator('#f-split_en').fill('Shift handover');
-    await page.screenshot({ path: path.join(shots, 'lead-theme-board-theme.png'), fullPage: false });
+    await screenshot(page, 'lead-theme-board-theme.png', { fullPage: false });
     await page.getByRole('button', { name: 'Make the selected answers a new theme' }).click();
     await page.waitForURL(/done=split/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Shift handover');
@@ -92,7 +90,7 @@ describe('browser: theme board', function () {
     await small.keyboard.press('Enter');
     expect(await small.locator('.board-correct').first().getAttribute('open')).to.not.equal(null);
     expect(await small.locator('.board-correct').first().locator('input[name="codes"]').count()).to.be.greaterThan(3);
-    await small.screenshot({ path: path.join(shots, 'lead-theme-board-phone.png'), fullPage: false });
+    await screenshot(small, 'lead-theme-board-phone.png', { fullPage: false });
     await phone.close();
   });
 });

@@ -1,18 +1,16 @@
 /// <reference lib="dom" />
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { AnalysisRunModel, RunClaimModel } from '../../src/analysis-runs/analysis-run.model.js';
 import { createRunner, type Runner } from '../../src/analysis-runs/runner.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
-import { projectRoot } from '../../src/shared/paths.js';
 import { seedDemo } from '../../seeds/seed.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
+import { screenshot } from './screenshots.js';
 
-const shots = path.join(projectRoot(), 'docs', 'screenshots');
 
 /**
  * A lead in a real browser (Debian's /usr/bin/chromium via playwright-core): seeds the demo
@@ -75,7 +73,7 @@ describe('browser: analysis run, dashboard and drill-down', function () {
       null,
       { timeout: 60_000, polling: 50 },
     );
-    await page.screenshot({ path: path.join(shots, 'analysis-progress-done.png') });
+    await screenshot(page, 'analysis-progress-done.png');
     // The page reloads itself with the result; its "Dashboard" button leads on.
     await page.waitForSelector('#latest-title', { timeout: 15_000 });
     await page.getByRole('link', { name: 'Dashboard', exact: true }).first().click();
@@ -88,7 +86,7 @@ describe('browser: analysis run, dashboard and drill-down', function () {
     expect(await page.getByRole('heading', { name: 'Rollout readiness' }).count()).to.equal(1);
     expect(await page.locator('table caption', { hasText: 'Channels in use' }).count()).to.equal(1);
     expect(Number(await page.locator('.cards .figure').first().textContent())).to.be.greaterThan(0);
-    await page.screenshot({ path: path.join(shots, 'dashboard.png'), fullPage: true });
+    await screenshot(page, 'dashboard.png', { fullPage: true });
 
     // A filter (language: English) narrows the figures; it shows as a removable chip.
     const allPeople = Number(await page.locator('.cards .figure').first().textContent());
@@ -110,7 +108,7 @@ describe('browser: analysis run, dashboard and drill-down', function () {
     expect(await page.locator('.quote blockquote').count()).to.equal(Math.min(count, 20));
     expect(await page.locator('.quote blockquote[lang="de"]').count(), 'German quotes are marked up as German').to.be.greaterThan(0);
     expect(await page.locator('.quote a', { hasText: 'Open the whole response' }).count()).to.be.greaterThan(0);
-    await page.screenshot({ path: path.join(shots, 'dashboard-drill.png'), fullPage: true });
+    await screenshot(page, 'dashboard-drill.png', { fullPage: true });
 
     // The requirements report of the same campaign.
     await page.goto(`${base}/lead/campaigns/${campaignId}`);
@@ -134,7 +132,7 @@ describe('browser: analysis run, dashboard and drill-down', function () {
     await mobile.waitForFunction(() => document.querySelectorAll('.chart-canvas:not([hidden]) canvas').length >= 4);
     expect(await mobile.getByRole('heading', { name: 'Welche Kanäle heute genutzt werden' }).count()).to.equal(1);
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).to.equal(true);
-    await mobile.screenshot({ path: path.join(shots, 'dashboard-phone.png') });
+    await screenshot(mobile, 'dashboard-phone.png');
     await phone.close();
   });
 });

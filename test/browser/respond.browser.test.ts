@@ -1,17 +1,15 @@
 /// <reference lib="dom" />
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { ResponseModel } from '../../src/responses/response.model.js';
-import { projectRoot } from '../../src/shared/paths.js';
 import { seedDemo } from '../../seeds/seed.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
+import { screenshot } from './screenshots.js';
 
-const shots = path.join(projectRoot(), 'docs', 'screenshots');
 
 /**
  * A real browser (Debian's /usr/bin/chromium via playwright-core) answers on a phone-sized
@@ -44,7 +42,7 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'de-DE', deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await phone.newPage();
     await page.goto(`${base}/r/${token}`);
-    await page.screenshot({ path: path.join(shots, 'respond-consent.png'), fullPage: true });
+    await screenshot(page, 'respond-consent.png', { fullPage: true });
     await page.getByRole('button', { name: /los geht/ }).click();
     // Consent missing → error summary gets focus.
     await page.waitForSelector('.error-summary');
@@ -60,7 +58,7 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
     await page.waitForFunction(() => document.getElementById('save-status')?.getAttribute('data-state') === 'idle', null, { timeout: 10_000 });
     expect(await page.locator('#save-status').textContent()).to.equal('Zwischengespeichert');
     expect(await page.locator('#progress-text').textContent()).to.equal('2 von 4 Fragen beantwortet');
-    await page.screenshot({ path: path.join(shots, 'respond-answer-phone.png'), fullPage: false });
+    await screenshot(page, 'respond-answer-phone.png', { fullPage: false });
 
     // Reload: the draft is resumed from the server.
     await page.reload();
@@ -79,20 +77,20 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
     const leadPage = await desktop.newPage();
     await leadPage.goto(`${base}/lead`);
     await leadPage.waitForURL(/\/login/);
-    await leadPage.screenshot({ path: path.join(shots, 'login.png') });
+    await screenshot(leadPage, 'login.png');
     await leadPage.getByLabel('E-mail address').fill(lead.email);
     await leadPage.getByLabel('Password').fill(lead.password);
     await leadPage.getByRole('button', { name: 'Sign in' }).click();
     await leadPage.waitForURL(/\/lead$/);
-    await leadPage.screenshot({ path: path.join(shots, 'lead-campaigns.png') });
+    await screenshot(leadPage, 'lead-campaigns.png');
     await leadPage.goto(`${base}/lead/campaigns/${campaignId}`);
     expect(await leadPage.locator('.figure').first().textContent()).to.equal(String(before + 1));
-    await leadPage.screenshot({ path: path.join(shots, 'lead-campaign.png'), fullPage: true });
+    await screenshot(leadPage, 'lead-campaign.png', { fullPage: true });
     await leadPage.goto(`${base}/lead/campaigns/${campaignId}/questions/q3`);
     expect(await leadPage.getByText('Das WLAN in der Halle bricht ständig ab.').count()).to.equal(1);
-    await leadPage.screenshot({ path: path.join(shots, 'lead-question.png') });
+    await screenshot(leadPage, 'lead-question.png');
     await leadPage.goto(`${base}/lead/campaigns/new`);
-    await leadPage.screenshot({ path: path.join(shots, 'lead-new-campaign.png') });
+    await screenshot(leadPage, 'lead-new-campaign.png');
     await desktop.close();
   });
 });

@@ -10,15 +10,14 @@ import { FileSystemMediaStore } from '../../src/media/media-store.js';
 import { MediaModel } from '../../src/media/media.model.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { projectRoot } from '../../src/shared/paths.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { openTemplateCampaign } from '../helpers/fixtures.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';
+import { screenshot } from './screenshots.js';
 
 // Chromium's fake camera/microphone (a test pattern and a beep) and auto-accepted permission prompts.
 const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
-const shots = path.join(projectRoot(), 'docs', 'screenshots');
 
 /**
  * A respondent records a ~3 s video answer in a real browser (MediaRecorder), plays it back and
@@ -58,13 +57,22 @@ describe('browser: video answer recorded, submitted and played back with seeking
     await page.waitForURL(/\/answer/);
 
     const rec = page.locator('#rec-q1');
-    // Anonymous campaign: the warning about face and voice comes before recording.
-    expect(await rec.locator('.recorder-warning').textContent()).to.match(/Gesicht und Ihre Stimme/);
+    // Text first: the recorder opens behind "Lieber per Video oder Audio antworten".
+    expect(await rec.isVisible()).to.equal(false);
+    expect(await rec.locator('[data-subtitles-field]').isVisible(), 'no subtitle upload before a recording').to.equal(false);
+    // The anonymity warning is on the page once, and goes with the recorder that is opened.
+    expect(await page.locator('.recorder-warning').count()).to.equal(1);
+    await page.locator('#question-q2 summary').click();
+    expect(await page.locator('#rec-q2 .recorder-warning').isVisible()).to.equal(true);
+    await page.locator('#question-q1 summary').click();
+    expect(await page.locator('.recorder-warning').count()).to.equal(1);
+    // Anonymous campaign: the warning about face and voice comes before recording (Du, like the template).
+    expect(await rec.locator('.recorder-warning').textContent()).to.match(/Gesicht und Deine Stimme/);
     await rec.getByRole('button', { name: 'Aufnahme starten' }).click();
     await rec.locator('[data-preview]').waitFor({ state: 'visible' });
     await page.waitForTimeout(1500);
     await rec.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(shots, 'video-recording.png') });
+    await screenshot(page, 'video-recording.png');
     await page.waitForTimeout(1600);
     expect(await rec.locator('[data-timer]').textContent()).to.match(/^0:0[34]$/);
     await rec.getByRole('button', { name: 'Aufnahme beenden' }).click();
@@ -82,11 +90,15 @@ describe('browser: video answer recorded, submitted and played back with seeking
     await page.waitForFunction(() => document.getElementById('rec-q1')?.getAttribute('data-state') === 'saved', null, { timeout: 20_000 });
     expect(await rec.locator('[data-status]').textContent()).to.match(/Gespeichert/);
     expect(uploads).to.have.length(1);
+    // With a recording, the box above is its transcript (the hint says so) and a subtitle file may follow.
+    expect(await page.locator('#f-answers-q1-transcript-hint').isVisible()).to.equal(true);
+    expect(await page.locator('#f-answers-q1').getAttribute('aria-describedby')).to.include('f-answers-q1-transcript-hint');
+    expect(await rec.locator('[data-subtitles-field]').isVisible()).to.equal(true);
     // The saved recording counts as an answer in the progress line.
     expect(await page.locator('#progress-text').textContent()).to.equal('1 von 4 Fragen beantwortet');
     expect(uploads[0]).to.match(/^[A-Za-z0-9-]{8,64}$/);
     await rec.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(shots, 'video-recorded-saved.png') });
+    await screenshot(page, 'video-recorded-saved.png');
 
     const mediaId = await rec.getAttribute('data-media-id');
     const media = (await MediaModel.findById(mediaId).lean())!;
@@ -141,7 +153,7 @@ describe('browser: video answer recorded, submitted and played back with seeking
     expect(ranges.length).to.be.greaterThan(0);
     expect(ranges.some((r) => /^bytes=\d+-\d*$/.test(r.range) && r.status === 206)).to.equal(true, JSON.stringify(ranges));
     await leadPage.locator('#answer-q1').scrollIntoViewIfNeeded();
-    await leadPage.screenshot({ path: path.join(shots, 'video-playback.png') });
+    await screenshot(leadPage, 'video-playback.png');
     await desk.close();
   });
 });

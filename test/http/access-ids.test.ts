@@ -144,8 +144,8 @@ describe('campaign ids: one parser, deny by default (issue 12)', function () {
     // A recording needs a real upload (covered in media.test.ts); its route answers 404 here.
     const expectedStatus: Record<string, number> = {
       '/lead/campaigns/:id/media/:mediaId': 404,
-      // The campaign is open: its questions are locked, the editor explains that with 409.
-      '/lead/campaigns/:id/edit': 409,
+      // The campaign is open: /edit shows what can still change (title, description, retention)
+      // and what is locked (200), and /close asks before closing (200).
     };
     for (const route of routes.filter((r) => r.method === 'get')) {
       const path = fill(route.path, params);

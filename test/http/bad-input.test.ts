@@ -703,7 +703,7 @@ describe('bad-input catalogue (issue 4, item 7)', function () {
       ];
       for (const res of await Promise.all(attempts.map((r) => r.set('Accept-Language', 'en')))) {
         expect(res.status).to.equal(403);
-        expect(res.text).to.include(enText('errors.403.text'));
+        expect(res.text).to.include(enText('errors.code.csrf_failed'));
         expectNoInternals(res.text);
       }
       const json = await a.agent.post(`/lead/campaigns/${String(c._id)}/status`).set('Accept', 'application/json').send({ status: 'open' }).expect(403);
@@ -739,7 +739,7 @@ describe('bad-input catalogue (issue 4, item 7)', function () {
       const otherCampaignToken = await respondentCsrf(device1, other.publicToken);
       await device1.post(`/r/${c.publicToken}/start`).set('Accept-Language', 'en').type('form').send({ lang: 'de', consent: 'yes', _csrf: token2 }).expect(403);
       const res = await device1.post(`/r/${c.publicToken}/start`).set('Accept-Language', 'en').type('form').send({ lang: 'de', consent: 'yes', _csrf: otherCampaignToken }).expect(403);
-      expect(res.text).to.include(enText('errors.403.text'));
+      expect(res.text).to.include(enText('errors.code.csrf_failed'));
       // A cross-site page cannot use the device's cookie without the token either.
       await device1.post(`/r/${c.publicToken}/submit`).set('Origin', 'https://evil.example').type('form').send({ submissionId: subId(), ...prefix(ANSWERS_DE) }).expect(403);
       expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(0);
@@ -917,6 +917,9 @@ describe('bad-input catalogue (issue 4, item 7)', function () {
 
     it('28. campaign links /r/<token>: malformed and unknown tokens get the same status and body, similar timing, nothing stored', async () => {
       await openTemplateCampaign();
+      // A device with a valid CSRF token (of another campaign), set up before counting.
+      const device = request.agent(app);
+      const csrf = await respondentCsrf(device, (await openOf((await makeUser('lead')).id)).publicToken);
       const before = await counts();
       const unknown = await request(app).get(`/r/${fresh(22)}`).set('Accept-Language', 'en').expect(404);
       expect(unknown.text).to.include(enText('respond.unavailable.title'));
@@ -926,8 +929,6 @@ describe('bad-input catalogue (issue 4, item 7)', function () {
         expect(body(res), m).to.equal(body(unknown));
       }
       // With a valid CSRF token of the device, so the token itself is judged (not the CSRF check).
-      const device = request.agent(app);
-      const csrf = await respondentCsrf(device, (await openOf((await makeUser('lead')).id)).publicToken);
       for (const m of ['x', fresh(22)]) {
         const post = await device.post(`/r/${m}/start`).type('form').send({ _csrf: csrf, lang: 'de', consent: 'yes' });
         expect(post.status, m).to.equal(404);

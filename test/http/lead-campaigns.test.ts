@@ -77,13 +77,49 @@ describe('lead campaign pages (/lead)', () => {
     const q3 = await s.agent.get(`${path}/questions/q3`).expect(200);
     expect(q3.text).to.include('Zu viele Tools');
 
-    // Once open, editing is refused and the stored questions are unchanged.
-    await s.agent.get(`${path}/edit`).expect(409);
+    // Once open, the questions are locked (a full form is refused) ...
     await s.agent.post(path).type('form').send({ ...templateForm({ 'questions[0][prompt_de]': 'Neue Bedeutung?' }), _csrf: s.csrf }).expect(409);
     expect((await CampaignModel.findById(id).lean())?.questions[0].prompt.de).to.equal('Frage q1?');
+    // ... but title, description and retention date can still change; the page says what is locked.
+    const edit = await s.agent.get(`${path}/edit`).set('Accept-Language', 'en').expect(200);
+    expect(edit.text).to.include('What is locked, and why');
+    expect(edit.text).to.include('Question q1?');
+    expect(edit.text).not.to.include('name="questions[0][prompt_de]"');
+    const version = /name="version" value="(\d+)"/.exec(edit.text)?.[1];
+    const future = `${new Date().getUTCFullYear() + 1}-06-30`;
+    await s.agent
+      .post(path)
+      .type('form')
+      .send({ scope: 'open', version, title: 'Digitaler Arbeitsplatz Nord 2027', description: 'Neu: bis Ende Juni', retainUntil: future, 'questions[0][prompt_de]': 'Neue Bedeutung?', _csrf: s.csrf })
+      .expect(303);
+    const renamed = await CampaignModel.findById(id).lean();
+    expect(renamed?.title).to.equal('Digitaler Arbeitsplatz Nord 2027');
+    expect(renamed?.description).to.equal('Neu: bis Ende Juni');
+    expect(renamed?.retainUntil?.toISOString().slice(0, 10)).to.equal(future);
+    expect(renamed?.questions[0].prompt.de, 'questions stay locked').to.equal('Frage q1?');
+    // A retention date in the past would purge every answer within the hour: refused, nothing saved.
+    const past = await s.agent
+      .post(path)
+      .type('form')
+      .set('Accept-Language', 'en')
+      .send({ scope: 'open', title: 'X', retainUntil: '2020-01-01', _csrf: s.csrf })
+      .expect(400);
+    expect(past.text).to.include('a date in the past would delete all answers');
+    expect((await CampaignModel.findById(id).lean())?.title).to.equal('Digitaler Arbeitsplatz Nord 2027');
 
-    await s.agent.post(`${path}/status`).type('form').send({ status: 'closed', _csrf: s.csrf }).expect(303);
+    // "Close campaign" asks first: without the confirmation the campaign stays open.
+    const page = await s.agent.get(path).expect(200);
+    expect(page.text).to.include(`href="${path}/close"`);
+    expect(page.text).not.to.match(/name="status" value="closed"/);
+    const unconfirmed = await s.agent.post(`${path}/status`).type('form').send({ status: 'closed', _csrf: s.csrf }).expect(303);
+    expect(unconfirmed.headers.location).to.equal(`${path}/close`);
+    expect((await CampaignModel.findById(id).lean())?.status).to.equal('open');
+    const confirm = await s.agent.get(`${path}/close`).set('Accept-Language', 'en').expect(200);
+    expect(confirm.text).to.include('1 submitted answer stays stored');
+    const closed = await s.agent.post(`${path}/status`).type('form').send({ status: 'closed', confirm: 'yes', _csrf: s.csrf }).expect(303);
     expect((await CampaignModel.findById(id).lean())?.status).to.equal('closed');
+    const closedPage = await s.agent.get(closed.headers.location).set('Accept-Language', 'en').expect(200);
+    expect(closedPage.text).to.include('The campaign is closed. Its link no longer accepts answers.');
     const index = await s.agent.get('/lead').expect(200);
     expect(index.text).to.include('Digitaler Arbeitsplatz Nord');
   });

@@ -384,7 +384,7 @@ describe('video answers: upload, storage, playback, transcripts (file-system sto
     const { c } = await videoCampaign({ anonymity: 'anonymous' });
     const r = await respondent(c.publicToken);
     expect(r.page).to.include('data-recorder');
-    expect(r.page).to.match(/Ihr Gesicht und Ihre Stimme/);
+    expect(r.page).to.match(/Dein Gesicht und Deine Stimme/); // the template campaign says Du
     expect(r.page).to.include('name="audioOnly"');
   });
 

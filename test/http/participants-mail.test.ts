@@ -94,7 +94,9 @@ describe('participant e-mails against a real local SMTP server', () => {
     expect(de).to.have.length(1);
     expect(en).to.have.length(1);
     expect(mailTo('bounce@example.com')).to.have.length(0);
-    expect(de[0].raw).to.match(/^Subject: Ihre Meinung ist gefragt: Workplace North/m);
+    // The template campaign says "Du" (like its questions): so does its German e-mail.
+    expect(de[0].raw).to.match(/^Subject: Deine Meinung ist gefragt: Workplace North/m);
+    expect(decodeQp(de[0].raw)).to.include('wir laden Dich zur Befragung');
     expect(decodeQp(de[0].raw)).to.include('Hallo Dana,');
     expect(en[0].raw).to.match(/^Subject: Your view matters: Workplace North/m);
     expect(decodeQp(en[0].raw)).to.include('Hello Eli,');

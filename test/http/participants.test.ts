@@ -182,7 +182,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       const agent = await participantAgent(token);
       await respondentPost(agent, c.publicToken, 'start', { lang: 'de', consent: 'yes' }, 303);
       const page = await agent.get(`/r/${c.publicToken}/answer`).expect(200);
-      expect(page.text).to.include('Aus Ihrer Einladung übernommen.');
+      expect(page.text).to.include('Aus Deiner Einladung übernommen.'); // the template campaign says Du
       expect(page.text).not.to.include('name="segments[department]"');
       // A forged segment value in the form is overridden by the list.
       await respondentPost(agent, c.publicToken, 'submit', answersForm({ 'segments[department]': 'it' }), 303);
@@ -225,7 +225,7 @@ describe('participants (/lead/campaigns/:id/participants, /p/:token)', () => {
       await laptop.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', consent: 'yes' }).expect(303);
       await phone.post(`/r/${c.publicToken}/submit`).type('form').send(answersForm()).expect(303);
       const second = await laptop.post(`/r/${c.publicToken}/submit`).type('form').set('Accept-Language', 'de').send(answersForm()).expect(409);
-      expect(second.text).to.include('Sie haben bereits geantwortet');
+      expect(second.text).to.include('Du hast bereits geantwortet');
       expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(1);
       // A third device with the link does not even get a consent form.
       const third = await participantAgent(token);

@@ -36,7 +36,8 @@ describe('respondent flow (/r/:token)', () => {
     const csrf = csrfFrom((await agent.get(`/r/${c.publicToken}`).expect(200)).text);
     const res = await agent.post(`/r/${c.publicToken}/start`).type('form').send({ lang: 'de', _csrf: csrf }).expect(400);
     expect(res.text).to.include('error-summary');
-    expect(res.text).to.include('Bitte bestätigen Sie die Einwilligung');
+    // The template campaign says "Du" (its questions do): so does every interface text.
+    expect(res.text).to.include('Bitte bestätige die Einwilligung');
     expect(await DraftModel.countDocuments({ campaignId: c._id })).to.equal(0);
   });
 
@@ -80,7 +81,10 @@ describe('respondent flow (/r/:token)', () => {
       .type('form')
       .send({ _csrf: agent.csrf, submissionId: 'sub-missing-0001', 'answers[q1]': 'Nur Mail <script>alert(1)</script>', 'answers[q2]': '' })
       .expect(400);
-    expect(res.text).to.include('Bitte beantworten Sie diese Frage.');
+    expect(res.text).to.include('Bitte beantworte diese Frage.');
+    // The summary names each question and links to its box (not the same sentence twice).
+    expect(res.text).to.include('<a href="#f-answers-q2">Frage 2 („Was bedeutet der Begriff „digitaler Arbeitsplatz“ für Dich?“): Bitte beantworte diese Frage.</a>');
+    expect(res.text).to.include('<a href="#f-answers-q3">Frage 3');
     expect(res.text).to.include('Nur Mail &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(res.text).not.to.include('<script>alert(1)</script>');
     expect(await ResponseModel.countDocuments({ campaignId: c._id, status: 'submitted' })).to.equal(0);
@@ -104,6 +108,8 @@ describe('respondent flow (/r/:token)', () => {
     const stored = await ResponseModel.find({ campaignId: c._id }).lean();
     expect(stored).to.have.length(1);
     expect(stored[0].status).to.equal('submitted');
+    // Drafts of submitted responses are deleted in background batches (src/responses/draft-cleanup.ts).
+    await flushDraftDeletes();
     expect(await DraftModel.countDocuments({ campaignId: c._id }), 'the draft is gone after submitting').to.equal(0);
     expect(stored[0].submissionId).to.equal('sub-retry-000001');
     expect((stored[0].answers as unknown as Record<string, { text: string }>).q2.text).to.equal(ANSWERS_DE.q2);

@@ -1,4 +1,4 @@
-import { translator, type Lang } from '../../shared/i18n/index.js';
+import { translator, type Address, type Lang } from '../../shared/i18n/index.js';
 
 export type MailKind = 'invitation' | 'reminder';
 
@@ -24,9 +24,10 @@ const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ').trim();
 export function renderMail(
   kind: MailKind,
   lang: Lang,
-  p: { campaignTitle: string; name: string; link: string; anonymous: boolean; senderName: string },
+  p: { campaignTitle: string; name: string; link: string; anonymous: boolean; senderName: string; address?: Address },
 ): MailContent {
-  const t = translator(lang);
+  // German e-mails say Du or Sie like the campaign's pages.
+  const t = translator(lang, p.address ?? 'sie');
   const title = oneLine(p.campaignTitle);
   const subject = kind === 'invitation' ? t('mail.invitation.subject', { title }) : t('mail.reminder.subject', { title });
   const greeting = p.name ? t('mail.greeting_named', { name: oneLine(p.name) }) : t('mail.greeting');

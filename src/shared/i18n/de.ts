@@ -4,6 +4,7 @@ import { exportsDe } from './parts/exports.js';
 import { privacyDe } from './parts/privacy.js';
 import { mediaDe } from './parts/media.js';
 import { reportDe } from './parts/report.js';
+import { onboardingDe } from './parts/onboarding.js';
 
 /**
  * German texts (the interview's original language). Keys are flat and grouped by page.
@@ -169,7 +170,6 @@ const core = {
   'respond.answer.segments_hint': 'Damit lassen sich Ergebnisse nach Gruppen aufschlüsseln.',
   'respond.answer.no_answer_option': '– keine Angabe –',
   'respond.answer.question_n': 'Frage {n} von {total}',
-  'respond.answer.video_later': 'Video-Antworten sind hier noch nicht möglich – bitte antworten Sie schriftlich.',
   'respond.answer.autosave_hint': 'Ihre Antworten werden beim Schreiben automatisch zwischengespeichert. Sie können die Seite schließen und später auf diesem Gerät weitermachen.',
   'respond.answer.submit': 'Antworten abschicken',
   'respond.thanks.title': 'Vielen Dank!',
@@ -312,7 +312,7 @@ const core = {
   "errors.401.title": "Bitte melden Sie sich an",
   "errors.401.text": "Diese Seite ist nur für angemeldete Personen. Melden Sie sich an und versuchen Sie es erneut.",
   "errors.403.title": "Nicht erlaubt",
-  "errors.403.text": "Das dürfen Sie hier nicht – oder das Formular ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es erneut.",
+  "errors.403.text": "Das ist hier nicht erlaubt.",
   "errors.429.title": "Zu viele Versuche",
   "errors.429.text": "Zu viele Versuche in kurzer Zeit. Warten Sie ein paar Minuten und versuchen Sie es dann erneut.",
   "auth.email": "E-Mail-Adresse",
@@ -425,6 +425,6 @@ const core = {
 } as const;
 
 /** Core texts plus each feature's part (src/shared/i18n/parts/*). */
-export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe } as const;
+export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe, ...onboardingDe } as const;
 
 export type MessageKey = keyof typeof de;

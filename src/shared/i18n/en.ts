@@ -5,9 +5,10 @@ import { exportsEn } from './parts/exports.js';
 import { privacyEn } from './parts/privacy.js';
 import { mediaEn } from './parts/media.js';
 import { reportEn } from './parts/report.js';
+import { onboardingEn } from './parts/onboarding.js';
 
 /** English texts; typed against the German keys so none can be missing. */
-const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn | keyof typeof privacyEn>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn | keyof typeof privacyEn | keyof typeof onboardingEn>, string> = {
   'nav.skip': 'Skip to content',
   'nav.main': 'Main navigation',
   'nav.campaigns': 'Campaigns',
@@ -167,7 +168,6 @@ const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashb
   'respond.answer.segments_hint': 'This lets results be broken down by group.',
   'respond.answer.no_answer_option': '– prefer not to say –',
   'respond.answer.question_n': 'Question {n} of {total}',
-  'respond.answer.video_later': 'Video answers are not available here yet – please answer in writing.',
   'respond.answer.autosave_hint': 'Your answers are saved as you type. You can close the page and continue later on this device.',
   'respond.answer.submit': 'Submit answers',
   'respond.thanks.title': 'Thank you!',
@@ -310,7 +310,7 @@ const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashb
   "errors.401.title": "Please sign in",
   "errors.401.text": "This page is for signed-in people only. Sign in and try again.",
   "errors.403.title": "Not allowed",
-  "errors.403.text": "You may not do this here – or the form has expired. Reload the page and try again.",
+  "errors.403.text": "This is not allowed here.",
   "errors.429.title": "Too many attempts",
   "errors.429.text": "Too many attempts in a short time. Wait a few minutes, then try again.",
   "auth.email": "E-mail address",
@@ -422,4 +422,4 @@ const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashb
   "analysis.reload": "Reload the page to see the result",
 };
 
-export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn, ...privacyEn };
+export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn, ...privacyEn, ...onboardingEn };

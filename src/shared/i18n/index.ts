@@ -1,9 +1,21 @@
 import { de, type MessageKey } from './de.js';
 import { en } from './en.js';
+import { deDu } from './parts/du.js';
 
 export const LANGS = ['de', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export type { MessageKey };
+
+/**
+ * How German texts address respondents: "Sie" (formal, the interface's default) or "Du". A
+ * campaign chooses (its `address`); every respondent-facing German text follows it through
+ * `translator(lang, address)`, which takes the Du wording from parts/du.ts where a text has one.
+ */
+export const ADDRESS_FORMS = ['sie', 'du'] as const;
+export type Address = (typeof ADDRESS_FORMS)[number];
+
+/** The German texts that differ in the Du form (respondent pages and e-mails). */
+export const INFORMAL_DE: Partial<Record<MessageKey, string>> = deDu;
 
 /** The dictionaries; `en` is typed against `de`'s keys, so a missing key fails the build. */
 export const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { de, en };
@@ -41,10 +53,11 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
  * picks the singular or plural wording by the number `n` ("1 Person", "2 Personen"), so no text
  * needs a "Person(en)".
  */
-export function translator(lang: Lang): Translate {
+export function translator(lang: Lang, address: Address = 'sie'): Translate {
   const dict = DICTIONARIES[lang];
+  const informal = lang === 'de' && address === 'du' ? INFORMAL_DE : undefined;
   return (key, params) => {
-    const template = dict[key] ?? key;
+    const template = informal?.[key] ?? dict[key] ?? key;
     if (!params) return template;
     return template
       .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (m, name: string, one: string, other: string) => (name in params ? (Number(params[name]) === 1 ? one : other) : m))

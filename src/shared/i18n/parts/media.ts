@@ -3,8 +3,7 @@
  * A feature keeps its own part so parallel work on several features does not edit one file.
  */
 export const mediaDe = {
-  'media.rec.heading': 'Per Video oder Audio antworten',
-  'media.rec.intro': 'Sie können diese Frage auch vor der Kamera oder nur mit Ihrer Stimme beantworten – oder unten schreiben.',
+  'media.rec.intro': 'Nehmen Sie Ihre Antwort vor der Kamera oder nur mit Ihrer Stimme auf – oder laden Sie eine Datei hoch.',
   'media.rec.anon_warning': 'Hinweis zur Anonymität: Auf einem Video sind Ihr Gesicht und Ihre Stimme zu erkennen – auch in einer anonymen Umfrage können Sie daran erkannt werden. Wählen Sie „Nur Audio“, wenn Sie nicht zu sehen sein möchten; auch die Stimme kann erkennbar sein. Schriftliche Antworten sind am besten geschützt.',
   'media.rec.audio_only': 'Nur Audio (ohne Kamera)',
   'media.rec.start': 'Aufnahme starten',
@@ -33,9 +32,8 @@ export const mediaDe = {
   'media.file.label': 'Oder eine Datei hochladen',
   'media.file.hint': 'Video: mp4, webm, mov. Nur Audio: m4a, mp3, ogg, webm. Höchstens {mb} MB und {minutes} Minuten.',
   'media.file.submit': 'Datei hochladen',
-  'media.transcript.label_video': 'Abschrift: Was sagen Sie in der Aufnahme?',
-  'media.transcript.hint': 'Bitte schreiben Sie kurz auf, was Sie gesagt haben – die Auswertung liest den Text. Sie können auch nur schreiben und gar nicht aufnehmen.',
-  'media.transcript.hint_auto': 'Nach dem Hochladen wird automatisch eine Abschrift erstellt; Sie können sie hier korrigieren. Sie können auch nur schreiben.',
+  'media.transcript.recorded_hint': 'Ihre Aufnahme ist gespeichert. Schreiben Sie in dieses Feld kurz, was Sie darin sagen – die Auswertung liest den Text.',
+  'media.transcript.recorded_hint_auto': 'Ihre Aufnahme ist gespeichert. Die Abschrift erscheint automatisch in diesem Feld; bitte prüfen Sie sie.',
   'media.transcript.file_label': 'Abschrift als Untertiteldatei (.vtt oder .srt)',
   'media.transcript.file_done': 'Abschrift aus der Untertiteldatei übernommen ({n} Abschnitte).',
   'media.transcript.auto_pending': 'Die Abschrift wird automatisch erstellt …',
@@ -60,7 +58,7 @@ export const mediaDe = {
   'media.lead.kind.video': 'Video',
   'media.lead.kind.audio': 'Audio',
   'media.lead.metadata_stripped': 'Geräte-Metadaten entfernt',
-  'media.lead.metadata_kept': 'Metadaten nicht entfernt (ffmpeg fehlte)',
+  'media.lead.metadata_kept': 'Metadaten nicht entfernt – die Datei kann noch Angaben wie Aufnahmeort und Gerät enthalten',
   'media.lead.missing': 'Die Aufnahme ist nicht mehr vorhanden.',
   'media.lead.transcript': 'Abschrift',
   'media.lead.no_transcript': 'Noch keine Abschrift. Schreiben Sie sie hier oder laden Sie eine Untertiteldatei hoch – erst dann fließt die Antwort in die Analyse ein.',
@@ -78,8 +76,7 @@ export const mediaDe = {
 } as const;
 
 export const mediaEn: Record<keyof typeof mediaDe, string> = {
-  'media.rec.heading': 'Answer on video or audio',
-  'media.rec.intro': 'You can also answer this question on camera or with your voice only – or write below.',
+  'media.rec.intro': 'Record your answer on camera or with your voice only – or upload a file.',
   'media.rec.anon_warning': 'About anonymity: a video shows your face and your voice – people can recognise you by them even in an anonymous survey. Choose “Audio only” if you do not want to be seen; a voice can be recognisable too. Written answers are the best protected.',
   'media.rec.audio_only': 'Audio only (no camera)',
   'media.rec.start': 'Start recording',
@@ -108,9 +105,8 @@ export const mediaEn: Record<keyof typeof mediaDe, string> = {
   'media.file.label': 'Or upload a file',
   'media.file.hint': 'Video: mp4, webm, mov. Audio only: m4a, mp3, ogg, webm. At most {mb} MB and {minutes} minutes.',
   'media.file.submit': 'Upload file',
-  'media.transcript.label_video': 'Transcript: what do you say in the recording?',
-  'media.transcript.hint': 'Please write down briefly what you said – the analysis reads the text. You can also just write and not record at all.',
-  'media.transcript.hint_auto': 'A transcript is created automatically after the upload; you can correct it here. You can also just write.',
+  'media.transcript.recorded_hint': 'Your recording is saved. Write briefly in this box what you say in it – the analysis reads the text.',
+  'media.transcript.recorded_hint_auto': 'Your recording is saved. The transcript appears in this box by itself; please check it.',
   'media.transcript.file_label': 'Transcript as a subtitle file (.vtt or .srt)',
   'media.transcript.file_done': 'Transcript taken from the subtitle file ({n} cues).',
   'media.transcript.auto_pending': 'The transcript is being created automatically …',
@@ -135,7 +131,7 @@ export const mediaEn: Record<keyof typeof mediaDe, string> = {
   'media.lead.kind.video': 'Video',
   'media.lead.kind.audio': 'Audio',
   'media.lead.metadata_stripped': 'device metadata removed',
-  'media.lead.metadata_kept': 'metadata not removed (ffmpeg was missing)',
+  'media.lead.metadata_kept': 'metadata not removed – the file may still hold details such as where and on which device it was recorded',
   'media.lead.missing': 'The recording no longer exists.',
   'media.lead.transcript': 'Transcript',
   'media.lead.no_transcript': 'No transcript yet. Type it here or upload a subtitle file – only then does the answer count in the analysis.',
