@@ -171,3 +171,47 @@ export async function recordCuration(campaignId: mongoose.Types.ObjectId, author
   // mongoose's casting of Map paths would add nothing but a second reading of the update.
   await ReportCurationModel.collection.updateOne({ _id: campaignId }, update, { upsert: true });
 }
+
+/** The response an evidence key belongs to (`<responseId>:<question>@…` or `…#…`). */
+function responseOfKey(key: string): string {
+  const answer = key.replace(/[@#][^@#]*$/, '');
+  const i = answer.lastIndexOf(':');
+  return i < 0 ? answer : answer.slice(0, i);
+}
+
+/**
+ * For the erasure of responses (src/privacy): removes every evidence key of those responses from
+ * the campaign's curation (pinned, hidden, and the history entries that name them), so no trace
+ * of an erased response stays here. Read, filter, write back under the document's `updatedAt`
+ * (optimistic: a lead's change in between makes it read again), so nothing else is lost.
+ * Returns how many keys were removed.
+ */
+export async function eraseResponsesFromCuration(campaignId: mongoose.Types.ObjectId, responseIds: readonly string[]): Promise<number> {
+  const erased = new Set(responseIds);
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const doc = await ReportCurationModel.collection.findOne<Record<string, unknown>>({ _id: campaignId });
+    if (!doc) return 0;
+    let removed = 0;
+    const set: Record<string, unknown> = {};
+    for (const [id, value] of entries(doc.requirements)) {
+      const c = (value ?? {}) as Record<string, unknown>;
+      for (const list of ['pinned', 'hidden'] as const) {
+        const keys = strings(c[list]);
+        const kept = keys.filter((k) => !erased.has(responseOfKey(k)));
+        if (kept.length !== keys.length) {
+          removed += keys.length - kept.length;
+          set[`requirements.${id}.${list}`] = kept;
+        }
+      }
+    }
+    const history = Array.isArray(doc.history) ? (doc.history as Array<Record<string, unknown>>) : [];
+    if (history.some((h) => typeof h.evidence === 'string' && erased.has(responseOfKey(h.evidence)))) {
+      set.history = history.map((h) => (typeof h.evidence === 'string' && erased.has(responseOfKey(h.evidence)) ? { ...h, evidence: undefined } : h));
+    }
+    if (Object.keys(set).length === 0) return 0;
+    const filter = { _id: campaignId, updatedAt: doc.updatedAt } as Record<string, unknown>;
+    const res = await ReportCurationModel.collection.updateOne(filter, { $set: { ...set, updatedAt: new Date() } }, { ignoreUndefined: true });
+    if (res.matchedCount === 1) return removed;
+  }
+  throw new Error('report curation kept changing during an erasure; try again');
+}

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { BoardCorrectionModel } from '../../src/board/board-correction.model.js';
 import { setMember } from '../../src/campaigns/campaign.service.js';
 import { ReportCurationModel } from '../../src/reports/report-curation.model.js';
+import { eraseResponsesFromCuration } from '../../src/reports/report-curation.service.js';
 import { evidenceKey } from '../../src/reports/report-curation.js';
 import { createShare } from '../../src/reports/report-share.service.js';
 import { staffClient, testApp } from '../helpers/app.js';
@@ -266,6 +267,24 @@ describe('report: curation, concise wording, languages, evidence links (issue 14
     const after = text((await stakeholder.get(`${base}?lang=de`).expect(200)).text);
     expect(after).to.include('1 Zitat ausgeblendet');
     expect(f.result.requirements.every((r) => r.evidence.every((e) => e.start === undefined))).to.equal(true);
+  });
+
+  it('an erased response leaves no trace in the curation (its quotes\' keys go from the lists and the history)', async () => {
+    const { f, base } = await campaign();
+    const erased = f.responseIds[2];
+    const kept = keyOf(f, 'need-findability', EN_Q3_EVIDENCE, 8);
+    await lead.post(`${base}/requirements/need-findability/evidence`).type('form').send({ key: keyOf(f, 'need-findability', DE_Q3_EVIDENCE, 2), state: 'pin' }).expect(303);
+    await lead.post(`${base}/requirements/need-findability/evidence`).type('form').send({ key: kept, state: 'hide' }).expect(303);
+    await lead.post(`${base}/requirements/need-findability/plan`).type('form').send({ owner: 'Team', due: '' }).expect(303);
+    const before = JSON.stringify(await ReportCurationModel.collection.findOne({ _id: f.campaign._id } as never));
+    expect(before).to.include(erased);
+
+    expect(await eraseResponsesFromCuration(f.campaign._id as mongoose.Types.ObjectId, [erased])).to.equal(1);
+    const doc = (await ReportCurationModel.collection.findOne({ _id: f.campaign._id } as never)) as unknown as { requirements: Record<string, { pinned: string[]; hidden: string[]; owner: string }>; history: Array<{ action: string }> };
+    expect(JSON.stringify(doc)).not.to.include(erased);
+    expect(doc.requirements['need-findability']).to.deep.include({ pinned: [], hidden: [kept], owner: 'Team' });
+    expect(doc.history.map((h) => h.action)).to.deep.equal(['pin', 'hide', 'plan']);
+    expect(await eraseResponsesFromCuration(f.campaign._id as mongoose.Types.ObjectId, [erased])).to.equal(0);
   });
 
   it('the method counts the theme board\'s corrections as its history lists them, and those made since the run', async () => {
