@@ -4,6 +4,7 @@ import { forgetAnswersOf } from '../board/board.service.js';
 import { getCampaign, markErased, type Campaign } from '../campaigns/campaign.service.js';
 import { forgetRuns } from '../dashboard/dashboard.data.js';
 import { deleteParticipantRecord, findByToken, participantsByEmail } from '../participants/participant.service.js';
+import { eraseResponsesFromCuration } from '../reports/report-curation.service.js';
 import { deleteResponse, responseIdsOfParticipant } from '../responses/response.service.js';
 import { notFound } from '../shared/errors.js';
 import { parseObjectId } from '../shared/ids.js';
@@ -22,7 +23,7 @@ import { tokenFromLink } from './subject-export.js';
  *     evidence, coded answers, cluster terms — and its export code index, and is marked
  *     superseded; a fresh run is queued so the figures exclude the erased answers;
  *  4. the dashboard's stored and cached data of those runs goes;
- *  5. theme-board corrections lose the erased answers;
+ *  5. theme-board corrections and the report's curation lose the erased answers;
  *  6. a record THAT an erasure happened is kept (erasure.model.ts), then the embedded database
  *     is compacted so the bytes leave its files too (reclaim.ts).
  * All of it happens in the request (a few single-document writes per run), so when the page comes
@@ -49,6 +50,8 @@ async function eraseInCampaign(campaign: Pick<Campaign, '_id'>, responseIds: rea
   const runs = await supersedeRunsAfterErasure(campaignId, actor.id);
   await forgetRuns(campaignId, runs);
   const corrections = await forgetAnswersOf(campaignId, responseIds);
+  // The report's curation (pinned/hidden quotes) must not keep pointing at the erased answers.
+  await eraseResponsesFromCuration(campaignId, responseIds);
   return { responses: responseIds.length, runs: runs.length, corrections };
 }
 
