@@ -64,7 +64,8 @@ fi
 echo "== README command 1: $start_cmd"
 echo "== README command 2: $test_cmd"
 
-for absent in node_modules dist data; do
+# ./data holds the project's training corpora (committed) and, beside them, the embedded database.
+for absent in node_modules dist data/ferretdb data/mongod data/session-secret; do
   [ ! -e "$absent" ] || { echo "fresh-install: $absent exists in the fresh clone" >&2; exit 2; }
 done
 
@@ -95,7 +96,7 @@ if [ "$healthy" != 1 ]; then
   exit 1
 fi
 echo "== '$start_cmd': /healthz 200 on :$port after $(( $(date +%s) - t0 )) s"
-[ -d data ] || { echo "fresh-install: the embedded database did not create ./data" >&2; exit 1; }
+[ -d data/ferretdb ] || [ -d data/mongod ] || { echo "fresh-install: the embedded database did not create its files under ./data" >&2; exit 1; }
 
 # SIGTERM to the whole process group (npm, sh, node), as Ctrl-C or `kill -- -<pgid>` would;
 # the app must drain, stop its database and exit within its shutdown deadline.

@@ -74,7 +74,9 @@ describe('browser: the answer page on a phone', function () {
     await page.getByLabel(/digitaler Arbeitsplatz/).fill('Dass ich am Terminal in der Halle alles finde. 📦');
     await page.getByLabel('Bereich').selectOption('warehouse');
     await page.waitForFunction(() => document.getElementById('save-status')?.getAttribute('data-state') === 'idle', null, { timeout: 10_000 });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    // The README's picture: two questions, each a text box with its video/audio line.
+    await page.evaluate(() => document.getElementById('question-q1')!.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(100);
     await screenshot(page, 'respond-answer-phone.png');
   });
 

@@ -14,7 +14,8 @@ import { screenshot } from './screenshots.js';
 /**
  * A real browser (Debian's /usr/bin/chromium via playwright-core) answers on a phone-sized
  * screen: consent, typing with autosave, a reload that resumes, submit. Screenshots of the main
- * pages go to docs/screenshots/ for the README.
+ * pages go to docs/screenshots/ with SCREENSHOTS=1 (the phone answer page and the campaign page
+ * come from phone.browser.test.ts and lead-pages.browser.test.ts).
  */
 describe('browser: respondent on a phone, lead on a desktop', function () {
   this.timeout(60_000);
@@ -58,7 +59,6 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
     await page.waitForFunction(() => document.getElementById('save-status')?.getAttribute('data-state') === 'idle', null, { timeout: 10_000 });
     expect(await page.locator('#save-status').textContent()).to.equal('Zwischengespeichert');
     expect(await page.locator('#progress-text').textContent()).to.equal('2 von 4 Fragen beantwortet');
-    await screenshot(page, 'respond-answer-phone.png', { fullPage: false });
 
     // Reload: the draft is resumed from the server.
     await page.reload();
@@ -85,7 +85,6 @@ describe('browser: respondent on a phone, lead on a desktop', function () {
     await screenshot(leadPage, 'lead-campaigns.png');
     await leadPage.goto(`${base}/lead/campaigns/${campaignId}`);
     expect(await leadPage.locator('.figure').first().textContent()).to.equal(String(before + 1));
-    await screenshot(leadPage, 'lead-campaign.png', { fullPage: true });
     await leadPage.goto(`${base}/lead/campaigns/${campaignId}/questions/q3`);
     expect(await leadPage.getByText('Das WLAN in der Halle bricht ständig ab.').count()).to.equal(1);
     await screenshot(leadPage, 'lead-question.png');
