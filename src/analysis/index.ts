@@ -17,7 +17,8 @@ import { mulberry32, shuffleInPlace } from './random.js';
 import { BUILTIN_CODEBOOK, groupForQuestion, roleOfQuestion } from './codebook/index.js';
 import { codeAnswer, modelFor, type CodedAnswer, type GroupModel } from './coding/coder.js';
 import { readText } from './coding/featurize.js';
-import { balanceOf, deriveRequirements, rolloutReadiness } from './requirements.js';
+import { deriveNeeds } from './needs.js';
+import { balanceOf, moscow, rolloutReadiness } from './requirements.js';
 import { TextPipeline } from './text/features.js';
 import type {
   AnalysisAnswer,
@@ -268,7 +269,8 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   progress('requirements', 0);
   const texts = new Map(prepared.map((p) => [p.answer.id, p.answer.text]));
   const segments = new Map(prepared.map((p) => [p.answer.id, p.answer.segments ?? {}]));
-  const requirements = deriveRequirements({ answers: out, texts, segments, codebook });
+  // One requirement per need: q3 problems and q4 wishes of the same need merged (needs.ts).
+  const requirements = deriveNeeds({ answers: out, texts, segments, codebook, moscow });
   const q3 = out.filter((a) => a.challenge_type !== undefined);
   const challengeBalance = balanceOf(q3, seed);
   const bySegment: Record<string, Record<string, Balance>> = {};

@@ -1,15 +1,5 @@
 import { mulberry32 } from './random.js';
-import type { AnalysisSummary, AnsweredCodes, Balance, Codebook, CodeDefinition, Moscow, Requirement } from './types.js';
-
-/** Features that are enablement measures (people and rules), not software to build. */
-const ENABLEMENT_FEATURES = new Set(['training_support', 'wellbeing_boundaries']);
-
-export interface RequirementInput {
-  answers: AnsweredCodes[];
-  texts: Map<string, string>;
-  segments: Map<string, Record<string, string>>;
-  codebook: Codebook;
-}
+import type { AnalysisSummary, AnsweredCodes, Balance, Moscow } from './types.js';
 
 /**
  * MoSCoW from reach: share of respondents who raised it and in how many segments it shows up. A need
@@ -21,104 +11,6 @@ export function moscow(share: number, segments: number, multiSegmentCampaign: bo
   if (share >= 0.12) return 'should';
   if (share >= 0.04) return 'could';
   return 'wont';
-}
-
-const PRIORITY_ORDER: Record<Moscow, number> = { must: 0, should: 1, could: 2, wont: 3 };
-
-/** A short quote: the sentence that carries the evidence, cut at ~140 characters. */
-export function shortQuote(text: string, max = 140): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  const first = clean.split(/(?<=[.!?])\s/u)[0] ?? clean;
-  const q = first.length >= 25 || clean.length <= max ? first : clean;
-  return q.length <= max ? q : `${q.slice(0, max - 1).trimEnd()}…`;
-}
-
-function segmentLabels(seg: Record<string, string> | undefined): string[] {
-  if (!seg) return [];
-  return Object.keys(seg)
-    .sort()
-    .filter((k) => seg[k] !== '')
-    .map((k) => `${k}=${seg[k]}`);
-}
-
-/**
- * Prioritised requirements: one per requested feature (q4) and one per challenge theme (q3); cultural
- * challenges become enablement measures (training, change management), technical ones capabilities.
- */
-export function deriveRequirements(input: RequirementInput): Requirement[] {
-  const features = input.codebook.groups.find((g) => g.role === 'future');
-  const challenges = input.codebook.groups.find((g) => g.role === 'challenges');
-  const out: Requirement[] = [];
-  const allSegments = new Set<string>();
-  for (const s of input.segments.values()) for (const l of segmentLabels(s)) allSegments.add(l);
-  const multi = allSegments.size > 1;
-
-  // One pass per role: who was asked, and which answers carry each code (in answer order). Per code
-  // filters over all answers made this O(codes × answers).
-  const byRole = new Map<string, { base: number; hits: Map<string, AnsweredCodes[]> }>();
-  const prepareRole = (role: string, pick: (a: AnsweredCodes) => string[] | undefined): { base: number; hits: Map<string, AnsweredCodes[]> } => {
-    let r = byRole.get(role);
-    if (r) return r;
-    const who = new Set<string>();
-    const hits = new Map<string, AnsweredCodes[]>();
-    for (const a of input.answers) {
-      if (a.role !== role) continue;
-      who.add(a.respondent ?? a.id);
-      const codes = pick(a);
-      if (!codes) continue;
-      codes.forEach((c, i) => {
-        if (codes.indexOf(c) !== i) return; // a code listed twice still counts the answer once
-        let list = hits.get(c);
-        if (!list) hits.set(c, (list = []));
-        list.push(a);
-      });
-    }
-    r = { base: who.size, hits };
-    byRole.set(role, r);
-    return r;
-  };
-  const labelCache = new Map<string, string[]>();
-  const labelsOf = (id: string): string[] => {
-    let l = labelCache.get(id);
-    if (!l) labelCache.set(id, (l = segmentLabels(input.segments.get(id))));
-    return l;
-  };
-
-  const build = (group: 'features' | 'challenges', code: CodeDefinition, role: string, pick: (a: AnsweredCodes) => string[] | undefined): void => {
-    const { base, hits: byCode } = prepareRole(role, pick);
-    const hits = byCode.get(code.id) ?? [];
-    if (hits.length === 0 || base === 0) return;
-    const respondents = new Set(hits.map((a) => a.respondent ?? a.id));
-    const segs = new Set<string>();
-    for (const a of hits) for (const l of labelsOf(a.id)) segs.add(l);
-    const share = respondents.size / base;
-    // Segments are counted per column value; the widest column decides the spread.
-    const perColumn = new Map<string, Set<string>>();
-    for (const l of segs) {
-      const [col, val] = l.split('=');
-      if (!perColumn.has(col)) perColumn.set(col, new Set());
-      perColumn.get(col)!.add(val);
-    }
-    const spread = Math.max(0, ...[...perColumn.values()].map((s) => s.size));
-    const isCultural = code.type === 'cultural';
-    const kind = group === 'features' ? (ENABLEMENT_FEATURES.has(code.id) ? 'enablement' : 'capability') : isCultural ? 'enablement' : 'capability';
-    const title = group === 'features' ? (code.requirement ?? code.name) : (code.remedy ?? code.name);
-    out.push({
-      id: `${group === 'features' ? 'feat' : 'chal'}-${code.id}`,
-      source: { group, code: code.id },
-      title: { de: title.de, en: title.en },
-      kind,
-      priority: moscow(share, spread, multi),
-      respondents: respondents.size,
-      share: Math.round(share * 1000) / 1000,
-      segments: [...segs].sort(),
-      evidence: hits.slice(0, 5).map((a) => ({ id: a.id, quote: shortQuote(input.texts.get(a.id) ?? '') })),
-    });
-  };
-  for (const code of features?.codes ?? []) build('features', code, 'future', (a) => a.features);
-  for (const code of challenges?.codes ?? []) build('challenges', code, 'challenges', (a) => a.themes);
-  out.sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || b.respondents - a.respondents || (a.id < b.id ? -1 : 1));
-  return out;
 }
 
 /**
