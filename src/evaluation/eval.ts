@@ -16,10 +16,12 @@
  * reads the --json form). --errors prints per-answer errors of odd respondents — never use it on
  * the sealed set.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, type AnalysisResult, type AnsweredCodes, type Correction } from '../analysis/index.js';
+import { runAnalyzeCommand } from '../cli/analyze.command.js';
 import { isOddRespondent, loadLabelled, toAnswers, toCorrections, type LabelledAnswer } from './dataset.js';
 import { groupedKFold, mulberry32, shuffled } from './folds.js';
 import { accuracy, adjustedRandIndex, macroF1, microF1, normalizedMutualInfo } from './metrics.js';
@@ -222,7 +224,37 @@ function printCurve(title: string, curve: CurvePoint[], draws: number): void {
 }
 
 /** The default report: sealed set, dev halves, learning curves. */
-function defaultReport(json: boolean, seed: number, draws: number): number {
+/**
+ * Evidence precision of the requirements (issue 14): the labelled answers go through the CLI
+ * (`workplace-voice analyze`, in-process), and every quote under a requirement counts as right
+ * when a human coder gave its answer one of that requirement's codes.
+ */
+export async function evidencePrecision(rows: LabelledAnswer[]): Promise<{ quotes: number; right: number; precision: number; requirements: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wv-eval-'));
+  try {
+    const input = path.join(dir, 'answers.jsonl');
+    const output = path.join(dir, 'result.json');
+    writeFileSync(input, rows.map((r) => JSON.stringify({ id: r.id, question: r.question, text: r.text, lang: r.lang, respondent: r.respondent, ...r.segments })).join('\n'));
+    const code = await runAnalyzeCommand([input, '--out', output]);
+    if (code !== 0) throw new Error(`workplace-voice analyze exited with ${code}`);
+    const result = JSON.parse(readFileSync(output, 'utf8')) as { requirements: Array<{ codes?: string[]; source: { code: string }; evidence: Array<{ id: string }> }> };
+    const gold = new Map(rows.map((r) => [r.id, new Set([...(r.labels.themes ?? []), ...(r.labels.features ?? [])])]));
+    let quotes = 0;
+    let right = 0;
+    for (const req of result.requirements) {
+      const codes = req.codes ?? [req.source.code];
+      for (const e of req.evidence) {
+        quotes += 1;
+        if (codes.some((c) => gold.get(e.id)?.has(c))) right += 1;
+      }
+    }
+    return { quotes, right, precision: quotes ? Math.round((right / quotes) * 1000) / 1000 : 0, requirements: result.requirements.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function defaultReport(json: boolean, seed: number, draws: number): Promise<number> {
   const t0 = performance.now();
   const report: Record<string, unknown> = { seed };
   const fractions = [0, 0.05, 0.1, 0.2];
@@ -233,6 +265,8 @@ function defaultReport(json: boolean, seed: number, draws: number): number {
   report.sealed = { answers: sealed.length, respondents: new Set(sealed.map((r) => r.respondent)).size, scores: sealedScores, interval: balance.interval, stance: s.result.summary.rolloutReadiness.stance };
   const sealedCurve = learningCurve(sealed, fractions, draws, seed);
   report.sealed_curve = sealedCurve;
+  const sealedEvidence = await evidencePrecision(sealed);
+  report.sealed_evidence = sealedEvidence;
   let dev: { all: Scores; odd: Scores; even: Scores } | undefined;
   let devCurve: CurvePoint[] | undefined;
   if (existsSync(DEV_FILE)) {
@@ -240,6 +274,7 @@ function defaultReport(json: boolean, seed: number, draws: number): number {
     const p = zeroShot(rows, seed).pred;
     dev = { all: score(rows, p), odd: score(rows.filter((r) => isOddRespondent(r.respondent)), p), even: score(rows.filter((r) => !isOddRespondent(r.respondent)), p) };
     devCurve = learningCurve(rows, fractions, draws, seed);
+    report.dev_evidence = await evidencePrecision(rows);
     report.dev = dev;
     report.dev_curve = devCurve;
   }
@@ -257,12 +292,14 @@ function defaultReport(json: boolean, seed: number, draws: number): number {
   }
   const iv = balance.interval ?? [0, 1];
   say(`sealed technical share: engine ${sealedScores.technical_share_pred.toFixed(3)} (bootstrap 95 % over respondents [${iv[0].toFixed(3)}, ${iv[1].toFixed(3)}]) vs gold ${sealedScores.technical_share_gold.toFixed(3)}: ${(Math.abs(sealedScores.technical_share_pred - sealedScores.technical_share_gold) * 100).toFixed(1)} points; advice: ${s.result.summary.rolloutReadiness.stance}`);
+  const devEvidence = report.dev_evidence as Awaited<ReturnType<typeof evidencePrecision>> | undefined;
+  say(`requirements' evidence precision (target >= 0.95; quotes whose answer a human coded with the requirement's code): sealed ${sealedEvidence.precision.toFixed(3)} (${sealedEvidence.right}/${sealedEvidence.quotes} quotes, ${sealedEvidence.requirements} requirements)${devEvidence ? `; dev ${devEvidence.precision.toFixed(3)} (${devEvidence.right}/${devEvidence.quotes})` : ''}`);
   printCurve('sealed set', sealedCurve, draws);
   if (devCurve) printCurve('dev corpus', devCurve, draws);
   return 0;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const args = argv.slice();
   const flag = (name: string): boolean => {
     const i = args.indexOf(name);
@@ -321,4 +358,11 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`eval failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
