@@ -54,7 +54,10 @@ async function runAnalysis(lead: Client, id: string): Promise<{ result: Analysis
 const answerOf = (r: AnalysisResult, id: string): AnsweredCodes => r.answers.find((a) => a.id === id)!;
 const codeIn = (book: Codebook | undefined, role: string, id: string) => book?.groups.find((g) => g.role === role)?.codes.find((c) => c.id === id);
 
-describe('theme board (/lead/campaigns/:id/board)', () => {
+describe('theme board (/lead/campaigns/:id/board)', function () {
+  // Each test runs the engine twice (with the board's corrections it retrains): on a busy
+  // 2-core machine that is more than mocha's default; a ceiling, not a measurement.
+  this.timeout(120_000);
   useTestDb('board');
   const app = testApp();
   let lead: Client;
