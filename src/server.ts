@@ -7,7 +7,7 @@ import { openDatabase } from './db/open-database.js';
 import { createMailer, type Mailer } from './participants/mailer/mailer.js';
 import { startReminderJob } from './participants/mail.service.js';
 import { createLogger } from './shared/logger.js';
-import { resolveSessionSecret, sessionMiddleware } from './auth/session.js';
+import { resolveSessionSecret, sessionMiddleware, startSessionCleanup } from './auth/session.js';
 import { startRetentionJob } from './privacy/retention.js';
 import { startReclaimJob } from './privacy/reclaim.js';
 import { createRunner } from './analysis-runs/runner.js';
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   const stopRetention = startRetentionJob(logger);
   // After erasures: the embedded database is compacted so erased text leaves its files (GDPR).
   const stopReclaim = startReclaimJob(logger);
+  // Expired staff sessions (an acknowledged delete; see src/auth/session.ts for why not connect-mongo's).
+  const stopSessionCleanup = startSessionCleanup(logger);
   const stopReminders = smtpMailer ? startReminderJob({ mailer: smtpMailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
   // ------------------------------------------------------------------------------------------
 
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     stopReminders?.();
     stopRetention();
     stopReclaim();
+    stopSessionCleanup();
     smtpMailer?.close();
     logger.info('shutting down');
     // Stop accepting at once; requests in flight get SHUTDOWN_TIMEOUT_MS, then are cut.
