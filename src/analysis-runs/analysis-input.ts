@@ -1,4 +1,3 @@
-import type mongoose from 'mongoose';
 import { isKnownQuestion, type AnalysisAnswer, type AnalyzeOptions } from '../analysis/index.js';
 import { boardAnalyzeOptions } from '../board/board-overrides.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
@@ -51,7 +50,7 @@ export function answersOf(questions: readonly QuestionLike[], r: ResponseRow): A
 export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | 'languages'>): Promise<AnalysisInput> {
   const { answers, responses } = await loadAnswers(campaign);
   const first = campaign.languages[0];
-  const board = await boardAnalyzeOptions(campaign._id as mongoose.Types.ObjectId, answers);
+  const board = await boardAnalyzeOptions(campaign._id, answers);
   return { answers, responses, options: { campaignLanguage: first === 'en' ? 'en' : 'de', seed: 42, ...board } };
 }
 
@@ -59,7 +58,7 @@ export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | '
 export async function loadAnswers(campaign: Pick<Campaign, '_id' | 'questions'>): Promise<{ answers: AnalysisAnswer[]; responses: number }> {
   const answers: AnalysisAnswer[] = [];
   let responses = 0;
-  const cursor = ResponseModel.find({ campaignId: campaign._id as mongoose.Types.ObjectId }, { lang: 1, segments: 1, answers: 1 })
+  const cursor = ResponseModel.find({ campaignId: campaign._id }, { lang: 1, segments: 1, answers: 1 })
     .lean<ResponseRow>()
     .cursor({ batchSize: 500 });
   for await (const row of cursor) {

@@ -4,6 +4,7 @@ import { notFound } from '../shared/errors.js';
 import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
 import { parseObjectId } from '../shared/ids.js';
 import { ExportCodeIndexModel } from '../exports/code-index.js';
+import { isDuplicateKey } from '../db/mongo.js';
 
 export interface RunView {
   id: string;
@@ -44,7 +45,6 @@ export function toRunView(r: AnalysisRunRecord): RunView {
   };
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * Queues an analysis of the campaign, or returns the one already queued/running (at most one
@@ -61,7 +61,7 @@ export async function startRun(campaignId: mongoose.Types.ObjectId, requestedBy?
       });
       return { run: toRunView(doc.toObject() as AnalysisRunRecord), created: true };
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const active = await AnalysisRunModel.findOne({ activeKey: String(campaignId) }).lean<AnalysisRunRecord>();
       if (active) return { run: toRunView(active), created: false };
     }

@@ -9,6 +9,7 @@ import { connectedUri } from '../db/connection.js';
 import { AnalysisResultModel, AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
 import { ExportCodeIndexModel } from '../exports/code-index.js';
 import { runInWorker, WorkerAborted, WorkerPermanentError, type WorkerHandle } from './run-in-worker.js';
+import { isDuplicateKey } from '../db/mongo.js';
 
 const { trusted } = mongoose;
 
@@ -99,7 +100,7 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
       try {
         await RunClaimModel.create({ _id: fenceId(c._id, attempt), owner: instanceId, at: now });
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) continue; // another instance has this attempt
+        if (isDuplicateKey(err)) continue; // another instance has this attempt
         throw err;
       }
       const leased = await AnalysisRunModel.findOneAndUpdate(

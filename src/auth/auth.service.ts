@@ -5,6 +5,7 @@ import { TtlCache } from '../shared/ttl-cache.js';
 import { dummyPasswordHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
 import { ApiTokenModel, UserModel, type ApiTokenRecord, type Role, type UserRecord } from './user.model.js';
 import { parseId } from '../shared/ids.js';
+import { isDuplicateKey } from '../db/mongo.js';
 
 /** What the rest of the app knows about the signed-in person. */
 export interface CurrentUser {
@@ -33,7 +34,7 @@ export async function createUser(input: { email: string; name?: string; role: Ro
     const doc = await UserModel.create({ email: input.email, name: input.name ?? '', role: input.role, passwordHash: await hashPassword(input.password) });
     return toCurrentUser(doc.toObject() as UserRecord);
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new AppError(409, 'email_taken', 'A user with this e-mail exists', { fields: { email: 'validation.email_taken' } });
+    if (isDuplicateKey(err)) throw new AppError(409, 'email_taken', 'A user with this e-mail exists', { fields: { email: 'validation.email_taken' } });
     throw err;
   }
 }

@@ -1,4 +1,3 @@
-import type mongoose from 'mongoose';
 import type { ChallengeType } from '../analysis/index.js';
 import { loadInput } from '../analysis-runs/analysis-input.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
@@ -49,7 +48,7 @@ function codeInWorker(input: Awaited<ReturnType<typeof loadInput>>): Promise<Rev
 
 /** The review queue of a campaign's board (corrected answers left out). */
 export async function reviewQueue(campaign: Campaign, board: Board): Promise<ReviewQueue> {
-  const id = String(campaign._id as mongoose.Types.ObjectId);
+  const id = String(campaign._id);
   // The corrections (ids in order) and the run decide the coding: same key, same queue.
   const key = `${board.run?.id ?? ''}|${board.history.map((h) => h.id).join(',')}`;
   let entry = cache.get(id);

@@ -5,6 +5,7 @@ const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 import mongoose, { Schema } from 'mongoose';
 import type { RunData } from './dashboard.data.js';
+import { isDuplicateKey } from '../db/mongo.js';
 
 /**
  * The compact per-run arrays (dashboard.data.ts), persisted once per run in `dashboard_runs`
@@ -155,7 +156,7 @@ export async function saveEncoded(runId: string, campaignId: string, meta: Buffe
   try {
     await DashboardRunModel.create({ _id: new mongoose.Types.ObjectId(runId), campaignId: new mongoose.Types.ObjectId(campaignId), format: FORMAT, meta, arrays });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
 }
 

@@ -226,7 +226,7 @@ export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segment
     const oid = new mongoose.Types.ObjectId(runId);
     const [raw, segments] = await Promise.all([
       AnalysisResultModel.collection.findOne({ _id: oid }, { raw: true }) as unknown as Promise<Uint8Array | null>,
-      loadSegments(campaign._id as mongoose.Types.ObjectId),
+      loadSegments(campaign._id),
     ]);
     if (!raw) throw new Error(`analysis result ${runId} is missing`);
     const { meta, arrays } = await buildInWorker({

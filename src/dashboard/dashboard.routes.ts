@@ -1,5 +1,4 @@
 import { Router, type Response } from 'express';
-import type mongoose from 'mongoose';
 import { listRuns, type RunView } from '../analysis-runs/analysis-run.service.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { responseRates, type ResponseRates } from '../participants/participant.service.js';
@@ -72,7 +71,7 @@ interface Loaded {
 /** The campaign, its finished runs, the chosen run's data and the filtered population. */
 async function load(campaignId: string, query: Record<string, unknown>): Promise<Loaded> {
   const campaign = await getCampaign(campaignId);
-  const runs = (await listRuns(campaign._id as mongoose.Types.ObjectId)).filter((r) => r.status === 'done');
+  const runs = (await listRuns(campaign._id)).filter((r) => r.status === 'done');
   const wanted = runQuerySchema.parse(query).run;
   const run = wanted ? runs.find((r) => r.id === wanted) : runs[0];
   if (wanted && !run) throw notFound('Analysis run');

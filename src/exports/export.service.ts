@@ -20,6 +20,7 @@ import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } f
 import { CODE_FIELD, loadCodeLookup } from './code-index.js';
 import { pick, translator, type Lang } from '../shared/i18n/index.js';
 import type { CsvColumn, CsvRow } from './csv.js';
+import { entriesOf } from '../db/mongo.js';
 
 /**
  * Respondent pseudonyms: a keyed hash of the response id, stable across exports of one campaign
@@ -43,11 +44,6 @@ interface ResponseRow {
   answers?: unknown;
   submittedAt?: Date;
   participantId?: mongoose.Types.ObjectId;
-}
-
-function entriesOf(value: unknown): Array<[string, unknown]> {
-  if (!value) return [];
-  return value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>);
 }
 
 /**
@@ -278,7 +274,7 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
 export async function requirementsExport(ec: ExportContext & { analysis: NonNullable<ExportContext['analysis']> }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
   const t = translator(lang);
-  const id = campaign._id as mongoose.Types.ObjectId;
+  const id = campaign._id;
   const [ctx, curation, board] = await Promise.all([segmentContext(campaign, { run: runRespondents(ec.analysis.result) }), loadCuration(id), boardCorrectionCounts(id, ec.analysis.run)]);
   const report = buildReport(campaign, ec.analysis.run, ec.analysis.result, ctx, lang, { codebook: ec.analysis.codebook, board, curation });
   const columns: CsvColumn[] = [

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import type mongoose from 'mongoose';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { fileBase, latestAnalysis, latestDoneRun } from '../reports/report-data.js';
 import { loadReport } from '../reports/report.routes.js';
@@ -38,7 +37,7 @@ export function exportsRouter(deps: ExportsDeps): Router {
   const context = async (req: Request, res: Response) => {
     const { variant, lang } = optionsOf(req, res);
     const campaign = await getCampaign(String(req.params.id));
-    const analysis = await latestAnalysis(campaign._id as mongoose.Types.ObjectId);
+    const analysis = await latestAnalysis(campaign._id);
     if (!analysis) throw noAnalysis(lang);
     const ec: ExportContext = { campaign, lang, secret: deps.secret, analysis };
     return { ec, variant, lang, campaign };
@@ -47,7 +46,7 @@ export function exportsRouter(deps: ExportsDeps): Router {
   // The exports page (HTML), linked from the campaign page.
   router.get('/campaigns/:id/exports', async (req, res) => {
     const campaign = await getCampaign(String(req.params.id));
-    const run = await latestDoneRun(campaign._id as mongoose.Types.ObjectId);
+    const run = await latestDoneRun(campaign._id);
     res.render('report/exports', { title: res.locals.t('exports.title'), campaign, hasAnalysis: Boolean(run), finishedAt: run?.finishedAt });
   });
 
@@ -55,7 +54,7 @@ export function exportsRouter(deps: ExportsDeps): Router {
     const { variant, lang } = optionsOf(req, res);
     const campaign = await getCampaign(String(req.params.id));
     // Only the run (small): the codes come from its export index, not from the whole result.
-    const run = await latestDoneRun(campaign._id as mongoose.Types.ObjectId);
+    const run = await latestDoneRun(campaign._id);
     const { columns, rows } = await answersExport({ campaign, lang, secret: deps.secret, run });
     csvHeaders(res, `${fileBase(campaign)}-answers${variant === 'excel-de' ? '-excel-de' : ''}.csv`);
     await streamCsv(res, rows, variant, columns, deps.logger);

@@ -11,6 +11,7 @@ import { checkedStream, type SniffedType } from './sniff.js';
 import type { Cue } from './subtitles.js';
 import type { Transcriber } from './transcriber.js';
 import { parseId } from '../shared/ids.js';
+import { isDuplicateKey } from '../db/mongo.js';
 
 export interface MediaOptions {
   store: MediaStore;
@@ -79,7 +80,6 @@ function storeOf(m: Pick<MediaDoc, 'store'>): MediaStore {
   return store;
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /** Media `_id`: random, or derived from the device and the client's idempotency key (a retry finds the first upload). */
 export function mediaIdFor(ownerKey: string, idempotencyKey?: string): string {
@@ -170,7 +170,7 @@ export async function storeUpload(opts: MediaOptions, input: UploadInput): Promi
     try {
       await MediaModel.create(doc);
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       // The same upload (same idempotency key) finished first: keep that one.
       await store.delete(key).catch(() => undefined);
       const first = await findMedia(input.mediaId);

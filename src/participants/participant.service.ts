@@ -8,6 +8,8 @@ import { suppressSmallGroups, type SuppressedRow } from '../shared/anonymity.js'
 import { parseParticipantCsv, type ImportIssue, type ImportRow, type ParsedImport } from './participant.csv.js';
 import { ParticipantClaimModel, ParticipantModel, type ParticipantRecord } from './participant.model.js';
 import { hashParticipantToken, newParticipantToken } from './participant.tokens.js';
+import { isDuplicateKey } from '../db/mongo.js';
+import { plainRecord } from '../db/mongo.js';
 
 /** How many link hashes one participant keeps (every export/reminder adds one). */
 export const MAX_TOKEN_HASHES = 50;
@@ -22,10 +24,6 @@ export interface ParticipantView {
   mail: { invitedAt: Date | null; lastSentAt: Date | null; remindersSent: number; lastError: string };
 }
 
-function plain<T>(value: Map<string, T> | Record<string, T> | null | undefined): Record<string, T> {
-  if (!value) return {};
-  return value instanceof Map ? Object.fromEntries(value) : value;
-}
 
 export function toView(p: ParticipantRecord): ParticipantView {
   return {
@@ -33,7 +31,7 @@ export function toView(p: ParticipantRecord): ParticipantView {
     email: p.email ?? '',
     name: p.name ?? '',
     lang: p.lang ?? '',
-    segments: plain(p.segments) as Record<string, string>,
+    segments: plainRecord(p.segments) as Record<string, string>,
     status: p.status as ParticipantView['status'],
     mail: {
       invitedAt: p.mail?.invitedAt ?? null,
@@ -94,7 +92,7 @@ export async function confirmImport(campaign: Campaign, text: string): Promise<{
       imported += res.insertedCount;
     } catch (err) {
       const e = err as { code?: number; insertedDocs?: unknown[]; result?: { insertedCount?: number }; writeErrors?: unknown[] };
-      if (e.code !== 11000 && !e.writeErrors) throw err;
+      if (!isDuplicateKey(err) && !e.writeErrors) throw err;
       imported += e.result?.insertedCount ?? e.insertedDocs?.length ?? 0;
     }
   }
@@ -233,7 +231,7 @@ export async function findForCampaign(campaignId: mongoose.Types.ObjectId, rawTo
   const hash = hashParticipantToken(rawToken.slice(0, 256));
   const doc = await ParticipantModel.findOne({ tokenHashes: hash, campaignId }, { status: 1, segments: 1 }).lean<ParticipantRecord>();
   if (!doc) return null;
-  return { id: doc._id, status: doc.status as ParticipantContext['status'], segments: plain(doc.segments) as Record<string, string> };
+  return { id: doc._id, status: doc.status as ParticipantContext['status'], segments: plainRecord(doc.segments) as Record<string, string> };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +252,7 @@ export async function claimForSubmit(participantId: mongoose.Types.ObjectId, cla
     await ParticipantClaimModel.create({ _id: lockId, claimKey });
     ownLock = true;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const lock = await ParticipantClaimModel.findById(lockId).lean();
     if (!lock || lock.claimKey !== claimKey) throw refused();
   }

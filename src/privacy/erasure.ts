@@ -44,7 +44,7 @@ interface Actor {
 }
 
 async function eraseInCampaign(campaign: Pick<Campaign, '_id'>, responseIds: readonly string[], actor: Actor): Promise<Omit<ErasureOutcome, 'participants' | 'anonymousCampaigns'>> {
-  const campaignId = campaign._id as mongoose.Types.ObjectId;
+  const campaignId = campaign._id;
   for (const rid of responseIds) await deleteResponse(campaignId, rid);
   await markErased(campaignId);
   const runs = await supersedeRunsAfterErasure(campaignId, actor.id);

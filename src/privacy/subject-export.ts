@@ -4,6 +4,7 @@ import { findByToken } from '../participants/participant.service.js';
 import { ParticipantModel, type ParticipantRecord } from '../participants/participant.model.js';
 import { ResponseModel, type ResponseRecord } from '../responses/response.model.js';
 import { notFound } from '../shared/errors.js';
+import { plainRecord } from '../db/mongo.js';
 
 /** Accepts a whole personal link (`https://…/p/<token>`) or the bare token. */
 export function tokenFromLink(input: string): string {
@@ -12,8 +13,6 @@ export function tokenFromLink(input: string): string {
   return m ? m[1] : trimmed;
 }
 
-const plain = <T>(v: Map<string, T> | Record<string, T> | null | undefined): Record<string, T> =>
-  !v ? {} : v instanceof Map ? Object.fromEntries(v) : v;
 
 /**
  * Everything stored about the person behind one personal link (GDPR Art. 15 access request).
@@ -37,7 +36,7 @@ export async function exportForPersonalLink(input: string): Promise<Record<strin
       email: participant.email,
       name: participant.name,
       language: participant.lang || null,
-      segments: plain(participant.segments),
+      segments: plainRecord(participant.segments),
       status: participant.status,
       respondedAt: participant.respondedAt ?? null,
       invitedAt: participant.mail?.invitedAt ?? null,
@@ -52,8 +51,8 @@ export async function exportForPersonalLink(input: string): Promise<Record<strin
       submittedAt: r.submittedAt,
       language: r.lang,
       consent: r.consent,
-      segments: plain(r.segments),
-      answers: Object.fromEntries(Object.entries(plain(r.answers)).map(([k, a]) => [k, a?.text ?? ''])),
+      segments: plainRecord(r.segments),
+      answers: Object.fromEntries(Object.entries(plainRecord(r.answers)).map(([k, a]) => [k, a?.text ?? ''])),
     })),
     notes: identified
       ? ['Responses given through this personal link are listed above.']

@@ -1,4 +1,3 @@
-import type mongoose from 'mongoose';
 import type { z } from 'zod';
 import type { Moscow, Requirement } from '../analysis/index.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
@@ -48,7 +47,7 @@ function enginePriority(r: Requirement, all: readonly Requirement[], curation: C
  * is "not found" (404); a form with bad values comes back with its field errors (400).
  */
 export async function applyCurationForm(campaign: Campaign, form: CurationForm, rid: string | undefined, body: unknown, author: CurationAuthor): Promise<FormOutcome> {
-  const id = campaign._id as mongoose.Types.ObjectId;
+  const id = campaign._id;
   const latest = await latestAnalysis(id);
   if (!latest) throw notFound('Report');
   const curation = await loadCuration(id);

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { Moscow } from '../analysis/index.js';
 import { ReportCurationModel } from './report-curation.model.js';
 import { REQUIREMENT_ID_RE, type Curation, type CurationAction, type CurationHistoryEntry, type Localized, type RequirementCuration } from './report-curation.js';
+import { entriesOf } from '../db/mongo.js';
 
 /** One change a lead makes on the report. `label` is the requirement's title as the lead saw it. */
 export type CurationChange =
@@ -28,10 +29,6 @@ function localized(v: unknown): Localized | undefined {
   const o = v as Record<string, unknown>;
   const out = { de: str(o.de) ?? '', en: str(o.en) ?? '' };
   return out.de || out.en ? out : undefined;
-}
-function entries(v: unknown): Array<[string, unknown]> {
-  if (!v || typeof v !== 'object') return [];
-  return v instanceof Map ? [...v.entries()] : Object.entries(v as Record<string, unknown>);
 }
 
 function requirementOf(v: unknown): RequirementCuration {
@@ -81,7 +78,7 @@ export async function loadCuration(campaignId: mongoose.Types.ObjectId): Promise
   const doc = await ReportCurationModel.collection.findOne<Record<string, unknown>>({ _id: campaignId });
   if (!doc) return null;
   const requirements: Record<string, RequirementCuration> = {};
-  for (const [id, value] of entries(doc.requirements)) if (REQUIREMENT_ID_RE.test(id)) requirements[id] = requirementOf(value);
+  for (const [id, value] of entriesOf(doc.requirements)) if (REQUIREMENT_ID_RE.test(id)) requirements[id] = requirementOf(value);
   return {
     summary: localized(doc.summary),
     requirements,
@@ -193,7 +190,7 @@ export async function eraseResponsesFromCuration(campaignId: mongoose.Types.Obje
     if (!doc) return 0;
     let removed = 0;
     const set: Record<string, unknown> = {};
-    for (const [id, value] of entries(doc.requirements)) {
+    for (const [id, value] of entriesOf(doc.requirements)) {
       const c = (value ?? {}) as Record<string, unknown>;
       for (const list of ['pinned', 'hidden'] as const) {
         const keys = strings(c[list]);

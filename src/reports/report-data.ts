@@ -7,6 +7,7 @@ import type { Campaign } from '../campaigns/campaign.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 import { evidenceKey } from './report-curation.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor, thresholdOf, type DisclosurePlan } from '../shared/anonymity.js';
+import { entriesOf, plainRecord } from '../db/mongo.js';
 
 /** The newest finished run of a campaign (small document; no result). */
 export async function latestDoneRun(campaignId: mongoose.Types.ObjectId): Promise<RunView | null> {
@@ -56,8 +57,7 @@ export interface SegmentContext {
 
 function plainSegments(value: unknown): Record<string, string> {
   if (!value) return {};
-  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>);
-  return Object.fromEntries(entries.filter(([, v]) => typeof v === 'string' && v !== '') as Array<[string, string]>);
+  return Object.fromEntries(entriesOf(value).filter(([, v]) => typeof v === 'string' && v !== '') as Array<[string, string]>);
 }
 
 /** Respondent → the language of their answers, for the respondents of a run's result. */
@@ -185,7 +185,7 @@ export async function evidenceLinks(campaign: Pick<Campaign, '_id' | 'questions'
     const row = byId.get(rid);
     if (!row) continue;
     const key = e.id.slice(rid.length + 1);
-    const answers = row.answers instanceof Map ? Object.fromEntries(row.answers) : ((row.answers ?? {}) as Record<string, unknown>);
+    const answers = plainRecord(row.answers as Record<string, unknown> | undefined);
     const answer = (answers[key] ?? {}) as LinkAnswer;
     const video = answer.mode === 'video' || Boolean(answer.mediaId);
     const seconds = video ? secondsOf(answer, e) : undefined;

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type mongoose from 'mongoose';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { reportMarkdown } from '../exports/report-markdown.js';
 import { setLanguage } from '../http/locals.js';
@@ -34,7 +33,7 @@ function reportLang(req: Request, res: Response): Lang {
  * answers); readers (stakeholders, share links, exports) get the curated report only.
  */
 export async function loadReport(campaign: Campaign, lang: Lang, opts: { curate?: boolean } = {}): Promise<ReportView | null> {
-  const id = campaign._id as mongoose.Types.ObjectId;
+  const id = campaign._id;
   const latest = await latestAnalysis(id);
   if (!latest) return null;
   // The plan over this run's respondents: the same as the run's dashboard (report-data.ts).
@@ -143,7 +142,7 @@ function shareUrl(req: Request, token: string): string {
 }
 
 async function renderShares(res: Response, campaign: Campaign, extra: { status?: number; created?: { url: string }; revoked?: boolean; fieldErrors?: Record<string, string>; values?: { label: string; days: string } }) {
-  const shares = await listShares(campaign._id as mongoose.Types.ObjectId);
+  const shares = await listShares(campaign._id);
   const t = res.locals.t as Translate;
   const fieldErrors = extra.fieldErrors ?? {};
   res.status(extra.status ?? 200).render('report/shares', {
@@ -228,14 +227,14 @@ export function reportLeadRouter(opts: { pdf: PdfRenderer }): Router {
       await renderShares(res, campaign, { status: 400, fieldErrors, values });
       return;
     }
-    const { token } = await createShare(campaign._id as mongoose.Types.ObjectId, parsed.data, res.locals.user?.id);
+    const { token } = await createShare(campaign._id, parsed.data, res.locals.user?.id);
     // The raw token is shown this once (201, no redirect: a reload must not show it again).
     await renderShares(res, campaign, { status: 201, created: { url: shareUrl(req, token) } });
   });
 
   router.post('/campaigns/:id/shares/:publicId/revoke', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
-    await revokeShare(campaign._id as mongoose.Types.ObjectId, String(req.params.publicId), res.locals.user?.id);
+    await revokeShare(campaign._id, String(req.params.publicId), res.locals.user?.id);
     res.redirect(303, `/lead/campaigns/${String(campaign._id)}/shares?revoked=1`);
   });
 

@@ -12,6 +12,8 @@ import type { ConsentProof } from './consent-cookie.js';
 import { scheduleDraftDelete } from './draft-cleanup.js';
 import { parseId } from '../shared/ids.js';
 import { submissionIdSchema } from './response.schemas.js';
+import { isDuplicateKey } from '../db/mongo.js';
+import { plainRecord } from '../db/mongo.js';
 
 /** Version of the consent text respondents agree to; stored with every response. */
 export const CONSENT_VERSION = '2026-11-27';
@@ -39,25 +41,19 @@ function draftView(d: DraftRecord): ResponseView {
 
 function common(r: DraftRecord | ResponseRecord) {
   const answers: ResponseView['answers'] = {};
-  for (const [k, v] of Object.entries(plain(r.answers))) {
+  for (const [k, v] of Object.entries(plainRecord(r.answers))) {
     answers[k] = { text: v?.text ?? '', mode: v?.mode ?? 'text' };
     if (v?.mediaId) Object.assign(answers[k], { mediaId: v.mediaId, cues: (v.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text })) });
   }
-  return { id: String(r._id), campaignId: String(r.campaignId), lang: r.lang as Lang, segments: plain(r.segments) as Record<string, string>, answers };
+  return { id: String(r._id), campaignId: String(r.campaignId), lang: r.lang as Lang, segments: plainRecord(r.segments) as Record<string, string>, answers };
 }
 
-// lean() returns Maps as plain objects, hydrated documents as Map: accept both.
-function plain<T>(value: Map<string, T> | Record<string, T> | null | undefined): Record<string, T> {
-  if (!value) return {};
-  return value instanceof Map ? Object.fromEntries(value) : value;
-}
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const webKey = (resumeToken: string) => `d_${hashToken(resumeToken)}`;
 /** The `_id` of the device's draft/response (media uploads belong to it). */
 export const draftKeyFor = webKey;
 const apiKey = (campaignId: unknown, submissionId: string) => `s_${String(campaignId)}_${submissionId}`;
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 function assertOpen(campaign: Campaign): void {
   if (campaign.status !== 'open') throw gone('This campaign is not open for answers');
@@ -135,7 +131,7 @@ async function upsertDraft(key: string, set: Record<string, unknown>, insertFiel
   try {
     await DraftModel.updateOne({ _id: key }, update, { upsert: true, setDefaultsOnInsert: false });
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKey(err)) throw err;
     await DraftModel.updateOne({ _id: key }, { $set: set });
   }
 }
@@ -307,7 +303,7 @@ export async function submit(
     if (participant) await markResponded(participant.id, claimKey, anonymous, now);
     return { response: toView(created), repeated: false };
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKey(err)) throw err;
     // Submitted before (or a concurrent submit of the same device won): that one is the response.
     const repeat = await earlier();
     if (!repeat) throw conflict('The response changed while submitting; please try again');
@@ -364,7 +360,7 @@ export async function createFromApi(
     });
     return { response: toView(created), repeated: false };
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const winner = await ResponseModel.findById(key).lean<ResponseRecord>();
     if (!winner) throw err;
     return { response: toView(winner), repeated: true };
@@ -428,7 +424,7 @@ export async function deleteResponse(campaignId: mongoose.Types.ObjectId, respon
 export async function segmentPrivacy(campaign: Campaign): Promise<(segments: Record<string, string>) => Record<string, string>> {
   if (campaign.anonymity === 'identified') return (segments) => segments;
   const docs = await ResponseModel.find({ campaignId: campaign._id }, { segments: 1, lang: 1 }).lean<Array<Pick<ResponseRecord, 'segments' | 'lang'>>>();
-  const population = docs.map((d) => ({ ...(plain(d.segments) as Record<string, string>), [LANGUAGE_DIMENSION]: String(d.lang ?? '') }));
+  const population = docs.map((d) => ({ ...(plainRecord(d.segments) as Record<string, string>), [LANGUAGE_DIMENSION]: String(d.lang ?? '') }));
   const plan = planFor(population, planDimensions(campaign), campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
   return (segments) => plan.visible(segments);
 }
