@@ -26,7 +26,7 @@ import mongoose from 'mongoose';
 import { loadInput } from '../src/analysis-runs/analysis-input.js';
 import { AnalysisResultModel, AnalysisRunModel } from '../src/analysis-runs/analysis-run.model.js';
 import { analyze } from '../src/analysis/index.js';
-import { storeCodeIndex } from '../src/exports/code-index.js';
+import { storeCodeIndex } from '../src/analysis-runs/code-index.js';
 import { createApiToken, createUser } from '../src/auth/auth.service.js';
 import { changeStatus, createCampaign } from '../src/campaigns/campaign.service.js';
 import { campaignInputSchema } from '../src/campaigns/campaign.schemas.js';

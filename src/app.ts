@@ -13,6 +13,8 @@ import { csrf, isRespondentPath, loginLimiter, noStore, respondentSession, respo
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
 import { findByPublicToken } from './campaigns/campaign.service.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
+import { warmRunData } from './dashboard/dashboard.data.js';
+import { onRunSeenDone } from './analysis-runs/run-events.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localsMiddleware } from './http/locals.js';
@@ -169,6 +171,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', analysisRunsRouter());
   app.use('/lead', boardRouter());
   app.use('/lead', dashboardRouter());
+  // The dashboard keeps a finished run's data ready the moment a lead sees the run done.
+  onRunSeenDone((campaignId, runId) => warmRunData(campaignId, runId));
   app.use('/lead', reportLeadRouter({ pdf: reportPdf }));
   app.use('/lead', exportsRouter({ secret: deps.secret, logger: deps.logger }));
   app.use('/api/v1', apiRouter());

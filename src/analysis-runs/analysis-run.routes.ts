@@ -2,10 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { getCampaign } from '../campaigns/campaign.service.js';
 import { notFound } from '../shared/errors.js';
 import type { MessageKey, Translate } from '../shared/i18n/index.js';
-import { compareQuerySchema, runParamsSchema, runsPageQuerySchema } from './analysis-run.schemas.js';
+import { runParamsSchema, runsPageQuerySchema } from './analysis-run.schemas.js';
 import { getRun, listRuns, startRun, type RunView } from './analysis-run.service.js';
-import { warmRunData } from '../dashboard/dashboard.data.js';
-import { compareRuns } from './run-compare.js';
+import { runSeenDone } from './run-events.js';
 import { summaryView } from './summary-view.js';
 
 /** How often an open progress stream re-reads the run (any instance may be running it). */
@@ -53,7 +52,7 @@ function streamProgress(req: Request, res: Response, campaignId: Parameters<type
     // Every poll sends an event, also when nothing changed (a long stage such as loading a big
     // campaign): the page gets at least one progress event per second and knows the run is alive.
     res.write(`event: progress\ndata: ${data}\n\n`);
-    if (run.status === 'done') warmRunData(String(campaignId), run.id);
+    if (run.status === 'done') runSeenDone(String(campaignId), run.id);
     if (finished(run)) {
       res.write('event: end\ndata: {}\n\n');
       end();
@@ -93,7 +92,7 @@ export function analysisRunsRouter(): Router {
     const runs = await listRuns(campaign._id);
     const active = runs.find((r) => !finished(r)) ?? (query.run ? runs.find((r) => r.id === query.run && !finished(r)) : undefined);
     const latest = runs.find((r) => r.status === 'done' && r.summary);
-    if (latest) warmRunData(String(campaign._id), latest.id);
+    if (latest) runSeenDone(String(campaign._id), latest.id);
     res.render('lead/analysis-runs', {
       title: res.locals.t('analysis.title'),
       campaign,
@@ -104,26 +103,13 @@ export function analysisRunsRouter(): Router {
     });
   });
 
-  // GET /lead/campaigns/:id/analysis/compare?from=&to= — what changed between two finished runs
-  // (default: the latest one against the one before it)
-  router.get('/campaigns/:id/analysis/compare', async (req, res) => {
-    const campaign = await getCampaign(req.params.id);
-    const query = compareQuerySchema.parse(req.query);
-    const done = (await listRuns(campaign._id)).filter((r) => r.status === 'done');
-    const to = query.to ? done.find((r) => r.id === query.to) : done[0];
-    const from = query.from ? done.find((r) => r.id === query.from) : done[done.indexOf(to!) + 1];
-    if ((query.to && !to) || (query.from && !from)) throw notFound('Analysis run');
-    const comparison = to && from && to.id !== from.id ? await compareRuns(campaign, from, to) : undefined;
-    res.render('lead/analysis-compare', { title: res.locals.t('dashboard.compare.title'), campaign, runs: done, comparison });
-  });
-
   // GET /lead/campaigns/:id/analysis/runs/:runId/progress — SSE, or JSON for polling
   router.get('/campaigns/:id/analysis/runs/:runId/progress', async (req, res) => {
     const params = runParamsSchema.safeParse(req.params);
     if (!params.success) throw notFound('Analysis run');
     const campaign = await getCampaign(req.params.id);
     const run = await getRun(campaign._id, params.data.runId);
-    if (run.status === 'done') warmRunData(String(campaign._id), run.id);
+    if (run.status === 'done') runSeenDone(String(campaign._id), run.id);
     if (req.accepts(['text/event-stream', 'application/json']) === 'application/json') {
       res.set('Cache-Control', 'no-store').json(progressOf(run, res.locals.t));
       return;

@@ -6,9 +6,3 @@ export const runParamsSchema = z.object({ runId: z.string().regex(idPattern('obj
 
 /** `?run=` on the runs page: the run just started, whose progress the page follows. */
 export const runsPageQuerySchema = z.object({ run: z.string().regex(idPattern('objectId')).optional().catch(undefined) });
-
-/** `?from=&to=` of the comparison page: two finished runs; malformed ids mean "the default". */
-export const compareQuerySchema = z.object({
-  from: z.string().regex(idPattern('objectId')).optional().catch(undefined),
-  to: z.string().regex(idPattern('objectId')).optional().catch(undefined),
-});

@@ -3,7 +3,7 @@ import type { AnalysisResult, AnalysisSummary } from '../analysis/index.js';
 import { notFound } from '../shared/errors.js';
 import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
 import { parseObjectId } from '../shared/ids.js';
-import { ExportCodeIndexModel } from '../exports/code-index.js';
+import { ExportCodeIndexModel } from './code-index.js';
 import { isDuplicateKey } from '../db/mongo.js';
 
 export interface RunView {

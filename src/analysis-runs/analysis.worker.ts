@@ -9,7 +9,7 @@ import mongoose from 'mongoose';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { analyze } from '../analysis/index.js';
 import { connectDb, disconnectDb } from '../db/connection.js';
-import { storeCodeIndex } from '../exports/code-index.js';
+import { storeCodeIndex } from './code-index.js';
 import { AnalysisResultModel } from './analysis-run.model.js';
 import type { WorkerRequest, WorkerMessage } from './worker-protocol.js';
 

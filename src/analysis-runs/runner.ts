@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { loadInput as loadFromDb, type AnalysisInput } from './analysis-input.js';
 import { connectedUri } from '../db/connection.js';
 import { AnalysisResultModel, AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
-import { ExportCodeIndexModel } from '../exports/code-index.js';
+import { ExportCodeIndexModel } from './code-index.js';
 import { runInWorker, WorkerAborted, WorkerPermanentError, type WorkerHandle } from './run-in-worker.js';
 import { isDuplicateKey } from '../db/mongo.js';
 

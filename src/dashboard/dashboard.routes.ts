@@ -7,7 +7,8 @@ import { notFound } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { runData, type RunData } from './dashboard.data.js';
-import { drillQuerySchema, filtersFrom, runQuerySchema } from './dashboard.schemas.js';
+import { compareQuerySchema, drillQuerySchema, filtersFrom, runQuerySchema } from './dashboard.schemas.js';
+import { compareRuns } from './run-compare.js';
 import {
   applyFilters,
   codeName,
@@ -218,6 +219,19 @@ export function dashboardRouter(): Router {
       prevHref: page > 1 ? pageHref(page - 1) : '',
       nextHref: page < pages ? pageHref(page + 1) : '',
     });
+  });
+
+  // GET /lead/campaigns/:id/analysis/compare?from=&to= — what changed between two finished runs
+  // (default: the latest one against the one before it)
+  router.get('/campaigns/:id/analysis/compare', async (req, res) => {
+    const campaign = await getCampaign(req.params.id);
+    const query = compareQuerySchema.parse(req.query);
+    const done = (await listRuns(campaign._id)).filter((r) => r.status === 'done');
+    const to = query.to ? done.find((r) => r.id === query.to) : done[0];
+    const from = query.from ? done.find((r) => r.id === query.from) : done[done.indexOf(to!) + 1];
+    if ((query.to && !to) || (query.from && !from)) throw notFound('Analysis run');
+    const comparison = to && from && to.id !== from.id ? await compareRuns(campaign, from, to) : undefined;
+    res.render('lead/analysis-compare', { title: res.locals.t('dashboard.compare.title'), campaign, runs: done, comparison });
   });
 
   return router;

@@ -34,3 +34,9 @@ export function filtersFrom(query: Record<string, unknown>, segmentKeys: readonl
   if (lang.success) out.push({ dim: 'language', value: lang.data });
   return out;
 }
+
+/** `?from=&to=` of the comparison page: two finished runs; malformed ids mean "the default". */
+export const compareQuerySchema = z.object({
+  from: z.string().regex(idPattern('objectId')).optional().catch(undefined),
+  to: z.string().regex(idPattern('objectId')).optional().catch(undefined),
+});

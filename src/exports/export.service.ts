@@ -17,7 +17,7 @@ import { loadCuration } from '../reports/report-curation.service.js';
 import { buildReport, codebookVersionOf, namesOf, segmentLabeller } from '../reports/report.service.js';
 import { ResponseModel } from '../responses/response.model.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
-import { CODE_FIELD, loadCodeLookup } from './code-index.js';
+import { CODE_FIELD, loadCodeLookup } from '../analysis-runs/code-index.js';
 import { pick, translator, type Lang } from '../shared/i18n/index.js';
 import type { CsvColumn, CsvRow } from './csv.js';
 import { entriesOf } from '../db/mongo.js';

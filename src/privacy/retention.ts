@@ -7,7 +7,7 @@ import { deleteMediaOfCampaign } from '../media/media.service.js';
 import { AnalysisResultModel, AnalysisRunModel } from '../analysis-runs/analysis-run.model.js';
 import { BoardCorrectionModel } from '../board/board-correction.model.js';
 import { DashboardRunModel } from '../dashboard/dashboard-store.js';
-import { ExportCodeIndexModel } from '../exports/code-index.js';
+import { ExportCodeIndexModel } from '../analysis-runs/code-index.js';
 import { ErasureModel } from './erasure.model.js';
 import { scheduleReclaim } from './reclaim.js';
 

@@ -9,7 +9,7 @@ import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
 import { answersExport } from '../../src/exports/export.service.js';
 import { createFromApi } from '../../src/responses/response.service.js';
-import { ExportCodeIndexModel } from '../../src/exports/code-index.js';
+import { ExportCodeIndexModel } from '../../src/analysis-runs/code-index.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { apiAuth, staffClient, testApp } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';

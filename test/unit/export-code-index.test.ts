@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
-import { buildCodeIndex, CODE_FIELD, CodeTable, codeTableOf } from '../../src/exports/code-index.js';
+import { buildCodeIndex, CODE_FIELD, CodeTable, codeTableOf } from '../../src/analysis-runs/code-index.js';
 
 type Answer = Parameters<typeof buildCodeIndex>[0]['answers'][number];
 

@@ -1,8 +1,8 @@
 import type { AnalysisResult, AnalysisSummary, Moscow } from '../analysis/index.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { runData } from '../dashboard/dashboard.data.js';
-import type { RunView } from './analysis-run.service.js';
-import { codeNames } from './summary-view.js';
+import type { RunView } from '../analysis-runs/analysis-run.service.js';
+import { codeNames } from '../analysis-runs/summary-view.js';
+import { runData } from './dashboard.data.js';
 
 /**
  * "What changed since the last run": the deltas between two finished runs of a campaign —

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import mongoose, { Schema } from 'mongoose';
-import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
+import { AnalysisResultModel } from './analysis-run.model.js';
 import type { AnalysisResult, Codebook } from '../analysis/index.js';
 import type { Logger } from '../shared/logger.js';
 
