@@ -1,7 +1,7 @@
 import { isKnownQuestion, type AnalysisAnswer, type AnalyzeOptions } from '../analysis/index.js';
 import { boardAnalyzeOptions } from '../board/board-overrides.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { ResponseModel } from '../responses/response.model.js';
+import { streamResponses } from '../responses/response.queries.js';
 
 /** What the engine gets for one run: plain, structured-cloneable data only (it goes to a worker). */
 export interface AnalysisInput {
@@ -58,10 +58,7 @@ export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | '
 export async function loadAnswers(campaign: Pick<Campaign, '_id' | 'questions'>): Promise<{ answers: AnalysisAnswer[]; responses: number }> {
   const answers: AnalysisAnswer[] = [];
   let responses = 0;
-  const cursor = ResponseModel.find({ campaignId: campaign._id }, { lang: 1, segments: 1, answers: 1 })
-    .lean<ResponseRow>()
-    .cursor({ batchSize: 500 });
-  for await (const row of cursor) {
+  for await (const row of streamResponses<ResponseRow>(campaign._id, { lang: 1, segments: 1, answers: 1 }, 500)) {
     responses += 1;
     for (const a of answersOf(campaign.questions, row)) answers.push(a);
   }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import mongoose from 'mongoose';
 import type { AnalysisStage } from '../analysis/index.js';
-import { CampaignModel, type CampaignRecord } from '../campaigns/campaign.model.js';
+import type { CampaignRecord } from '../campaigns/campaign.model.js';
+import { campaignRecord, erasedAtOf } from '../campaigns/campaign.queries.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { loadInput as loadFromDb, type AnalysisInput } from './analysis-input.js';
 import { connectedUri } from '../db/connection.js';
@@ -160,7 +161,7 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
     }, writeEvery);
 
     try {
-      const campaign = await CampaignModel.findById(run.campaignId).lean<CampaignRecord>();
+      const campaign = await campaignRecord(run.campaignId);
       if (!campaign) throw new PermanentRunError('The campaign no longer exists.');
       const loadedAt = new Date();
       const input = await load(campaign);
@@ -191,8 +192,8 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
       await opts.beforeFinish?.();
       // A response erased while this run was under way may be in its result: drop the result and
       // queue the run again, so no stored analysis ever contains an erased answer (privacy/erasure.ts).
-      const now0 = await CampaignModel.findById(run.campaignId, { erasedAt: 1 }).lean<{ erasedAt?: Date }>();
-      if (now0?.erasedAt && now0.erasedAt.getTime() >= loadedAt.getTime()) {
+      const erasedAt = await erasedAtOf(run.campaignId);
+      if (erasedAt && erasedAt.getTime() >= loadedAt.getTime()) {
         await AnalysisResultModel.deleteOne({ _id: id });
         await ExportCodeIndexModel.deleteOne({ _id: id });
         logger.info({ runId: String(id) }, 'analysis run: responses were erased meanwhile; running again');

@@ -1,9 +1,10 @@
 import mongoose from 'mongoose';
 import { groupForQuestion, type AnalysisAnswer, type AnalysisResult, type AnsweredCodes, type ChallengeType, type CodeGroup } from '../analysis/index.js';
 import { engineQuestion } from '../analysis-runs/analysis-input.js';
-import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord } from '../analysis-runs/analysis-run.model.js';
+import type { AnalysisRunRecord } from '../analysis-runs/analysis-run.model.js';
+import { runState, storedAnalysis } from '../analysis-runs/analysis-run.queries.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { ResponseModel } from '../responses/response.model.js';
+import { responsesByIds } from '../responses/response.queries.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { BoardCorrectionModel, type BoardCorrectionRecord } from './board-correction.model.js';
 import { listCorrections, toCorrectionData } from './board-overrides.js';
@@ -85,11 +86,6 @@ export interface Board {
 const QUESTION_OF_ROLE: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
 const same = (a: Localized): Localized => ({ de: a.de || a.en, en: a.en || a.de });
 
-async function latestRun(campaignId: mongoose.Types.ObjectId): Promise<{ done?: AnalysisRunRecord; active: boolean }> {
-  const runs = await AnalysisRunModel.find({ campaignId }, { summary: 0, stages: 0 }).sort({ createdAt: -1, _id: -1 }).limit(20).lean<AnalysisRunRecord[]>();
-  return { done: runs.find((r) => r.status === 'done'), active: runs.some((r) => r.status === 'queued' || r.status === 'running') };
-}
-
 /** A finished run's result never changes: the last few are kept parsed (board pages and POSTs reuse them). */
 const resultCache = new Map<string, AnalysisResult>();
 const RESULT_CACHE_SIZE = 2;
@@ -102,7 +98,7 @@ async function storedResult(runId: mongoose.Types.ObjectId): Promise<AnalysisRes
     resultCache.set(key, hit);
     return hit;
   }
-  const doc = await AnalysisResultModel.findById(runId).lean<{ result: AnalysisResult }>();
+  const doc = await storedAnalysis(runId);
   if (!doc) return undefined;
   resultCache.set(key, doc.result);
   while (resultCache.size > RESULT_CACHE_SIZE) resultCache.delete(resultCache.keys().next().value!);
@@ -119,12 +115,8 @@ export function forgetBoardResults(): void {
  * Answers whose response was deleted since the run (or whose text is gone) are left out.
  */
 export async function withTexts(answers: readonly BoardAnswer[]): Promise<BoardAnswer[]> {
-  const ids = [...new Set(answers.map((a) => a.id.slice(0, a.id.lastIndexOf(':'))))];
-  const rows = new Map<string, { answers?: Record<string, { text?: string } | undefined> }>();
-  for (let i = 0; i < ids.length; i += 10) {
-    const batch = await Promise.all(ids.slice(i, i + 10).map((id) => ResponseModel.findById(id, { answers: 1 }).lean<{ _id: string; answers?: Record<string, { text?: string }> }>()));
-    for (const r of batch) if (r) rows.set(r._id, r);
-  }
+  const ids = answers.map((a) => a.id.slice(0, a.id.lastIndexOf(':')));
+  const rows = await responsesByIds<{ _id: string; answers?: Record<string, { text?: string } | undefined> }>(ids, { answers: 1 });
   const out: BoardAnswer[] = [];
   for (const a of answers) {
     const cut = a.id.lastIndexOf(':');
@@ -148,7 +140,7 @@ function boardCodes(state: BoardState, group: CodeGroup | undefined, a: Answered
  * clusters with their answers) with every correction made so far applied, and the history.
  */
 export async function loadBoard(campaign: Campaign): Promise<Board> {
-  const [{ done, active }, corrections] = await Promise.all([latestRun(campaign._id), listCorrections(campaign._id)]);
+  const [{ done, active }, corrections] = await Promise.all([runState(campaign._id), listCorrections(campaign._id)]);
   const result = done ? await storedResult(done._id) : undefined;
   // The board works on the run's answers (ids, questions, codes); texts are read only for the
   // answers a page shows (withTexts), so a board page never scans all responses.
@@ -476,4 +468,10 @@ export async function forgetAnswersOf(campaignId: mongoose.Types.ObjectId, respo
   }
   if (changed) forgetBoardResults();
   return changed;
+}
+
+/** Retention: every correction of a campaign (its answers are gone). */
+export async function deleteCorrectionsOfCampaign(campaignId: mongoose.Types.ObjectId): Promise<void> {
+  await BoardCorrectionModel.deleteMany({ campaignId });
+  forgetBoardResults();
 }

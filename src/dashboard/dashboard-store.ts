@@ -4,7 +4,7 @@ import { gunzip, gzip } from 'node:zlib';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 import mongoose, { Schema } from 'mongoose';
-import type { RunData } from './dashboard.data.js';
+import type { RunData } from './types.js';
 import { isDuplicateKey } from '../db/mongo.js';
 
 /**

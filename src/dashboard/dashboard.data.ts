@@ -1,10 +1,14 @@
 import mongoose from 'mongoose';
-import type { AnalysisResult, ChallengeType, Codebook, EmergentCluster, QuestionRole, Requirement } from '../analysis/index.js';
-import { AnalysisResultModel } from '../analysis-runs/analysis-run.model.js';
+import type { AnalysisResult, Codebook, QuestionRole, Requirement } from '../analysis/index.js';
+import { rawStoredAnalysis } from '../analysis-runs/analysis-run.queries.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
-import { ResponseModel } from '../responses/response.model.js';
+import { streamResponses } from '../responses/response.queries.js';
 import { buildInWorker } from './build-in-worker.js';
 import { DashboardRunModel, decodeRunData, loadStoredRunData, saveEncoded } from './dashboard-store.js';
+import { codeKey, ROLES, TYPE_CODES, type CodeField, type CodeRef, type Dimension, type RunData } from './types.js';
+
+// Re-exported for the feature's callers (routes, worker, tests) that know dashboard.data as the entry.
+export { codeKey, ROLES, TYPE_CODES, type CodeField, type CodeRef, type Dimension, type RunData } from './types.js';
 
 /**
  * The immutable, compact form of one analysis run that every dashboard request filters.
@@ -22,60 +26,6 @@ import { DashboardRunModel, decodeRunData, loadStoredRunData, saveEncoded } from
  * the run (a privacy request) never shows up as a quote again.
  */
 
-export const ROLES: readonly QuestionRole[] = ['current_practice', 'meaning', 'challenges', 'future', 'custom'];
-export type CodeField = 'channels' | 'themes' | 'features';
-
-export interface Dimension {
-  /** Segment key, or `language` for the answers' language. */
-  key: string;
-  /** Known values, in the campaign's order (values met in responses but no longer configured last). */
-  values: string[];
-  /** Per respondent: index into `values`, -1 when not given. */
-  idx: Int16Array;
-}
-
-export interface CodeRef {
-  role: QuestionRole;
-  field: CodeField;
-  id: string;
-}
-
-export interface RunData {
-  runId: string;
-  campaignId: string;
-  result: Pick<AnalysisResult, 'summary'> & { clusters: EmergentCluster[]; requirements: Requirement[] };
-  /** Respondent ids (the response `_id`s), index = respondent number. */
-  respondents: string[];
-  /** Segment dimensions followed by the language dimension. */
-  dims: Dimension[];
-  /** Per answer: respondent number, role number (ROLES), challenge type (0 none, 1 technical, 2 cultural), cluster number (-1 none). */
-  aResp: Int32Array;
-  aRole: Uint8Array;
-  aType: Uint8Array;
-  aCluster: Int32Array;
-  /** Per answer: its id (`<responseId>:<questionKey>`). */
-  aId: string[];
-  /** Codes of answer i are codes[codeStart[i] .. codeStart[i+1]). */
-  codeStart: Int32Array;
-  codes: Int32Array;
-  /** Code number → role/field/id. */
-  codeRefs: CodeRef[];
-  codeIndex: Map<string, number>;
-  /** Cluster number → cluster id; answer id → answer number (for requirement evidence). */
-  clusterIds: string[];
-  answerIndex: Map<string, number>;
-  /**
-   * From the codebook the run used when it had theme-board corrections (renamed, merged, new
-   * codes; `analysis_results.codebook`): names, challenge types and cue patterns by code id.
-   * Empty for runs on the built-in codebook (the service falls back to it).
-   */
-  codebook: { names: Record<string, { de: string; en: string }>; types: Record<string, ChallengeType>; cues: Record<string, string[]> };
-  /** How long building this took (ms), for the benchmark and the logs. */
-  buildMs: number;
-}
-
-export const codeKey = (role: string, field: string, id: string) => `${role}|${field}|${id}`;
-export const TYPE_CODES: Record<ChallengeType, number> = { technical: 1, cultural: 2 };
 
 type SegmentsRow = { _id: string; segments?: Record<string, string> };
 
@@ -199,8 +149,7 @@ function codebookLookup(codebook?: Codebook): RunData['codebook'] {
 /** Reads the respondents' segment values (one `{campaignId}` query, segments only). */
 export async function loadSegments(campaignId: mongoose.Types.ObjectId): Promise<Map<string, Record<string, string>>> {
   const out = new Map<string, Record<string, string>>();
-  const cursor = ResponseModel.find({ campaignId }, { segments: 1 }).lean<SegmentsRow>().cursor({ batchSize: 1000 });
-  for await (const row of cursor) out.set(String(row._id), { ...(row.segments ?? {}) });
+  for await (const row of streamResponses<SegmentsRow>(campaignId, { segments: 1 })) out.set(String(row._id), { ...(row.segments ?? {}) });
   return out;
 }
 
@@ -223,9 +172,8 @@ export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segment
     if (stored) return stored;
     // The full result is read as raw BSON and decoded, with the build, in a worker thread:
     // parsing megabytes of nested answers would block the event loop for hundreds of ms.
-    const oid = new mongoose.Types.ObjectId(runId);
     const [raw, segments] = await Promise.all([
-      AnalysisResultModel.collection.findOne({ _id: oid }, { raw: true }) as unknown as Promise<Uint8Array | null>,
+      rawStoredAnalysis(runId),
       loadSegments(campaign._id),
     ]);
     if (!raw) throw new Error(`analysis result ${runId} is missing`);
@@ -263,6 +211,11 @@ export function warmRunData(campaignId: string, runId: string): void {
 /** Drops the dashboard data of runs whose results were dropped (an erasure): stored and in memory. */
 export async function forgetRuns(campaignId: mongoose.Types.ObjectId, runIds: readonly string[]): Promise<void> {
   for (const id of runIds) cache.delete(id);
+  await DashboardRunModel.deleteMany({ campaignId });
+}
+
+/** Retention: the stored dashboard data of every run of a campaign (its runs are gone: the cache is unreachable). */
+export async function forgetCampaignDashboards(campaignId: mongoose.Types.ObjectId): Promise<void> {
   await DashboardRunModel.deleteMany({ campaignId });
 }
 

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { listRuns, type RunView } from '../analysis-runs/analysis-run.service.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { responseRates, type ResponseRates } from '../participants/participant.service.js';
-import { ResponseModel } from '../responses/response.model.js';
+import { responsesByIds } from '../responses/response.queries.js';
 import { notFound } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { TtlCache } from '../shared/ttl-cache.js';
@@ -186,27 +186,30 @@ export function dashboardRouter(): Router {
     const page = Math.min(q.page, pages);
     const slice = all.slice((page - 1) * PAGE, page * PAGE);
     const patterns = q.kind === 'code' ? cuePatterns(q.code, data) : [];
-    // Read the page's answers by `_id` (the only filter FerretDB serves from an index); a
-    // response deleted after the run is simply missing.
-    const quotes = (
-      await Promise.all(
-        slice.map(async (i) => {
-          const answerId = data.aId[i];
-          const cut = answerId.lastIndexOf(':');
-          const responseId = answerId.slice(0, cut);
-          const key = answerId.slice(cut + 1);
-          const doc = await ResponseModel.findById(responseId, { campaignId: 1, answers: 1 }).lean<{ campaignId: unknown; answers?: Record<string, unknown> }>();
-          if (!doc || String(doc.campaignId) !== id) return null;
-          const quote = quoteOf(doc.answers?.[key], patterns);
-          if (!quote) return null;
-          const question = campaign.questions.find((x) => x.key === key);
-          const href = readOnly ? '' : `/lead/campaigns/${id}/responses/${encodeURIComponent(responseId)}${quote.seconds !== undefined ? `?t=${quote.seconds}` : ''}`;
-          const langDim = data.dims[data.dims.length - 1];
-          const answerLang = langDim.idx[data.aResp[i]] >= 0 ? langDim.values[langDim.idx[data.aResp[i]]] : '';
-          return { ...quote, lang: answerLang, question: question ? res.locals.pick(question.prompt) : key, href };
-        }),
-      )
-    ).filter((x) => x !== null);
+    // The page's answers in one call (responses feature: `_id` lookups on FerretDB, one `$in` on
+    // MongoDB); a response deleted after the run is simply missing.
+    const docs = await responsesByIds<{ _id: string; answers?: Record<string, unknown> }>(
+      slice.map((i) => data.aId[i].slice(0, data.aId[i].lastIndexOf(':'))),
+      { answers: 1 },
+      campaign._id,
+    );
+    const quotes = slice
+      .map((i) => {
+        const answerId = data.aId[i];
+        const cut = answerId.lastIndexOf(':');
+        const responseId = answerId.slice(0, cut);
+        const key = answerId.slice(cut + 1);
+        const doc = docs.get(responseId);
+        if (!doc) return null;
+        const quote = quoteOf(doc.answers?.[key], patterns);
+        if (!quote) return null;
+        const question = campaign.questions.find((x) => x.key === key);
+        const href = readOnly ? '' : `/lead/campaigns/${id}/responses/${encodeURIComponent(responseId)}${quote.seconds !== undefined ? `?t=${quote.seconds}` : ''}`;
+        const langDim = data.dims[data.dims.length - 1];
+        const answerLang = langDim.idx[data.aResp[i]] >= 0 ? langDim.values[langDim.idx[data.aResp[i]]] : '';
+        return { ...quote, lang: answerLang, question: question ? res.locals.pick(question.prompt) : key, href };
+      })
+      .filter((x) => x !== null);
     const pageHref = (p: number) => `${base}/answers${queryString(run.id, state.selected, pageParams(q, p))}`;
     res.render('dashboard/answers', {
       ...common,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Filter } from './dashboard.service.js';
+import type { Filter } from './types.js';
 import { idPattern } from '../shared/ids.js';
 
 const value = z.string().trim().min(1).max(100);

@@ -4,7 +4,7 @@ import type { Campaign } from '../campaigns/campaign.service.js';
 import { DEFAULT_MIN_GROUP_SIZE, planCoded, type DisclosurePlan } from '../shared/anonymity.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { pick } from '../shared/i18n/index.js';
-import { codeKey, ROLES, TYPE_CODES, type CodeField, type Dimension, type RunData } from './dashboard.data.js';
+import { codeKey, ROLES, TYPE_CODES, type CodeField, type Dimension, type Filter, type RunData } from './types.js';
 import type { DrillQuery } from './dashboard.schemas.js';
 
 /**
@@ -17,10 +17,7 @@ import type { DrillQuery } from './dashboard.schemas.js';
  * nothing is shown. The report of the same run makes the same plan (reports/report-data.ts).
  */
 
-export interface Filter {
-  dim: string;
-  value: string;
-}
+export type { Filter } from './types.js';
 
 export interface FilterState {
   selected: Filter[];

@@ -11,16 +11,16 @@ import { BUILTIN_CODEBOOK, type AnalysisResult } from '../analysis/index.js';
 import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { ParticipantModel } from '../participants/participant.model.js';
 import { boardCorrectionCounts, responseIdOf, runRespondents, segmentContext, type LatestAnalysis } from '../reports/report-data.js';
 import { loadCuration } from '../reports/report-curation.service.js';
 import { buildReport, codebookVersionOf, namesOf, segmentLabeller } from '../reports/report.service.js';
-import { ResponseModel } from '../responses/response.model.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
 import { CODE_FIELD, loadCodeLookup } from '../analysis-runs/code-index.js';
 import { pick, translator, type Lang } from '../shared/i18n/index.js';
 import type { CsvColumn, CsvRow } from './csv.js';
 import { entriesOf } from '../db/mongo.js';
+import { streamParticipants } from '../participants/participant.queries.js';
+import { streamResponses } from '../responses/response.queries.js';
 
 /**
  * Respondent pseudonyms: a keyed hash of the response id, stable across exports of one campaign
@@ -108,8 +108,7 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
     // Identified campaigns only: who answered (the participant's name and e-mail).
     const participants = new Map<string, string>();
     if (identified) {
-      const pc = ParticipantModel.find({ campaignId: campaign._id }, { email: 1, name: 1 }).lean<{ _id: unknown; email?: string; name?: string }>().cursor({ batchSize: 1000 });
-      for await (const p of pc) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
+      for await (const p of streamParticipants<{ _id: unknown; email?: string; name?: string }>(campaign._id, { email: 1, name: 1 })) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
     }
     const index = ec.run ? await loadCodeLookup(ec.run.id) : undefined;
     const table = index?.table;
@@ -189,9 +188,7 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
       // video's transcript cues), so less is decoded per response.
       const fields: Record<string, 1> = { lang: 1, segments: 1, ...(identified ? { submittedAt: 1, participantId: 1 } : {}) };
       for (const q of questions) fields[`answers.${q.key}.text`] = 1;
-      const cursor = ResponseModel.find({ campaignId: campaign._id }, fields)
-        .lean<ResponseRow>()
-        .cursor({ batchSize: CURSOR_BATCH });
+      const cursor = streamResponses<ResponseRow>(campaign._id, fields, CURSOR_BATCH);
       try {
         for await (const r of cursor) {
           const segs = Object.fromEntries(entriesOf(r.segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
@@ -234,7 +231,7 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
           }
         }
       } finally {
-        await cursor.close().catch(() => undefined);
+        await cursor.return(undefined).catch(() => undefined);
       }
       if (!out) {
         if (batch.length) yield batch.splice(0);

@@ -10,7 +10,7 @@ import type { Logger } from '../shared/logger.js';
 import { csvHeaders, streamCsv, type CsvVariant } from './csv.js';
 import { analysisJson, answersExport, requirementsExport, type ExportContext } from './export.service.js';
 import { exportQuerySchema } from './exports.schemas.js';
-import { reportMarkdown } from './report-markdown.js';
+import { reportMarkdown } from '../reports/report-markdown.js';
 
 export interface ExportsDeps {
   /** Key of the respondent pseudonyms (the session secret). */

@@ -1,8 +1,7 @@
-import mongoose from 'mongoose';
-import { CampaignModel } from '../campaigns/campaign.model.js';
+import { campaignSummaryOf } from '../campaigns/campaign.queries.js';
 import { findByToken } from '../participants/participant.service.js';
-import { ParticipantModel, type ParticipantRecord } from '../participants/participant.model.js';
-import { ResponseModel, type ResponseRecord } from '../responses/response.model.js';
+import { participantRecord } from '../participants/participant.queries.js';
+import { responsesOfParticipant } from '../responses/response.queries.js';
 import { notFound } from '../shared/errors.js';
 import { plainRecord } from '../db/mongo.js';
 
@@ -23,12 +22,12 @@ export async function exportForPersonalLink(input: string): Promise<Record<strin
   const link = await findByToken(tokenFromLink(input));
   if (!link) throw notFound('Personal link');
   const [participant, campaign] = await Promise.all([
-    ParticipantModel.findById(link.participantId).lean<ParticipantRecord>(),
-    CampaignModel.findById(link.campaignId, { title: 1, anonymity: 1, status: 1, retainUntil: 1 }).lean<{ _id: mongoose.Types.ObjectId; title: string; anonymity: string; status: string; retainUntil?: Date }>(),
+    participantRecord(link.participantId),
+    campaignSummaryOf(link.campaignId),
   ]);
   if (!participant || !campaign) throw notFound('Personal link');
   const identified = campaign.anonymity === 'identified';
-  const responses = identified ? await ResponseModel.find({ participantId: participant._id }).lean<ResponseRecord[]>() : [];
+  const responses = identified ? await responsesOfParticipant(participant._id) : [];
   return {
     exportedAt: new Date().toISOString(),
     campaign: { id: String(campaign._id), title: campaign.title, anonymity: campaign.anonymity, status: campaign.status, retainUntil: campaign.retainUntil ?? null },

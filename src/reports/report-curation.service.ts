@@ -212,3 +212,8 @@ export async function eraseResponsesFromCuration(campaignId: mongoose.Types.Obje
   }
   throw new Error('report curation kept changing during an erasure; try again');
 }
+
+/** Retention: a campaign's curation goes with its answers (it names their quotes). */
+export async function forgetCurationOfCampaign(campaignId: mongoose.Types.ObjectId): Promise<void> {
+  await ReportCurationModel.collection.deleteOne({ _id: campaignId });
+}

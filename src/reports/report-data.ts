@@ -1,19 +1,15 @@
 import mongoose from 'mongoose';
-import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord } from '../analysis-runs/analysis-run.model.js';
-import { toRunView, type RunView } from '../analysis-runs/analysis-run.service.js';
+import { latestDoneRun, storedAnalysis } from '../analysis-runs/analysis-run.queries.js';
+import type { RunView } from '../analysis-runs/analysis-run.service.js';
 import type { AnalysisResult, Codebook, Requirement, RequirementEvidence } from '../analysis/index.js';
 import { listCorrections } from '../board/board-overrides.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { ResponseModel } from '../responses/response.model.js';
+import { responsesByIds, streamResponses } from '../responses/response.queries.js';
 import { evidenceKey } from './report-curation.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor, thresholdOf, type DisclosurePlan } from '../shared/anonymity.js';
 import { entriesOf, plainRecord } from '../db/mongo.js';
 
-/** The newest finished run of a campaign (small document; no result). */
-export async function latestDoneRun(campaignId: mongoose.Types.ObjectId): Promise<RunView | null> {
-  const doc = await AnalysisRunModel.findOne({ campaignId, status: 'done' }).sort({ finishedAt: -1, createdAt: -1, _id: -1 }).lean<AnalysisRunRecord>();
-  return doc ? toRunView(doc) : null;
-}
+export { latestDoneRun };
 
 export interface LatestAnalysis {
   run: RunView;
@@ -28,8 +24,8 @@ export interface LatestAnalysis {
 export async function latestAnalysis(campaignId: mongoose.Types.ObjectId): Promise<LatestAnalysis | null> {
   const run = await latestDoneRun(campaignId);
   if (!run) return null;
-  const doc = await AnalysisResultModel.collection.findOne<{ result: AnalysisResult; codebook?: Codebook; corrections?: number }>({ _id: new mongoose.Types.ObjectId(run.id) });
-  return doc ? { run, result: doc.result, codebook: doc.codebook ?? undefined, corrections: doc.corrections ?? 0 } : null;
+  const stored = await storedAnalysis(run.id);
+  return stored ? { run, ...stored } : null;
 }
 
 /**
@@ -80,8 +76,7 @@ export async function segmentContext(
   const shared = new Map<string, Record<string, string>>();
   const byResponse = new Map<string, Record<string, string>>();
   const population: Array<Record<string, string>> = [];
-  const cursor = ResponseModel.find({ campaignId: campaign._id }, { segments: 1, lang: 1 }).lean<{ _id: string; segments?: unknown; lang?: string }>().cursor({ batchSize: 1000 });
-  for await (const row of cursor) {
+  for await (const row of streamResponses<{ _id: string; segments?: unknown; lang?: string }>(campaign._id, { segments: 1, lang: 1 })) {
     const id = String(row._id);
     const runLang = opts.run ? opts.run.get(id) : row.lang;
     if (opts.run && runLang === undefined) continue;
@@ -175,10 +170,7 @@ export async function evidenceLinks(campaign: Pick<Campaign, '_id' | 'questions'
   if (!rids.length) return out;
   const fields: Record<string, 1> = {};
   for (const q of campaign.questions ?? []) for (const f of ['text', 'mode', 'mediaId', 'cues']) fields[`answers.${q.key}.${f}`] = 1;
-  // The raw driver: ids come from the stored result, not from a request (mongoose's filter
-  // sanitising would refuse the `$in`).
-  const rows = await ResponseModel.collection.find<{ _id: string; answers?: unknown }>({ campaignId: campaign._id, _id: { $in: rids } } as Record<string, unknown>, { projection: fields }).toArray();
-  const byId = new Map(rows.map((r) => [String(r._id), r]));
+  const byId = await responsesByIds<{ _id: string; answers?: unknown }>(rids, fields, campaign._id);
   const base = `/lead/campaigns/${String(campaign._id)}/responses`;
   for (const e of all) {
     const rid = responseIdOf(e.id);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
-import { reportMarkdown } from '../exports/report-markdown.js';
+import { reportMarkdown } from './report-markdown.js';
 import { setLanguage } from '../http/locals.js';
 import { notFound } from '../shared/errors.js';
 import { translator, type Lang, type Translate } from '../shared/i18n/index.js';

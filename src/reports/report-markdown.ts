@@ -1,5 +1,5 @@
 import type { Translate } from '../shared/i18n/index.js';
-import type { ReportView } from '../reports/report.service.js';
+import type { ReportView } from './report.service.js';
 
 /**
  * Escapes text from answers and campaign settings for Markdown: no emphasis, links, HTML, headings
