@@ -76,7 +76,7 @@ export async function runSeedCommand(args: string[] = process.argv.slice(2)): Pr
     // The last line says what to open next.
     process.stdout.write(
       anyone
-        ? `Next: npm start, sign in at ${base}/lead and open the demo campaign: ${base}/lead/campaigns/${result.campaignId}\n`
+        ? `Next: sign in at ${base}/lead (npm start, if the app is not running) and open the demo campaign: ${base}/lead/campaigns/${result.campaignId}\n`
         : `Next: npm start, then open ${base}/lead to create the first admin — the demo campaign will be theirs.\n`,
     );
     return 0;

@@ -128,7 +128,7 @@ describe('first run: the demo campaign belongs to someone', () => {
     const out = owned.stdout.trim().split('\n');
     expect(out).to.include(`${lead.email} owns the demo campaign now.`);
     const id = /\(([a-f0-9]{24})\)/.exec(out[0])![1];
-    expect(out.at(-1)).to.equal(`Next: npm start, sign in at http://localhost:3456/lead and open the demo campaign: http://localhost:3456/lead/campaigns/${id}`);
+    expect(out.at(-1)).to.equal(`Next: sign in at http://localhost:3456/lead (npm start, if the app is not running) and open the demo campaign: http://localhost:3456/lead/campaigns/${id}`);
   });
 });
 
