@@ -15,10 +15,12 @@ import { findByPublicToken } from './campaigns/campaign.service.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { warmRunData } from './dashboard/dashboard.data.js';
 import { onRunSeenDone } from './analysis-runs/run-events.js';
+import { useCorrectionsFrom } from './analysis-runs/analysis-input.js';
+import { boardAnalyzeOptions } from './board/board-overrides.js';
 import { pingDb } from './db/connection.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localsMiddleware } from './http/locals.js';
-import { apiRouter } from './http/api.js';
+import { apiRouter } from './api.js';
 import type { Mailer } from './participants/mailer/mailer.js';
 import { redeemParticipantLink } from './participants/participant.redeem.js';
 import { participantsLeadRouter } from './participants/participants.lead.routes.js';
@@ -171,6 +173,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', analysisRunsRouter());
   app.use('/lead', boardRouter());
   app.use('/lead', dashboardRouter());
+  // Analysis runs learn from the theme board's corrections (and use its codebook edits).
+  useCorrectionsFrom(boardAnalyzeOptions);
   // The dashboard keeps a finished run's data ready the moment a lead sees the run done.
   onRunSeenDone((campaignId, runId) => warmRunData(campaignId, runId));
   app.use('/lead', reportLeadRouter({ pdf: reportPdf }));

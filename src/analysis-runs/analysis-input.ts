@@ -1,5 +1,4 @@
 import { isKnownQuestion, type AnalysisAnswer, type AnalyzeOptions } from '../analysis/index.js';
-import { boardAnalyzeOptions } from '../board/board-overrides.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { streamResponses } from '../responses/response.queries.js';
 
@@ -43,6 +42,18 @@ export function answersOf(questions: readonly QuestionLike[], r: ResponseRow): A
 }
 
 /**
+ * Where a run's codebook edits and corrections come from: the theme board, wired in app.ts
+ * (`useCorrectionsFrom(boardAnalyzeOptions)`), so analysis runs do not import the board that is
+ * built on top of them. Without it a run uses the built-in codebook and no corrections.
+ */
+export type CorrectionsSource = (campaignId: Campaign['_id'], answers: readonly AnalysisAnswer[]) => Promise<Pick<AnalyzeOptions, 'codebook' | 'corrections'>>;
+let correctionsSource: CorrectionsSource = async () => ({});
+
+export function useCorrectionsFrom(source: CorrectionsSource): void {
+  correctionsSource = source;
+}
+
+/**
  * Loads a campaign's submitted responses as engine input. The ONE query on `responses` per run
  * filters by `{campaignId}` only (FerretDB scans the collection for it either way) and streams in
  * batches, so decoding a big campaign does not block the event loop in one piece.
@@ -50,7 +61,7 @@ export function answersOf(questions: readonly QuestionLike[], r: ResponseRow): A
 export async function loadInput(campaign: Pick<Campaign, '_id' | 'questions' | 'languages'>): Promise<AnalysisInput> {
   const { answers, responses } = await loadAnswers(campaign);
   const first = campaign.languages[0];
-  const board = await boardAnalyzeOptions(campaign._id, answers);
+  const board = await correctionsSource(campaign._id, answers);
   return { answers, responses, options: { campaignLanguage: first === 'en' ? 'en' : 'de', seed: 42, ...board } };
 }
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Router } from 'express';
 import request from 'supertest';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
-import { apiRouter } from '../../src/http/api.js';
+import { apiRouter } from '../../src/api.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { apiAuth, testApp } from '../helpers/app.js';
 import { ANSWERS_DE } from '../helpers/fixtures.js';

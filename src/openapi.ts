@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { campaignInputSchema, statusChangeSchema } from '../campaigns/campaign.schemas.js';
-import { apiCreateResponseSchema } from '../responses/response.schemas.js';
+import { campaignInputSchema, statusChangeSchema } from './campaigns/campaign.schemas.js';
+import { apiCreateResponseSchema } from './responses/response.schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 

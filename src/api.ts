@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { campaignsApiRouter } from '../campaigns/campaign.api.routes.js';
-import { responsesApiRouter } from '../responses/response.api.routes.js';
+import { campaignsApiRouter } from './campaigns/campaign.api.routes.js';
+import { responsesApiRouter } from './responses/response.api.routes.js';
 import { openApiRouter } from './openapi.js';
 
 /** Everything under /api/v1, in one router (the OpenAPI test enumerates it). */
