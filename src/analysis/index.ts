@@ -20,6 +20,7 @@ import { readText } from './coding/featurize.js';
 import { deriveNeeds } from './needs.js';
 import { balanceOf, moscow, rolloutReadiness } from './requirements.js';
 import { TextPipeline } from './text/features.js';
+import { Reader } from './text/reader.js';
 import type {
   AnalysisAnswer,
   AnalysisResult,
@@ -53,14 +54,15 @@ const OVERALL_SAMPLE = 600;
 
 const NO_IDS = new Int32Array(0);
 const NO_PROBS = new Float64Array(0);
-const NO_TOKENS: string[] = [];
+const NO_TOKENS = new Int32Array(0);
 
 const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
 
 interface Prepared {
   answer: AnalysisAnswer;
   key: string;
-  tokens: string[];
+  /** word ids (the run's Reader) */
+  tokens: Int32Array;
   lang: Lang;
   features: string[];
   /** features as ids into the run's feature dictionary (same order) */
@@ -104,6 +106,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   // Read and code each answer at once (its tokens, clauses and scopes are not kept: at 100,000
   // answers they would be most of the heap).
   const pipeline = new TextPipeline();
+  const reader = new Reader();
   const prepared: Prepared[] = new Array(answers.length);
   const coded: Array<CodedAnswer | null> = new Array(answers.length);
   const out: AnsweredCodes[] = new Array(answers.length);
@@ -127,8 +130,8 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
       c = coded[same];
     } else {
       texts.set(a.text, i);
-      const read = readText(a.text, declared, fallback);
-      prepared[i] = { answer: a, key, tokens: read.tokens.map((t) => t.t), lang: read.lang, features: [], fids: NO_IDS, same: -1 };
+      const read = readText(a.text, declared, fallback, reader);
+      prepared[i] = { answer: a, key, tokens: read.words.ids.slice(0, read.words.n), lang: read.lang, features: [], fids: NO_IDS, same: -1 };
       c = g ? codeAnswer(trained.get(g)!, read, a.text) : null;
       if (c) c.probs = NO_PROBS; // only the decisions are kept
     }
@@ -159,7 +162,17 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   // words too) and bigrams, as ids into the pipeline's dictionary.
   progress('coding', 0);
   const vocabulary = new Set<string>();
-  for (const p of prepared) if (p.lang === 'de') for (const t of p.tokens) if (t.length <= 8) vocabulary.add(t);
+  const words = reader.strings;
+  const inVocabulary = new Uint8Array(words.length);
+  for (const p of prepared) {
+    if (p.lang !== 'de') continue;
+    for (const id of p.tokens) {
+      if (inVocabulary[id] === 0 && words[id].length <= 8) {
+        inVocabulary[id] = 1;
+        vocabulary.add(words[id]);
+      }
+    }
+  }
   pipeline.addVocabulary(vocabulary);
   const terms = pipeline.terms;
   for (let i = 0; i < prepared.length; i++) {
@@ -169,7 +182,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
       p.features = prepared[p.same].features;
       continue;
     }
-    const fids = pipeline.featureIds(p.tokens, p.lang);
+    const fids = pipeline.featureIdsOf(p.tokens, words, p.lang);
     const features = new Array<string>(fids.length);
     for (let j = 0; j < fids.length; j++) features[j] = terms[fids[j]];
     p.fids = fids;

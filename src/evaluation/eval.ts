@@ -299,6 +299,27 @@ async function defaultReport(json: boolean, seed: number, draws: number): Promis
   return 0;
 }
 
+/**
+ * `npm run eval -- --dev [--no-curve]`: the dev corpus only (zero-shot odd/even and its learning
+ * curve) — what development looks at between changes; never reads the sealed set.
+ */
+async function devReport(json: boolean, seed: number, draws: number, noCurve: boolean): Promise<number> {
+  const t0 = performance.now();
+  const rows = loadLabelled(DEV_FILE);
+  const p = zeroShot(rows, seed).pred;
+  const dev = { all: score(rows, p), odd: score(rows.filter((r) => isOddRespondent(r.respondent)), p), even: score(rows.filter((r) => !isOddRespondent(r.respondent)), p) };
+  const curve = noCurve ? [] : learningCurve(rows, [0, 0.05, 0.1, 0.2], draws, seed);
+  if (json) {
+    say(JSON.stringify({ seed, dev, dev_curve: curve, ms: Math.round(performance.now() - t0) }, null, 2));
+    return 0;
+  }
+  say(`dev corpus only (${rows.length} answers); seed ${seed}; ${Math.round(performance.now() - t0)} ms`);
+  say(`${pad('metric', 28)}${pad('target', 9)}${pad('dev all', 9)}${pad('dev odd', 9)}dev even`);
+  for (const [k, name, target] of METRICS) say(`${pad(name, 28)}${pad(target, 9)}${pad(dev.all[k].toFixed(3), 9)}${pad(dev.odd[k].toFixed(3), 9)}${dev.even[k].toFixed(3)}`);
+  if (!noCurve) printCurve('dev corpus', curve, draws);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = argv.slice();
   const flag = (name: string): boolean => {
@@ -318,7 +339,9 @@ async function main(argv: string[]): Promise<number> {
   const seed = Number(value('--seed', '7'));
   const draws = Number(value('--draws', '5'));
   const errors = value('--errors', '');
+  const devOnly = flag('--dev');
   const file = args[0];
+  if (devOnly) return devReport(json, seed, draws, flag('--no-curve'));
   if (!file) return defaultReport(json, seed, draws);
   if (path.resolve(file) === SEALED_FILE && errors) {
     process.stderr.write('eval: per-answer errors are never printed for the sealed set\n');

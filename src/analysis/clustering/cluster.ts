@@ -97,7 +97,8 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const random = mulberry32(seed);
   shuffleInPlace(order, random);
   const sampleIdx = order.slice(0, Math.min(n, sampleSize)).sort((a, b) => a - b);
-  const dense = sampleIdx.map((i) => sparse.toDense(i, dim));
+  // Float64Array rows: ml-kmeans reads them like arrays, with the same arithmetic, faster.
+  const dense = sampleIdx.map((i) => Float64Array.from(sparse.toDense(i, dim))) as unknown as number[][];
   const sampleRows = sampleIdx.map((i) => sparse.row(i));
 
   const kMax = Math.max(2, Math.min(10, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
@@ -108,7 +109,7 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   for (let k = 2; k <= kMax; k++) {
     // Same k-means++ as ml-kmeans' own (same PRNG, same draws, same arithmetic), minus its per-pair
     // row copies; the library then runs the iterations from these centres.
-    const res = kmeans(dense, k, { initialization: kmeansPlusPlus(sampleRows, k, seed + k).map((r) => dense[r]), maxIterations: 25 });
+    const res = kmeans(dense, k, { initialization: kmeansPlusPlus(sampleRows, k, seed + k).map((r) => dense[r]), maxIterations: 25, distanceFunction: squaredDistance });
     const labels = silIdx.map((j) => res.clusters[j]);
     const sil = silhouette(silDist, labels, k);
     // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
@@ -178,6 +179,13 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   });
   const cohesion = Array.from(sum, (x, c) => (cnt[c] === 0 ? 0 : Math.round((x / cnt[c]) * 1000) / 1000));
   return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000, cohesion };
+}
+
+/** ml-distance-euclidean's squaredEuclidean (ml-kmeans' default), for its typed-array sample rows and array centres. */
+function squaredDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < p.length; i++) d += (p[i] - q[i]) * (p[i] - q[i]);
+  return d;
 }
 
 /**

@@ -5,27 +5,58 @@
  */
 import { FILLERS } from '../text/normalize.js';
 import { STOPWORDS, STOPWORDS_ANY } from '../text/stopwords.js';
-/** Stretches of text without punctuation (phrases do not cross them). */
-const STRETCH = /[^.,;:!?()\[\]–—…\n"“”„]+/gu;
+/** Characters that end a stretch of text (phrases do not cross them): . , ; : ! ? ( ) [ ] – — … newline " “ ” „ */
+function endsStretch(c: number): boolean {
+  return (
+    c === 0x2e || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x21 || c === 0x3f || c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d ||
+    c === 0x2013 || c === 0x2014 || c === 0x2026 || c === 0x0a || c === 0x22 || c === 0x201c || c === 0x201d || c === 0x201e
+  );
+}
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+
+/**
+ * Calls each(phrase) for every phrase of one answer (a phrase may come more than once): words are
+ * found in the whole text and a phrase never spans a character that ends a stretch, which is the
+ * same as cutting the text into stretches first (no word contains such a character).
+ */
+function forEachPhrase(text: string, lang: string, each: (phrase: string) => void): void {
+  const lower = text.normalize('NFC').toLowerCase();
+  // The current stretch's last three words and whether each may start or end a phrase.
+  let w1 = '';
+  let w2 = '';
+  let ok1 = false;
+  let ok2 = false;
+  let inStretch = 0; // words of the current stretch seen so far, up to 2
+  let prevEnd = 0;
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(lower); m !== null; m = WORD.exec(lower)) {
+    const w = m[0];
+    for (let i = prevEnd; i < m.index; i++) {
+      if (endsStretch(lower.charCodeAt(i))) {
+        inStretch = 0;
+        break;
+      }
+    }
+    prevEnd = m.index + w.length;
+    const ok = contentCached(w, lang);
+    // Phrases ending here: the word, "w2 w", "w1 w2 w" — each when its first and last words are content.
+    if (ok) {
+      each(w);
+      if (inStretch >= 1 && ok2) each(`${w2} ${w}`);
+      if (inStretch >= 2 && ok1) each(`${w1} ${w2} ${w}`);
+    }
+    w1 = w2;
+    ok1 = ok2;
+    w2 = w;
+    ok2 = ok;
+    if (inStretch < 2) inStretch++;
+  }
+}
 
 /** Distinct phrases of one answer. */
 export function phrasesOf(text: string, lang: string): Set<string> {
-  const lower = text.normalize('NFC').toLowerCase();
   const out = new Set<string>();
-  for (const stretch of lower.match(STRETCH) ?? []) {
-    const words = stretch.match(WORD) ?? [];
-    const ok = words.map((w) => content(w, lang));
-    for (let i = 0; i < words.length; i++) {
-      if (!ok[i]) continue;
-      let phrase = words[i];
-      out.add(phrase);
-      for (let len = 2; len <= 3 && i + len <= words.length; len++) {
-        phrase += ` ${words[i + len - 1]}`;
-        if (ok[i + len - 1]) out.add(phrase);
-      }
-    }
-  }
+  forEachPhrase(text, lang, (p) => out.add(p));
   return out;
 }
 
@@ -35,6 +66,18 @@ const LABEL_STOP = new Set([
   'eben', 'mal', 'ganz', 'ehrlich', 'honestly', 'really', 'just', 'genau', 'alles', 'immer', 'nur', 'viele', 'viel', 'gibt', 'gibts', 'geht', 'wirklich', 'meistens',
   'lot', 'lots', 'thing', 'things', 'stuff', 'day', 'week', 'one', 'get', 'got', 'use', 'used', 'need', 'want', 'make', 'find', 'sind', 'wird', 'werden', 'hab', 'habe',
 ]);
+
+/** content() per word, for German/English and for other languages (which also drop German stopwords). */
+const contentCache: [Map<string, boolean>, Map<string, boolean>] = [new Map(), new Map()];
+function contentCached(w: string, lang: string): boolean {
+  const cache = contentCache[lang !== 'de' && lang !== 'en' ? 1 : 0];
+  let ok = cache.get(w);
+  if (ok === undefined) {
+    ok = content(w, lang);
+    if (cache.size < 200_000) cache.set(w, ok);
+  }
+  return ok;
+}
 
 function content(w: string, lang: string): boolean {
   if (w.length < 3 || LABEL_STOP.has(w) || FILLERS.has(w) || STOPWORDS_ANY.has(w)) return false;
@@ -49,8 +92,20 @@ export interface PhraseCounts {
 }
 
 export function countPhrases(texts: Array<{ text: string; lang: string }>): PhraseCounts {
+  // Per phrase: [answers containing it, index of the last answer counted]; no Set per answer.
+  const seen = new Map<string, [number, number]>();
+  texts.forEach((t, i) =>
+    forEachPhrase(t.text, t.lang, (p) => {
+      const e = seen.get(p);
+      if (e === undefined) seen.set(p, [1, i]);
+      else if (e[1] !== i) {
+        e[0]++;
+        e[1] = i;
+      }
+    }),
+  );
   const df = new Map<string, number>();
-  for (const t of texts) for (const p of phrasesOf(t.text, t.lang)) df.set(p, (df.get(p) ?? 0) + 1);
+  for (const [p, e] of seen) df.set(p, e[0]);
   return { df, n: texts.length };
 }
 

@@ -443,11 +443,22 @@ export function probabilities(m: GroupModel, v: Vec, out: Float64Array = new Flo
 
 /** Decision: codes over their thresholds (most probable first), else the best one above minTop. */
 export function decide(m: GroupModel, probs: Float64Array, thresholds: Float64Array = m.thresholds, minTop: number = m.minTop): number[] {
-  const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a] || a - b);
-  const picked = order.filter((c) => probs[c] >= thresholds[c]).slice(0, m.maxCodes);
-  if (picked.length === 0 && order.length > 0 && probs[order[0]] >= minTop) picked.push(order[0]);
+  // Codes by probability (ties: lower index first); a group has a dozen codes, so insertion sort.
+  const n = probs.length;
+  const order: number[] = [];
+  for (let c = 0; c < n; c++) {
+    let at = order.length;
+    while (at > 0 && probs[order[at - 1]] < probs[c]) at--;
+    order.splice(at, 0, c);
+  }
+  const picked: number[] = [];
+  for (const c of order) if (probs[c] >= thresholds[c] && picked.length < m.maxCodes) picked.push(c);
+  if (picked.length === 0 && n > 0 && probs[order[0]] >= minTop) picked.push(order[0]);
   return picked;
 }
+
+/** Scratch for codeAnswer: per clause and code, Σ w·x over the features that occur in the clause. */
+let clauseScratch = new Float64Array(256);
 
 /**
  * Codes one answer.
@@ -459,15 +470,29 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
   const remembered = m.memory.size > 0 ? m.memory.get(memoryKey(text)) : undefined;
   const picked = remembered?.codes ? remembered.codes.map((c) => m.codes.indexOf(c)).filter((i) => i >= 0) : decide(m, probs);
   const codes = remembered?.codes ? remembered.codes.slice() : picked.map((c) => m.codes[c]);
-  // Clause contributions per code: Σ w·x over the features that occur in the clause.
+  // Clause contributions of every code in one pass over the feature occurrences, with the weights
+  // feature-major: byClause[k·n + c] = Σ w_c·x over the features that occur in clause k (each
+  // occurrence counts; the same additions in the same order as one pass per code).
   const nClauses = r.clauses.length;
+  const n = m.codes.length;
   const valOf = m.scratch;
   for (let e = 0; e < v.ids.length; e++) valOf[v.ids[e]] = v.vals[e];
+  if (clauseScratch.length < nClauses * n) clauseScratch = new Float64Array(Math.max(nClauses * n, clauseScratch.length * 2));
+  const byClause = clauseScratch;
+  byClause.fill(0, 0, nClauses * n);
+  const wt = m.weightsByFeature;
+  const occ = v.occ;
+  for (let e = 0; e < occ.length; e += 2) {
+    const id = occ[e];
+    const x = valOf[id];
+    const base = id * n;
+    const row = occ[e + 1] * n;
+    for (let c = 0; c < n; c++) byClause[row + c] += wt[base + c] * x;
+  }
+  for (let e = 0; e < v.ids.length; e++) valOf[v.ids[e]] = 0;
   const contrib = (c: number): Float64Array => {
     const out = new Float64Array(nClauses);
-    const w = m.models[c].w;
-    const occ = v.occ;
-    for (let e = 0; e < occ.length; e += 2) out[occ[e + 1]] += w[occ[e]] * valOf[occ[e]];
+    for (let k = 0; k < nClauses; k++) out[k] = byClause[k * n + c];
     return out;
   };
   const confidence: Record<string, number> = {};
@@ -476,9 +501,8 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
     const code = m.codes[c];
     const p = remembered?.codes ? 1 : round(probs[c]);
     confidence[code] = p;
-    const byClause = contrib(c);
     let best = 0;
-    for (let k = 1; k < nClauses; k++) if (byClause[k] > byClause[best]) best = k;
+    for (let k = 1; k < nClauses; k++) if (byClause[k * n + c] > byClause[best * n + c]) best = k;
     const cl = r.clauses[best];
     const start = r.work.map ? r.work.map[cl.start] : cl.start;
     const end = r.work.map ? r.work.map[cl.end] : cl.end;
@@ -492,9 +516,6 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
     uncertainty = Math.max(uncertainty, 1 - Math.min(1, d));
   }
   const out: CodedAnswer = { codes, probs, confidence, evidence, uncertainty: remembered ? 0 : round(uncertainty) };
-  const clear = (): void => {
-    for (let e = 0; e < v.ids.length; e++) valOf[v.ids[e]] = 0;
-  };
   if (m.group.role === 'challenges' && m.typeOf.some((t) => t !== undefined)) {
     const t = challengeType(m, r, v, probs, picked, contrib);
     if (remembered?.challenge_type) {
@@ -510,7 +531,6 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
       if (!remembered) out.uncertainty = round(Math.max(out.uncertainty, 1 - Math.abs(2 * t.weight - 1)));
     }
   }
-  clear();
   return out;
 }
 
@@ -522,7 +542,7 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
 function challengeType(m: GroupModel, r: ReadText, v: Vec, probs: Float64Array, picked: number[], contrib: (c: number) => Float64Array): { type: ChallengeType; confidence: number; weight: number; mixed: boolean } | null {
   let max = 0;
   for (let c = 0; c < probs.length; c++) if (m.typeOf[c] && probs[c] > max) max = probs[c];
-  if (max < HYPER.noTypeBelow && r.tokens.length <= HYPER.noTypeMaxWords) return null;
+  if (max < HYPER.noTypeBelow && r.words.n <= HYPER.noTypeMaxWords) return null;
   const pType = m.typeModel ? sigmoid(margin(m.typeModel, v.ids, v.vals)) : 0.5;
   const dom = dominanceWeights(r.work.lower, r.clauses);
   let tech = 0;

@@ -14,63 +14,51 @@
  * its few words. Token → features is computed once per distinct token and language (a campaign has
  * thousands of distinct tokens and up to millions of occurrences).
  */
-import { detectLanguage } from '../text/language.js';
+import { languageOf } from '../text/language.js';
 import type { TextPipeline } from '../text/features.js';
-import { fold, GAZETTEER_TRIGGERS, gazetteerHints, isStop, JOINS } from '../text/normalize.js';
-import { scanText, scopeAt, scopeRanges, workText, type Clause, type ScopeRange, type Word, type WorkText } from '../text/scope.js';
+import { fold, gazetteerHints, isStop } from '../text/normalize.js';
+import { F_GAZ, PairTable, Reader, type Words } from '../text/reader.js';
+import { scopeAt, scopeRanges, workText, type Clause, type ScopeRange, type WorkText } from '../text/scope.js';
 import { isEmoji, isNumeric } from '../text/tokenize.js';
 import { cueMatches, type CompiledGroup } from './lexicon.js';
 
 const JOINED = new Set(['teamscall', 'teamsmeeting', 'teamschat', 'videocall', 'zumcall']);
 
-/** A token with its place in the original answer. */
-export interface Tok {
-  /** lower-cased token, recogniser splits joined */
-  t: string;
-  start: number;
-  end: number;
-  clause: number;
-}
-
-/** An answer read once: text forms, language, tokens, clauses and scopes. */
+/** An answer read once: text forms, language, words (interned, see text/reader.ts; valid until the Reader reads the next answer), clauses and scopes. */
 export interface ReadText {
   work: WorkText;
   lang: string;
-  tokens: Tok[];
+  reader: Reader;
+  words: Words;
   clauses: Clause[];
   /** see scopesOf */
   scopes: ScopeRange[] | null;
 }
 
-/** Tokens with offsets and clauses; adjacent pairs in JOINS become one token. */
-export function tokensOf(words: readonly Word[]): Tok[] {
-  const out: Tok[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const a = words[i];
-    const b = words[i + 1];
-    if (b && b.clause === a.clause && b.start - a.end <= 2) {
-      const joined = JOINS.get(`${a.t} ${b.t}`);
-      if (joined) {
-        out.push({ t: joined, start: a.start, end: b.end, clause: a.clause });
-        i++;
-        continue;
-      }
-    }
-    out.push(a);
-  }
-  return out;
+/** A Reader for callers that read without one of their own (training, calibration), renewed when it has grown large. */
+let shared: Reader | null = null;
+function sharedReader(): Reader {
+  if (!shared || shared.strings.length > 200_000) shared = new Reader();
+  return shared;
 }
 
 /**
- * Reads an answer: work text, language (declared, else detected), clauses, tokens and scopes.
+ * Reads an answer: work text, language (declared, else detected), clauses, words and scopes.
  * @param fallback campaign language for answers too short to tell
+ * @param reader the run's Reader (word ids); by default a shared one
  */
-export function readText(text: string, declared: string | undefined, fallback: 'de' | 'en'): ReadText {
+export function readText(text: string, declared: string | undefined, fallback: 'de' | 'en', reader: Reader = sharedReader()): ReadText {
   const work = workText(text);
-  const { words, clauses } = scanText(work.lower);
-  const tokens = tokensOf(words);
-  const lang = declared || detectLanguage(tokens.map((t) => t.t), text, fallback).lang;
-  return { work, lang, tokens, clauses, scopes: null };
+  const words = reader.read(work.lower);
+  const lang = declared || languageOf(reader.evidence, words.ids, words.n, text, fallback).lang;
+  return { work, lang, reader, words, clauses: words.clauses, scopes: null };
+}
+
+/** The word strings of a read answer (tests, gazetteer). */
+export function wordStrings(r: ReadText, from = 0, to = r.words.n): string[] {
+  const out: string[] = [];
+  for (let i = from; i < to; i++) out.push(r.reader.strings[r.words.ids[i]]);
+  return out;
 }
 
 /** Scope ranges of an answer, computed on first use (only channel coding needs them). */
@@ -95,7 +83,7 @@ interface TokInfo {
 /** Block weights (after each block is L2-normalised). Chosen by respondent-grouped CV on the training corpus. */
 export const BLOCK = { word: 1, bigram: 0.3, char: 1.4, cue: 0.6, gaz: 0.9, length: 0.5 };
 
-/** One answer's sparse vector; `occ` lists (feature id, clause) pairs for evidence. */
+/** One answer's sparse vector; `occ` lists (feature id, clause) pairs for evidence (a view valid until the featurizer's next vector()). */
 export interface Vec {
   ids: Int32Array;
   vals: Float32Array;
@@ -116,11 +104,20 @@ export interface StringFeatures {
 export class Featurizer {
   /** per language: token → its features */
   private readonly cache = new Map<string, Map<string, TokInfo>>();
+  /** per language: word id of `owner` → its features */
+  private byId = new Map<string, Array<TokInfo | undefined>>();
+  private owner: Reader | null = null;
   private dict: Map<string, number> | null = null;
   private readonly stemIndex = new Map<string, number>();
-  private readonly bigramIds = new Map<number, number>();
+  /** (stem index, stem index) → bigram feature id (-1: not in the dictionary) */
+  private readonly bigramIds = new PairTable();
   private stamp = 0;
   private seen = new Int32Array(0);
+  // scratch of vector(): distinct ids per block, (id, clause) occurrences
+  private blockIds: Int32Array[] = Array.from({ length: 6 }, () => new Int32Array(64));
+  private readonly blockN = new Int32Array(6);
+  private occ = new Int32Array(256);
+  private occN = 0;
 
   constructor(private readonly pipeline: TextPipeline) {}
 
@@ -129,6 +126,7 @@ export class Featurizer {
     this.dict = dict;
     this.seen = new Int32Array(dict.size);
     this.bigramIds.clear();
+    this.cueIdsFor = null;
     for (const byLang of this.cache.values()) {
       for (const info of byLang.values()) {
         info.wordIds = undefined;
@@ -171,26 +169,74 @@ export class Featurizer {
     return e;
   }
 
-  /** Cue and gazetteer features of an answer (strings), with the clause each came from. */
-  private cueFeatures(r: ReadText, group: CompiledGroup | null, scoped: boolean, each: (block: 'cue' | 'gaz', feature: string, clause: number) => void): void {
+  /** Token infos of a read answer's language, by word id (cached per Reader). */
+  private infos(r: ReadText): Array<TokInfo | undefined> {
+    if (this.owner !== r.reader) {
+      this.owner = r.reader;
+      this.byId = new Map();
+    }
+    let arr = this.byId.get(r.lang);
+    if (!arr) this.byId.set(r.lang, (arr = []));
+    return arr;
+  }
+
+  private infoOf(r: ReadText, arr: Array<TokInfo | undefined>, id: number): TokInfo {
+    return arr[id] ?? (arr[id] = this.info(r.reader.strings[id], r.lang));
+  }
+
+  /** Per code of the compiled group: dictionary ids of L:code, l:code, X:code (-1 when unknown). */
+  private cueIdsFor: CompiledGroup | null = null;
+  private cueIds = new Int32Array(0);
+
+  /**
+   * Cue and gazetteer features of an answer, with the clause each came from: as strings (`each`),
+   * or for cue hits as dictionary ids (`eachId`, when given: no string per hit).
+   */
+  private cueFeatures(r: ReadText, group: CompiledGroup | null, scoped: boolean, each: (block: 'cue' | 'gaz', feature: string, clause: number) => void, eachId?: (id: number, clause: number) => void): void {
     if (group) {
-      cueMatches(group, r.work.lower, (code, weak, start) => {
-        const k = clauseAt(r.clauses, start);
-        const inScope = scoped && scopeAt(scopesOf(r), start) !== null;
-        each('cue', inScope ? `X:${code}` : weak ? `l:${code}` : `L:${code}`, k);
-      });
+      if (eachId && this.cueIdsFor !== group) {
+        const dict = this.dict!;
+        this.cueIdsFor = group;
+        this.cueIds = new Int32Array(group.codes.length * 3);
+        group.codes.forEach((c, ci) => {
+          this.cueIds[3 * ci] = dict.get(`L:${c.code.id}`) ?? -1;
+          this.cueIds[3 * ci + 1] = dict.get(`l:${c.code.id}`) ?? -1;
+          this.cueIds[3 * ci + 2] = dict.get(`X:${c.code.id}`) ?? -1;
+        });
+      }
+      cueMatches(
+        group,
+        r.work.lower,
+        (code, weak, start, _end, ci) => {
+          const k = clauseAt(r.clauses, start);
+          const inScope = scoped && scopeAt(scopesOf(r), start) !== null;
+          if (eachId) eachId(this.cueIds[3 * ci + (inScope ? 2 : weak ? 1 : 0)], k);
+          else each('cue', inScope ? `X:${code}` : weak ? `l:${code}` : `L:${code}`, k);
+        },
+        { owner: r.reader, strings: r.reader.strings, ids: r.words.raw, n: r.words.rawN },
+      );
     }
     // Gazetteer per clause, only when the answer names one of its tools at all.
-    if (!r.tokens.some((x) => GAZETTEER_TRIGGERS.has(x.t))) return;
+    const W = r.words;
+    let named = false;
+    for (let i = 0; i < W.n && !named; i++) named = (r.reader.flags[W.ids[i]] & F_GAZ) !== 0;
+    if (!named) return;
     let from = 0;
     for (let k = 0; k < r.clauses.length; k++) {
       let to = from;
-      while (to < r.tokens.length && r.tokens[to].clause === k) to++;
+      while (to < W.n && W.clause[to] === k) to++;
       if (to > from) {
-        const words = r.tokens.slice(from, to).map((x) => x.t);
+        const words = wordStrings(r, from, to);
         const hints = gazetteerHints(words);
         for (const h of hints) {
-          const at = r.tokens.slice(from, to).find((x) => x.t.includes(h.split('_')[0]))?.start ?? r.tokens[from].start;
+          const head = h.split('_')[0];
+          let at = W.start[from];
+          for (let i = from; i < to; i++) {
+            if (words[i - from].includes(head)) {
+              at = W.start[i];
+              break;
+            }
+          }
           each('gaz', scoped && scopeAt(scopesOf(r), at) !== null ? `~g:${h}` : `g:${h}`, k);
         }
       }
@@ -204,11 +250,13 @@ export class Featurizer {
     let prevStem = '';
     let prevClause = -1;
     let content = 0;
-    for (const tok of r.tokens) {
-      const e = this.info(tok.t, r.lang);
+    const arr = this.infos(r);
+    const W = r.words;
+    for (let w = 0; w < W.n; w++) {
+      const e = this.infoOf(r, arr, W.ids[w]);
       if (e.stop) continue;
       content++;
-      const inScope = scoped && scopeAt(scopesOf(r), tok.start) !== null;
+      const inScope = scoped && scopeAt(scopesOf(r), W.start[w]) !== null;
       if (inScope) {
         out.word.push(...e.scoped);
         prevStem = '';
@@ -216,9 +264,9 @@ export class Featurizer {
       }
       out.word.push(...e.words);
       out.char.push(...e.chars);
-      if (prevStem && prevClause === tok.clause) out.bigram.push(`b:${prevStem}_${e.stem}`);
+      if (prevStem && prevClause === W.clause[w]) out.bigram.push(`b:${prevStem}_${e.stem}`);
       prevStem = e.stem;
-      prevClause = tok.clause;
+      prevClause = W.clause[w];
     }
     this.cueFeatures(r, group, scoped, (block, f) => out[block].push(f));
     out.length.push(lengthFeature(content));
@@ -245,13 +293,37 @@ export class Featurizer {
   }
 
   private bigramId(a: TokInfo, b: TokInfo): number {
-    const key = this.stemIdx(a) * 2097152 + this.stemIdx(b);
-    let id = this.bigramIds.get(key);
-    if (id === undefined) {
+    const x = this.stemIdx(a);
+    const y = this.stemIdx(b);
+    let id = this.bigramIds.get(x, y);
+    if (id === PairTable.NONE) {
       id = this.dict!.get(`b:${a.stem}_${b.stem}`) ?? -1;
-      this.bigramIds.set(key, id);
+      this.bigramIds.set(x, y, id);
     }
     return id;
+  }
+
+  /** Adds a feature occurrence: (id, clause) to the occurrences, id to its block when new in this answer. */
+  private add(block: number, id: number, clause: number, stamp: number): void {
+    if (id < 0) return;
+    if (this.occN + 2 > this.occ.length) {
+      const g = new Int32Array(this.occ.length * 2);
+      g.set(this.occ);
+      this.occ = g;
+    }
+    this.occ[this.occN++] = id;
+    this.occ[this.occN++] = clause;
+    if (this.seen[id] === stamp) return;
+    this.seen[id] = stamp;
+    let b = this.blockIds[block];
+    const n = this.blockN[block];
+    if (n >= b.length) {
+      const g = new Int32Array(b.length * 2);
+      g.set(b);
+      this.blockIds[block] = b = g;
+    }
+    b[n] = id;
+    this.blockN[block] = n + 1;
   }
 
   /**
@@ -260,58 +332,64 @@ export class Featurizer {
    */
   vector(r: ReadText, group: CompiledGroup | null, scoped: boolean): Vec {
     const dict = this.dict!;
-    const stamp = ++this.stamp;
-    const seen = this.seen;
-    const blocks: number[][] = [[], [], [], [], [], []];
-    const occ: number[] = [];
-    const add = (block: number, id: number, clause: number): void => {
-      if (id < 0) return;
-      occ.push(id, clause);
-      if (seen[id] === stamp) return;
-      seen[id] = stamp;
-      blocks[block].push(id);
-    };
+    const stamp = (this.stamp = (this.stamp + 1) | 0 || 1);
+    if (stamp === 1) this.seen.fill(0);
+    this.blockN.fill(0);
+    this.occN = 0;
+    const arr = this.infos(r);
+    const W = r.words;
     let prev: TokInfo | null = null;
     let prevClause = -1;
     let content = 0;
-    for (const tok of r.tokens) {
-      const e = this.info(tok.t, r.lang);
+    for (let w = 0; w < W.n; w++) {
+      const e = this.infoOf(r, arr, W.ids[w]);
       if (e.stop) continue;
       content++;
-      if (scoped && scopeAt(scopesOf(r), tok.start) !== null) {
-        e.scopedIds ??= this.ids(e.scoped);
-        for (const id of e.scopedIds) add(0, id, tok.clause);
+      const k = W.clause[w];
+      if (scoped && scopeAt(scopesOf(r), W.start[w]) !== null) {
+        const ids = (e.scopedIds ??= this.ids(e.scoped));
+        for (let j = 0; j < ids.length; j++) this.add(0, ids[j], k, stamp);
         prev = null;
         continue;
       }
-      e.wordIds ??= this.ids(e.words);
-      e.charIds ??= this.ids(e.chars);
-      for (const id of e.wordIds) add(0, id, tok.clause);
-      for (const id of e.charIds) add(2, id, tok.clause);
-      if (prev && prevClause === tok.clause) add(1, this.bigramId(prev, e), tok.clause);
+      const wordIds = (e.wordIds ??= this.ids(e.words));
+      const charIds = (e.charIds ??= this.ids(e.chars));
+      for (let j = 0; j < wordIds.length; j++) this.add(0, wordIds[j], k, stamp);
+      for (let j = 0; j < charIds.length; j++) this.add(2, charIds[j], k, stamp);
+      if (prev && prevClause === k) this.add(1, this.bigramId(prev, e), k, stamp);
       prev = e;
-      prevClause = tok.clause;
+      prevClause = k;
     }
-    this.cueFeatures(r, group, scoped, (block, f, k) => add(block === 'cue' ? 3 : 4, dict.get(f) ?? -1, k));
-    add(5, dict.get(lengthFeature(content)) ?? -1, 0);
+    this.cueFeatures(
+      r,
+      group,
+      scoped,
+      (block, f, k) => this.add(block === 'cue' ? 3 : 4, dict.get(f) ?? -1, k, stamp),
+      (id, k) => this.add(3, id, k, stamp),
+    );
+    this.add(5, dict.get(lengthFeature(content)) ?? -1, 0, stamp);
     let n = 0;
-    for (const b of blocks) n += b.length;
+    for (let b = 0; b < 6; b++) n += this.blockN[b];
     const ids = new Int32Array(n);
     const vals = new Float32Array(n);
-    const weights = [BLOCK.word, BLOCK.bigram, BLOCK.char, BLOCK.cue, BLOCK.gaz, BLOCK.length];
     let at = 0;
-    blocks.forEach((b, bi) => {
-      if (b.length === 0) return;
+    for (let b = 0; b < 6; b++) {
+      const count = this.blockN[b];
+      if (count === 0) continue;
       // Cue and gazetteer hits are not normalised: two cues are more evidence than one.
-      const v = bi === 3 || bi === 4 ? weights[bi] : weights[bi] / Math.sqrt(b.length);
-      for (const id of b) {
-        ids[at] = id;
+      const v = b === 3 || b === 4 ? WEIGHTS[b]() : WEIGHTS[b]() / Math.sqrt(count);
+      const list = this.blockIds[b];
+      for (let j = 0; j < count; j++) {
+        ids[at] = list[j];
         vals[at++] = v;
       }
-    });
-    return { ids, vals, occ: Int32Array.from(occ) };
+    }
+    return { ids, vals, occ: this.occ.subarray(0, this.occN) };
   }
 }
+
+/** Block weights in block order (read at call time: tune.ts changes BLOCK). */
+const WEIGHTS: Array<() => number> = [() => BLOCK.word, () => BLOCK.bigram, () => BLOCK.char, () => BLOCK.cue, () => BLOCK.gaz, () => BLOCK.length];
 
 /** Length bucket: very short answers ("k.A.", "passt schon") behave differently. */
 function lengthFeature(content: number): string {

@@ -467,6 +467,20 @@ export interface CompiledGroup {
   uses: Array<Array<{ set: CueSet; cue: number }>>;
   /** Scratch: literal ids found in the current text. */
   foundList: number[];
+  /** The literals (by id). */
+  literals: string[];
+  /** Scanner over the literals' word pieces (see litsOfWord), and per piece the literal ids. */
+  pieceScanner: LiteralScanner;
+  pieceLits: number[][];
+  pieceFound: Uint32Array;
+  pieceStamp: number;
+  /** Literals without a letter or digit: looked up in the whole text. */
+  freeLits: number[];
+  /** word → ids of the literals whose piece it contains (persists with the compiled group) */
+  wordLits: Map<string, Int32Array>;
+  /** the same by word id of `wordLitsOwner` (one Reader at a time) */
+  wordLitsById: Array<Int32Array | undefined>;
+  wordLitsOwner: object | null;
 }
 
 /** Compiles a group's cues once per run (not per answer). */
@@ -491,7 +505,110 @@ export function compileGroup(group: CodeGroup): CompiledGroup {
   }
   const uses: Array<Array<{ set: CueSet; cue: number }>> = Array.from({ length: scanner.size }, () => []);
   for (const set of sets) for (const [id, cue] of set.literalUses()) uses[id].push({ set, cue });
-  return { group, codes, negationScope: group.output === 'channels', scanner, found: new Uint32Array(scanner.size), stamp: 0, sets, uses, foundList: [] };
+  // Word pieces of the literals: every match of a cue contains its literal, and each maximal run of
+  // letters/digits of the literal lies inside one word of the text (words are the text's runs of
+  // letters and digits). So a literal can only occur when some word of the answer contains the
+  // literal's longest such run: found per distinct word once, not per character of every answer.
+  const literals = [...ids.keys()];
+  const pieceIds = new Map<string, number>();
+  const pieceLits: number[][] = [];
+  const freeLits: number[] = [];
+  literals.forEach((lit, id) => {
+    let piece = '';
+    for (const m of lit.matchAll(/[\p{L}\p{N}]+/gu)) if (m[0].length > piece.length) piece = m[0];
+    if (piece === '') {
+      freeLits.push(id);
+      return;
+    }
+    let p = pieceIds.get(piece);
+    if (p === undefined) {
+      pieceIds.set(piece, (p = pieceLits.length));
+      pieceLits.push([]);
+    }
+    pieceLits[p].push(id);
+  });
+  const pieceScanner = new LiteralScanner([...pieceIds.keys()]);
+  return {
+    group,
+    codes,
+    negationScope: group.output === 'channels',
+    scanner,
+    found: new Uint32Array(scanner.size),
+    stamp: 0,
+    sets,
+    uses,
+    foundList: [],
+    literals,
+    pieceScanner,
+    pieceLits,
+    pieceFound: new Uint32Array(pieceScanner.size),
+    pieceStamp: 0,
+    freeLits,
+    wordLits: new Map(),
+    wordLitsById: [],
+    wordLitsOwner: null,
+  };
+}
+
+const NO_LITS = new Int32Array(0);
+
+/** Ids of the literals whose word piece occurs in `word`. */
+function litsOfWord(compiled: CompiledGroup, word: string): Int32Array {
+  let out = compiled.wordLits.get(word);
+  if (out !== undefined) return out;
+  const stamp = (compiled.pieceStamp = (compiled.pieceStamp + 1) >>> 0 || 1);
+  if (stamp === 1) compiled.pieceFound.fill(0);
+  const found: number[] = [];
+  compiled.pieceScanner.scan(word, compiled.pieceFound, stamp, found);
+  if (found.length === 0) out = NO_LITS;
+  else {
+    const lits: number[] = [];
+    for (const p of found) lits.push(...compiled.pieceLits[p]);
+    out = Int32Array.from(lits);
+  }
+  if (compiled.wordLits.size < 500_000) compiled.wordLits.set(word, out);
+  return out;
+}
+
+/** An answer's words as interned ids (text/reader.ts), for the word-level literal prefilter. */
+export interface WordIds {
+  /** identity of the interner the ids belong to */
+  owner: object;
+  strings: readonly string[];
+  ids: Int32Array;
+  n: number;
+}
+
+/** Marks the literals that may occur in the text: from its words, plus literals without letters. */
+function selectByWords(compiled: CompiledGroup, lower: string, words: WordIds): void {
+  const stamp = (compiled.stamp = (compiled.stamp + 1) >>> 0 || 1);
+  if (stamp === 1) compiled.found.fill(0);
+  if (compiled.wordLitsOwner !== words.owner) {
+    compiled.wordLitsOwner = words.owner;
+    compiled.wordLitsById = [];
+  }
+  const byId = compiled.wordLitsById;
+  const found = compiled.found;
+  const list = compiled.foundList;
+  list.length = 0;
+  for (let w = 0; w < words.n; w++) {
+    const id = words.ids[w];
+    let lits = byId[id];
+    if (lits === undefined) lits = byId[id] = litsOfWord(compiled, words.strings[id]);
+    for (let j = 0; j < lits.length; j++) {
+      const l = lits[j];
+      if (found[l] !== stamp) {
+        found[l] = stamp;
+        list.push(l);
+      }
+    }
+  }
+  for (const l of compiled.freeLits) {
+    if (found[l] !== stamp && lower.includes(compiled.literals[l])) {
+      found[l] = stamp;
+      list.push(l);
+    }
+  }
 }
 
 export interface LexiconHit {
@@ -702,17 +819,20 @@ export function matchLexicon(compiled: CompiledGroup, lower: string): LexiconHit
  * negated or wished-for clause means (coding/featurize.ts). Same prefilter as matchLexicon.
  * @param lower the answer, lower-cased (NFC)
  */
-export function cueMatches(compiled: CompiledGroup, lower: string, onMatch: (code: string, weak: boolean, start: number, end: number) => void): void {
+export function cueMatches(compiled: CompiledGroup, lower: string, onMatch: (code: string, weak: boolean, start: number, end: number, codeIndex: number) => void, words?: WordIds): void {
   if (compiled.sets.length === 0) return;
   const latin = latinOnly(lower) ? 1 : 0;
-  const stamp = (compiled.stamp = (compiled.stamp + 1) >>> 0 || 1);
-  if (stamp === 1) compiled.found.fill(0);
-  compiled.scanner.scan(lower, compiled.found, stamp, compiled.foundList);
+  if (words) selectByWords(compiled, lower, words);
+  else {
+    const stamp = (compiled.stamp = (compiled.stamp + 1) >>> 0 || 1);
+    if (stamp === 1) compiled.found.fill(0);
+    compiled.scanner.scan(lower, compiled.found, stamp, compiled.foundList);
+  }
   for (const set of compiled.sets) set.reset();
   for (const id of compiled.foundList) for (const u of compiled.uses[id]) u.set.select(u.cue);
-  for (const c of compiled.codes) {
+  compiled.codes.forEach((c, ci) => {
     const id = c.code.id;
-    if (c.strong && c.strong.dirty) c.strong.forEachMatch(lower, latin, (s, e) => onMatch(id, false, s, e));
-    if (c.weak && c.weak.dirty) c.weak.forEachMatch(lower, latin, (s, e) => onMatch(id, true, s, e));
-  }
+    if (c.strong && c.strong.dirty) c.strong.forEachMatch(lower, latin, (s, e) => onMatch(id, false, s, e, ci));
+    if (c.weak && c.weak.dirty) c.weak.forEachMatch(lower, latin, (s, e) => onMatch(id, true, s, e, ci));
+  });
 }

@@ -1,5 +1,6 @@
 import { porterStemmerDe, porterStemmerEn } from './nlp.js';
 import { STOPWORDS, STOPWORDS_ANY } from './stopwords.js';
+import { PairTable } from './reader.js';
 import { isEmoji, isNumeric } from './tokenize.js';
 
 /**
@@ -30,6 +31,9 @@ const COMPOUND_PARTS = [
 const MIN_COMPOUND = 9;
 const MIN_PART = 4;
 const LINKERS = ['', 's', 'es', 'n', 'en'];
+
+/** Stems by "d:token" / "e:token" / "x:token", for every pipeline of the process. */
+const SHARED_STEMS = new Map<string, string>();
 
 export interface TextFeatures {
   /** Content stems (stopwords removed), in order. */
@@ -74,6 +78,7 @@ export class TextPipeline {
   addVocabulary(words: Iterable<string>): void {
     for (const w of words) if (w.length >= MIN_PART && w.length < 14) this.known.add(w);
     this.tokenCache.clear();
+    this.idCache.clear();
   }
 
   /** Stems a token for a language; German and English use natural's Porter stemmers. */
@@ -81,10 +86,17 @@ export class TextPipeline {
     const key = lang === 'de' ? `d:${token}` : lang === 'en' ? `e:${token}` : `x:${token}`;
     let s = this.stemCache.get(key);
     if (s === undefined) {
-      if (isEmoji(token)) s = token;
-      else if (lang === 'de') s = porterStemmerDe.stem(token);
-      else if (lang === 'en') s = porterStemmerEn.stem(token);
-      else s = token.length > 5 ? token.slice(0, 5) : token; // generic: crude prefix stem
+      // Stemming is a pure function of token and language: shared by all pipelines of the process
+      // (each code group's model has its own pipeline, and natural's Porter stemmers are slow).
+      s = SHARED_STEMS.get(key);
+      if (s === undefined) {
+        if (isEmoji(token)) s = token;
+        else if (lang === 'de') s = porterStemmerDe.stem(token);
+        else if (lang === 'en') s = porterStemmerEn.stem(token);
+        else s = token.length > 5 ? token.slice(0, 5) : token; // generic: crude prefix stem
+        if (SHARED_STEMS.size >= 300_000) SHARED_STEMS.clear();
+        SHARED_STEMS.set(key, s);
+      }
       this.stemCache.set(key, s);
       if (!this.surfaces.has(s)) this.surfaces.set(s, token);
     }
@@ -201,6 +213,88 @@ export class TextPipeline {
       add(id);
     }
     return Int32Array.from(out);
+  }
+
+  /** per language: word id (of `idOwner`'s strings) → featureIds' entry; cleared with tokenCache */
+  private idCache = new Map<string, Array<TokenEntry | null | undefined>>();
+  private idOwner: readonly string[] | null = null;
+
+  /**
+   * featureIds for words given as ids into `strings` (a Reader's interned words): the same
+   * features in the same order, looked up by id instead of by string.
+   */
+  featureIdsOf(words: Int32Array, strings: readonly string[], lang: string): Int32Array {
+    if (this.idOwner !== strings) {
+      this.idOwner = strings;
+      this.idCache.clear();
+    }
+    const stop = lang === 'de' ? STOPWORDS.de : lang === 'en' ? STOPWORDS.en : STOPWORDS_ANY;
+    let cache = this.tokenCache.get(lang);
+    if (!cache) this.tokenCache.set(lang, (cache = new Map()));
+    let byId = this.idCache.get(lang);
+    if (!byId) this.idCache.set(lang, (byId = []));
+    const stamp = ++this.stamp;
+    // Scratch: the answer's distinct feature ids in order (at most 2 per word for stem and parts…
+    // bounded below by growing), and its stem ids for the bigrams.
+    let n = 0;
+    let s = 0;
+    if (this.stemScratch.length < words.length) this.stemScratch = new Int32Array(words.length * 2);
+    const stems = this.stemScratch;
+    for (let w = 0; w < words.length; w++) {
+      const wid = words[w];
+      let e = byId[wid];
+      if (e === undefined) {
+        const t = strings[wid];
+        e = cache.get(t);
+        if (e === undefined) {
+          e = this.entry(t, lang, stop);
+          cache.set(t, e);
+        }
+        byId[wid] = e;
+      }
+      if (e === null) continue;
+      const sid = (e.stemId ??= this.termId(e.stem));
+      stems[s++] = sid;
+      n = this.addId(sid, stamp, n);
+      if (e.parts) {
+        e.partIds ??= e.parts.map((p) => this.termId(p));
+        for (const pid of e.partIds) n = this.addId(pid, stamp, n);
+      }
+    }
+    for (let i = 1; i < s; i++) {
+      const a = stems[i - 1];
+      const b = stems[i];
+      let id = this.bigramTable.get(a, b);
+      if (id === PairTable.NONE) {
+        id = this.termId(`${this.terms[a]}_${this.terms[b]}`);
+        this.bigramTable.set(a, b, id);
+      }
+      n = this.addId(id, stamp, n);
+    }
+    return this.outScratch.slice(0, n);
+  }
+
+  private stemScratch = new Int32Array(64);
+  private outScratch = new Int32Array(256);
+  /** (stem id, stem id) → bigram term id, for featureIdsOf */
+  private readonly bigramTable = new PairTable();
+
+  /** Appends id to outScratch[n] unless already there for this stamp; returns the new length. */
+  private addId(id: number, stamp: number, n: number): number {
+    if (id >= this.seen.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.seen.length * 2));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    if (this.seen[id] === stamp) return n;
+    this.seen[id] = stamp;
+    if (n >= this.outScratch.length) {
+      const grown = new Int32Array(this.outScratch.length * 2);
+      grown.set(this.outScratch);
+      this.outScratch = grown;
+    }
+    this.outScratch[n] = id;
+    return n + 1;
   }
 
   private termId(term: string): number {

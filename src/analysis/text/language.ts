@@ -36,17 +36,28 @@ const MIN_EVIDENCE = 2;
  * @param fallback campaign language for very short or ambiguous answers
  */
 export function detectLanguage(tokens: string[], text: string, fallback: 'de' | 'en'): LanguageGuess {
+  const masks = new Int32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) masks[i] = evidenceOf(tokens[i]);
+  return languageOf(masks, Int32Array.from(masks.keys()), masks.length, text, fallback);
+}
+
+/**
+ * detectLanguage from evidence masks (evidenceOf) kept per word id, as a Reader keeps them.
+ * @param maskOf evidence mask by word id
+ * @param ids the answer's word ids (only the first n are read)
+ */
+export function languageOf(maskOf: ArrayLike<number>, ids: ArrayLike<number>, n: number, text: string, fallback: 'de' | 'en'): LanguageGuess {
   let de = 0;
   let en = 0;
   let otherCounts: number[] | null = null;
-  for (const t of tokens) {
-    const mask = evidenceOf(t);
-    if (mask === 0) continue;
-    if (mask & DE_BIT) de++;
-    if (mask & EN_BIT) en++;
-    if (mask > EN_BIT) {
+  for (let i = 0; i < n; i++) {
+    const m = maskOf[ids[i]];
+    if (m === 0) continue;
+    if (m & DE_BIT) de++;
+    if (m & EN_BIT) en++;
+    if (m > EN_BIT) {
       otherCounts ??= new Array<number>(OTHER_LANGS.length).fill(0);
-      for (let l = 0; l < OTHER_LANGS.length; l++) if (mask & (OTHER_BIT << l)) otherCounts[l]++;
+      for (let l = 0; l < OTHER_LANGS.length; l++) if (m & (OTHER_BIT << l)) otherCounts[l]++;
     }
   }
   // Umlauts and ß are German evidence, capped so one umlaut-laden tool name cannot decide alone.
@@ -77,7 +88,8 @@ const OTHER_LANGS = Object.keys(OTHER_ONLY).sort();
 const evidence = new Map<string, number>();
 const MAX_CACHED = 200_000;
 
-function evidenceOf(t: string): number {
+/** Language evidence of one token as a bit mask (German, English, further languages). */
+export function evidenceOf(t: string): number {
   let mask = evidence.get(t);
   if (mask !== undefined) return mask;
   mask = (DE_ONLY.has(t) ? DE_BIT : 0) | (EN_ONLY.has(t) ? EN_BIT : 0);

@@ -35,7 +35,15 @@ export interface WorkText {
  * length (nearly all) are used as they are; otherwise an offset map is built per code point.
  */
 export function workText(text: string): WorkText {
-  const nfc = text.normalize('NFC');
+  // Below U+0300 (no combining mark, no Hangul jamo) a text is already in NFC: skip the ICU call.
+  let plain = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x300) {
+      plain = false;
+      break;
+    }
+  }
+  const nfc = plain ? text : text.normalize('NFC');
   if (nfc === text) {
     const lower = text.toLowerCase();
     if (lower.length === text.length) return { lower, map: null };
@@ -68,7 +76,7 @@ const WS = `(?<![${L}])`;
 const WE = `(?![${L}])`;
 
 /** Words that open a new clause in speech and typing. "und/and/oder/or" do not: lists share a scope ("kein Slack oder Teams"). */
-const OPENERS = [
+export const CLAUSE_OPENERS = [
   'aber', 'but', 'sondern', 'jedoch', 'however', 'although', 'though', 'obwohl', 'whereas', 'während', 'waehrend', 'while',
   'except', 'außer', 'ausser', 'apart from', 'abgesehen', 'bis auf', 'other than', 'weil', 'because', 'wenn', 'when', 'falls', 'if',
   'dafür', 'stattdessen', 'instead', 'ansonsten', 'sonst', 'otherwise', 'mittlerweile', 'inzwischen', 'nowadays', 'heutzutage',
@@ -77,8 +85,8 @@ const OPENERS = [
 ];
 
 /** Opener words as a set (one word) and as "first second" keys (two words). */
-const ONE_WORD = new Set(OPENERS.filter((o) => !o.includes(' ') && o !== 'also'));
-const TWO_WORDS = new Set(OPENERS.filter((o) => o.includes(' ')));
+const ONE_WORD = new Set(CLAUSE_OPENERS.filter((o) => !o.includes(' ') && o !== 'also'));
+const TWO_WORDS = new Set(CLAUSE_OPENERS.filter((o) => o.includes(' ')));
 /** Characters that end a clause ("-" only between spaces: "E-Mail" is one word). */
 const BREAK_CHARS = new Set([...'.;!?\n()[]–—…,']);
 
