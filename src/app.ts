@@ -26,8 +26,8 @@ import { redeemParticipantLink } from './participants/participant.redeem.js';
 import { participantsLeadRouter } from './participants/participants.lead.routes.js';
 import { respondRouter } from './responses/respond.routes.js';
 import { consentCookie } from './responses/consent-cookie.js';
-import { mediaLeadRouter } from './media/media.lead.routes.js';
-import { mediaRespondRouter } from './media/media.respond.routes.js';
+import { recordingLeadRouter } from './responses/response.recording.lead.routes.js';
+import { recordingRespondRouter } from './responses/response.recording.routes.js';
 import { configureMedia, GridFsMediaStore, type MediaOptions } from './media/media.service.js';
 import { reportLeadRouter, shareRouter } from './reports/report.routes.js';
 import { pdfRenderer } from './reports/report-pdf.js';
@@ -153,7 +153,7 @@ export function createApp(deps: AppDeps): Express {
   // Pages with personal data or individual answers must not sit in caches or history.
   app.use(['/lead', '/admin', '/account', '/api/v1'], noStore);
   app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10, perAddressMax: deps.loginRateLimitPerAddress ?? 100 }) }));
-  app.use('/r', mediaRespondRouter(media));
+  app.use('/r', recordingRespondRouter(media));
   app.use('/r', respondRouter(consent));
   app.get('/p/:token', redeemParticipantLink);
   // Report share links: public (no account), read-only, outside /lead (src/reports/report.routes.ts).
@@ -168,7 +168,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', campaignsLeadRouter());
   app.use('/lead', responsesLeadRouter());
   app.use('/lead', privacyLeadRouter({ logger: deps.logger }));
-  app.use('/lead', mediaLeadRouter());
+  app.use('/lead', recordingLeadRouter());
   app.use('/lead', participantsLeadRouter({ mailer: deps.mailer }));
   app.use('/lead', analysisRunsRouter());
   app.use('/lead', boardRouter());

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type mongoose from 'mongoose';
-import { DraftModel, ResponseModel, type DraftRecord } from '../responses/response.model.js';
-import { AppError, conflict, notFound } from '../shared/errors.js';
+import { AppError, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { FileSystemMediaStore, GridFsMediaStore, type MediaStore } from './media-store.js';
 import { MediaModel, type MediaRecord } from './media.model.js';
@@ -10,8 +9,8 @@ import { ffmpegAvailable, probe, remux } from './remux.js';
 import { checkedStream, type SniffedType } from './sniff.js';
 import type { Cue } from './subtitles.js';
 import type { Transcriber } from './transcriber.js';
-import { parseId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/mongo.js';
+import { parseId } from '../shared/ids.js';
 
 export interface MediaOptions {
   store: MediaStore;
@@ -106,7 +105,8 @@ export interface UploadInput {
 /**
  * Stores one upload: magic bytes and size checked while streaming into the store, then (with
  * ffmpeg) duration checked and the container remuxed without metadata, then the media document
- * inserted and the draft's answer pointed at it. Any failure removes what was written.
+ * inserted. Any failure removes what was written. Pointing a draft's answer at it is the
+ * responses feature's part (storeRecording in src/responses/response.recordings.ts).
  */
 export async function storeUpload(opts: MediaOptions, input: UploadInput): Promise<{ media: MediaDoc; repeated: boolean }> {
   const store = opts.store;
@@ -178,8 +178,6 @@ export async function storeUpload(opts: MediaOptions, input: UploadInput): Promi
       return { media: first, repeated: true };
     }
     const media = (await findMedia(input.mediaId))!;
-    await attachToDraft(media);
-    if (opts.transcriber) void transcribeInBackground(opts, media._id);
     return { media, repeated: false };
   } catch (err) {
     await store.delete(key).catch(() => undefined);
@@ -205,72 +203,6 @@ async function remuxInStore(store: MediaStore, key: string, ext: string, dropVid
     throw err;
   }
   return writing;
-}
-
-/** Points the draft's answer at the new recording; a replaced recording of that answer is deleted. */
-async function attachToDraft(media: MediaDoc): Promise<void> {
-  const draft = await DraftModel.findById(media.ownerKey).lean<DraftRecord>();
-  if (!draft) {
-    await deleteMedia([media._id]);
-    throw conflict('This response has already been submitted or no longer exists; reload the page');
-  }
-  const previous = answerOf(draft.answers, media.questionKey);
-  if (previous?.mediaId === media._id) return;
-  const q = media.questionKey;
-  // Field-wise: a typed transcript in the same answer stays.
-  await DraftModel.updateOne(
-    { _id: media.ownerKey },
-    { $set: { [`answers.${q}.mediaId`]: media._id, [`answers.${q}.mode`]: 'video', [`answers.${q}.updatedAt`]: new Date() } },
-  );
-  if (previous?.mediaId) await deleteMedia([previous.mediaId]);
-}
-
-type AnswerLike = { text?: string | null; mode?: string | null; mediaId?: string | null; cues?: Cue[] | null };
-function answerOf(answers: unknown, key: string): AnswerLike | undefined {
-  if (!answers) return undefined;
-  return (answers instanceof Map ? answers.get(key) : (answers as Record<string, AnswerLike>)[key]) as AnswerLike | undefined;
-}
-
-/** Removes a recording from the draft's answer (the respondent chose to type instead) and deletes it. */
-export async function detachFromDraft(ownerKey: string, questionKey: string): Promise<void> {
-  const draft = await DraftModel.findById(ownerKey).lean<DraftRecord>();
-  const previous = draft ? answerOf(draft.answers, questionKey) : undefined;
-  if (!previous?.mediaId) return;
-  await DraftModel.updateOne({ _id: ownerKey }, { $set: { [`answers.${questionKey}.mode`]: 'text', [`answers.${questionKey}.cues`]: [] }, $unset: { [`answers.${questionKey}.mediaId`]: 1 } });
-  await deleteMedia([previous.mediaId]);
-}
-
-/** Saves an uploaded subtitle file's transcript in the draft (text + cue times). */
-export async function setDraftTranscript(ownerKey: string, questionKey: string, text: string, cues: Cue[]): Promise<void> {
-  const res = await DraftModel.updateOne(
-    { _id: ownerKey },
-    { $set: { [`answers.${questionKey}.text`]: text, [`answers.${questionKey}.cues`]: cues, [`answers.${questionKey}.updatedAt`]: new Date() } },
-  );
-  if (res.matchedCount === 0) throw notFound('Draft');
-}
-
-/**
- * For submit: the stored answer fields of the draft's video/audio answers. The recording comes
- * from the draft (never from the form); cue times are kept while the submitted text is the one
- * they belong to; an empty transcript takes the automatic one when it is ready.
- */
-export async function mediaAnswersOf(draft: Pick<DraftRecord, 'answers'>, texts: Record<string, string>): Promise<Record<string, { mediaId: string; mode: 'video'; text: string; cues: Cue[] }>> {
-  const out: Record<string, { mediaId: string; mode: 'video'; text: string; cues: Cue[] }> = {};
-  const answers = draft.answers instanceof Map ? Object.fromEntries(draft.answers) : ((draft.answers ?? {}) as Record<string, AnswerLike>);
-  for (const [key, a] of Object.entries(answers as Record<string, AnswerLike>)) {
-    if (!a?.mediaId) continue;
-    let text = texts[key] ?? '';
-    let cues = a.cues && (a.text ?? '').trim() === text.trim() ? a.cues : [];
-    if (!text) {
-      const media = await findMedia(a.mediaId);
-      if (media?.transcription?.status === 'done') {
-        text = media.transcription.text;
-        cues = media.transcription.cues as Cue[];
-      }
-    }
-    out[key] = { mediaId: a.mediaId, mode: 'video', text, cues: cues.map((c) => ({ start: c.start, end: c.end, text: c.text })) };
-  }
-  return out;
 }
 
 /** Deletes recordings (documents and bytes). Missing ones are skipped. */
@@ -307,10 +239,10 @@ export async function openMedia(media: MediaDoc): Promise<{ size: number; read: 
 
 /**
  * Automatic transcription (TRANSCRIBE_URL): runs after the upload answered, marks the media
- * `done` or `failed`, and fills the answer's text where the respondent left it empty (in the
- * draft, or in the response when it was submitted meanwhile).
+ * `done` or `failed`, and hands the transcript to `onDone` — the responses feature fills the
+ * answer's text there, where the respondent left it empty (src/responses/response.recordings.ts).
  */
-export async function transcribeInBackground(opts: MediaOptions, mediaId: string): Promise<void> {
+export async function transcribeInBackground(opts: MediaOptions, mediaId: string, onDone: (media: MediaDoc, result: { text: string; cues: Cue[] }) => Promise<void>): Promise<void> {
   if (!opts.transcriber) return;
   const media = await findMedia(mediaId);
   if (!media) return;
@@ -322,18 +254,7 @@ export async function transcribeInBackground(opts: MediaOptions, mediaId: string
       { _id: mediaId },
       { $set: { transcription: { status: 'done', text: result.text, cues: result.cues, error: '', at: new Date() } } },
     );
-    for (const model of [ResponseModel, DraftModel] as const) {
-      const owner = await (model as typeof DraftModel).findById(media.ownerKey).lean<DraftRecord>();
-      const answer = owner ? answerOf(owner.answers, media.questionKey) : undefined;
-      if (!answer || answer.mediaId !== mediaId) continue;
-      if (!(answer.text ?? '').trim()) {
-        await (model as typeof DraftModel).updateOne(
-          { _id: media.ownerKey },
-          { $set: { [`answers.${media.questionKey}.text`]: result.text, [`answers.${media.questionKey}.cues`]: result.cues } },
-        );
-      }
-      break;
-    }
+    await onDone(media, result);
   } catch (err) {
     opts.logger?.warn({ err, mediaId }, 'media: automatic transcription failed');
     await MediaModel.updateOne(
@@ -345,29 +266,6 @@ export async function transcribeInBackground(opts: MediaOptions, mediaId: string
 
 /** A store for the configuration (used by server.ts and the benchmark). */
 export { FileSystemMediaStore, GridFsMediaStore };
-
-/**
- * A lead edits a submitted video/audio answer's transcript: typed text (cue times are kept while
- * the text is unchanged, dropped once it differs) or a parsed subtitle file (text + cues).
- */
-export async function setResponseTranscript(
-  campaignId: mongoose.Types.ObjectId,
-  responseId: string,
-  questionKey: string,
-  input: { text: string; cues?: Cue[] },
-): Promise<void> {
-  if (!parseId('response', responseId)) throw notFound('Response');
-  const response = await ResponseModel.findById(responseId).lean<DraftRecord & { campaignId: unknown }>();
-  if (!response || String(response.campaignId) !== String(campaignId)) throw notFound('Response');
-  const answer = answerOf(response.answers, questionKey);
-  if (!answer?.mediaId) throw notFound('Recording');
-  const text = input.text.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').trim();
-  const cues = input.cues ?? ((answer.text ?? '').trim() === text ? (answer.cues ?? []) : []);
-  await ResponseModel.updateOne(
-    { _id: responseId },
-    { $set: { [`answers.${questionKey}.text`]: text, [`answers.${questionKey}.cues`]: cues, [`answers.${questionKey}.updatedAt`]: new Date() } },
-  );
-}
 
 /** The media documents of a response's answers, by id (lead page: player type, transcription status). */
 export async function mediaOfAnswers(answers: Record<string, { mediaId?: string }>): Promise<Record<string, MediaView>> {

@@ -7,7 +7,8 @@ import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from
 import type { Lang } from '../shared/i18n/index.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
 import { DraftModel, insertSubmittedResponse, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
-import { deleteMedia, mediaAnswersOf, mediaIdsOf } from '../media/media.service.js';
+import { deleteMedia, mediaIdsOf } from '../media/media.service.js';
+import { mediaAnswersOf } from './response.recordings.js';
 import type { ConsentProof } from './consent-cookie.js';
 import { scheduleDraftDelete } from './draft-cleanup.js';
 import { parseId } from '../shared/ids.js';

@@ -3,12 +3,13 @@ import multer from 'multer';
 import { findByPublicToken, type Campaign } from '../campaigns/campaign.service.js';
 import { resumeTokenOf } from '../http/security.js';
 import { resolveLanguage, setLanguage } from '../http/locals.js';
-import { draftKeyFor, ensureDraft } from '../responses/response.service.js';
+import { draftKeyFor, ensureDraft } from './response.service.js';
+import { detachFromDraft, setDraftTranscript, storeRecording } from './response.recordings.js';
 import { AppError, notFound } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
-import { sendMedia, subtitleText, subtitleUpload, uploadError } from './media.http.js';
-import { detachFromDraft, findMedia, mediaIdFor, mediaView, type MediaOptions, setDraftTranscript, storeUpload, type MediaDoc } from './media.service.js';
-import { parseSubtitles } from './subtitles.js';
+import { sendMedia, subtitleText, subtitleUpload, uploadError } from '../media/media.http.js';
+import { findMedia, mediaIdFor, mediaView, type MediaOptions, type MediaDoc } from '../media/media.service.js';
+import { parseSubtitles } from '../media/subtitles.js';
 
 interface UploadContext {
   campaign: Campaign;
@@ -31,7 +32,7 @@ class MediaStorageEngine implements multer.StorageEngine {
     const ctx = contexts.get(req);
     if (!ctx) return cb(new Error('upload context missing'));
     const body = (req.body ?? {}) as Record<string, unknown>;
-    storeUpload(this.opts, {
+    storeRecording(this.opts, {
       campaignId: ctx.campaign._id,
       ownerKey: ctx.ownerKey,
       questionKey: ctx.questionKey,
@@ -80,7 +81,7 @@ function wantsJson(req: Request): boolean {
 }
 
 /** Respondents' recordings: upload (streamed), own playback, subtitle upload. Mounted on `/r`. */
-export function mediaRespondRouter(opts: MediaOptions): Router {
+export function recordingRespondRouter(opts: MediaOptions): Router {
   const router = Router();
   // For the recorder on the answer page (views/media/recorder.ejs).
   router.use((_req, res, next) => {

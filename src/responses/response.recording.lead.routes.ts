@@ -1,17 +1,18 @@
 import { Router } from 'express';
 import { getCampaign } from '../campaigns/campaign.service.js';
-import { ResponseModel } from '../responses/response.model.js';
+import { responseExists } from './response.queries.js';
+import { setResponseTranscript } from './response.recordings.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { LIMITS } from '../shared/validation.js';
-import { sendMedia, subtitleText, subtitleUpload, uploadError } from './media.http.js';
-import { findMedia, setResponseTranscript } from './media.service.js';
-import { parseSubtitles } from './subtitles.js';
+import { sendMedia, subtitleText, subtitleUpload, uploadError } from '../media/media.http.js';
+import { findMedia } from '../media/media.service.js';
+import { parseSubtitles } from '../media/subtitles.js';
 
 /**
  * Leads and stakeholders: playback of submitted recordings (campaign access checked by the guard
  * in app.ts before this runs; stakeholders may GET `/media/:id`); leads: transcript editing.
  */
-export function mediaLeadRouter(): Router {
+export function recordingLeadRouter(): Router {
   const router = Router();
 
   // GET /lead/campaigns/:id/media/:mediaId — streams the recording (Range: 206/416/200)
@@ -20,7 +21,7 @@ export function mediaLeadRouter(): Router {
     const media = await findMedia(String(req.params.mediaId));
     if (!media || String(media.campaignId) !== String(campaign._id)) throw notFound('Recording');
     // Only recordings of submitted responses: a draft's recording is the respondent's until they send it.
-    if (!(await ResponseModel.exists({ _id: media.ownerKey }))) throw notFound('Recording');
+    if (!(await responseExists(media.ownerKey))) throw notFound('Recording');
     res.set('Cache-Control', 'private, no-store');
     await sendMedia(req, res, media);
   });
