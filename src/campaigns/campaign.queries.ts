@@ -42,3 +42,17 @@ export async function markResponsesPurged(id: mongoose.Types.ObjectId, at: Date)
   await CampaignModel.updateOne({ _id: id }, { $set: { responsesPurgedAt: at } });
   forgetCampaign();
 }
+
+/** Open campaigns that send reminders (the reminder job). */
+export async function campaignsWithReminders(): Promise<CampaignRecord[]> {
+  return CampaignModel.find({
+    status: 'open',
+    'mailing.maxReminders': mongoose.trusted({ $gt: 0 }),
+    'mailing.reminderAfterDays': mongoose.trusted({ $gt: 0 }),
+  }).lean<CampaignRecord[]>();
+}
+
+/** What redeeming a personal link needs to know about its campaign. */
+export async function linkTargetOf(id: mongoose.Types.ObjectId): Promise<{ publicToken: string; status: string; languages?: string[] } | null> {
+  return CampaignModel.findById(id, { publicToken: 1, status: 1, languages: 1 }).lean<{ publicToken: string; status: string; languages?: string[] }>();
+}

@@ -166,3 +166,44 @@ export async function markErased(campaignId: mongoose.Types.ObjectId, at = new D
   await CampaignModel.updateOne({ _id: campaignId }, { $set: { erasedAt: at } });
   forgetCampaign();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Settings about participants (the participants feature's pages edit them)
+
+export async function setPublicLink(campaignId: mongoose.Types.ObjectId, enabled: boolean): Promise<void> {
+  // Not a questions edit: no __v bump, so it never turns a lead's open edit form into a 409.
+  const res = await CampaignModel.updateOne({ _id: campaignId }, { $set: { publicLinkEnabled: enabled } });
+  forgetCampaign();
+  if (res.matchedCount === 0) throw notFound('Campaign');
+}
+
+export interface MailingSettings {
+  senderName: string;
+  replyTo: string;
+  reminderAfterDays: number;
+  maxReminders: number;
+  minGroupSize: number;
+}
+
+export async function saveMailingSettings(campaignId: mongoose.Types.ObjectId, s: MailingSettings): Promise<void> {
+  const res = await CampaignModel.updateOne(
+    { _id: campaignId },
+    {
+      $set: {
+        'mailing.senderName': s.senderName,
+        'mailing.replyTo': s.replyTo,
+        'mailing.reminderAfterDays': s.reminderAfterDays,
+        'mailing.maxReminders': s.maxReminders,
+        minGroupSize: s.minGroupSize,
+      },
+    },
+  );
+  forgetCampaign();
+  if (res.matchedCount === 0) throw notFound('Campaign');
+}
+
+/** Where personal links point, remembered when invitations go out (the reminder job has no request). */
+export async function rememberLinkBase(campaignId: mongoose.Types.ObjectId, linkBase: string): Promise<void> {
+  await CampaignModel.updateOne({ _id: campaignId }, { $set: { 'mailing.linkBaseUrl': linkBase } });
+  forgetCampaign();
+}

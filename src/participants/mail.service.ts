@@ -1,6 +1,6 @@
-import { forgetCampaign } from '../campaigns/campaign.service.js';
+import { rememberLinkBase } from '../campaigns/campaign.service.js';
 import mongoose from 'mongoose';
-import { CampaignModel } from '../campaigns/campaign.model.js';
+import { campaignsWithReminders } from '../campaigns/campaign.queries.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { isLang, type Lang } from '../shared/i18n/index.js';
 import type { Logger } from '../shared/logger.js';
@@ -74,8 +74,7 @@ export async function sendInvitations(
   now = new Date(),
 ): Promise<MailRunResult> {
   // Remember where links point, for reminders sent by the job (which has no request).
-  await CampaignModel.updateOne({ _id: campaign._id }, { $set: { 'mailing.linkBaseUrl': linkBase } });
-  forgetCampaign();
+  await rememberLinkBase(campaign._id, linkBase);
   const candidates = await ParticipantModel.find(notInvitedYet(campaign._id)).sort({ _id: 1 }).limit(MAIL_BATCH).lean<ParticipantRecord[]>();
   const result: MailRunResult = { sent: 0, failed: [], remaining: 0 };
   for (const p of candidates) {
@@ -115,11 +114,7 @@ export async function sendDueReminders(
   now: Date,
   deps: { mailer: Mailer; publicBaseUrl?: string; logger?: Logger },
 ): Promise<ReminderRunResult> {
-  const campaigns = await CampaignModel.find({
-    status: 'open',
-    'mailing.maxReminders': trusted({ $gt: 0 }),
-    'mailing.reminderAfterDays': trusted({ $gt: 0 }),
-  }).lean<Campaign[]>();
+  const campaigns = await campaignsWithReminders();
   const result: ReminderRunResult = { campaigns: 0, sent: 0, failed: [] };
   for (const campaign of campaigns) {
     const base = deps.publicBaseUrl || campaign.mailing?.linkBaseUrl;

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { CampaignModel } from '../campaigns/campaign.model.js';
+import { linkTargetOf } from '../campaigns/campaign.queries.js';
 import { resolveLanguage, setLanguage } from '../http/locals.js';
 import { findByToken } from './participant.service.js';
 import { PARTICIPANT_COOKIE } from './participant.tokens.js';
@@ -15,7 +15,7 @@ export async function redeemParticipantLink(req: Request, res: Response): Promis
   const raw = String(req.params.token ?? '');
   const found = await findByToken(raw);
   const campaign = found
-    ? await CampaignModel.findById(found.campaignId, { publicToken: 1, status: 1, languages: 1 }).lean<{ publicToken: string; status: string }>()
+    ? await linkTargetOf(found.campaignId)
     : null;
   res.set('Cache-Control', 'no-store');
   res.set('Referrer-Policy', 'no-referrer');

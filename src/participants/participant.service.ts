@@ -1,7 +1,6 @@
 import { forgetCampaign } from '../campaigns/campaign.service.js';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { CampaignModel } from '../campaigns/campaign.model.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { suppressSmallGroups, type SuppressedRow } from '../shared/anonymity.js';
@@ -293,40 +292,9 @@ export async function holdsClaim(participantId: mongoose.Types.ObjectId, claimKe
   return (await ParticipantModel.countDocuments({ _id: participantId, status: 'submitting', claimKey })) > 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Campaign settings that belong to participants
-
-export async function setPublicLink(campaignId: mongoose.Types.ObjectId, enabled: boolean): Promise<void> {
-  // Not a questions edit: no __v bump, so it never turns a lead's open edit form into a 409.
-  const res = await CampaignModel.updateOne({ _id: campaignId }, { $set: { publicLinkEnabled: enabled } });
-  forgetCampaign();
-  if (res.matchedCount === 0) throw notFound('Campaign');
-}
-
-export interface MailingSettings {
-  senderName: string;
-  replyTo: string;
-  reminderAfterDays: number;
-  maxReminders: number;
-  minGroupSize: number;
-}
-
-export async function saveMailingSettings(campaignId: mongoose.Types.ObjectId, s: MailingSettings): Promise<void> {
-  const res = await CampaignModel.updateOne(
-    { _id: campaignId },
-    {
-      $set: {
-        'mailing.senderName': s.senderName,
-        'mailing.replyTo': s.replyTo,
-        'mailing.reminderAfterDays': s.reminderAfterDays,
-        'mailing.maxReminders': s.maxReminders,
-        minGroupSize: s.minGroupSize,
-      },
-    },
-  );
-  forgetCampaign();
-  if (res.matchedCount === 0) throw notFound('Campaign');
-}
+// Campaign settings about participants (public link, mailing) are the campaigns feature's:
+// setPublicLink and saveMailingSettings live in src/campaigns/campaign.service.ts.
+export { saveMailingSettings, setPublicLink, type MailingSettings } from '../campaigns/campaign.service.js';
 
 /** The participants an address was invited as (all campaigns), for an erasure request by e-mail. */
 export async function participantsByEmail(email: string): Promise<Array<{ participantId: mongoose.Types.ObjectId; campaignId: mongoose.Types.ObjectId }>> {
