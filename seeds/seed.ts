@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { findUserByEmail } from '../src/auth/auth.service.js';
-import { DEMO_SEED_KEY, demoRespondents, loadDemo, type DemoMember } from '../src/campaigns/demo.js';
+import { DEMO_SEED_KEY, demoRespondents, loadDemo, type DemoMember } from '../src/demo/demo.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { connectDb, disconnectDb } from '../src/db/connection.js';
 import { openDatabase } from '../src/db/open-database.js';

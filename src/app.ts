@@ -36,6 +36,8 @@ import { responsesLeadRouter } from './responses/response.lead.routes.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
 import { privacyAdminRouter, privacyLeadRouter } from './privacy/privacy.routes.js';
+import { adoptDemo, demoLoaded, loadDemo } from './demo/demo.js';
+import { countDrafts, countSubmitted } from './responses/response.service.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -69,6 +71,9 @@ export interface AppDeps {
  * Builds the express app: no listening, no database connection, no environment reads.
  * `src/server.ts` and the tests call it with their own dependencies.
  */
+/** Response counts for the campaigns' pages (campaigns sit below responses: passed in, not imported). */
+const responseCounts = { submitted: countSubmitted, drafts: countDrafts };
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const root = projectRoot();
@@ -152,7 +157,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/p/:token', slow);
   // Pages with personal data or individual answers must not sit in caches or history.
   app.use(['/lead', '/admin', '/account', '/api/v1'], noStore);
-  app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10, perAddressMax: deps.loginRateLimitPerAddress ?? 100 }) }));
+  const demo = { loaded: demoLoaded, load: loadDemo, adopt: adoptDemo };
+  app.use(authRouter({ loginLimiter: loginLimiter({ loginMax: deps.loginRateLimit ?? 10, perAddressMax: deps.loginRateLimitPerAddress ?? 100 }), demo }));
   app.use('/r', recordingRespondRouter(media));
   app.use('/r', respondRouter(consent));
   app.get('/p/:token', redeemParticipantLink);
@@ -163,9 +169,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/lead', '/api/v1'], requireUser());
   app.use('/admin', requireUser(['admin']));
   app.use(['/lead/campaigns/:id', '/api/v1/campaigns/:id'], campaignAccessGuard);
-  app.use('/admin', adminRouter({ media }));
+  app.use('/admin', adminRouter({ media, demo }));
   app.use('/admin', privacyAdminRouter({ logger: deps.logger }));
-  app.use('/lead', campaignsLeadRouter());
+  app.use('/lead', campaignsLeadRouter({ counts: responseCounts }));
   app.use('/lead', responsesLeadRouter());
   app.use('/lead', privacyLeadRouter({ logger: deps.logger }));
   app.use('/lead', recordingLeadRouter());

@@ -1,6 +1,5 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { adoptDemo } from '../campaigns/demo.js';
 import { countRecordingsWithMetadata, mediaToolsAvailable, type MediaOptions } from '../media/media.service.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { idPattern, parseId } from '../shared/ids.js';
@@ -8,6 +7,7 @@ import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import * as auth from './auth.service.js';
 import { userCreateSchema, userUpdateSchema } from './auth.schemas.js';
 import { ROLES } from './user.model.js';
+import type { DemoHooks } from './demo-hooks.js';
 
 /** `?created=<user id>[&demo=owner|coLead]` after creating an account (post/redirect/get). */
 const createdQuerySchema = z.object({
@@ -18,6 +18,8 @@ const createdQuerySchema = z.object({
 export interface AdminRouterOptions {
   /** Video answers: whether ffmpeg removes metadata (the admin page says once when it does not). */
   media?: Pick<MediaOptions, 'useFfmpeg'>;
+  /** The demo campaign (src/demo, wired in app.ts): a new account may join it. */
+  demo?: Pick<DemoHooks, 'adopt'>;
 }
 
 /** /admin/users — admins manage accounts (create, role, disable, reset password). */
@@ -59,8 +61,8 @@ export function adminRouter(opts: AdminRouterOptions = {}): Router {
       if (err instanceof AppError && err.fields) return render(res, err.status, { fields: err.fields, values });
       throw err;
     }
-    // The demo campaign's first lead joins it (src/campaigns/demo.ts).
-    const demo = await adoptDemo(user);
+    // The demo campaign's first lead joins it (src/demo/demo.ts).
+    const demo = (await opts.demo?.adopt(user)) ?? null;
     res.redirect(303, `/admin/users?created=${user.id}${demo ? `&demo=${demo}` : ''}#created`);
   });
 

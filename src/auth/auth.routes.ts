@@ -4,7 +4,7 @@ import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import * as auth from './auth.service.js';
 import { loginSchema, passwordChangeSchema, safeNext, setupSchema, tokenCreateSchema } from './auth.schemas.js';
 import { requireUser } from './guard.js';
-import { adoptDemo, demoLoaded, loadDemo } from '../campaigns/demo.js';
+import type { DemoHooks } from './demo-hooks.js';
 import type { RequestHandler } from 'express';
 
 function errorList(res: Response, fields: Record<string, string>) {
@@ -25,7 +25,7 @@ function signIn(req: Request, user: auth.CurrentUser): Promise<void> {
 }
 
 /** Login, logout, first-run setup, own account (password, API tokens). */
-export function authRouter(opts: { loginLimiter: RequestHandler }): Router {
+export function authRouter(opts: { loginLimiter: RequestHandler; demo?: DemoHooks }): Router {
   const router = Router();
 
   // GET /login
@@ -68,7 +68,7 @@ export function authRouter(opts: { loginLimiter: RequestHandler }): Router {
     res.render('auth/setup', {
       title: res.locals.t('auth.setup.title'),
       values: { email: '', name: '', demo: true },
-      demoLoaded: await demoLoaded(),
+      demoLoaded: (await opts.demo?.loaded()) ?? true,
       errorList: [],
       fieldErrors: {},
     });
@@ -85,7 +85,7 @@ export function authRouter(opts: { loginLimiter: RequestHandler }): Router {
       res.status(400).render('auth/setup', {
         title: res.locals.t('auth.setup.title'),
         values,
-        demoLoaded: await demoLoaded(),
+        demoLoaded: (await opts.demo?.loaded()) ?? true,
         errorList: errorList(res, fields),
         fieldErrors: fields,
       });
@@ -99,8 +99,8 @@ export function authRouter(opts: { loginLimiter: RequestHandler }): Router {
     }
     await signIn(req, user);
     // A demo loaded before (npm run seed) is theirs too: the first admin or lead owns it.
-    if (wantsDemo) await loadDemo({ owner: user });
-    else await adoptDemo(user);
+    if (wantsDemo) await opts.demo?.load({ owner: user });
+    else await opts.demo?.adopt(user);
     res.redirect(303, '/lead');
   });
 

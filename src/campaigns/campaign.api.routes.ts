@@ -1,6 +1,6 @@
 import { Router } from 'express';
+import type { Campaign } from './campaign.service.js';
 import { parseOrThrow } from '../shared/validation.js';
-import { countSubmitted } from '../responses/response.service.js';
 import { campaignInputSchema, listQuerySchema, statusChangeSchema } from './campaign.schemas.js';
 import * as campaigns from './campaign.service.js';
 import { respondentLink } from './campaign.lead.routes.js';
@@ -38,7 +38,7 @@ export function campaignDto(c: campaigns.Campaign, req: Request, responseCount?:
 
 const updateSchema = z.object({ version: z.number().int().min(0).optional() });
 
-export function campaignsApiRouter(): Router {
+export function campaignsApiRouter(deps: { counts: { submitted: (campaignId: Campaign['_id']) => Promise<number> } }): Router {
   const router = Router();
 
   // GET /api/v1/campaigns
@@ -59,7 +59,7 @@ export function campaignsApiRouter(): Router {
   // GET /api/v1/campaigns/:id
   router.get('/campaigns/:id', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
-    res.json(campaignDto(campaign, req, await countSubmitted(campaign._id)));
+    res.json(campaignDto(campaign, req, await deps.counts.submitted(campaign._id)));
   });
 
   // PUT /api/v1/campaigns/:id — replace a draft's content (optional `version` for 409 on conflict)

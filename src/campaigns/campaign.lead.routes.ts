@@ -1,10 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../shared/errors.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
-import { countDrafts, countSubmitted } from '../responses/response.service.js';
 import { campaignInputSchema, listQuerySchema, openCampaignEditSchema, QUESTION_ROLES, statusChangeSchema } from './campaign.schemas.js';
 import { addressIssues } from './address.js';
-import { DEMO_SEED_KEY } from './demo.js';
 import {
   blankQuestion,
   blankSegment,
@@ -82,14 +80,21 @@ function handleFormAction(req: Request, res: Response, values: CampaignFormValue
   return true;
 }
 
-export function campaignsLeadRouter(): Router {
+/** Counts of a campaign's responses (the responses feature's; passed in by app.ts: campaigns sit below responses). */
+export interface ResponseCounts {
+  submitted: (campaignId: Campaign['_id']) => Promise<number>;
+  drafts: (campaignId: Campaign['_id']) => Promise<number>;
+}
+
+export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
+  const { counts } = deps;
   const router = Router();
 
   // GET /lead — the lead's campaigns
   router.get('/', async (req, res) => {
     const query = parseOrThrow(listQuerySchema, req.query);
     const list = await campaigns.listCampaigns(query, visibleCampaignsFilter(res.locals.user!));
-    const rows = await Promise.all(list.map(async (c) => ({ campaign: c, responses: await countSubmitted(c._id), demo: c.seedKey === DEMO_SEED_KEY })));
+    const rows = await Promise.all(list.map(async (c) => ({ campaign: c, responses: await counts.submitted(c._id), demo: Boolean(c.seedKey) })));
     res.render('lead/index', { title: res.locals.t('lead.index.title'), rows, canCreate: res.locals.user!.role !== 'stakeholder' });
   });
 
@@ -120,8 +125,8 @@ export function campaignsLeadRouter(): Router {
   router.get('/campaigns/:id', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
     const [submitted, drafts, members] = await Promise.all([
-      countSubmitted(campaign._id),
-      countDrafts(campaign._id),
+      counts.submitted(campaign._id),
+      counts.drafts(campaign._id),
       getUsersByIds([...(campaign.coLeadIds ?? []), ...(campaign.stakeholderIds ?? [])]),
     ]);
     const isIn = (ids: unknown[] | undefined, id: unknown) => (ids ?? []).some((x) => String(x) === String(id));
@@ -181,7 +186,7 @@ export function campaignsLeadRouter(): Router {
   router.get('/campaigns/:id/close', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
     if (campaign.status !== 'open') return res.redirect(303, `/lead/campaigns/${String(campaign._id)}`);
-    const [submitted, drafts] = await Promise.all([countSubmitted(campaign._id), countDrafts(campaign._id)]);
+    const [submitted, drafts] = await Promise.all([counts.submitted(campaign._id), counts.drafts(campaign._id)]);
     res.render('lead/campaign-close', { title: res.locals.t('lead.close.title', { title: campaign.title }), campaign, submitted, drafts });
   });
 

@@ -151,6 +151,13 @@ export async function findBySeedKey(seedKey: string): Promise<Campaign | null> {
   return CampaignModel.findOne({ seedKey }).lean<Campaign>();
 }
 
+/** Makes `userId` the owner of a campaign nobody owns yet; false when someone was faster (conditional update). */
+export async function claimOwnership(id: mongoose.Types.ObjectId, userId: mongoose.Types.ObjectId): Promise<boolean> {
+  const res = await CampaignModel.updateOne({ _id: id, ownerId: null }, { $set: { ownerId: userId } });
+  forgetCampaign();
+  return res.modifiedCount === 1;
+}
+
 /** Adds or removes a co-lead or stakeholder (single-document update). */
 export async function setMember(id: string, userId: mongoose.Types.ObjectId, as: 'coLead' | 'stakeholder', add: boolean): Promise<void> {
   const field = as === 'coLead' ? 'coLeadIds' : 'stakeholderIds';

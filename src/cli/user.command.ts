@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createUser } from '../auth/auth.service.js';
-import { adoptDemo } from '../campaigns/demo.js';
+import { adoptDemo } from '../demo/demo.js';
 import { ROLES } from '../auth/user.model.js';
 import { loadConfig } from '../config.js';
 import { connectDb, disconnectDb } from '../db/connection.js';

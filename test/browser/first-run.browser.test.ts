@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { UserModel } from '../../src/auth/user.model.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
-import { DEMO_SEED_KEY } from '../../src/campaigns/demo.js';
+import { DEMO_SEED_KEY } from '../../src/demo/demo.js';
 import { testApp } from '../helpers/app.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/test-db.js';

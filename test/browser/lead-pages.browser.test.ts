@@ -6,7 +6,7 @@ import { AnalysisRunModel, RunClaimModel } from '../../src/analysis-runs/analysi
 import { createRunner } from '../../src/analysis-runs/runner.js';
 import { startRun } from '../../src/analysis-runs/analysis-run.service.js';
 import { setMember } from '../../src/campaigns/campaign.service.js';
-import { loadDemo } from '../../src/campaigns/demo.js';
+import { loadDemo } from '../../src/demo/demo.js';
 import { createShare } from '../../src/reports/report-share.service.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';

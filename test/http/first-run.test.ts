@@ -7,7 +7,7 @@ import { FileSystemMediaStore } from '../../src/media/media-store.js';
 import request from 'supertest';
 import { UserModel } from '../../src/auth/user.model.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
-import { adoptDemo, DEMO_SEED_KEY, loadDemo } from '../../src/campaigns/demo.js';
+import { adoptDemo, DEMO_SEED_KEY, loadDemo } from '../../src/demo/demo.js';
 import { startLine } from '../../src/http/start-line.js';
 import { MediaModel } from '../../src/media/media.model.js';
 import { ResponseModel } from '../../src/responses/response.model.js';

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { removeExpiredSessions, sessionMiddleware } from '../../src/auth/session.js';
 import { CampaignModel } from '../../src/campaigns/campaign.model.js';
-import { loadDemo } from '../../src/campaigns/demo.js';
+import { loadDemo } from '../../src/demo/demo.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { testDbUri, useTestDb } from '../helpers/test-db.js';

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { z } from 'zod';
-import { UserModel, type Role } from '../auth/user.model.js';
+import type { Role } from '../auth/user.model.js';
+import { countLeadsAmong, earliestStaff } from '../auth/user.queries.js';
 import { createFromApi } from '../responses/response.service.js';
 import { projectRoot } from '../shared/paths.js';
-import { CampaignModel } from './campaign.model.js';
-import { changeStatus, createCampaign, findBySeedKey, forgetCampaign, type Campaign } from './campaign.service.js';
-import { interviewTemplate } from './interview-template.js';
+import { claimOwnership, changeStatus, createCampaign, findBySeedKey, setMember, type Campaign } from '../campaigns/campaign.service.js';
+import { interviewTemplate } from '../campaigns/interview-template.js';
 
 /**
  * The demo campaign ("Nordlicht Logistik", the four-question template, 32 answers of our own
@@ -91,14 +91,10 @@ export async function loadDemo(opts: { owner?: DemoMember } = {}): Promise<{
 
 /** The oldest admin-or-lead account and the oldest lead account (the people adoptDemo serves first). */
 async function earliestMembers(): Promise<DemoMember[]> {
-  const [first] = await UserModel.find({ role: mongoose.trusted({ $in: ['admin', 'lead'] }), disabled: false }, { role: 1 })
-    .sort({ createdAt: 1, _id: 1 })
-    .limit(1)
-    .lean();
-  const [firstLead] = await UserModel.find({ role: 'lead', disabled: false }, { role: 1 }).sort({ createdAt: 1, _id: 1 }).limit(1).lean();
+  const { first, firstLead } = await earliestStaff();
   const out: DemoMember[] = [];
-  if (first) out.push({ id: String(first._id), role: first.role as Role });
-  if (firstLead && String(firstLead._id) !== out[0]?.id) out.push({ id: String(firstLead._id), role: 'lead' });
+  if (first) out.push(first);
+  if (firstLead && firstLead.id !== out[0]?.id) out.push({ id: firstLead.id, role: 'lead' });
   return out;
 }
 
@@ -124,20 +120,17 @@ async function joinDemo(user: DemoMember, opts: { explicit: boolean }): Promise<
   if (isMember(campaign, user.id)) return null;
   if (!campaign.ownerId) {
     // Conditional on "still nobody's", so two accounts created at once cannot both own it.
-    const res = await CampaignModel.updateOne({ _id: campaign._id, ownerId: null }, { $set: { ownerId: uid } });
-    forgetCampaign();
-    if (res.modifiedCount === 1) return 'owner';
+    if (await claimOwnership(campaign._id, uid)) return 'owner';
     return joinDemo(user, opts);
   }
   if (!opts.explicit) {
     // Automatic: only the first lead joins, and only when no lead is on the demo yet.
     if (user.role !== 'lead') return null;
     const leadIds = [campaign.ownerId, ...(campaign.coLeadIds ?? [])];
-    const leads = await UserModel.countDocuments({ _id: mongoose.trusted({ $in: leadIds }), role: 'lead' });
+    const leads = await countLeadsAmong(leadIds);
     if (leads > 0) return null;
   }
-  await CampaignModel.updateOne({ _id: campaign._id }, { $addToSet: { coLeadIds: uid }, $pull: { stakeholderIds: uid } });
-  forgetCampaign();
+  await setMember(String(campaign._id), uid, 'coLead', true);
   return 'coLead';
 }
 
