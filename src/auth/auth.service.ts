@@ -3,7 +3,10 @@ import mongoose from 'mongoose';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { dummyPasswordHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
-import { ApiTokenModel, UserModel, type ApiTokenRecord, type Role, type UserRecord } from './user.model.js';
+import { ApiTokenModel, ROLES, UserModel, type ApiTokenRecord, type Role, type UserRecord } from './user.model.js';
+
+/** The roles an account can have (for the CLI's and forms' validation). */
+export { ROLES };
 import { parseId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/mongo.js';
 

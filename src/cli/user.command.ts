@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createUser } from '../auth/auth.service.js';
 import { adoptDemo } from '../demo/demo.js';
-import { ROLES } from '../auth/user.model.js';
+import { ROLES } from '../auth/auth.service.js';
 import { loadConfig } from '../config.js';
 import { connectDb, disconnectDb } from '../db/connection.js';
 import { openDatabase } from '../db/open-database.js';

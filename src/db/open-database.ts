@@ -1,9 +1,15 @@
-import type { Config } from '../config.js';
 import type { Logger } from '../shared/logger.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/launcher.js';
 
+/** What choosing the database needs from the configuration (src/config.ts). */
+export interface DatabaseSettings {
+  mongodbUri?: string;
+  dataDir: string;
+  dbStartTimeoutMs: number;
+}
+
 /** Resolves the database: MONGODB_URI, or the embedded default (design: "Database"). */
-export async function openDatabase(config: Config, logger: Logger): Promise<{ uri: string; embedded?: EmbeddedDatabase }> {
+export async function openDatabase(config: DatabaseSettings, logger: Logger): Promise<{ uri: string; embedded?: EmbeddedDatabase }> {
   if (config.mongodbUri) {
     logger.info({ engine: 'external (MONGODB_URI)' }, 'using the database from MONGODB_URI');
     return { uri: config.mongodbUri };

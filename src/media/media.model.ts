@@ -1,6 +1,8 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
-export const cueSchema = new Schema({ start: { type: Number, required: true }, end: { type: Number, required: true }, text: { type: String, required: true } }, { _id: false });
+import { cueSchema } from './cue.schema.js';
+
+export { cueSchema };
 
 /**
  * One stored recording (video or audio answer). Written once, after its bytes are completely in

@@ -1,5 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-import { cueSchema } from '../media/media.model.js';
+import { cueSchema } from '../media/cue.schema.js';
 
 const answerSchema = new Schema(
   {
