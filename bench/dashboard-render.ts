@@ -25,7 +25,7 @@ import mongoose from 'mongoose';
 import { AnalysisResultModel } from '../src/analysis-runs/analysis-run.model.js';
 import { createRunner } from '../src/analysis-runs/runner.js';
 import { forgetRunData } from '../src/dashboard/dashboard.data.js';
-import { DashboardRunModel } from '../src/dashboard/dashboard-store.js';
+import { DashboardRunModel } from '../src/dashboard/dashboard.store.js';
 import { staffClient, testApp } from '../test/helpers/app.js';
 import { seedSyntheticCampaign, percentile } from './dashboard-fixture.js';
 import { startBenchDatabase } from './lib/bench-db.js';

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import mongoose from 'mongoose';
 import type { AnalysisResult, Codebook } from '../analysis/index.js';
 import { buildRunData } from './dashboard.data.js';
-import { encodeRunData } from './dashboard-store.js';
+import { encodeRunData } from './dashboard.store.js';
 import type { BuildRequest, BuildReply } from './build-protocol.js';
 
 const port = parentPort;

@@ -4,7 +4,7 @@ import { rawStoredAnalysis } from '../analysis-runs/analysis-run.queries.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { streamResponses } from '../responses/response.queries.js';
 import { buildInWorker } from './build-in-worker.js';
-import { DashboardRunModel, decodeRunData, loadStoredRunData, saveEncoded } from './dashboard-store.js';
+import { DashboardRunModel, decodeRunData, loadStoredRunData, saveEncoded } from './dashboard.store.js';
 import { codeKey, ROLES, TYPE_CODES, type CodeField, type CodeRef, type Dimension, type RunData } from './types.js';
 
 // Re-exported for the feature's callers (routes, worker, tests) that know dashboard.data as the entry.

@@ -2,7 +2,7 @@ import type { AnalysisResult, ChallengeType, EmergentCluster, QuestionRole, Requ
 
 /**
  * The dashboard's data types, at the bottom of the feature: the compact run data (built by
- * dashboard.data.ts, stored by dashboard-store.ts, read by dashboard.service.ts) and the filters
+ * dashboard.data.ts, stored by dashboard.store.ts, read by dashboard.service.ts) and the filters
  * (parsed by dashboard.schemas.ts). Types and constants only, so no file of the feature has to
  * import another one just for a type.
  */

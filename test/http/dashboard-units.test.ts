@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { AnalysisResult } from '../../src/analysis/index.js';
-import { decodeRunData, encodeRunData } from '../../src/dashboard/dashboard-store.js';
+import { decodeRunData, encodeRunData } from '../../src/dashboard/dashboard.store.js';
 import { buildRunData } from '../../src/dashboard/dashboard.data.js';
 import { applyFilters, countCodes, drillAnswers, filterOptions, planOfRun } from '../../src/dashboard/dashboard.service.js';
 import { cueFor, quoteOf } from '../../src/dashboard/quotes.js';

@@ -6,7 +6,7 @@ import { createRunner } from '../../src/analysis-runs/runner.js';
 import { changeStatus, createCampaign, getCampaign, setMember } from '../../src/campaigns/campaign.service.js';
 import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
-import { DashboardRunModel } from '../../src/dashboard/dashboard-store.js';
+import { DashboardRunModel } from '../../src/dashboard/dashboard.store.js';
 import { forgetRunData } from '../../src/dashboard/dashboard.data.js';
 import { BUILTIN_CODEBOOK, cloneCodebook } from '../../src/analysis/index.js';
 import { ResponseModel } from '../../src/responses/response.model.js';

@@ -6,7 +6,7 @@ import { confirmImport, issueTokens } from '../../src/participants/participant.s
 import mongoose from 'mongoose';
 import { AnalysisResultModel, AnalysisRunModel } from '../../src/analysis-runs/analysis-run.model.js';
 import { BoardCorrectionModel } from '../../src/board/board-correction.model.js';
-import { DashboardRunModel } from '../../src/dashboard/dashboard-store.js';
+import { DashboardRunModel } from '../../src/dashboard/dashboard.store.js';
 import { ExportCodeIndexModel } from '../../src/analysis-runs/code-index.js';
 import { purgeExpiredResponses } from '../../src/privacy/retention.js';
 import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';

@@ -9,7 +9,7 @@ import { translator, type Lang } from '../shared/i18n/index.js';
 import type { Logger } from '../shared/logger.js';
 import { csvHeaders, streamCsv, type CsvVariant } from './csv.js';
 import { analysisJson, answersExport, requirementsExport, type ExportContext } from './export.service.js';
-import { exportQuerySchema } from './exports.schemas.js';
+import { exportQuerySchema } from './export.schemas.js';
 import { reportMarkdown } from '../reports/report-markdown.js';
 
 export interface ExportsDeps {
