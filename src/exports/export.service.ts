@@ -14,9 +14,9 @@ import type { Campaign } from '../campaigns/campaign.service.js';
 import { boardCorrectionCounts, responseIdOf, runRespondents, segmentContext, type LatestAnalysis } from '../reports/report-data.js';
 import { loadCuration } from '../reports/report-curation.service.js';
 import { buildReport, codebookVersionOf, namesOf, segmentLabeller } from '../reports/report.service.js';
-import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
-import { CODE_FIELD, loadCodeLookup } from '../analysis-runs/code-index.js';
-import { pick, translator, type Lang } from '../shared/i18n/index.js';
+import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor, type DisclosurePlan } from '../shared/anonymity.js';
+import { CODE_FIELD, loadCodeLookup, type CodeTable } from '../analysis-runs/code-index.js';
+import { pick, translator, type Lang, type Translate } from '../shared/i18n/index.js';
 import type { CsvColumn, CsvRow } from './csv.js';
 import { entriesOf } from '../db/mongo.js';
 import { streamParticipants } from '../participants/participant.queries.js';
@@ -78,22 +78,20 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
   const { campaign, lang } = ec;
   const t = translator(lang);
   const labels = segmentLabeller(campaign, lang);
-  const names = codeNames(BUILTIN_CODEBOOK);
-  const codeName = (id: string) => pick(names.get(id) ?? { de: id, en: id }, lang);
   const identified = campaign.anonymity === 'identified';
-  const min = campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const pseudo = pseudonymiser(ec.secret, String(campaign._id));
-  const segmentKeys = labels.columns();
-  const other = t('exports.other');
-  const questions = campaign.questions.map((q) => ({ key: q.key, text: pick(q.prompt, lang) }));
+  return { columns: answerColumns(t, labels, identified), rows: answerRows(ec, t, labels, identified) };
+}
 
-  const columns: CsvColumn[] = [
+type Labeller = ReturnType<typeof segmentLabeller>;
+
+function answerColumns(t: Translate, labels: Labeller, identified: boolean): CsvColumn[] {
+  return [
     { label: t('exports.col.respondent') },
     ...(identified ? [{ label: t('exports.col.participant') }, { label: t('exports.col.submitted') }] : []),
     { label: t('exports.col.question') },
     { label: t('exports.col.question_text') },
     { label: t('exports.col.language') },
-    ...segmentKeys.map((k) => ({ label: labels.column(k) })),
+    ...labels.columns().map((k) => ({ label: labels.column(k) })),
     { label: t('exports.col.answer') },
     { label: t('exports.col.channels') },
     { label: t('exports.col.themes') },
@@ -103,164 +101,288 @@ export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run:
     { label: t('exports.col.cluster') },
     { label: t('exports.col.codes') },
   ];
+}
 
-  async function* rows() {
-    // Identified campaigns only: who answered (the participant's name and e-mail).
-    const participants = new Map<string, string>();
-    if (identified) {
-      for await (const p of streamParticipants<{ _id: unknown; email?: string; name?: string }>(campaign._id, { email: 1, name: 1 })) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
-    }
-    const index = ec.run ? await loadCodeLookup(ec.run.id) : undefined;
-    const table = index?.table;
-    for (const [id, name] of Object.entries(index?.names ?? {})) names.set(id, name);
-    // Cells derived from one distinct index value, computed once per value (not once per row).
-    const values = table?.values ?? [];
-    const nameCells: Array<string | undefined> = [];
-    const idCells: Array<string | undefined> = [];
-    const typeCells: Array<string | undefined> = [];
-    const confidenceCells: Array<number | '' | undefined> = [];
-    /** Code ids `a;b` → their names, `Name A, Name B`. */
-    const namesOf = (v: number) => (nameCells[v] ??= values[v] ? values[v].split(';').map(codeName).join(', ') : '');
-    /** Code ids `a;b` → `a; b`. */
-    const idsOf = (v: number) => (idCells[v] ??= values[v] ? values[v].split(';').join('; ') : '');
-    const typeOf = (v: number) => (typeCells[v] ??= values[v] ? t(`exports.type.${values[v] as 'technical' | 'cultural'}`) : '');
-    const confidenceOf = (v: number) => (confidenceCells[v] ??= values[v] === '' ? '' : Number(values[v]));
-    /** All code ids of an answer: channels, themes, features. */
-    const codeGroups = [CODE_FIELD.channels, CODE_FIELD.themes, CODE_FIELD.features] as const;
-    const codeIds = (line: number): string => {
+/** Rows leave in batches; streamCsv turns each batch into CSV text as soon as it arrives. */
+const ROW_BATCH = 256;
+
+/**
+ * The rows, in order: read the population in one pass (identified campaigns' rows go out during
+ * it), make the disclosure plan over the whole population, then write the rows held back.
+ */
+async function* answerRows(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }, t: Translate, labels: Labeller, identified: boolean): AsyncGenerator<CsvRow[]> {
+  const { campaign, lang } = ec;
+  const participants = identified ? await participantNames(campaign._id) : new Map<string, string>();
+  const index = ec.run ? await loadCodeLookup(ec.run.id) : undefined;
+  const rowsOf = answerRowMaker({
+    pseudo: pseudonymiser(ec.secret, String(campaign._id)),
+    identified,
+    participants,
+    questions: campaign.questions.map((q) => ({ key: q.key, text: pick(q.prompt, lang) })),
+    codes: codeCells(index, lang, t),
+  });
+  const book = new SegmentBook(labels, t('exports.other'));
+  const dir = await mkdtemp(path.join(tmpdir(), 'wv-export-'));
+  const held = new HeldBackRows(path.join(dir, 'held-back.ndjson'));
+  try {
+    yield* inBatches(readResponses(campaign, identified, book, rowsOf, held));
+    if (!held.used) return;
+    await held.close();
+    const plan = disclosurePlan(book, campaign);
+    yield* inBatches(heldBackRows(held, plan, book, rowsOf));
+  } finally {
+    held.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Identified campaigns only: who answered (the participant's name and e-mail). */
+async function participantNames(campaignId: Campaign['_id']): Promise<Map<string, string>> {
+  const participants = new Map<string, string>();
+  for await (const p of streamParticipants<{ _id: unknown; email?: string; name?: string }>(campaignId, { email: 1, name: 1 })) participants.set(String(p._id), p.name && p.email ? `${p.name} <${p.email}>` : (p.name || p.email || ''));
+  return participants;
+}
+
+/** The run's codes of each answer, as export cells. */
+interface CodeCells {
+  table: CodeTable | undefined;
+  /** Code ids `a;b` → their names, `Name A, Name B`. */
+  namesOf(v: number): string;
+  typeOf(v: number): string;
+  confidenceOf(v: number): number | '';
+  /** All code ids of an answer (channels, themes, features), `a; b; c`. */
+  codeIds(line: number): string;
+}
+
+/** Cells derived from one distinct index value, computed once per value (not once per row). */
+function codeCells(index: Awaited<ReturnType<typeof loadCodeLookup>> | undefined, lang: Lang, t: Translate): CodeCells {
+  const names = codeNames(BUILTIN_CODEBOOK);
+  for (const [id, name] of Object.entries(index?.names ?? {})) names.set(id, name);
+  const codeName = (id: string) => pick(names.get(id) ?? { de: id, en: id }, lang);
+  const table = index?.table;
+  const values = table?.values ?? [];
+  const nameCells: Array<string | undefined> = [];
+  const idCells: Array<string | undefined> = [];
+  const typeCells: Array<string | undefined> = [];
+  const confidenceCells: Array<number | '' | undefined> = [];
+  /** Code ids `a;b` → `a; b`. */
+  const idsOf = (v: number) => (idCells[v] ??= values[v] ? values[v].split(';').join('; ') : '');
+  const codeGroups = [CODE_FIELD.channels, CODE_FIELD.themes, CODE_FIELD.features] as const;
+  return {
+    table,
+    namesOf: (v) => (nameCells[v] ??= values[v] ? values[v].split(';').map(codeName).join(', ') : ''),
+    typeOf: (v) => (typeCells[v] ??= values[v] ? t(`exports.type.${values[v] as 'technical' | 'cultural'}`) : ''),
+    confidenceOf: (v) => (confidenceCells[v] ??= values[v] === '' ? '' : Number(values[v])),
+    codeIds(line) {
       let out = '';
       for (const f of codeGroups) {
         const ids = idsOf(table!.valueId(line, f));
         if (ids) out = out ? `${out}; ${ids}` : ids;
       }
       return out;
-    };
+    },
+  };
+}
 
-    const shared = new Map<string, Record<string, string>>();
-    const withLanguage = new Map<string, Record<string, string>>();
-    const population: Array<Record<string, string>> = [];
-    const fullCells = new Map<string, string[]>();
-    const cellsOf = (key: string, shown: Record<string, string>): string[] => {
-      const segs = shared.get(key) ?? {};
-      // Below the threshold (alone or in combination): the value becomes "other".
-      return segmentKeys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? labels.value(k, segs[k]) : other));
-    };
-    function* rowsOf(rid: string, rlang: string, segmentCells: string[], participantId: string, submittedAt: string, texts: Record<string, string>): Generator<CsvRow> {
-      const who = pseudo(rid);
-      const identity = identified ? [participantId ? (participants.get(participantId) ?? participantId) : '', submittedAt] : [];
-      for (const q of questions) {
-        const text = texts[q.key];
-        if (text === undefined) continue;
-        const line = table ? table.find(rid, q.key) : -1;
-        if (line < 0) {
-          yield [who, ...identity, q.key, q.text, rlang, ...segmentCells, text, '', '', '', '', '', '', ''];
-          continue;
-        }
-        yield [
-          who,
-          ...identity,
-          q.key,
-          q.text,
-          table!.value(line, CODE_FIELD.lang) || rlang,
-          ...segmentCells,
-          text,
-          namesOf(table!.valueId(line, CODE_FIELD.channels)),
-          namesOf(table!.valueId(line, CODE_FIELD.themes)),
-          typeOf(table!.valueId(line, CODE_FIELD.challengeType)),
-          confidenceOf(table!.valueId(line, CODE_FIELD.confidence)),
-          namesOf(table!.valueId(line, CODE_FIELD.features)),
-          table!.value(line, CODE_FIELD.cluster),
-          codeIds(line),
-        ];
+/** One response as the export needs it, in the pass and in the held-back file (a JSON array). */
+type ResponseLine = [rid: string, lang: string, segmentKey: string, participantId: string, submittedAt: string, texts: Record<string, string>];
+
+/** The rows of one response: one per answered question, with the given segment cells. */
+type RowMaker = (response: ResponseLine, segmentCells: string[]) => CsvRow[];
+
+function answerRowMaker(c: {
+  pseudo: (responseId: string) => string;
+  identified: boolean;
+  participants: Map<string, string>;
+  questions: Array<{ key: string; text: string }>;
+  codes: CodeCells;
+}): RowMaker {
+  const { codes } = c;
+  const table = codes.table;
+  return ([rid, rlang, , participantId, submittedAt, texts], segmentCells) => {
+    const rows: CsvRow[] = [];
+    const who = c.pseudo(rid);
+    const identity = c.identified ? [participantId ? (c.participants.get(participantId) ?? participantId) : '', submittedAt] : [];
+    for (const q of c.questions) {
+      const text = texts[q.key];
+      if (text === undefined) continue;
+      const line = table ? table.find(rid, q.key) : -1;
+      if (line < 0) {
+        rows.push([who, ...identity, q.key, q.text, rlang, ...segmentCells, text, '', '', '', '', '', '', '']);
+        continue;
       }
+      rows.push([
+        who,
+        ...identity,
+        q.key,
+        q.text,
+        table!.value(line, CODE_FIELD.lang) || rlang,
+        ...segmentCells,
+        text,
+        codes.namesOf(table!.valueId(line, CODE_FIELD.channels)),
+        codes.namesOf(table!.valueId(line, CODE_FIELD.themes)),
+        codes.typeOf(table!.valueId(line, CODE_FIELD.challengeType)),
+        codes.confidenceOf(table!.valueId(line, CODE_FIELD.confidence)),
+        codes.namesOf(table!.valueId(line, CODE_FIELD.features)),
+        table!.value(line, CODE_FIELD.cluster),
+        codes.codeIds(line),
+      ]);
     }
+    return rows;
+  };
+}
 
-    // Rows leave in batches; streamCsv turns each batch into CSV text as soon as it arrives.
-    const BATCH = 256;
-    const batch: CsvRow[] = [];
-    const dir = await mkdtemp(path.join(tmpdir(), 'wv-export-'));
-    const file = path.join(dir, 'held-back.ndjson');
-    let out: WriteStream | undefined;
-    let heldError: Error | undefined;
-    let held = 0;
-    try {
-      // Only the fields a row needs: the text of each question's answer (not its mode, dates or a
-      // video's transcript cues), so less is decoded per response.
-      const fields: Record<string, 1> = { lang: 1, segments: 1, ...(identified ? { submittedAt: 1, participantId: 1 } : {}) };
-      for (const q of questions) fields[`answers.${q.key}.text`] = 1;
-      const cursor = streamResponses<ResponseRow>(campaign._id, fields, CURSOR_BATCH);
-      try {
-        for await (const r of cursor) {
-          const segs = Object.fromEntries(entriesOf(r.segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
-          const key = JSON.stringify(Object.entries(segs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-          let obj = shared.get(key);
-          if (!obj) shared.set(key, (obj = segs));
-          // The plan's population: segment values and the response's language (shared objects).
-          const langKey = `${key}|${r.lang}`;
-          let person = withLanguage.get(langKey);
-          if (!person) withLanguage.set(langKey, (person = { ...obj, [LANGUAGE_DIMENSION]: String(r.lang ?? '') }));
-          population.push(person);
-          const texts: Record<string, string> = {};
-          for (const [k, a] of entriesOf(r.answers)) {
-            const text = (a as { text?: unknown } | undefined)?.text;
-            if (typeof text === 'string' && text.trim()) texts[k] = text;
-          }
-          const rid = String(r._id);
-          const participantId = identified && r.participantId ? String(r.participantId) : '';
-          const submittedAt = identified && r.submittedAt ? new Date(r.submittedAt).toISOString() : '';
-          if (identified) {
-            // Identified campaigns show every value: stream the row now, while the cursor reads on.
-            let cells = fullCells.get(key);
-            if (!cells) fullCells.set(key, (cells = cellsOf(key, segs)));
-            for (const row of rowsOf(rid, r.lang, cells, participantId, submittedAt, texts)) batch.push(row);
-            if (batch.length >= BATCH) yield batch.splice(0);
-          } else {
-            // Not (yet) decidable: held back in a private temporary file until the pass is done.
-            if (!out) {
-              out = createWriteStream(file, { mode: 0o600 });
-              // Never an unhandled 'error' (it would end the process): a write still under way when
-              // the client leaves and the stream is destroyed below fails with ERR_STREAM_DESTROYED;
-              // a failed write (disk full) is thrown here or by `finished` after the pass.
-              out.on('error', (err: Error) => {
-                heldError ??= err;
-              });
-            }
-            if (heldError) throw heldError;
-            held += 1;
-            if (!out.write(`${JSON.stringify([rid, r.lang, key, participantId, submittedAt, texts])}\n`)) await once(out, 'drain');
-          }
-        }
-      } finally {
-        await cursor.return(undefined).catch(() => undefined);
-      }
-      if (!out) {
-        if (batch.length) yield batch.splice(0);
-        return;
-      }
-      out.end();
-      await finished(out);
+/**
+ * The respondents' segment values, each distinct combination kept once and shared: the
+ * population the disclosure plan is made over (combination and language) and the cells a
+ * combination shows.
+ */
+class SegmentBook {
+  private readonly shared = new Map<string, Record<string, string>>();
+  private readonly withLanguage = new Map<string, Record<string, string>>();
+  readonly population: Array<Record<string, string>> = [];
+  private readonly keys: string[];
 
-      // The held-back rows, with the plan of src/shared/anonymity.ts over the complete population.
-      const plan = planFor(population, planDimensions(campaign), min);
-      const filter = (segments: Record<string, string>) => plan.visible(segments);
-      population.length = 0;
-      const decided = new Map<string, string[]>();
-      const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
-      for await (const line of lines) {
-        if (!line) continue;
-        const [rid, rlang, key, participantId, submittedAt, texts] = JSON.parse(line) as [string, string, string, string, string, Record<string, string>];
-        let cells = decided.get(key);
-        if (!cells) decided.set(key, (cells = cellsOf(key, filter(shared.get(key) ?? {}))));
-        for (const row of rowsOf(rid, rlang, cells, participantId, submittedAt, texts)) batch.push(row);
-        if (batch.length >= BATCH) yield batch.splice(0);
-      }
-      if (batch.length) yield batch.splice(0);
-    } finally {
-      out?.destroy();
-      await rm(dir, { recursive: true, force: true });
-    }
+  constructor(
+    private readonly labels: Labeller,
+    private readonly other: string,
+  ) {
+    this.keys = labels.columns();
   }
-  return { columns, rows: rows() };
+
+  /** Adds one respondent; returns the key of their combination of segment values. */
+  add(segments: unknown, lang: string): string {
+    const segs = Object.fromEntries(entriesOf(segments).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
+    const key = JSON.stringify(Object.entries(segs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let obj = this.shared.get(key);
+    if (!obj) this.shared.set(key, (obj = segs));
+    // The plan's population: segment values and the response's language (shared objects).
+    const langKey = `${key}|${lang}`;
+    let person = this.withLanguage.get(langKey);
+    if (!person) this.withLanguage.set(langKey, (person = { ...obj, [LANGUAGE_DIMENSION]: String(lang ?? '') }));
+    this.population.push(person);
+    return key;
+  }
+
+  segments(key: string): Record<string, string> {
+    return this.shared.get(key) ?? {};
+  }
+
+  /** The segment cells of a combination, showing only the values in `shown`. */
+  cells(key: string, shown: Record<string, string>): string[] {
+    const segs = this.segments(key);
+    // Below the threshold (alone or in combination): the value becomes "other".
+    return this.keys.map((k) => (!segs[k] ? '' : shown[k] === segs[k] ? this.labels.value(k, segs[k]) : this.other));
+  }
+}
+
+/**
+ * The one pass over the campaign's responses: each joins the population; an identified
+ * campaign's rows are yielded at once (every value shown), an anonymous campaign's are held back
+ * because the plan needs the whole population first.
+ */
+async function* readResponses(campaign: Campaign, identified: boolean, book: SegmentBook, rowsOf: RowMaker, held: HeldBackRows): AsyncGenerator<CsvRow[]> {
+  // Only the fields a row needs: the text of each question's answer (not its mode, dates or a
+  // video's transcript cues), so less is decoded per response.
+  const fields: Record<string, 1> = { lang: 1, segments: 1, ...(identified ? { submittedAt: 1, participantId: 1 } : {}) };
+  for (const q of campaign.questions) fields[`answers.${q.key}.text`] = 1;
+  const fullCells = new Map<string, string[]>();
+  const cursor = streamResponses<ResponseRow>(campaign._id, fields, CURSOR_BATCH);
+  try {
+    for await (const r of cursor) {
+      const key = book.add(r.segments, r.lang);
+      const texts: Record<string, string> = {};
+      for (const [k, a] of entriesOf(r.answers)) {
+        const text = (a as { text?: unknown } | undefined)?.text;
+        if (typeof text === 'string' && text.trim()) texts[k] = text;
+      }
+      const participantId = identified && r.participantId ? String(r.participantId) : '';
+      const submittedAt = identified && r.submittedAt ? new Date(r.submittedAt).toISOString() : '';
+      const line: ResponseLine = [String(r._id), r.lang, key, participantId, submittedAt, texts];
+      if (identified) {
+        // Stream the rows now, while the cursor reads on.
+        let cells = fullCells.get(key);
+        if (!cells) fullCells.set(key, (cells = book.cells(key, book.segments(key))));
+        yield rowsOf(line, cells);
+      } else {
+        await held.write(line);
+      }
+    }
+  } finally {
+    await cursor.return(undefined).catch(() => undefined);
+  }
+}
+
+/** The plan of src/shared/anonymity.ts over the complete population, which is then let go. */
+function disclosurePlan(book: SegmentBook, campaign: Campaign): DisclosurePlan {
+  const plan = planFor(book.population, planDimensions(campaign), campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
+  book.population.length = 0;
+  return plan;
+}
+
+/** The held-back rows, each segment value shown only where the plan offers it. */
+async function* heldBackRows(held: HeldBackRows, plan: DisclosurePlan, book: SegmentBook, rowsOf: RowMaker): AsyncGenerator<CsvRow[]> {
+  const decided = new Map<string, string[]>();
+  for await (const line of held.read()) {
+    const key = line[2];
+    let cells = decided.get(key);
+    if (!cells) decided.set(key, (cells = book.cells(key, plan.visible(book.segments(key)))));
+    yield rowsOf(line, cells);
+  }
+}
+
+/** Each response's rows, gathered into batches of at least ROW_BATCH rows (the last may be smaller). */
+async function* inBatches(rows: AsyncIterable<CsvRow[]>): AsyncGenerator<CsvRow[]> {
+  const batch: CsvRow[] = [];
+  for await (const some of rows) {
+    for (const row of some) batch.push(row);
+    if (batch.length >= ROW_BATCH) yield batch.splice(0);
+  }
+  if (batch.length) yield batch.splice(0);
+}
+
+/**
+ * Responses of an anonymous campaign wait here until the plan is known: JSON lines in a private
+ * temporary file (mode 0600), created with the first one. The caller removes the file's folder.
+ */
+class HeldBackRows {
+  private out: WriteStream | undefined;
+  private error: Error | undefined;
+
+  constructor(private readonly file: string) {}
+
+  get used(): boolean {
+    return this.out !== undefined;
+  }
+
+  async write(line: ResponseLine): Promise<void> {
+    if (!this.out) {
+      this.out = createWriteStream(this.file, { mode: 0o600 });
+      // Never an unhandled 'error' (it would end the process): a write still under way when
+      // the client leaves and the stream is destroyed fails with ERR_STREAM_DESTROYED; a failed
+      // write (disk full) is thrown by the next write or by close().
+      this.out.on('error', (err: Error) => {
+        this.error ??= err;
+      });
+    }
+    if (this.error) throw this.error;
+    if (!this.out.write(`${JSON.stringify(line)}\n`)) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<void> {
+    if (!this.out) return;
+    this.out.end();
+    await finished(this.out);
+  }
+
+  async *read(): AsyncGenerator<ResponseLine> {
+    const lines = createInterface({ input: createReadStream(this.file, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
+    for await (const line of lines) if (line) yield JSON.parse(line) as ResponseLine;
+  }
+
+  destroy(): void {
+    this.out?.destroy();
+  }
 }
 
 /**
