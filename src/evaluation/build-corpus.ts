@@ -80,7 +80,7 @@ function readOr(file: string): string {
  * Per-code thresholds by respondent-grouped 5-fold CV on the training corpus (imported after the
  * corpus module is written, so the coder trains on the current corpus).
  */
-async function calibrationSource(): Promise<{ source: string; version: string }> {
+export async function calibrationSource(): Promise<{ source: string; version: string }> {
   const { BUILTIN_CODEBOOK } = await import('../analysis/codebook/index.js');
   const { chooseThresholds, outOfFold } = await import('../analysis/coding/calibrate.js');
   const { calibrationVersion, HYPER } = await import('../analysis/coding/coder.js');

@@ -1,8 +1,9 @@
 /**
  * `npx tsx src/evaluation/correction-sim.ts [--draws 3] [name=value …]` — how the correction
- * mechanism was designed without touching the dev or sealed sets: each of the five voices of the
- * training corpus (data/training files: dac, deo, enm, hrd, trs) plays an unseen campaign in turn.
- * The coder trains on the other four; 0/5/10/20 % of the held-out voice's respondents are corrected
+ * mechanism was designed without touching the dev or sealed sets: each voice of the
+ * training corpus (data/training files: dac, deo, enm, hrd, trs, hsc, ite, knw, luf — all but the
+ * thin-codes supplement) plays an unseen campaign in turn.
+ * The coder trains on the others; 0/5/10/20 % of the held-out voice's respondents are corrected
  * (their labels fed as corrections); micro-F1 per group and the type macro-F1 are measured on the
  * rest. Settings as in tune.ts (e.g. correctionWeight=10, char=1.2). --base-only prints only the
  * leave-one-voice-out figure (no corrections). NOTYPE=1 leaves the type macro-F1 out.
@@ -14,7 +15,10 @@ import { trainingCorpus } from '../analysis/model/corpus.js';
 import { macroF1, microF1 } from './metrics.js';
 import { mulberry32, shuffled } from './folds.js';
 
-const VOICES = ['dac', 'deo', 'enm', 'hrd', 'trs'];
+/** The voices of the corpus (respondent id prefixes, one per data/training file), except the thin-codes supplement. */
+function voices(): string[] {
+  return [...new Set(trainingCorpus().map((d) => d.respondent.replace(/-?\d+$/, '')))].filter((v) => v !== 'thn').sort();
+}
 const ROLE_Q: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
 
 function meanF1(models: Map<string, GroupModel>, rows: ReturnType<typeof trainingCorpus>): number {
@@ -58,7 +62,7 @@ function main(argv: string[]): void {
   const bases: number[] = [];
   const lifts = fractions.map(() => [] as number[]);
   const t0 = performance.now();
-  for (const voice of VOICES) {
+  for (const voice of voices()) {
     const held = corpus.filter((d) => d.respondent.startsWith(voice));
     const respondents = [...new Set(held.map((d) => d.respondent))].sort();
     const base = new Map<string, GroupModel>();

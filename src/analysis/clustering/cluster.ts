@@ -97,8 +97,12 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const random = mulberry32(seed);
   shuffleInPlace(order, random);
   const sampleIdx = order.slice(0, Math.min(n, sampleSize)).sort((a, b) => a - b);
-  // Float64Array rows: ml-kmeans reads them like arrays, with the same arithmetic, faster.
-  const dense = sampleIdx.map((i) => Float64Array.from(sparse.toDense(i, dim))) as unknown as number[][];
+  // Float64Array rows (ml-kmeans reads them like arrays), each with its sparse form for the distance.
+  const dense = sampleIdx.map((i) => {
+    const d = Float64Array.from(sparse.toDense(i, dim));
+    NONZERO.set(d, sparse.row(i));
+    return d;
+  }) as unknown as number[][];
   const sampleRows = sampleIdx.map((i) => sparse.row(i));
 
   const kMax = Math.max(2, Math.min(10, Math.floor(Math.sqrt(sampleIdx.length)) + 2, sampleIdx.length - 1));
@@ -109,7 +113,7 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   for (let k = 2; k <= kMax; k++) {
     // Same k-means++ as ml-kmeans' own (same PRNG, same draws, same arithmetic), minus its per-pair
     // row copies; the library then runs the iterations from these centres.
-    const res = kmeans(dense, k, { initialization: kmeansPlusPlus(sampleRows, k, seed + k).map((r) => dense[r]), maxIterations: 25, distanceFunction: squaredDistance });
+    const res = kmeans(dense, k, { initialization: kmeansPlusPlus(sampleRows, k, seed + k).map((r) => dense[r]), maxIterations: 25, distanceFunction: sparseAwareSqDist });
     const labels = silIdx.map((j) => res.clusters[j]);
     const sil = silhouette(silDist, labels, k);
     // Prefer fewer clusters unless a larger k is clearly better: themes should be few and readable.
@@ -181,11 +185,42 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000, cohesion };
 }
 
-/** ml-distance-euclidean's squaredEuclidean (ml-kmeans' default), for its typed-array sample rows and array centres. */
-function squaredDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < p.length; i++) d += (p[i] - q[i]) * (p[i] - q[i]);
-  return d;
+/** The sparse form of a dense sample row handed to ml-kmeans (see sparseAwareSqDist). */
+const NONZERO = new WeakMap<object, SparseRow>();
+/** |c|² of a centre (ml-kmeans makes new centre arrays each iteration; each is measured once). */
+const SQUARED_NORM = new WeakMap<object, number>();
+
+/**
+ * Squared Euclidean distance for ml-kmeans. Its assignment step measures every sample row against
+ * every centre over all dimensions (vocabulary + codes, ~200) although a row has a dozen non-zeros:
+ * for a row we handed in (NONZERO), |p|² − 2·p·c + |c|² over the row's non-zeros is the same
+ * distance at a tenth of the cost (equal up to rounding in the last bits, which can tip a choice
+ * between two equally near centres). Any other pair (the library's convergence test compares
+ * centres) is measured densely, as its default squaredEuclidean does.
+ */
+export function sparseAwareSqDist(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  const row = NONZERO.get(p as object);
+  if (row === undefined) {
+    let d = 0;
+    for (let i = 0; i < p.length; i++) d += (p[i] - q[i]) * (p[i] - q[i]);
+    return d;
+  }
+  let qq = SQUARED_NORM.get(q as object);
+  if (qq === undefined) {
+    qq = 0;
+    for (let i = 0; i < q.length; i++) qq += q[i] * q[i];
+    SQUARED_NORM.set(q as object, qq);
+  }
+  let pp = 0;
+  let dot = 0;
+  const cols = row.cols;
+  const vals = row.vals;
+  for (let e = 0; e < cols.length; e++) {
+    pp += vals[e] * vals[e];
+    dot += vals[e] * q[cols[e]];
+  }
+  const d = pp - 2 * dot + qq;
+  return d > 0 ? d : 0;
 }
 
 /**

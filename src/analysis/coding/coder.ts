@@ -16,9 +16,9 @@ import { CORPUS_VERSION, trainingCorpus } from '../model/corpus.js';
 import { TextPipeline } from '../text/features.js';
 import { dominanceWeights } from '../text/scope.js';
 import type { ChallengeType, CodeGroup, Correction, Evidence } from '../types.js';
-import { BLOCK, Featurizer, readText, weightStrings, type ReadText, type StringFeatures, type Vec } from './featurize.js';
+import { BLOCK, FEATURE_VERSION, Featurizer, readText, weightStrings, type ReadText, type StringFeatures } from './featurize.js';
 import { compileGroup, type CompiledGroup } from './lexicon.js';
-import { margin, sigmoid, trainLogistic, type LinearModel, type SparseExample } from './linear.js';
+import { sigmoid, trainLogistic, type LinearModel, type SparseExample } from './linear.js';
 
 /** Hyper-parameters (chosen by respondent-grouped CV on the training corpus; see docs/analysis.md). */
 export const HYPER = {
@@ -62,7 +62,7 @@ function fnv(text: string): string {
 export function calibrationVersion(): string {
   const { maxCodes, C, correctionWeight, exampleWeight, typeBlend, typeCut, noTypeBelow, noTypeMaxWords } = HYPER;
   // correctionWeight does not change corpus-only CV, but it is cheap to include and makes the link obvious.
-  return `${CORPUS_VERSION}-${fnv(JSON.stringify({ maxCodes, C, correctionWeight, exampleWeight, typeBlend, typeCut, noTypeBelow, noTypeMaxWords, BLOCK }))}`;
+  return `${CORPUS_VERSION}-${fnv(JSON.stringify({ maxCodes, C, correctionWeight, exampleWeight, typeBlend, typeCut, noTypeBelow, noTypeMaxWords, BLOCK, features: FEATURE_VERSION }))}`;
 }
 
 export interface GroupModel {
@@ -83,12 +83,12 @@ export interface GroupModel {
   memory: Map<string, { codes?: string[]; challenge_type?: ChallengeType }>;
   /** number of corrections used */
   corrections: number;
-  /** scratch: feature value by id for the answer being coded (all zero between answers) */
-  scratch: Float32Array;
   /** feature names by id */
   names: string[];
-  /** the codes' weights feature-major (see byFeature), for scoring */
+  /** the codes' weights feature-major, then the type model's (see byFeature), for scoring */
   weightsByFeature: Float32Array;
+  /** columns per feature row of weightsByFeature: the codes, plus one for the type model */
+  stride: number;
 }
 
 export interface CodedAnswer {
@@ -280,6 +280,10 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
 function assemble(group: CodeGroup, compiled: CompiledGroup, featurizer: Featurizer, names: string[], models: LinearModel[], typeModel: LinearModel | undefined, memory: GroupModel['memory'], corrections: number): GroupModel {
   const codes = group.codes.map((c) => c.id);
   const cal = group.role === 'custom' ? undefined : CALIBRATION.groups[group.role];
+  const columns = typeModel ? [...models, typeModel] : models;
+  const stride = columns.length;
+  const wt = byFeature(columns, names.length);
+  featurizer.bind(wt, stride);
   return {
     group,
     compiled,
@@ -294,13 +298,13 @@ function assemble(group: CodeGroup, compiled: CompiledGroup, featurizer: Featuri
     typeOf: group.codes.map((c) => c.type),
     memory,
     corrections,
-    scratch: new Float32Array(names.length),
     names,
-    weightsByFeature: byFeature(models, names.length),
+    weightsByFeature: wt,
+    stride,
   };
 }
 
-/** The codes' weights feature-major: [feature 0: code 0 … code n−1, feature 1: …]. */
+/** The models' weights feature-major: [feature 0: model 0 … model n−1, feature 1: …]. */
 function byFeature(models: LinearModel[], dim: number): Float32Array {
   const n = models.length;
   const out = new Float32Array(dim * n);
@@ -374,14 +378,21 @@ function bytesToBase64(bytes: Uint8Array): string {
   return out;
 }
 
+const B64_VALUE = ((): Int8Array => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < B64.length; i++) t[B64.charCodeAt(i)] = i;
+  return t;
+})();
+
 function base64ToBytes(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let len = text.length;
+  while (len > 0 && text.charCodeAt(len - 1) === 61 /* = */) len--;
+  const out = new Uint8Array(Math.floor((len * 3) / 4));
   let bits = 0;
   let value = 0;
   let at = 0;
-  for (let i = 0; i < clean.length; i++) {
-    value = (value << 6) | B64.indexOf(clean[i]);
+  for (let i = 0; i < len; i++) {
+    value = ((value << 6) | B64_VALUE[text.charCodeAt(i)]) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -423,24 +434,6 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Probabilities per code for a vector. */
-export function probabilities(m: GroupModel, v: Vec, out: Float64Array = new Float64Array(m.codes.length)): Float64Array {
-  // All codes in one pass over the answer's features, with the weights stored feature-major: one
-  // contiguous read per feature instead of one scattered read per feature and code.
-  const n = m.codes.length;
-  const wt = m.weightsByFeature;
-  for (let c = 0; c < n; c++) out[c] = m.models[c].bias;
-  const ids = v.ids;
-  const vals = v.vals;
-  for (let e = 0; e < ids.length; e++) {
-    const base = ids[e] * n;
-    const x = vals[e];
-    for (let c = 0; c < n; c++) out[c] += wt[base + c] * x;
-  }
-  for (let c = 0; c < n; c++) out[c] = sigmoid(out[c]);
-  return out;
-}
-
 /** Decision: codes over their thresholds (most probable first), else the best one above minTop. */
 export function decide(m: GroupModel, probs: Float64Array, thresholds: Float64Array = m.thresholds, minTop: number = m.minTop): number[] {
   // Codes by probability (ties: lower index first); a group has a dozen codes, so insertion sort.
@@ -457,42 +450,25 @@ export function decide(m: GroupModel, probs: Float64Array, thresholds: Float64Ar
   return picked;
 }
 
-/** Scratch for codeAnswer: per clause and code, Σ w·x over the features that occur in the clause. */
-let clauseScratch = new Float64Array(256);
-
 /**
  * Codes one answer.
  * @param text the original answer (evidence spans are offsets into it)
  */
 export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswer {
-  const v = m.featurizer.vector(r, m.compiled, m.scoped);
-  const probs = probabilities(m, v);
+  // Σ w·x per code (and for the type model), in total and per clause (featurize.ts scoreInto).
+  const { score, byClause } = m.featurizer.scoreInto(r, m.compiled, m.scoped);
+  const n = m.codes.length;
+  const stride = m.stride;
+  const probs = new Float64Array(n);
+  for (let c = 0; c < n; c++) probs[c] = sigmoid(m.models[c].bias + score[c]);
+  const pType = m.typeModel ? sigmoid(m.typeModel.bias + score[n]) : 0.5;
   const remembered = m.memory.size > 0 ? m.memory.get(memoryKey(text)) : undefined;
   const picked = remembered?.codes ? remembered.codes.map((c) => m.codes.indexOf(c)).filter((i) => i >= 0) : decide(m, probs);
   const codes = remembered?.codes ? remembered.codes.slice() : picked.map((c) => m.codes[c]);
-  // Clause contributions of every code in one pass over the feature occurrences, with the weights
-  // feature-major: byClause[k·n + c] = Σ w_c·x over the features that occur in clause k (each
-  // occurrence counts; the same additions in the same order as one pass per code).
   const nClauses = r.clauses.length;
-  const n = m.codes.length;
-  const valOf = m.scratch;
-  for (let e = 0; e < v.ids.length; e++) valOf[v.ids[e]] = v.vals[e];
-  if (clauseScratch.length < nClauses * n) clauseScratch = new Float64Array(Math.max(nClauses * n, clauseScratch.length * 2));
-  const byClause = clauseScratch;
-  byClause.fill(0, 0, nClauses * n);
-  const wt = m.weightsByFeature;
-  const occ = v.occ;
-  for (let e = 0; e < occ.length; e += 2) {
-    const id = occ[e];
-    const x = valOf[id];
-    const base = id * n;
-    const row = occ[e + 1] * n;
-    for (let c = 0; c < n; c++) byClause[row + c] += wt[base + c] * x;
-  }
-  for (let e = 0; e < v.ids.length; e++) valOf[v.ids[e]] = 0;
   const contrib = (c: number): Float64Array => {
     const out = new Float64Array(nClauses);
-    for (let k = 0; k < nClauses; k++) out[k] = byClause[k * n + c];
+    for (let k = 0; k < nClauses; k++) out[k] = byClause[k * stride + c];
     return out;
   };
   const confidence: Record<string, number> = {};
@@ -502,7 +478,7 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
     const p = remembered?.codes ? 1 : round(probs[c]);
     confidence[code] = p;
     let best = 0;
-    for (let k = 1; k < nClauses; k++) if (byClause[k * n + c] > byClause[best * n + c]) best = k;
+    for (let k = 1; k < nClauses; k++) if (byClause[k * stride + c] > byClause[best * stride + c]) best = k;
     const cl = r.clauses[best];
     const start = r.work.map ? r.work.map[cl.start] : cl.start;
     const end = r.work.map ? r.work.map[cl.end] : cl.end;
@@ -517,7 +493,7 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
   }
   const out: CodedAnswer = { codes, probs, confidence, evidence, uncertainty: remembered ? 0 : round(uncertainty) };
   if (m.group.role === 'challenges' && m.typeOf.some((t) => t !== undefined)) {
-    const t = challengeType(m, r, v, probs, picked, contrib);
+    const t = challengeType(m, r, pType, probs, picked, contrib);
     if (remembered?.challenge_type) {
       out.challenge_type = remembered.challenge_type;
       out.challenge_confidence = 1;
@@ -539,11 +515,10 @@ export function codeAnswer(m: GroupModel, r: ReadText, text: string): CodedAnswe
  * evidence of technical vs cultural themes, where each clause counts by its dominance weight (main
  * problem ×3, conceded ×0.4). No theme and no clear type signal → no type (never a default).
  */
-function challengeType(m: GroupModel, r: ReadText, v: Vec, probs: Float64Array, picked: number[], contrib: (c: number) => Float64Array): { type: ChallengeType; confidence: number; weight: number; mixed: boolean } | null {
+function challengeType(m: GroupModel, r: ReadText, pType: number, probs: Float64Array, picked: number[], contrib: (c: number) => Float64Array): { type: ChallengeType; confidence: number; weight: number; mixed: boolean } | null {
   let max = 0;
   for (let c = 0; c < probs.length; c++) if (m.typeOf[c] && probs[c] > max) max = probs[c];
   if (max < HYPER.noTypeBelow && r.words.n <= HYPER.noTypeMaxWords) return null;
-  const pType = m.typeModel ? sigmoid(margin(m.typeModel, v.ids, v.vals)) : 0.5;
   const dom = dominanceWeights(r.work.lower, r.clauses);
   let tech = 0;
   let cult = 0;

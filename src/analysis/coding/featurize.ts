@@ -78,7 +78,24 @@ interface TokInfo {
   scopedIds?: Int32Array;
   charIds?: Int32Array;
   stemIdx?: number;
+  /**
+   * Per-token sums of the bound weights (see Featurizer.bind): its word features' rows and its
+   * character n-grams' rows (2 × stride), its scoped word features' rows (stride), and how many of
+   * each are in the dictionary.
+   */
+  sums?: Float32Array;
+  scopedSums?: Float32Array;
+  nWord?: number;
+  nChar?: number;
+  nScoped?: number;
 }
+
+/**
+ * Version of the feature definition (part of the calibration version, so a shipped model and its
+ * thresholds are never used with features they were not trained on). 2: words, bigrams and
+ * character n-grams count their occurrences (tf, normalised by √occurrences) instead of 0/1.
+ */
+export const FEATURE_VERSION = 2;
 
 /** Block weights (after each block is L2-normalised). Chosen by respondent-grouped CV on the training corpus. */
 export const BLOCK = { word: 1, bigram: 0.3, char: 1.4, cue: 0.6, gaz: 0.9, length: 0.5 };
@@ -116,15 +133,41 @@ export class Featurizer {
   // scratch of vector(): distinct ids per block, (id, clause) occurrences
   private blockIds: Int32Array[] = Array.from({ length: 6 }, () => new Int32Array(64));
   private readonly blockN = new Int32Array(6);
+  /** occurrences per block, and per feature id (valid where seen[id] === stamp) */
+  private readonly blockTotal = new Int32Array(6);
+  private count = new Int32Array(0);
   private occ = new Int32Array(256);
   private occN = 0;
 
   constructor(private readonly pipeline: TextPipeline) {}
 
+  /** Weights feature-major (feature f's row: wt[f·stride … f·stride + stride)), for scoreInto. */
+  private wt: Float32Array | null = null;
+  private stride = 0;
+
+  /** Binds the trained weights (one row of `stride` columns per dictionary feature) for scoreInto. */
+  bind(wt: Float32Array, stride: number): void {
+    this.wt = wt;
+    this.stride = stride;
+    this.clearSums();
+  }
+
+  private clearSums(): void {
+    for (const byLang of this.cache.values()) {
+      for (const info of byLang.values()) {
+        info.sums = undefined;
+        info.scopedSums = undefined;
+      }
+    }
+  }
+
   /** Freezes the dictionary: from now on vectors() maps features to these ids and drops unknown ones. */
   freeze(dict: Map<string, number>): void {
+    this.wt = null;
+    this.clearSums();
     this.dict = dict;
     this.seen = new Int32Array(dict.size);
+    this.count = new Int32Array(dict.size);
     this.bigramIds.clear();
     this.cueIdsFor = null;
     for (const byLang of this.cache.values()) {
@@ -313,8 +356,13 @@ export class Featurizer {
     }
     this.occ[this.occN++] = id;
     this.occ[this.occN++] = clause;
-    if (this.seen[id] === stamp) return;
+    this.blockTotal[block]++;
+    if (this.seen[id] === stamp) {
+      this.count[id]++;
+      return;
+    }
     this.seen[id] = stamp;
+    this.count[id] = 1;
     let b = this.blockIds[block];
     const n = this.blockN[block];
     if (n >= b.length) {
@@ -326,6 +374,149 @@ export class Featurizer {
     this.blockN[block] = n + 1;
   }
 
+  /** Scratch of scoreInto. */
+  private acc = new Float64Array(0);
+  private readonly scores: Scores = { score: new Float64Array(0), byClause: new Float64Array(0), nClauses: 0 };
+
+  private tokenSums(e: TokInfo): void {
+    const wt = this.wt!;
+    const stride = this.stride;
+    e.wordIds ??= this.ids(e.words);
+    e.charIds ??= this.ids(e.chars);
+    const sums = new Float32Array(2 * stride);
+    // Summed in float64, stored as float32 like the weights.
+    const tmp = new Float64Array(2 * stride);
+    for (const id of e.wordIds) for (let c = 0; c < stride; c++) tmp[c] += wt[id * stride + c];
+    for (const id of e.charIds) for (let c = 0; c < stride; c++) tmp[stride + c] += wt[id * stride + c];
+    sums.set(tmp);
+    e.sums = sums;
+    e.nWord = e.wordIds.length;
+    e.nChar = e.charIds.length;
+  }
+
+  private scopedTokenSums(e: TokInfo): void {
+    const wt = this.wt!;
+    const stride = this.stride;
+    e.scopedIds ??= this.ids(e.scoped);
+    const tmp = new Float64Array(stride);
+    for (const id of e.scopedIds) for (let c = 0; c < stride; c++) tmp[c] += wt[id * stride + c];
+    e.scopedSums = Float32Array.from(tmp);
+    e.nScoped = e.scopedIds.length;
+  }
+
+  /**
+   * The answer's scores without building its vector: Σ weight × value per column (codes, and the
+   * type model when the weights carry it), in total and per clause — the same sums as vector()
+   * followed by a dot product, with each token's rows summed once per distinct token (its words and
+   * character n-grams are the same wherever it occurs), so an answer costs a few rows per word
+   * instead of one row per feature occurrence. The returned arrays are scratch, valid until the
+   * next call.
+   */
+  scoreInto(r: ReadText, group: CompiledGroup | null, scoped: boolean): Scores {
+    const wt = this.wt!;
+    const stride = this.stride;
+    const nClauses = r.clauses.length;
+    const block = nClauses * stride;
+    // acc: word, bigram, char, cue, gaz occurrences per clause (5 × block), then the cue and gaz
+    // sums over distinct features (2 × stride).
+    const size = 5 * block + 2 * stride;
+    if (this.acc.length < size) this.acc = new Float64Array(Math.max(size, this.acc.length * 2));
+    const acc = this.acc;
+    acc.fill(0, 0, size);
+    const distinctAt = 5 * block;
+    const stamp = (this.stamp = (this.stamp + 1) | 0 || 1);
+    if (stamp === 1) this.seen.fill(0);
+    const arr = this.infos(r);
+    const W = r.words;
+    let prev: TokInfo | null = null;
+    let prevClause = -1;
+    let content = 0;
+    let nWord = 0;
+    let nBigram = 0;
+    let nChar = 0;
+    for (let w = 0; w < W.n; w++) {
+      const e = this.infoOf(r, arr, W.ids[w]);
+      if (e.stop) continue;
+      content++;
+      const k = W.clause[w];
+      const at = k * stride;
+      if (scoped && scopeAt(scopesOf(r), W.start[w]) !== null) {
+        if (e.scopedSums === undefined) this.scopedTokenSums(e);
+        const ss = e.scopedSums!;
+        for (let c = 0; c < stride; c++) acc[at + c] += ss[c];
+        nWord += e.nScoped!;
+        prev = null;
+        continue;
+      }
+      if (e.sums === undefined) this.tokenSums(e);
+      const sums = e.sums!;
+      const charAt = 2 * block + at;
+      for (let c = 0; c < stride; c++) {
+        acc[at + c] += sums[c];
+        acc[charAt + c] += sums[stride + c];
+      }
+      nWord += e.nWord!;
+      nChar += e.nChar!;
+      if (prev && prevClause === k) {
+        const id = this.bigramId(prev, e);
+        if (id >= 0) {
+          const row = id * stride;
+          const bAt = block + at;
+          for (let c = 0; c < stride; c++) acc[bAt + c] += wt[row + c];
+          nBigram++;
+        }
+      }
+      prev = e;
+      prevClause = k;
+    }
+    // Cues and gazetteer hits: every occurrence counts for its clause, each distinct one once for the answer.
+    const hit = (b: 3 | 4, id: number, k: number): void => {
+      if (id < 0) return;
+      const row = id * stride;
+      const at = b * block + k * stride;
+      for (let c = 0; c < stride; c++) acc[at + c] += wt[row + c];
+      if (this.seen[id] === stamp) return;
+      this.seen[id] = stamp;
+      const d = distinctAt + (b - 3) * stride;
+      for (let c = 0; c < stride; c++) acc[d + c] += wt[row + c];
+    };
+    const dict = this.dict!;
+    this.cueFeatures(
+      r,
+      group,
+      scoped,
+      (b, f, k) => hit(b === 'cue' ? 3 : 4, dict.get(f) ?? -1, k),
+      (id, k) => hit(3, id, k),
+    );
+    const lengthId = dict.get(lengthFeature(content)) ?? -1;
+    const fWord = nWord === 0 ? 0 : BLOCK.word / Math.sqrt(nWord);
+    const fBigram = nBigram === 0 ? 0 : BLOCK.bigram / Math.sqrt(nBigram);
+    const fChar = nChar === 0 ? 0 : BLOCK.char / Math.sqrt(nChar);
+    const out = this.scores;
+    if (out.score.length < stride) out.score = new Float64Array(stride);
+    if (out.byClause.length < block) out.byClause = new Float64Array(Math.max(block, out.byClause.length * 2));
+    const score = out.score;
+    const byClause = out.byClause;
+    for (let c = 0; c < stride; c++) score[c] = BLOCK.cue * acc[distinctAt + c] + BLOCK.gaz * acc[distinctAt + stride + c];
+    for (let k = 0; k < nClauses; k++) {
+      const at = k * stride;
+      for (let c = 0; c < stride; c++) {
+        const v = fWord * acc[at + c] + fBigram * acc[block + at + c] + fChar * acc[2 * block + at + c] + BLOCK.cue * acc[3 * block + at + c] + BLOCK.gaz * acc[4 * block + at + c];
+        byClause[at + c] = v;
+        score[c] += fWord * acc[at + c] + fBigram * acc[block + at + c] + fChar * acc[2 * block + at + c];
+      }
+    }
+    if (lengthId >= 0) {
+      const row = lengthId * stride;
+      for (let c = 0; c < stride; c++) {
+        score[c] += BLOCK.length * wt[row + c];
+        byClause[c] += BLOCK.length * wt[row + c];
+      }
+    }
+    out.nClauses = nClauses;
+    return out;
+  }
+
   /**
    * The answer's vector over the frozen dictionary: unknown features dropped, each block
    * L2-normalised and weighted.
@@ -335,6 +526,7 @@ export class Featurizer {
     const stamp = (this.stamp = (this.stamp + 1) | 0 || 1);
     if (stamp === 1) this.seen.fill(0);
     this.blockN.fill(0);
+    this.blockTotal.fill(0);
     this.occN = 0;
     const arr = this.infos(r);
     const W = r.words;
@@ -376,16 +568,34 @@ export class Featurizer {
     for (let b = 0; b < 6; b++) {
       const count = this.blockN[b];
       if (count === 0) continue;
-      // Cue and gazetteer hits are not normalised: two cues are more evidence than one.
-      const v = b === 3 || b === 4 ? WEIGHTS[b]() : WEIGHTS[b]() / Math.sqrt(count);
+      // Cue and gazetteer hits are not normalised: two cues are more evidence than one. Words,
+      // bigrams and character n-grams count their occurrences (tf), normalised by √(occurrences).
       const list = this.blockIds[b];
-      for (let j = 0; j < count; j++) {
-        ids[at] = list[j];
-        vals[at++] = v;
+      if (b === 3 || b === 4) {
+        const v = WEIGHTS[b]();
+        for (let j = 0; j < count; j++) {
+          ids[at] = list[j];
+          vals[at++] = v;
+        }
+      } else {
+        const v = WEIGHTS[b]() / Math.sqrt(this.blockTotal[b]);
+        for (let j = 0; j < count; j++) {
+          ids[at] = list[j];
+          vals[at++] = v * this.count[list[j]];
+        }
       }
     }
     return { ids, vals, occ: this.occ.subarray(0, this.occN) };
   }
+}
+
+/** Result of Featurizer.scoreInto: per column, Σ w·x; per clause and column, the clause's share. */
+export interface Scores {
+  /** stride columns: Σ over the answer's features of weight × value (no bias) */
+  score: Float64Array;
+  /** nClauses × stride: the same sum over the feature occurrences in each clause */
+  byClause: Float64Array;
+  nClauses: number;
 }
 
 /** Block weights in block order (read at call time: tune.ts changes BLOCK). */
@@ -414,20 +624,27 @@ export function weightStrings(f: StringFeatures, dict: Map<string, number>): { i
   const ids: number[] = [];
   const vals: number[] = [];
   const seen = new Set<number>();
-  for (const [list, w, norm] of blocks) {
+  blocks.forEach(([list, w, norm]) => {
     const b: number[] = [];
+    const counts = new Map<number, number>();
+    let total = 0;
     for (const s of list) {
       const id = dict.get(s);
-      if (id === undefined || seen.has(id)) continue;
+      if (id === undefined) continue;
+      total++;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+      if (seen.has(id)) continue;
       seen.add(id);
       b.push(id);
     }
-    if (b.length === 0) continue;
-    const v = norm ? w / Math.sqrt(b.length) : w;
+    if (b.length === 0) return;
+    // Cue and gazetteer hits: each distinct one weighs w. The other blocks count occurrences (tf),
+    // normalised by √(occurrences of the block's known features).
+    const v = norm ? w / Math.sqrt(total) : w;
     for (const id of b) {
       ids.push(id);
-      vals.push(v);
+      vals.push(norm ? v * counts.get(id)! : v);
     }
-  }
+  });
   return { ids: Int32Array.from(ids), vals: Float32Array.from(vals) };
 }

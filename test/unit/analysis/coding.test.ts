@@ -22,8 +22,8 @@ describe('analysis coding', () => {
       expect(q1('We use Slack instead of email.')).to.deep.equal(['chat']);
     });
     it('when a channel is only wished for, then it is not current', () => {
-      expect(q1('Mostly phone calls. I wish we had a wiki.')).to.deep.equal(['phone']);
-      expect(q1('Meist Telefon. Ein Chat wäre schön.')).to.deep.equal(['phone']);
+      expect(q1('Mostly phone calls. I wish we had a wiki.')).to.include('phone').and.not.include('intranet_wiki');
+      expect(q1('Meist Telefon. Ein Chat wäre schön.')).to.include('phone').and.not.include('chat');
     });
     it('when a channel is used only with customers, then it is not a colleague channel', () => {
       expect(q1('Mit Kollegen per Mail, Zoom nur mit Kunden.')).to.deep.equal(['email']);
@@ -93,12 +93,13 @@ describe('analysis coding', () => {
       expect(after).to.deep.equal(['chat']);
     });
     it('when corrections teach a new word, then similar unseen answers change too', () => {
-      const corrections = ['In der Kantine klären wir alles.', 'Beim Kantinenessen reden wir über Projekte.', 'Kantine, jeden Mittag, da wird alles abgestimmt.'].map((t) => ({ text: t, question: 'q1', channels: ['face_to_face'] }));
-      const probe = 'Meistens in der Kantine.';
+      // "Zwitscher": a made-up name of a company's social network, in no training answer.
+      const corrections = ['In Zwitscher klären wir alles.', 'Über Zwitscher reden wir über Projekte.', 'Zwitscher, jeden Tag, da wird alles abgestimmt.'].map((t) => ({ text: t, question: 'q1', channels: ['esn'] }));
+      const probe = 'Meistens über Zwitscher.';
       const before = analyze([{ id: 'p', question: 'q1', text: probe }], { skipClustering: true }).answers[0];
       const after = analyze([{ id: 'p', question: 'q1', text: probe }], { skipClustering: true, corrections }).answers[0];
-      expect(before.channels ?? []).to.not.include('face_to_face');
-      expect(after.channels).to.include('face_to_face');
+      expect(before.channels ?? []).to.not.include('esn');
+      expect(after.channels).to.include('esn');
     });
   });
 
