@@ -6,7 +6,7 @@ import type { EmbeddedDatabase } from './db/embedded/launcher.js';
 import { openDatabase } from './db/open-database.js';
 import { createMailer, type Mailer } from './participants/mailer/mailer.js';
 import { startReminderJob } from './participants/mail.service.js';
-import { createLogger } from './shared/logger.js';
+import { createLogger, type Logger } from './shared/logger.js';
 import { resolveSessionSecret, sessionMiddleware, startSessionCleanup } from './auth/session.js';
 import { startRetentionJob } from './privacy/retention.js';
 import { startReclaimJob } from './privacy/reclaim.js';
@@ -17,22 +17,55 @@ import { flushDraftDeletes } from './responses/draft-cleanup.js';
 import { countUsers } from './auth/auth.service.js';
 import { startLine } from './http/start-line.js';
 
+type App = ReturnType<typeof createApp>;
+
+/** configuration → database → app → listen → jobs → graceful shutdown on a signal or a fatal error. */
 async function main(): Promise<void> {
-  let config: Config;
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const mailer: Mailer | undefined = config.smtpUrl && config.smtpFrom ? createMailer({ url: config.smtpUrl, from: config.smtpFrom }) : undefined;
+  const embedded = await startDatabase(config, logger);
+  const app = await buildApp(config, logger, mailer, embedded);
+  const server = listen(app, config, logger);
+  const jobs = startJobs(config, logger, mailer);
+  const shutdown = gracefulShutdown({ server, config, logger, mailer, embedded, jobs });
+  server.on('error', async (err) => {
+    logger.fatal({ err }, 'HTTP server error');
+    await shutdown(1);
+  });
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    void shutdown(1);
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    void shutdown(1);
+  });
+}
+
+/** The configuration, or every bad variable named on stderr and exit 1. */
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
-  const smtpMailer: Mailer | undefined =
-    config.smtpUrl && config.smtpFrom ? createMailer({ url: config.smtpUrl, from: config.smtpFrom }) : undefined;
+}
+
+/**
+ * MONGODB_URI or the embedded database, connected; returns the embedded one (to stop at
+ * shutdown). If it cannot start: one message that says why, and exit 1.
+ */
+async function startDatabase(config: Config, logger: Logger): Promise<EmbeddedDatabase | undefined> {
   let embedded: EmbeddedDatabase | undefined;
   try {
     const db = await openDatabase(config, logger);
     embedded = db.embedded;
     await connectDb(db.uri);
+    return embedded;
   } catch (err) {
     const message = describeStartFailure(err, config.mongodbUri);
     logger.fatal({ reason: message }, 'could not start: database unavailable');
@@ -40,8 +73,10 @@ async function main(): Promise<void> {
     await embedded?.stop();
     process.exit(1);
   }
+}
 
-  let app: ReturnType<typeof createApp>;
+/** The express app with its real dependencies (sessions, mail, media store, transcription). */
+async function buildApp(config: Config, logger: Logger, mailer: Mailer | undefined, embedded: EmbeddedDatabase | undefined): Promise<App> {
   try {
     const secret = await resolveSessionSecret(config.sessionSecret, config.dataDir);
     const session = sessionMiddleware({
@@ -49,7 +84,7 @@ async function main(): Promise<void> {
       idleMinutes: config.sessionIdleMinutes,
       secureCookies: config.secureCookies,
     });
-    app = createApp({
+    return createApp({
       logger,
       publicBaseUrl: config.publicBaseUrl,
       session,
@@ -59,7 +94,7 @@ async function main(): Promise<void> {
       loginRateLimit: config.loginRateLimit,
       loginRateLimitPerAddress: config.loginRateLimitPerAddress,
       respondentRatePerMinute: config.respondentRatePerMinute,
-      mailer: smtpMailer,
+      mailer,
       chromiumPath: config.chromiumPath,
       // Video answers: GridFS on MongoDB, DATA_DIR/media on FerretDB (see README "Video answers").
       media: {
@@ -82,6 +117,9 @@ async function main(): Promise<void> {
     await embedded?.stop();
     process.exit(1);
   }
+}
+
+function listen(app: App, config: Config, logger: Logger): Server {
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -94,30 +132,51 @@ async function main(): Promise<void> {
         .then((users) => process.stdout.write(`${startLine({ host: config.host, port, publicBaseUrl: config.publicBaseUrl, users })}\n`));
     }
   });
-  server.on('error', async (err) => {
-    logger.fatal({ err }, 'HTTP server error');
-    await shutdown(1);
-  });
+  return server;
+}
 
-  // --- Participant e-mails (issue 4): reminders to those who have not answered yet ----------
+interface Jobs {
+  /** The periodic jobs (reminders, retention, compaction, session cleanup); they stop at once. */
+  stop(): void;
+  /** The analysis runner: a run gets a grace period, then its lease is given back. */
+  stopAnalysis(): Promise<void>;
+}
+
+/** The background jobs every instance runs. */
+function startJobs(config: Config, logger: Logger, mailer: Mailer | undefined): Jobs {
   // Privacy: responses of campaigns past their retention date are purged hourly.
   const stopRetention = startRetentionJob(logger);
   // After erasures: the embedded database is compacted so erased text leaves its files (GDPR).
   const stopReclaim = startReclaimJob(logger);
   // Expired staff sessions (an acknowledged delete; see src/auth/session.ts for why not connect-mongo's).
   const stopSessionCleanup = startSessionCleanup(logger);
-  const stopReminders = smtpMailer ? startReminderJob({ mailer: smtpMailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
-  // ------------------------------------------------------------------------------------------
+  // Participant e-mails (issue 4): reminders to those who have not answered yet.
+  const stopReminders = mailer ? startReminderJob({ mailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
 
-  // --- Analysis runs (issue 6): claim queued runs from MongoDB, run the engine in a worker ----
-  // Every instance polls; the lease decides which one runs a job (src/analysis-runs/runner.ts).
+  // Analysis runs (issue 6): every instance polls; the lease decides which one runs a job
+  // (src/analysis-runs/runner.ts), the engine runs in a worker.
   const analysisRunner = createRunner({ logger });
   analysisRunner.start(1500);
-  // On shutdown: a run gets a few seconds to finish, then its lease is given back for another
-  // instance (or the next start) to pick up, without using up one of its attempts.
-  const stopAnalysis = () => analysisRunner.stop(Math.min(5000, config.shutdownTimeoutMs));
-  // ------------------------------------------------------------------------------------------
+  return {
+    stop() {
+      stopReminders?.();
+      stopRetention();
+      stopReclaim();
+      stopSessionCleanup();
+    },
+    // On shutdown: a run gets a few seconds to finish, then its lease is given back for another
+    // instance (or the next start) to pick up, without using up one of its attempts.
+    stopAnalysis: () => analysisRunner.stop(Math.min(5000, config.shutdownTimeoutMs)),
+  };
+}
 
+/**
+ * Graceful shutdown: stop accepting, let in-flight requests finish (with a deadline), close the
+ * database connection, then stop the embedded database and exit with `code`. Called once; later
+ * calls do nothing.
+ */
+function gracefulShutdown(p: { server: Server; config: Config; logger: Logger; mailer: Mailer | undefined; embedded: EmbeddedDatabase | undefined; jobs: Jobs }): (code: number) => Promise<void> {
+  const { server, config, logger } = p;
   let stopping = false;
   // While draining, every response tells its client to close the connection: otherwise a client
   // whose keep-alive connection was busy at SIGTERM could go on sending requests over it for as
@@ -125,16 +184,11 @@ async function main(): Promise<void> {
   server.prependListener('request', (_req, res) => {
     if (stopping) res.setHeader('Connection', 'close');
   });
-  // Graceful shutdown: stop accepting, let in-flight requests finish (with a deadline),
-  // close the database connection, then stop the embedded database.
-  async function shutdown(code: number): Promise<void> {
+  return async function shutdown(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
-    stopReminders?.();
-    stopRetention();
-    stopReclaim();
-    stopSessionCleanup();
-    smtpMailer?.close();
+    p.jobs.stop();
+    p.mailer?.close();
     logger.info('shutting down');
     // Stop accepting at once; requests in flight get SHUTDOWN_TIMEOUT_MS, then are cut.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -147,27 +201,16 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     deadline.unref();
-    await stopAnalysis().catch((err) => logger.warn({ err }, 'stopping the analysis runner failed'));
+    await p.jobs.stopAnalysis().catch((err) => logger.warn({ err }, 'stopping the analysis runner failed'));
     await closed;
     clearTimeout(deadline);
     // Drafts of responses submitted in the last second (src/responses/draft-cleanup.ts).
     await flushDraftDeletes().catch((err) => logger.warn({ err }, 'deleting submitted drafts failed'));
     await disconnectDb().catch((err) => logger.warn({ err }, 'closing the database connection failed'));
-    await embedded?.stop().catch((err) => logger.warn({ err }, 'stopping the embedded database failed'));
+    await p.embedded?.stop().catch((err) => logger.warn({ err }, 'stopping the embedded database failed'));
     logger.info('stopped');
     process.exit(code);
-  }
-
-  process.on('SIGTERM', () => void shutdown(0));
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('unhandledRejection', (err) => {
-    logger.fatal({ err }, 'unhandled rejection');
-    void shutdown(1);
-  });
-  process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception');
-    void shutdown(1);
-  });
+  };
 }
 
 void main();
