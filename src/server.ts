@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDb, describeStartFailure, disconnectDb } from './db/connection.js';
@@ -132,6 +132,10 @@ function listen(app: App, config: Config, logger: Logger): Server {
         .then((users) => process.stdout.write(`${startLine({ host: config.host, port, publicBaseUrl: config.publicBaseUrl, users })}\n`));
     }
   });
+  // At LOG_LEVEL=debug, one line as each request arrives (its headers are read; the path without
+  // the query string, as in the request log). The fault tests wait for it to know that a request
+  // is in flight before they send SIGTERM, instead of guessing with a sleep.
+  if (logger.isLevelEnabled('debug')) server.on('request', (req: IncomingMessage) => logger.debug({ method: req.method, path: req.url?.split('?')[0] }, 'request received'));
   return server;
 }
 

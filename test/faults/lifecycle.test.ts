@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { expect } from 'chai';
 import { freePort } from '../../src/db/embedded/process.js';
-import { ANSWERS, Respondent, Scratch, alive, embeddedDb, health, refusesConnections, seedCampaign, sleep, startApp, waitFor } from './helpers.js';
+import { ANSWERS, Respondent, Scratch, alive, embeddedDb, health, refusesConnections, seedCampaign, startApp, waitFor, type AppProcess } from './helpers.js';
 
 /** Starts a POST whose body arrives in two parts; `finish()` sends the rest and resolves with the answer. */
 function slowPost(url: string, path: string, headers: Record<string, string>, body: string) {
@@ -25,6 +25,24 @@ function slowPost(url: string, path: string, headers: Record<string, string>, bo
   return { answer, finish: () => req.end(body.slice(half)), abort: () => req.destroy() };
 }
 
+/**
+ * Resolves once the app has read the headers of `method path` (its "request received" line at
+ * LOG_LEVEL=debug, src/server.ts): from then on the request is in flight, and a SIGTERM must let
+ * it finish. Before that moment a SIGTERM would find no request to wait for.
+ */
+async function received(app: AppProcess, method: string, path: string): Promise<void> {
+  const seen = () =>
+    app
+      .log()
+      .split('\n')
+      .some((line) => {
+        if (!line.includes('"request received"')) return false;
+        const entry = JSON.parse(line) as { method?: string; path?: string };
+        return entry.method === method && entry.path === path;
+      });
+  await waitFor(seen, 10_000, `the app to receive ${method} ${path}`, () => app.log().slice(-1500));
+}
+
 describe('fault: start and stop', function () {
   const scratch = new Scratch();
   after(() => scratch.cleanup());
@@ -46,7 +64,7 @@ describe('fault: start and stop', function () {
 
   it('SIGTERM with the embedded database: stops accepting, finishes the request in flight, exits 0, and the database process is gone', async () => {
     const dataDir = await scratch.dir('wv-fault-data-');
-    const app = await startApp(scratch, { DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '10000' });
+    const app = await startApp(scratch, { DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '10000', LOG_LEVEL: 'debug' });
     const db = embeddedDb(app);
     const c = await seedCampaign(db.uri);
     const r = new Respondent(app.url, c.publicToken);
@@ -58,7 +76,7 @@ describe('fault: start and stop', function () {
       { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': r.csrf, cookie: r.cookieHeader() },
       JSON.stringify({ answers: { q1: ANSWERS.q1 } }),
     );
-    await sleep(300);
+    await received(app, 'POST', `/r/${c.publicToken}/autosave`);
     app.child.kill('SIGTERM');
     // Stops accepting: a new connection is refused.
     await waitFor(() => refusesConnections(app.port), 3000, 'new connections refused');
@@ -75,11 +93,11 @@ describe('fault: start and stop', function () {
 
   it('SIGTERM with a request that never finishes: the deadline cuts it, the app still exits 0 and stops its database', async () => {
     const dataDir = await scratch.dir('wv-fault-data-');
-    const app = await startApp(scratch, { DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '1500' });
+    const app = await startApp(scratch, { DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '1500', LOG_LEVEL: 'debug' });
     const db = embeddedDb(app);
     const stuck = slowPost(app.url, '/login', { 'content-type': 'application/x-www-form-urlencoded' }, 'email=a%40example.org&password=xxxxxxxxxxxxxx');
     stuck.answer.catch(() => undefined);
-    await sleep(300);
+    await received(app, 'POST', '/login');
     const t0 = Date.now();
     app.child.kill('SIGTERM');
     const code = await app.exited;
