@@ -64,8 +64,7 @@ interface Prepared {
   /** word ids (the run's Reader) */
   tokens: Int32Array;
   lang: Lang;
-  features: string[];
-  /** features as ids into the run's feature dictionary (same order) */
+  /** features (stems, compound parts, bigrams) as ids into the run's feature dictionary */
   fids: Int32Array;
   /** index of an earlier answer with the same question, text and declared language, or -1 */
   same: number;
@@ -126,12 +125,12 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     let c: CodedAnswer | null;
     if (same !== undefined) {
       const f = prepared[same];
-      prepared[i] = { answer: a, key, tokens: NO_TOKENS, lang: f.lang, features: [], fids: NO_IDS, same };
+      prepared[i] = { answer: a, key, tokens: NO_TOKENS, lang: f.lang, fids: NO_IDS, same };
       c = coded[same];
     } else {
       texts.set(a.text, i);
       const read = readText(a.text, declared, fallback, reader);
-      prepared[i] = { answer: a, key, tokens: read.words.ids.slice(0, read.words.n), lang: read.lang, features: [], fids: NO_IDS, same: -1 };
+      prepared[i] = { answer: a, key, tokens: read.words.ids.slice(0, read.words.n), lang: read.lang, fids: NO_IDS, same: -1 };
       c = g ? codeAnswer(trained.get(g)!, read, a.text) : null;
       if (c) c.probs = NO_PROBS; // only the decisions are kept
     }
@@ -179,20 +178,16 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     const p = prepared[i];
     if (p.same >= 0) {
       p.fids = prepared[p.same].fids;
-      p.features = prepared[p.same].features;
       continue;
     }
-    const fids = pipeline.featureIdsOf(p.tokens, words, p.lang);
-    const features = new Array<string>(fids.length);
-    for (let j = 0; j < fids.length; j++) features[j] = terms[fids[j]];
-    p.fids = fids;
-    p.features = features;
+    p.fids = pipeline.featureIdsOf(p.tokens, words, p.lang);
     p.tokens = NO_TOKENS; // not needed any more: keep the live heap (and GC) small
     if (i % progressEvery === 0) progress('coding', i / prepared.length);
   }
 
   // Emergent themes per question.
   const clusters: EmergentCluster[] = [];
+  const featuresOf = (i: number): string[] => Array.from(prepared[i].fids, (id) => terms[id]);
   if (!options.skipClustering) {
     const byKey = new Map<string, number[]>();
     prepared.forEach((p, i) => {
@@ -207,7 +202,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
       const g = groupOf.get(key);
       const codeIdsOf = g ? g.codes.map((c) => c.id) : [];
       const result = clusterAnswers(
-        idx.map((i) => ({ features: prepared[i].features, fids: prepared[i].fids, codes: coded[i]?.codes ?? [] })),
+        idx.map((i) => ({ fids: prepared[i].fids, codes: coded[i]?.codes ?? [] })),
         codeIdsOf,
         seed,
         options.clusterSampleSize ?? 200,
@@ -253,7 +248,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
         const respondents = new Set(members.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
         // Cohesion: for a cluster no code covers, on its words alone (textSilhouette); otherwise the
         // k-means silhouette (words and codes).
-        const cohesion = codes.length > 0 ? (result.cohesion[c] ?? 0) : Math.round(textSilhouette(topBySimilarity(positions, idx, result.similarity, COHESION_SAMPLE).map((i) => prepared[i].features), membersOf.filter((_, o) => o !== c && membersOf[o].length > 0).map((ps) => topBySimilarity(ps, idx, result.similarity, COHESION_SAMPLE).map((i) => prepared[i].features))) * 1000) / 1000;
+        const cohesion = codes.length > 0 ? (result.cohesion[c] ?? 0) : Math.round(textSilhouette(topBySimilarity(positions, idx, result.similarity, COHESION_SAMPLE).map(featuresOf), membersOf.filter((_, o) => o !== c && membersOf[o].length > 0).map((ps) => topBySimilarity(ps, idx, result.similarity, COHESION_SAMPLE).map(featuresOf))) * 1000) / 1000;
         // A new theme candidate: no code covers it, it holds together (silhouette ≥ COHESION_MIN),
         // more than one person says it, and its answers share a phrase — so it is not just the
         // answers the coder left uncoded, lumped together because they have nothing else in common.
@@ -280,10 +275,14 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
 
   // Requirements and summary.
   progress('requirements', 0);
-  const texts = new Map(prepared.map((p) => [p.answer.id, p.answer.text]));
   const segments = new Map(prepared.map((p) => [p.answer.id, p.answer.segments ?? {}]));
-  // One requirement per need: q3 problems and q4 wishes of the same need merged (needs.ts).
-  const requirements = deriveNeeds({ answers: out, texts, segments, codebook, moscow });
+  // One requirement per need: q3 problems and q4 wishes of the same need merged (needs.ts). Needs
+  // read only challenge and future answers (and every answer's segments): the others are left out
+  // of its per-need loops.
+  const needAnswers = out.filter((a) => a.role === 'future' || a.role === 'challenges');
+  const texts = new Map<string, string>();
+  for (let i = 0; i < prepared.length; i++) if (out[i].role === 'future' || out[i].role === 'challenges') texts.set(prepared[i].answer.id, prepared[i].answer.text);
+  const requirements = deriveNeeds({ answers: needAnswers, texts, segments, codebook, moscow });
   const q3 = out.filter((a) => a.challenge_type !== undefined);
   const challengeBalance = balanceOf(q3, seed);
   const bySegment: Record<string, Record<string, Balance>> = {};

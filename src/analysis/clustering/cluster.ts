@@ -16,8 +16,8 @@ import { mulberry32, shuffleInPlace } from '../random.js';
  */
 
 export interface ClusterInput {
-  /** stems, compound parts and bigrams of the answer (distinct) */
-  features: string[];
+  /** stems, compound parts and bigrams of the answer (distinct); only read when `fids` is absent */
+  features?: string[];
   /** the same features as ids into `dictionary` (see clusterAnswers); computed here when absent */
   fids?: Int32Array;
   /** deductive code evidence (codes the coder assigned, main first) */
@@ -30,8 +30,6 @@ export interface ClusteringResult {
   k: number;
   /** cosine similarity of each input to its centroid (for representative quotes) */
   similarity: number[];
-  /** per cluster: term → mean weight, for labelling */
-  termWeights: Array<Map<string, number>>;
   silhouette: number;
   /** per (final) cluster: mean silhouette of its members in the silhouette sample (0 when none is in it) */
   cohesion: number[];
@@ -50,7 +48,7 @@ const CODE_WEIGHT = 1.1;
 export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: number, sampleSize: number, dictionary?: string[]): ClusteringResult {
   const n = inputs.length;
   if (n < 4) {
-    return { assignment: inputs.map(() => 0), k: n === 0 ? 0 : 1, similarity: inputs.map(() => 1), termWeights: [termMeans(inputs, null)], silhouette: 0, cohesion: [0] };
+    return { assignment: inputs.map(() => 0), k: n === 0 ? 0 : 1, similarity: inputs.map(() => 1), silhouette: 0, cohesion: [0] };
   }
   // Feature ids: the caller's (one dictionary for the whole run) or interned here.
   let terms = dictionary;
@@ -61,7 +59,7 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
     const ids = new Map<string, number>();
     const local: string[] = [];
     fidsOf = inputs.map((inp) =>
-      Int32Array.from(inp.features, (t) => {
+      Int32Array.from(inp.features ?? [], (t) => {
         let id = ids.get(t);
         if (id === undefined) {
           id = local.length;
@@ -156,22 +154,6 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   const remap = new Map(byS.map((c, i) => [c, i]));
   const finalAssignment = assignment.map((a) => remap.get(a)!);
   const k = byS.filter((c) => sizes[c] > 0).length;
-  // Per cluster: share of members with each vocabulary term (one pass, not one filter per cluster).
-  const V = vocabList.length;
-  const counts = new Float64Array(k * V);
-  const members = new Array<number>(k).fill(0);
-  for (let i = 0; i < n; i++) {
-    const c = finalAssignment[i];
-    members[c]++;
-    for (const id of fidsOf[i]) if (column[id] >= 0) counts[c * V + column[id]]++;
-  }
-  const termWeights: Array<Map<string, number>> = [];
-  for (let c = 0; c < k; c++) {
-    const m = new Map<string, number>();
-    for (let j = 0; j < V; j++) if (counts[c * V + j] > 0) m.set(vocabList[j], counts[c * V + j] / Math.max(1, members[c]));
-    termWeights.push(m);
-  }
-  void vocab;
   // Cohesion per final cluster: mean silhouette of the sampled points that landed in it.
   const perPoint = silhouettes(silDist, chosen.labels, chosen.k);
   const sum = new Float64Array(k);
@@ -182,7 +164,7 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
     cnt[c]++;
   });
   const cohesion = Array.from(sum, (x, c) => (cnt[c] === 0 ? 0 : Math.round((x / cnt[c]) * 1000) / 1000));
-  return { assignment: finalAssignment, k, similarity, termWeights, silhouette: Math.round(chosen.sil * 1000) / 1000, cohesion };
+  return { assignment: finalAssignment, k, similarity, silhouette: Math.round(chosen.sil * 1000) / 1000, cohesion };
 }
 
 /** The sparse form of a dense sample row handed to ml-kmeans (see sparseAwareSqDist). */
@@ -417,13 +399,6 @@ export function silhouettes(dist: number[][], labels: number[], k: number): Floa
     out[i] = Math.max(a, b) === 0 ? 0 : (b - a) / Math.max(a, b);
   }
   return out;
-}
-
-function termMeans(members: ClusterInput[], vocab: Map<string, number> | null): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const inp of members) for (const f of new Set(inp.features)) if (!vocab || vocab.has(f)) m.set(f, (m.get(f) ?? 0) + 1);
-  for (const [t, c] of m) m.set(t, c / Math.max(1, members.length));
-  return m;
 }
 
 /**
