@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { listRuns, type RunView } from '../analysis-runs/analysis-run.service.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { responseRates, type ResponseRates } from '../participants/participant.service.js';
@@ -94,150 +94,171 @@ function filterChips(campaign: Campaign, state: FilterState, lang: Lang, runId: 
 /** Dashboard pages: one page per campaign (leads and stakeholders) and its drill-downs. */
 export function dashboardRouter(): Router {
   const router = Router();
-
   // GET /lead/campaigns/:id/dashboard — the one page: figures, charts, filters
-  router.get('/campaigns/:id/dashboard', async (req, res) => {
-    const started = performance.now();
-    const lang = res.locals.lang as Lang;
-    const { campaign, runs, run, data, state } = await load(req.params.id, req.query);
-    const id = String(campaign._id);
-    const base = `/lead/campaigns/${id}/dashboard`;
-    const common = { title: res.locals.t('dashboard.title'), campaign, runs, run, base, readOnly: Boolean(res.locals.readOnly) };
-    if (!run || !data || !state) {
-      res.render('dashboard/dashboard', { ...common, ...CACHED_VIEWS, view: null, state: null });
-      return;
-    }
-    const min = minGroupOf(campaign);
-    const rates = await cachedRates(campaign);
-    // A run's figures never change: the computed sections are memoised per run, filter
-    // combination, language and threshold (bounded), so a repeated view only renders.
-    const memoKey = `${lang}|${min}|${state.selected.map((f) => `${f.dim}=${f.value}`).join('&')}`;
-    const computed = memo(data, memoKey, () => ({
-      segments: responsesBySegment(data, min),
-      view: state.mask ? dashboardView(data, { ...state, mask: state.mask }, base, lang) : null,
-      filters: filterOptions(data, campaign, min, lang),
-    }));
-    const bySegment = computed.segments.map((s) => {
-      const segment = campaign.segments.find((x) => x.key === s.dim);
-      const invited = rates.bySegment.find((b) => b.segment === s.dim);
-      return {
-        dim: s.dim,
-        label: segment ? res.locals.pick(segment.label) : res.locals.t('dashboard.filter.language'),
-        rows: s.rows.map((row) => {
-          const label = row.key ? valueLabel(campaign, s.dim, row.key, lang) : res.locals.t('dashboard.not_given');
-          if (row.suppressed) return { key: row.key, label, suppressed: true as const };
-          const inv = invited?.rows.find((r) => r.key === row.key);
-          return {
-            key: row.key,
-            label,
-            suppressed: false as const,
-            value: row.size,
-            invited: inv && !inv.suppressed ? inv.size : undefined,
-            rate: inv && !inv.suppressed ? Math.round(inv.rate * 100) : undefined,
-            href: row.key ? `${base}${queryString(run.id, [{ dim: s.dim, value: row.key }])}` : '',
-            answersHref: row.key ? `${base}/answers${queryString(run.id, [{ dim: s.dim, value: row.key }], { kind: 'all' })}` : '',
-          };
-        }),
-      };
-    });
-    const view = computed.view;
-    res.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
-    res.render('dashboard/dashboard', {
-      ...common,
-      ...CACHED_VIEWS,
-      view,
-      state,
-      data: { respondents: data.respondents.length, answers: data.aId.length },
-      bySegment,
-      overallRate: rates.overall.suppressed ? undefined : rates.overall,
-      filters: computed.filters,
-      chips: filterChips(campaign, state, lang, run.id, base),
-      allHref: `${base}/answers${queryString(run.id, state.selected)}`,
-    });
-  });
-
+  router.get('/campaigns/:id/dashboard', showDashboard);
   // GET /lead/campaigns/:id/dashboard/answers — the answers behind one number or chart element
-  router.get('/campaigns/:id/dashboard/answers', async (req, res) => {
-    const lang = res.locals.lang as Lang;
-    const q = drillQuerySchema.parse(req.query);
-    const { campaign, run, data, state } = await load(req.params.id, req.query);
-    if (!run || !data || !state) throw notFound('Analysis result');
-    const id = String(campaign._id);
-    const base = `/lead/campaigns/${id}/dashboard`;
-    const readOnly = Boolean(res.locals.readOnly);
-    const heading = drillHeading(q, data, res.locals.t, lang);
-    const common = {
-      title: heading,
-      heading,
-      campaign,
-      run,
-      base,
-      readOnly,
-      backHref: `${base}${queryString(run.id, state.selected)}`,
-      chips: filterChips(campaign, state, lang, run.id, base),
-      state,
-    };
-    if (!state.mask) {
-      res.render('dashboard/answers', { ...common, ...CACHED_VIEWS, quotes: [], total: 0, page: 1, pages: 1, missing: 0 });
-      return;
-    }
-    const all = drillAnswers(data, state.mask, q);
-    const pages = Math.max(1, Math.ceil(all.length / PAGE));
-    const page = Math.min(q.page, pages);
-    const slice = all.slice((page - 1) * PAGE, page * PAGE);
-    const patterns = q.kind === 'code' ? cuePatterns(q.code, data) : [];
-    // The page's answers in one call (responses feature: `_id` lookups on FerretDB, one `$in` on
-    // MongoDB); a response deleted after the run is simply missing.
-    const docs = await responsesByIds<{ _id: string; answers?: Record<string, unknown> }>(
-      slice.map((i) => data.aId[i].slice(0, data.aId[i].lastIndexOf(':'))),
-      { answers: 1 },
-      campaign._id,
-    );
-    const quotes = slice
-      .map((i) => {
-        const answerId = data.aId[i];
-        const cut = answerId.lastIndexOf(':');
-        const responseId = answerId.slice(0, cut);
-        const key = answerId.slice(cut + 1);
-        const doc = docs.get(responseId);
-        if (!doc) return null;
-        const quote = quoteOf(doc.answers?.[key], patterns);
-        if (!quote) return null;
-        const question = campaign.questions.find((x) => x.key === key);
-        const href = readOnly ? '' : `/lead/campaigns/${id}/responses/${encodeURIComponent(responseId)}${quote.seconds !== undefined ? `?t=${quote.seconds}` : ''}`;
-        const langDim = data.dims[data.dims.length - 1];
-        const answerLang = langDim.idx[data.aResp[i]] >= 0 ? langDim.values[langDim.idx[data.aResp[i]]] : '';
-        return { ...quote, lang: answerLang, question: question ? res.locals.pick(question.prompt) : key, href };
-      })
-      .filter((x) => x !== null);
-    const pageHref = (p: number) => `${base}/answers${queryString(run.id, state.selected, pageParams(q, p))}`;
-    res.render('dashboard/answers', {
-      ...common,
-      ...CACHED_VIEWS,
-      quotes,
-      total: all.length,
-      missing: slice.length - quotes.length,
-      page,
-      pages,
-      prevHref: page > 1 ? pageHref(page - 1) : '',
-      nextHref: page < pages ? pageHref(page + 1) : '',
-    });
-  });
-
+  router.get('/campaigns/:id/dashboard/answers', showAnswers);
   // GET /lead/campaigns/:id/analysis/compare?from=&to= — what changed between two finished runs
   // (default: the latest one against the one before it)
-  router.get('/campaigns/:id/analysis/compare', async (req, res) => {
-    const campaign = await getCampaign(req.params.id);
-    const query = compareQuerySchema.parse(req.query);
-    const done = (await listRuns(campaign._id)).filter((r) => r.status === 'done');
-    const to = query.to ? done.find((r) => r.id === query.to) : done[0];
-    const from = query.from ? done.find((r) => r.id === query.from) : done[done.indexOf(to!) + 1];
-    if ((query.to && !to) || (query.from && !from)) throw notFound('Analysis run');
-    const comparison = to && from && to.id !== from.id ? await compareRuns(campaign, from, to) : undefined;
-    res.render('lead/analysis-compare', { title: res.locals.t('dashboard.compare.title'), campaign, runs: done, comparison });
-  });
-
+  router.get('/campaigns/:id/analysis/compare', showComparison);
   return router;
+}
+
+async function showDashboard(req: Request<{ id: string }>, res: Response): Promise<void> {
+  const started = performance.now();
+  const lang = res.locals.lang as Lang;
+  const { campaign, runs, run, data, state } = await load(req.params.id, req.query);
+  const id = String(campaign._id);
+  const base = `/lead/campaigns/${id}/dashboard`;
+  const common = { title: res.locals.t('dashboard.title'), campaign, runs, run, base, readOnly: Boolean(res.locals.readOnly) };
+  if (!run || !data || !state) {
+    res.render('dashboard/dashboard', { ...common, ...CACHED_VIEWS, view: null, state: null });
+    return;
+  }
+  const min = minGroupOf(campaign);
+  const rates = await cachedRates(campaign);
+  // A run's figures never change: the computed sections are memoised per run, filter
+  // combination, language and threshold (bounded), so a repeated view only renders.
+  const memoKey = `${lang}|${min}|${state.selected.map((f) => `${f.dim}=${f.value}`).join('&')}`;
+  const computed = memo(data, memoKey, () => ({
+    segments: responsesBySegment(data, min),
+    view: state.mask ? dashboardView(data, { ...state, mask: state.mask }, base, lang) : null,
+    filters: filterOptions(data, campaign, min, lang),
+  }));
+  const bySegment = segmentRows(computed.segments, rates, campaign, res.locals, { base, runId: run.id, lang });
+  const view = computed.view;
+  res.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
+  res.render('dashboard/dashboard', {
+    ...common,
+    ...CACHED_VIEWS,
+    view,
+    state,
+    data: { respondents: data.respondents.length, answers: data.aId.length },
+    bySegment,
+    overallRate: rates.overall.suppressed ? undefined : rates.overall,
+    filters: computed.filters,
+    chips: filterChips(campaign, state, lang, run.id, base),
+    allHref: `${base}/answers${queryString(run.id, state.selected)}`,
+  });
+}
+
+/**
+ * Respondents per segment value (suppressed below the threshold), each with its response rate
+ * among those invited where that is shown too, and links to filter by it or read its answers.
+ */
+function segmentRows(segments: Computed['segments'], rates: ResponseRates, campaign: Campaign, locals: Response['locals'], at: { base: string; runId: string; lang: Lang }) {
+  const { base, runId, lang } = at;
+  return segments.map((s) => {
+    const segment = campaign.segments.find((x) => x.key === s.dim);
+    const invited = rates.bySegment.find((b) => b.segment === s.dim);
+    return {
+      dim: s.dim,
+      label: segment ? locals.pick(segment.label) : locals.t('dashboard.filter.language'),
+      rows: s.rows.map((row) => {
+        const label = row.key ? valueLabel(campaign, s.dim, row.key, lang) : locals.t('dashboard.not_given');
+        if (row.suppressed) return { key: row.key, label, suppressed: true as const };
+        const inv = invited?.rows.find((r) => r.key === row.key);
+        return {
+          key: row.key,
+          label,
+          suppressed: false as const,
+          value: row.size,
+          invited: inv && !inv.suppressed ? inv.size : undefined,
+          rate: inv && !inv.suppressed ? Math.round(inv.rate * 100) : undefined,
+          href: row.key ? `${base}${queryString(runId, [{ dim: s.dim, value: row.key }])}` : '',
+          answersHref: row.key ? `${base}/answers${queryString(runId, [{ dim: s.dim, value: row.key }], { kind: 'all' })}` : '',
+        };
+      }),
+    };
+  });
+}
+
+async function showAnswers(req: Request<{ id: string }>, res: Response): Promise<void> {
+  const lang = res.locals.lang as Lang;
+  const q = drillQuerySchema.parse(req.query);
+  const { campaign, run, data, state } = await load(req.params.id, req.query);
+  if (!run || !data || !state) throw notFound('Analysis result');
+  const id = String(campaign._id);
+  const base = `/lead/campaigns/${id}/dashboard`;
+  const readOnly = Boolean(res.locals.readOnly);
+  const heading = drillHeading(q, data, res.locals.t, lang);
+  const common = {
+    title: heading,
+    heading,
+    campaign,
+    run,
+    base,
+    readOnly,
+    backHref: `${base}${queryString(run.id, state.selected)}`,
+    chips: filterChips(campaign, state, lang, run.id, base),
+    state,
+  };
+  if (!state.mask) {
+    res.render('dashboard/answers', { ...common, ...CACHED_VIEWS, quotes: [], total: 0, page: 1, pages: 1, missing: 0 });
+    return;
+  }
+  const all = drillAnswers(data, state.mask, q);
+  const pages = Math.max(1, Math.ceil(all.length / PAGE));
+  const page = Math.min(q.page, pages);
+  const slice = all.slice((page - 1) * PAGE, page * PAGE);
+  const patterns = q.kind === 'code' ? cuePatterns(q.code, data) : [];
+  const quotes = await pageQuotes(campaign, data, slice, patterns, res.locals);
+  const pageHref = (p: number) => `${base}/answers${queryString(run.id, state.selected, pageParams(q, p))}`;
+  res.render('dashboard/answers', {
+    ...common,
+    ...CACHED_VIEWS,
+    quotes,
+    total: all.length,
+    missing: slice.length - quotes.length,
+    page,
+    pages,
+    prevHref: page > 1 ? pageHref(page - 1) : '',
+    nextHref: page < pages ? pageHref(page + 1) : '',
+  });
+}
+
+/**
+ * The quotes of one page of answers (`slice`: answer positions in the run's data), each with its
+ * language, its question and — for leads — a link to the answer at the quote's second.
+ */
+async function pageQuotes(campaign: Campaign, data: RunData, slice: number[], patterns: ReturnType<typeof cuePatterns>, locals: Response['locals']) {
+  const id = String(campaign._id);
+  const readOnly = Boolean(locals.readOnly);
+  // The page's answers in one call (responses feature: `_id` lookups on FerretDB, one `$in` on
+  // MongoDB); a response deleted after the run is simply missing.
+  const docs = await responsesByIds<{ _id: string; answers?: Record<string, unknown> }>(
+    slice.map((i) => data.aId[i].slice(0, data.aId[i].lastIndexOf(':'))),
+    { answers: 1 },
+    campaign._id,
+  );
+  return slice
+    .map((i) => {
+      const answerId = data.aId[i];
+      const cut = answerId.lastIndexOf(':');
+      const responseId = answerId.slice(0, cut);
+      const key = answerId.slice(cut + 1);
+      const doc = docs.get(responseId);
+      if (!doc) return null;
+      const quote = quoteOf(doc.answers?.[key], patterns);
+      if (!quote) return null;
+      const question = campaign.questions.find((x) => x.key === key);
+      const href = readOnly ? '' : `/lead/campaigns/${id}/responses/${encodeURIComponent(responseId)}${quote.seconds !== undefined ? `?t=${quote.seconds}` : ''}`;
+      const langDim = data.dims[data.dims.length - 1];
+      const answerLang = langDim.idx[data.aResp[i]] >= 0 ? langDim.values[langDim.idx[data.aResp[i]]] : '';
+      return { ...quote, lang: answerLang, question: question ? locals.pick(question.prompt) : key, href };
+    })
+    .filter((x) => x !== null);
+}
+
+async function showComparison(req: Request<{ id: string }>, res: Response): Promise<void> {
+  const campaign = await getCampaign(req.params.id);
+  const query = compareQuerySchema.parse(req.query);
+  const done = (await listRuns(campaign._id)).filter((r) => r.status === 'done');
+  const to = query.to ? done.find((r) => r.id === query.to) : done[0];
+  const from = query.from ? done.find((r) => r.id === query.from) : done[done.indexOf(to!) + 1];
+  if ((query.to && !to) || (query.from && !from)) throw notFound('Analysis run');
+  const comparison = to && from && to.id !== from.id ? await compareRuns(campaign, from, to) : undefined;
+  res.render('lead/analysis-compare', { title: res.locals.t('dashboard.compare.title'), campaign, runs: done, comparison });
 }
 
 function pageParams(q: ReturnType<typeof drillQuerySchema.parse>, page: number): Record<string, string> {
