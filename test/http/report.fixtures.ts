@@ -57,6 +57,26 @@ export async function reportCampaign(ownerId: string, opts: { analyse?: boolean;
   for (let i = 0; i < 7; i++) await add('en', { ...EN }, { department: 'it', location: 'hamburg', role: 'employee' });
   await add('de', { ...DE, q4: LONE_VOICE }, { department: 'hr', location: 'munich', role: 'manager' });
   if (opts.analyse === false) return { campaign, runId: '' };
+  return analyse(campaign);
+}
+
+/** Markup a respondent might type: the report must show it as text, never run it. */
+export const MARKUP = '<script>alert(1)</script>';
+
+/**
+ * An analysed anonymous template campaign in which EVERY answer starts with MARKUP: 7 people in
+ * IT/Hamburg giving the English answers above. Each answer is one sentence, and a report quote is
+ * the sentence around its cue (src/analysis/needs.ts), so whatever the engine quotes carries MARKUP.
+ */
+export async function markupCampaign(ownerId: string): Promise<ReportFixture> {
+  const input = campaignInputSchema.parse({ ...interviewTemplate(), anonymity: 'anonymous', title: 'Markup' });
+  const campaign = await changeStatus(String((await createCampaign(input, { ownerId }))._id), 'open');
+  const answers = Object.fromEntries(Object.entries(EN).map(([k, text]) => [k, `${MARKUP} ${text.replace(MARKUP, '')}`]));
+  for (let i = 0; i < 7; i++) await createFromApi(campaign, { submissionId: `markup-${i}`, lang: 'en', answers, segments: { department: 'it', location: 'hamburg', role: 'employee' } });
+  return analyse(campaign);
+}
+
+async function analyse(campaign: Campaign): Promise<ReportFixture> {
   const { run } = await startRun(campaign._id as mongoose.Types.ObjectId);
   const outcome = await createRunner({ instanceId: `report-fixture-${process.pid}` }).runOnce();
   if (!outcome || outcome.status !== 'done') throw new Error(`analysis failed: ${JSON.stringify(outcome)}`);

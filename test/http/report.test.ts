@@ -5,7 +5,7 @@ import { setMember } from '../../src/campaigns/campaign.service.js';
 import { ReportShareModel } from '../../src/reports/report-share.model.js';
 import { staffClient, testApp } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';
-import { LONE_VOICE, reportCampaign, type ReportFixture } from './report.fixtures.js';
+import { LONE_VOICE, MARKUP, markupCampaign, reportCampaign, type ReportFixture } from './report.fixtures.js';
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
@@ -85,9 +85,14 @@ describe('requirements report (issue 6, item 4)', function () {
   });
 
   it('escapes answer text (no markup from respondents reaches the page)', async () => {
-    const html = (await lead.get(`${base}/report`).expect(200)).text;
-    expect(html).not.to.include('<script>alert');
-    if (html.includes('alert(1)')) expect(html).to.include('&lt;script&gt;alert(1)');
+    // Every answer of this campaign starts with MARKUP, so every quote on the page carries it.
+    const marked = await markupCampaign(lead.user.id);
+    const html = (await lead.get(`/lead/campaigns/${String(marked.campaign._id)}/report?lang=en`).expect(200)).text;
+    const quotes = [...html.matchAll(/<blockquote[^>]*><p>([\s\S]*?)<\/p><\/blockquote>/g)].map((m) => m[1]);
+    expect(quotes.length, 'quotes on the page').to.be.greaterThan(0);
+    for (const quote of quotes) expect(quote).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.to.include(MARKUP);
+    expect(html).not.to.match(/<script>(?!<\/script>)/);
   });
 
   it('stakeholders read the report and its Markdown, but cannot manage share links', async () => {
