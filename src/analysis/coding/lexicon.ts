@@ -336,6 +336,48 @@ function hashOf(lit: string, from: number, w: number): number {
 }
 
 /**
+ * A cue that is a plain string with an optional `\b` at either end ("\boutlook\b", "newsletter",
+ * "\bvor ort\b" — two thirds of the lexicon) is found with indexOf and two character tests
+ * instead of a regular expression: the same matches (`\b` becomes a word start or end exactly as
+ * unicodeBoundaries rewrites it, on the same Unicode letters and digits).
+ */
+interface PlainCue {
+  lit: string;
+  /** a letter or digit must not precede the match */
+  start: boolean;
+  /** a letter or digit must not follow the match */
+  end: boolean;
+}
+
+const PLAIN_CUE = /^(\\b)?([^\\[\](){}?*+|.^$]+?)(\\b)?$/u;
+function plainCue(cue: string): PlainCue | null {
+  const m = PLAIN_CUE.exec(cue);
+  if (m === null || m[2].length === 0) return null;
+  const lit = m[2];
+  // A trailing \b after ' ' or ':' is rewritten as a word start, which always holds there.
+  const last = lit[lit.length - 1];
+  return { lit, start: m[1] !== undefined, end: m[3] !== undefined && last !== ' ' && last !== ':' };
+}
+
+const IS_LN = /[\p{L}\p{N}]/u;
+/** True when a letter or digit (one code point, surrogate pairs included) ends just before pos. */
+function wordCharBefore(text: string, pos: number): boolean {
+  if (pos <= 0) return false;
+  const c = text.charCodeAt(pos - 1);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+  if (c >= 0xdc00 && c <= 0xdfff && pos >= 2) return IS_LN.test(text.slice(pos - 2, pos));
+  return IS_LN.test(text[pos - 1]);
+}
+/** True when a letter or digit starts at pos. */
+function wordCharAt(text: string, pos: number): boolean {
+  if (pos >= text.length) return false;
+  const c = text.charCodeAt(pos);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+  if (c >= 0xd800 && c <= 0xdbff) return IS_LN.test(text.slice(pos, pos + 2));
+  return IS_LN.test(text[pos]);
+}
+
+/**
  * One regex's cues (a code's strong or its weak cues). What the lexicon means is the alternation of
  * all cues, matched left to right without overlap. Running that big alternation on every answer was
  * most of the coding time, so we run only the cues whose literals occur in the text, each as its own
@@ -354,11 +396,32 @@ class CueSet {
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
 
+  /** Per cue: the plain literal it is (see plainCue), or null when it needs its regex. */
+  private readonly plain: Array<PlainCue | null>;
+
   constructor(cues: string[], idsOf: (lits: string[] | null) => number[] | null) {
     this.sources = [cues.map((c) => `(?:${unicodeBoundaries(c)})`), cues.map((c) => `(?:${unicodeBoundaries(c, true)})`)];
     this.lits = cues.map((c) => idsOf(cueLiterals([c])));
     this.regexes = [new Array(cues.length), new Array(cues.length)];
+    this.plain = cues.map(plainCue);
     this.always = this.alwaysPossible;
+  }
+
+  /** The next match of cue i at or after `from`: [start, end], or null. */
+  private next(i: number, text: string, from: number, latin: number): [number, number] | null {
+    const p = this.plain[i];
+    if (p !== null) {
+      for (let at = text.indexOf(p.lit, from); at >= 0; at = text.indexOf(p.lit, at + 1)) {
+        if (p.start && wordCharBefore(text, at)) continue;
+        if (p.end && wordCharAt(text, at + p.lit.length)) continue;
+        return [at, at + p.lit.length];
+      }
+      return null;
+    }
+    const re = this.regex(i, latin);
+    re.lastIndex = from;
+    const m = re.exec(text);
+    return m === null ? null : [m.index, m.index + m[0].length];
   }
 
   private regex(i: number, latin: number): RegExp {
@@ -420,13 +483,11 @@ class CueSet {
       let bestStart = Infinity;
       for (let j = 0; j < sel.length; j++) {
         if (starts[j] < p && starts[j] !== Infinity) {
-          const re = this.regex(sel[j], latin);
-          re.lastIndex = p;
-          const m = re.exec(text);
+          const m = this.next(sel[j], text, p, latin);
           if (m === null) starts[j] = Infinity;
           else {
-            starts[j] = m.index;
-            ends[j] = m.index + m[0].length;
+            starts[j] = m[0];
+            ends[j] = m[1];
           }
         }
         if (starts[j] < bestStart) {

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { BUILTIN_CODEBOOK } from '../../../src/analysis/index.js';
 import { clusterAnswers, distanceMatrix, kmeansPlusPlus, sparseSqDist, type SparseRow } from '../../../src/analysis/clustering/cluster.js';
-import { compileGroup, cueLiterals, latinOnly, matchLexicon, negationReason, unicodeBoundaries, type LexiconHit } from '../../../src/analysis/coding/lexicon.js';
+import { compileGroup, cueLiterals, cueMatches, latinOnly, matchLexicon, negationReason, unicodeBoundaries, type LexiconHit } from '../../../src/analysis/coding/lexicon.js';
+import { readText } from '../../../src/analysis/coding/featurize.js';
+import { trainingCorpus } from '../../../src/analysis/model/corpus.js';
+import { Reader } from '../../../src/analysis/text/reader.js';
 import { mulberry32 } from '../../../src/analysis/random.js';
 import { lowerText, tokenize, tokenizeLower } from '../../../src/analysis/text/tokenize.js';
 import type { CodeGroup } from '../../../src/analysis/types.js';
@@ -52,6 +55,28 @@ function corpus(group: CodeGroup): string[] {
 }
 
 describe('analysis lexicon speed-ups are exact', () => {
+  it('when the training corpus is matched cue by cue (word-level prefilter, plain cues by indexOf), then every match equals the plain alternation', () => {
+    const reader = new Reader();
+    const extra = ['ЖMail Жmail λoutlookλ 😩teams😩 e-mails𝐀 𝐀outlook', 'Mail-Verteiler und E-Mail, Outlook! teams-chat; sharepoint.', ''];
+    for (const group of BUILTIN_CODEBOOK.groups) {
+      const compiled = compileGroup(group);
+      for (const text of [...trainingCorpus().map((d) => d.text), ...extra]) {
+        const r = readText(text, undefined, 'de', reader);
+        const got: string[] = [];
+        cueMatches(compiled, r.work.lower, (code, weak, start, end) => got.push(`${code}${weak ? '~' : ''}@${start}-${end}`), { owner: reader, strings: reader.strings, ids: r.words.raw, n: r.words.rawN });
+        const want: string[] = [];
+        for (const code of group.codes) {
+          for (const [cues, weak] of [[code.cues, false], [code.weakCues, true]] as const) {
+            if (!cues || cues.length === 0) continue;
+            const re = new RegExp(cues.map((c) => `(?:${unicodeBoundaries(c)})`).join('|'), 'gu');
+            for (const m of r.work.lower.matchAll(re)) if (m[0].length > 0) want.push(`${code.id}${weak ? '~' : ''}@${m.index}-${m.index + m[0].length}`);
+          }
+        }
+        expect(got, text).to.deep.equal(want);
+      }
+    }
+  });
+
   for (const group of BUILTIN_CODEBOOK.groups) {
     it(`when every ${group.role} phrase is matched, then the hits equal the plain alternation's`, () => {
       const compiled = compileGroup(group);
