@@ -70,18 +70,31 @@ describe('browser: video answer recorded, submitted and played back with seeking
     expect(await rec.locator('.recorder-warning').textContent()).to.match(/Gesicht und Deine Stimme/);
     await rec.getByRole('button', { name: 'Aufnahme starten' }).click();
     await rec.locator('[data-preview]').waitFor({ state: 'visible' });
-    await page.waitForTimeout(1500);
+    // The timer counts the recording's seconds: wait for it to show them (a stopped or missing
+    // timer times out here) rather than sleep and read whatever it shows by then.
+    const timerShows = (text: string) => page.waitForFunction((t) => document.querySelector('#rec-q1 [data-timer]')?.textContent === t, text, { timeout: 10_000 });
+    await timerShows('0:01');
     await rec.scrollIntoViewIfNeeded();
     await screenshot(page, 'video-recording.png');
-    await page.waitForTimeout(1600);
-    expect(await rec.locator('[data-timer]').textContent()).to.match(/^0:0[34]$/);
+    await timerShows('0:03');
     await rec.getByRole('button', { name: 'Aufnahme beenden' }).click();
     await rec.locator('[data-playback]').waitFor({ state: 'visible' });
-    // Playback of the local recording before it is sent.
-    const canPlay = await rec.locator('[data-playback]').evaluate(
-      (v: HTMLVideoElement) => new Promise<boolean>((resolve) => (v.readyState >= 2 ? resolve(true) : v.addEventListener('canplay', () => resolve(true), { once: true }))),
+    // Playback of the local recording before it is sent: the player loads it (a picture from the
+    // fake camera) or reports why not; no answer within 10 s counts as "not playable".
+    const playback = await rec.locator('[data-playback]').evaluate(
+      // (No named helper inside: tsx would wrap it in a __name() call that the page does not have.)
+      (v: HTMLVideoElement) =>
+        new Promise<void>((resolve) => {
+          if (v.readyState >= 2 || v.error) resolve();
+          v.addEventListener('canplay', () => resolve(), { once: true });
+          v.addEventListener('error', () => resolve(), { once: true });
+          setTimeout(resolve, 10_000);
+        }).then(() => ({ readyState: v.readyState, error: v.error?.code ?? null, width: v.videoWidth, src: v.currentSrc })),
     );
-    expect(canPlay).to.equal(true);
+    expect(playback.error, 'media error code').to.equal(null);
+    expect(playback.readyState, 'readyState (2: the current frame is there)').to.be.at.least(2);
+    expect(playback.width, 'video width').to.be.greaterThan(0);
+    expect(playback.src).to.match(/^blob:/);
     const uploads: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && /\/media\/q1$/.test(r.url())) uploads.push(r.headers()['idempotency-key'] ?? '');
