@@ -62,6 +62,9 @@ export interface ExportContext {
   analysis: LatestAnalysis | null;
 }
 
+/** The answers export reads the run's code index, not its analysis result. */
+type AnswersContext = Omit<ExportContext, 'analysis'> & { run: RunView | null };
+
 /**
  * Columns and rows of the answers export (one row per answered question).
  *
@@ -74,7 +77,7 @@ export interface ExportContext {
  * "other". Memory stays flat: one batch of responses, the population as shared objects, the
  * run's code table (code-index.ts: distinct values and int32 cells, no string per answer).
  */
-export async function answersExport(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
+export async function answersExport(ec: AnswersContext): Promise<{ columns: CsvColumn[]; rows: AsyncIterable<CsvRow[]> }> {
   const { campaign, lang } = ec;
   const t = translator(lang);
   const labels = segmentLabeller(campaign, lang);
@@ -110,7 +113,7 @@ const ROW_BATCH = 256;
  * The rows, in order: read the population in one pass (identified campaigns' rows go out during
  * it), make the disclosure plan over the whole population, then write the rows held back.
  */
-async function* answerRows(ec: Omit<ExportContext, 'analysis'> & { run: RunView | null }, t: Translate, labels: Labeller, identified: boolean): AsyncGenerator<CsvRow[]> {
+async function* answerRows(ec: AnswersContext, t: Translate, labels: Labeller, identified: boolean): AsyncGenerator<CsvRow[]> {
   const { campaign, lang } = ec;
   const participants = identified ? await participantNames(campaign._id) : new Map<string, string>();
   const index = ec.run ? await loadCodeLookup(ec.run.id) : undefined;
