@@ -1,0 +1,59 @@
+/**
+ * `npx tsx src/evaluation/evidence-sim.ts [--min 0.75,0.8,0.85,0.9]` — how the requirements'
+ * evidence threshold (src/analysis/needs.ts EVIDENCE_MIN_CONFIDENCE) is chosen without touching
+ * the dev or sealed sets: each voice of the training corpus plays an unseen campaign in turn. The
+ * coder trains on the other voices, codes the held-out voice's q3 and q4 answers, `deriveNeeds`
+ * builds the requirements, and a quote counts as right when the corpus labels its answer with one
+ * of the requirement's codes. Prints precision (target ≥ 0.95) and how many quotes remain per
+ * threshold, pooled over the voices.
+ */
+import { BUILTIN_CODEBOOK } from '../analysis/codebook/index.js';
+import { codeAnswer, corpusDocs, exampleDocs, trainGroupModel } from '../analysis/coding/coder.js';
+import { readText } from '../analysis/coding/featurize.js';
+import { trainingCorpus } from '../analysis/model/corpus.js';
+import { deriveNeeds } from '../analysis/needs.js';
+import { moscow } from '../analysis/requirements.js';
+import type { AnsweredCodes } from '../analysis/types.js';
+
+const voiceOf = (respondent: string) => respondent.replace(/-?\d+$/, '');
+
+function main(argv: string[]): void {
+  const i = argv.indexOf('--min');
+  const thresholds = (i >= 0 ? argv[i + 1] : '0.6,0.7,0.75,0.8,0.85,0.9').split(',').map(Number);
+  const corpus = trainingCorpus();
+  const voices = [...new Set(corpus.map((d) => voiceOf(d.respondent)))].filter((v) => v !== 'thn').sort();
+  const groups = BUILTIN_CODEBOOK.groups.filter((g) => g.role === 'challenges' || g.role === 'future');
+  const tally = new Map(thresholds.map((t) => [t, { quotes: 0, right: 0 }]));
+  for (const voice of voices) {
+    const held = corpus.filter((d) => voiceOf(d.respondent) === voice && (d.question === 'q3' || d.question === 'q4'));
+    const answers: AnsweredCodes[] = [];
+    const texts = new Map<string, string>();
+    const gold = new Map<string, Set<string>>();
+    for (const g of groups) {
+      const model = trainGroupModel(g, [...corpusDocs(g, (r) => voiceOf(r) !== voice), ...exampleDocs(g)]);
+      const q = g.role === 'challenges' ? 'q3' : 'q4';
+      held
+        .filter((d) => d.question === q)
+        .forEach((d, n) => {
+          const id = `${d.respondent}:${q}:${n}`;
+          const c = codeAnswer(model, readText(d.text, d.lang || undefined, 'de'), d.text);
+          texts.set(id, d.text);
+          gold.set(id, new Set(d.codes));
+          answers.push({ id, question: g.role, role: g.role, lang: d.lang, respondent: d.respondent, ...(g.role === 'future' ? { features: c.codes } : { themes: c.codes }), confidence: c.confidence, evidence: c.evidence });
+        });
+    }
+    for (const t of thresholds) {
+      const reqs = deriveNeeds({ answers, texts, segments: new Map(), codebook: BUILTIN_CODEBOOK, moscow, minConfidence: t });
+      const acc = tally.get(t)!;
+      for (const r of reqs)
+        for (const e of r.evidence) {
+          acc.quotes += 1;
+          if ((r.codes ?? []).some((c) => gold.get(e.id)?.has(c))) acc.right += 1;
+        }
+    }
+  }
+  process.stdout.write(`leave-one-voice-out over ${voices.length} voices (${voices.join(', ')})\nthreshold  quotes  precision\n`);
+  for (const [t, a] of tally) process.stdout.write(`${t.toFixed(2).padEnd(11)}${String(a.quotes).padEnd(8)}${(a.right / Math.max(1, a.quotes)).toFixed(3)}\n`);
+}
+
+main(process.argv.slice(2));
