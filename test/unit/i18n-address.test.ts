@@ -25,7 +25,7 @@ function respondentKeys(): MessageKey[] {
     for (const m of text.matchAll(/\bt\(\s*'([a-z0-9_.]+)'/g)) keys.add(m[1]);
     for (const m of text.matchAll(/'((?:respond|media)\.[a-z0-9_.]+)'/g)) keys.add(m[1]);
   }
-  for (const file of ['src/responses/response.schemas.ts', 'src/responses/response.service.ts', 'src/responses/respond.routes.ts']) {
+  for (const file of ['src/responses/response.schemas.ts', 'src/responses/response.service.ts', 'src/responses/response.respond.routes.ts']) {
     for (const m of readFileSync(path.join(root, file), 'utf8').matchAll(/'((?:validation|respond)\.[a-z0-9_.]+)'/g)) keys.add(m[1]);
   }
   // Error pages under /r (views/errors/error.ejs) and every e-mail text.
