@@ -9,7 +9,7 @@
  * leave-one-voice-out figure (no corrections). NOTYPE=1 leaves the type macro-F1 out.
  */
 import { BUILTIN_CODEBOOK } from '../analysis/codebook/index.js';
-import { codeAnswer, corpusDocs, exampleDocs, HYPER, trainGroupModel, type GroupModel, type TrainDoc } from '../analysis/coding/coder.js';
+import { adaptToCampaign, codeAnswer, corpusDocs, exampleDocs, HYPER, trainGroupModel, type GroupModel, type TrainDoc } from '../analysis/coding/coder.js';
 import { BLOCK, readText } from '../analysis/coding/featurize.js';
 import { trainingCorpus } from '../analysis/model/corpus.js';
 import { macroF1, microF1 } from './metrics.js';
@@ -83,7 +83,7 @@ function main(argv: string[]): void {
             .filter((r) => chosen.has(r.respondent) && r.question === ROLE_Q[g.role])
             .map((r) => ({ text: r.text, lang: r.lang || undefined, codes: r.codes, type: r.challenge_type, weight: HYPER.correctionWeight, keepAll: true }));
           const m = trainGroupModel(g, [...baseDocs.get(g.role)!, ...corr], new Map(), corr.length);
-          models.set(g.role, m);
+          models.set(g.role, adaptToCampaign(m, base.get(g.role)!, corr));
         }
         const lift = meanF1(models, rest) - meanF1(base, rest);
         lifts[fi].push(lift);
