@@ -113,13 +113,22 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   // An answer repeated word for word (same question, text and declared language) is analysed once:
   // everything per answer below is a function of exactly these, so copies get the first one's result.
   const firstOf = new Map<string, Map<string, number>>();
+  // Per distinct question string and declared language: its key, role and repeat map (a campaign
+  // has a handful of these; the lookups per answer stay cheap).
+  const byQuestion = new Map<string, { key: string; role: ReturnType<typeof roleOfQuestion>; texts: Map<string, Map<string, number>> }>();
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
     const declared = a.lang?.toLowerCase().slice(0, 2);
-    const key = keyOf(a);
-    const sameKey = `${key}\u0000${declared ?? ''}`;
-    let texts = firstOf.get(sameKey);
-    if (!texts) firstOf.set(sameKey, (texts = new Map()));
+    let q = byQuestion.get(a.question);
+    if (!q) byQuestion.set(a.question, (q = { key: keyOf(a), role: roleOfQuestion(a.question), texts: new Map() }));
+    const key = q.key;
+    let texts = q.texts.get(declared ?? '');
+    if (!texts) {
+      const sameKey = `${key}\u0000${declared ?? ''}`;
+      texts = firstOf.get(sameKey);
+      if (!texts) firstOf.set(sameKey, (texts = new Map()));
+      q.texts.set(declared ?? '', texts);
+    }
     const same = texts.get(a.text);
     const g = groupOf.get(key);
     let c: CodedAnswer | null;
@@ -135,7 +144,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
       if (c) c.probs = NO_PROBS; // only the decisions are kept
     }
     coded[i] = c;
-    const res: AnsweredCodes = { id: a.id, question: key, role: roleOfQuestion(a.question), lang: prepared[i].lang };
+    const res: AnsweredCodes = { id: a.id, question: key, role: q.role, lang: prepared[i].lang };
     if (a.respondent !== undefined) res.respondent = a.respondent;
     if (g && c) {
       const copy = same !== undefined;
@@ -156,6 +165,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     if (i % progressEvery === 0) progress('language', i / answers.length);
   }
   firstOf.clear();
+  byQuestion.clear();
 
   // Terms for clustering and labels: stems, compound parts (split with the campaign's own German
   // words too) and bigrams, as ids into the pipeline's dictionary.

@@ -16,7 +16,7 @@ import { CORPUS_VERSION, trainingCorpus } from '../model/corpus.js';
 import { TextPipeline } from '../text/features.js';
 import { dominanceWeights } from '../text/scope.js';
 import type { ChallengeType, CodeGroup, Correction, Evidence } from '../types.js';
-import { BLOCK, FEATURE_VERSION, Featurizer, readText, weightStrings, type ReadText, type StringFeatures } from './featurize.js';
+import { BLOCK, clauseMasks, FEATURE_VERSION, Featurizer, readText, weightStrings, type ReadText, type StringFeatures } from './featurize.js';
 import { compileGroup, type CompiledGroup } from './lexicon.js';
 import { sigmoid, trainLogistic, type LinearModel, type SparseExample } from './linear.js';
 
@@ -613,7 +613,7 @@ function challengeType(m: GroupModel, r: ReadText, pType: number, pNone: number,
   // theme is even remotely likely. Without that model (a campaign codebook), short answers without
   // any theme evidence.
   if (pNone >= 0 ? pNone >= HYPER.noneCut && max < HYPER.noneMaxTheme && r.words.n <= HYPER.noneMaxWords : max < HYPER.noTypeBelow && r.words.n <= HYPER.noTypeMaxWords) return null;
-  const dom = dominanceWeights(r.work.lower, r.clauses);
+  const dom = dominanceWeights(r.work.lower, r.clauses, clauseMasks(r));
   let tech = 0;
   let cult = 0;
   for (let c = 0; c < m.codes.length; c++) {

@@ -18,7 +18,7 @@ import { languageOf } from '../text/language.js';
 import type { TextPipeline } from '../text/features.js';
 import { fold, gazetteerHints, isStop } from '../text/normalize.js';
 import { F_GAZ, PairTable, Reader, type Words } from '../text/reader.js';
-import { scopeAt, scopeRanges, workText, type Clause, type ScopeRange, type WorkText } from '../text/scope.js';
+import { clauseWordMask, scopeAt, scopeRanges, workText, type Clause, type ScopeRange, type WorkText } from '../text/scope.js';
 import { isEmoji, isNumeric } from '../text/tokenize.js';
 import { cueMatches, type CompiledGroup } from './lexicon.js';
 
@@ -63,7 +63,16 @@ export function wordStrings(r: ReadText, from = 0, to = r.words.n): string[] {
 
 /** Scope ranges of an answer, computed on first use (only channel coding needs them). */
 export function scopesOf(r: ReadText): ScopeRange[] {
-  return (r.scopes ??= scopeRanges(r.work.lower, r.clauses));
+  return (r.scopes ??= scopeRanges(r.work.lower, r.clauses, clauseMasks(r)));
+}
+
+/** Per clause: which clause patterns its words could take part in (text/scope.ts clauseWordMask). */
+export function clauseMasks(r: ReadText): Int32Array {
+  const masks = new Int32Array(r.clauses.length);
+  const W = r.words;
+  const strings = r.reader.strings;
+  for (let w = 0; w < W.rawN; w++) masks[W.rawClause[w]] |= clauseWordMask(strings[W.raw[w]]);
+  return masks;
 }
 
 interface TokInfo {

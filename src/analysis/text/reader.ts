@@ -154,6 +154,8 @@ export interface Words {
   /** the words before joins ("teams", "calls" rather than "teamscall"): every run of letters and digits of the text lies in one of them */
   raw: Int32Array;
   rawN: number;
+  /** clause of each raw word */
+  rawClause: Int32Array;
 }
 
 /** Interned words of a run, with what is known about each. */
@@ -169,7 +171,7 @@ export class Reader {
   private ends: Int32Array = new Int32Array(256);
   private clauseOf: Int32Array = new Int32Array(256);
   /** the result of read(), reused */
-  private readonly out: Words = { n: 0, ids: new Int32Array(256), start: new Int32Array(256), end: new Int32Array(256), clause: new Int32Array(256), clauses: [], raw: new Int32Array(0), rawN: 0 };
+  private readonly out: Words = { n: 0, ids: new Int32Array(256), start: new Int32Array(256), end: new Int32Array(256), clause: new Int32Array(256), clauses: [], raw: new Int32Array(0), rawN: 0, rawClause: new Int32Array(0) };
 
   get strings(): string[] {
     return this.interner.strings;
@@ -348,6 +350,7 @@ export class Reader {
     out.clauses = clauses;
     out.raw = this.ids;
     out.rawN = raw;
+    out.rawClause = this.clauseOf;
     return out;
   }
 }

@@ -1,3 +1,4 @@
+import { cueLiterals } from '../coding/lexicon.js';
 /**
  * Clauses and scopes. Typed answers have punctuation; transcribed video answers have none ("… les
  * ich wenn ich mal zeit hab was selten ist"), so a scope that runs to the end of the sentence runs
@@ -143,8 +144,18 @@ export function clausesOf(lower: string): Clause[] {
   return scanText(lower).clauses;
 }
 
-const rx = (words: string[]): RegExp => new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'u');
-const rxg = (words: string[]): RegExp => new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'gu');
+/** The word list each pattern was built from (for the word prefilter below). */
+const WORDS_OF = new WeakMap<RegExp, string[]>();
+const rx = (words: string[]): RegExp => {
+  const re = new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'u');
+  WORDS_OF.set(re, words);
+  return re;
+};
+const rxg = (words: string[]): RegExp => {
+  const re = new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'gu');
+  WORDS_OF.set(re, words);
+  return re;
+};
 
 /** The channel is no longer used / only in the past. */
 const DROPPED = rx([
@@ -196,12 +207,16 @@ const FROM = rx(['von', 'from']);
  * Scope ranges of a lower-cased answer: stretches where a mentioned channel is not a channel in use
  * with colleagues today. Each range lies inside one clause.
  */
-export function scopeRanges(lower: string, clauses: Clause[]): ScopeRange[] {
+export function scopeRanges(lower: string, clauses: Clause[], clauseMasks?: Int32Array): ScopeRange[] {
   const out: ScopeRange[] = [];
-  for (const c of clauses) {
+  for (let ci = 0; ci < clauses.length; ci++) {
+    const c = clauses[ci];
+    // Patterns no word of the clause could take part in are not run (see clauseWordMask).
+    const mask = clauseMasks ? clauseMasks[ci] : -1;
+    if ((mask & (B_REPLACE | B_DROPPED | B_WISH | B_OUTSIDER | B_NEGATOR)) === 0) continue;
     const text = lower.slice(c.start, c.end);
     // Replacement: what comes before the replacer (or after "from") is dropped, what follows is current.
-    if (REPLACE_VERB.test(text)) {
+    if ((mask & B_REPLACE) !== 0 && REPLACE_VERB.test(text)) {
       const from = FROM.exec(text);
       REPLACER.lastIndex = from ? from.index + from[0].length : 0;
       const by = REPLACER.exec(text);
@@ -214,19 +229,20 @@ export function scopeRanges(lower: string, clauses: Clause[]): ScopeRange[] {
         continue;
       }
     }
-    if (DROPPED.test(text)) {
+    if ((mask & B_DROPPED) !== 0 && DROPPED.test(text)) {
       out.push({ start: c.start, end: c.end, kind: 'drop' });
       continue;
     }
-    if (WISH.test(text)) {
+    if ((mask & B_WISH) !== 0 && WISH.test(text)) {
       out.push({ start: c.start, end: c.end, kind: 'wish' });
       continue;
     }
-    if (OUTSIDER.test(text) && (ONLY.test(text) || !INSIDER.test(text))) {
+    if ((mask & B_OUTSIDER) !== 0 && OUTSIDER.test(text) && (ONLY.test(text) || !INSIDER.test(text))) {
       out.push({ start: c.start, end: c.end, kind: 'outsider' });
       continue;
     }
-    if (ESSENTIAL.test(text)) continue;
+    if ((mask & B_ESSENTIAL) !== 0 && ESSENTIAL.test(text)) continue;
+    if ((mask & B_NEGATOR) === 0) continue;
     NEGATOR.lastIndex = 0;
     for (let m = NEGATOR.exec(text); m !== null; m = NEGATOR.exec(text)) {
       const after = text.slice(m.index + m[0].length);
@@ -241,6 +257,59 @@ export function scopeRanges(lower: string, clauses: Clause[]): ScopeRange[] {
   }
   return out;
 }
+
+/**
+ * Word prefilter for the clause patterns: every match of one of these patterns contains, inside
+ * one word of the clause, the longest run of letters/digits of one of its alternatives' required
+ * literals (coding/lexicon.ts cueLiterals). A clause none of whose words contains such a piece
+ * cannot match the pattern, so the pattern is not run there. Bit i stands for FILTERED[i].
+ */
+const FILTERED_NAMES = ['REPLACE_VERB', 'DROPPED', 'WISH', 'OUTSIDER', 'ESSENTIAL', 'NEGATOR', 'MAIN', 'CONCEDE', 'CONTRAST'] as const;
+let prefilter: { pieces: Array<[string, number]>; always: number; filtered: RegExp[] } | null = null;
+function prefilterTable(): { pieces: Array<[string, number]>; always: number; filtered: RegExp[] } {
+  if (prefilter) return prefilter;
+  const filtered = [REPLACE_VERB, DROPPED, WISH, OUTSIDER, ESSENTIAL, NEGATOR, MAIN, CONCEDE, CONTRAST];
+  const bits = new Map<string, number>();
+  let always = 0;
+  filtered.forEach((re, i) => {
+    for (const alt of WORDS_OF.get(re) ?? []) {
+      const lits = cueLiterals([alt]);
+      if (lits === null || lits.length === 0) {
+        always |= 1 << i;
+        continue;
+      }
+      for (const lit of lits) {
+        let piece = '';
+        for (const m of lit.matchAll(/[\p{L}\p{N}]+/gu)) if (m[0].length > piece.length) piece = m[0];
+        if (piece === '') always |= 1 << i;
+        else bits.set(piece, (bits.get(piece) ?? 0) | (1 << i));
+      }
+    }
+  });
+  return (prefilter = { pieces: [...bits.entries()], always, filtered });
+}
+const wordMasks = new Map<string, number>();
+/** Which of the clause patterns a word could take part in (bit i: FILTERED_NAMES[i]). */
+export function clauseWordMask(word: string): number {
+  let m = wordMasks.get(word);
+  if (m === undefined) {
+    const t = prefilterTable();
+    m = t.always;
+    for (const [piece, bit] of t.pieces) if ((m & bit) !== bit && word.includes(piece)) m |= bit;
+    if (wordMasks.size < 200_000) wordMasks.set(word, m);
+  }
+  return m;
+}
+const bitOf = (name: (typeof FILTERED_NAMES)[number]): number => 1 << FILTERED_NAMES.indexOf(name);
+const B_REPLACE = bitOf('REPLACE_VERB');
+const B_DROPPED = bitOf('DROPPED');
+const B_WISH = bitOf('WISH');
+const B_OUTSIDER = bitOf('OUTSIDER');
+const B_ESSENTIAL = bitOf('ESSENTIAL');
+const B_NEGATOR = bitOf('NEGATOR');
+const B_MAIN = bitOf('MAIN');
+const B_CONCEDE = bitOf('CONCEDE');
+const B_CONTRAST = bitOf('CONTRAST');
 
 /** The range kind at a position, or null when the position is in no range. */
 export function scopeAt(ranges: ScopeRange[], pos: number): ScopeKind | null {
@@ -273,14 +342,15 @@ const INTRODUCES = /(?:\b(?:is|are|sind|ist|wäre|war|was)|:)\s*$/u;
  * sind alt. | Das größere Problem ist aber …", "the kit itself is okay-ish | apart from …") count
  * little; the clause a contrast opens gains.
  */
-export function dominanceWeights(lower: string, clauses: Clause[]): Float64Array {
+export function dominanceWeights(lower: string, clauses: Clause[], clauseMasks?: Int32Array): Float64Array {
   const n = clauses.length;
   const w = new Float64Array(n).fill(1);
   const text = clauses.map((c) => lower.slice(c.start, c.end));
-  const main = text.map((t) => MAIN.test(t));
+  const may = (k: number, bit: number): boolean => !clauseMasks || (clauseMasks[k] & bit) !== 0;
+  const main = text.map((t, k) => may(k, B_MAIN) && MAIN.test(t));
   let concededFrom = -1;
   for (let k = 0; k < n; k++) {
-    const contrast = k > 0 && CONTRAST.test(text[k].slice(0, 24));
+    const contrast = k > 0 && may(k, B_CONTRAST) && CONTRAST.test(text[k].slice(0, 24));
     if (contrast) {
       if (concededFrom >= 0) for (let j = concededFrom; j < k; j++) if (!main[j]) w[j] *= 0.4;
       w[k] *= 1.5;
@@ -292,7 +362,7 @@ export function dominanceWeights(lower: string, clauses: Clause[]): Float64Array
       if (k + 1 < n && (words <= 5 || INTRODUCES.test(text[k]))) w[k + 1] *= 3;
     }
     // A concession holds for the clauses that follow it, until a contrast resolves it.
-    if (CONCEDE.test(text[k]) && !main[k] && concededFrom < 0) concededFrom = k;
+    if (concededFrom < 0 && !main[k] && may(k, B_CONCEDE) && CONCEDE.test(text[k])) concededFrom = k;
   }
   return w;
 }

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { readText, wordStrings } from '../../../src/analysis/coding/featurize.js';
+import { clauseMasks, readText, wordStrings } from '../../../src/analysis/coding/featurize.js';
 import { trainingCorpus } from '../../../src/analysis/model/corpus.js';
 import { detectLanguage } from '../../../src/analysis/text/language.js';
 import { JOINS } from '../../../src/analysis/text/normalize.js';
 import { Reader } from '../../../src/analysis/text/reader.js';
-import { scanText, workText } from '../../../src/analysis/text/scope.js';
+import { dominanceWeights, scanText, scopeRanges, workText } from '../../../src/analysis/text/scope.js';
 import { countPhrases } from '../../../src/analysis/clustering/labels.js';
 import { FILLERS } from '../../../src/analysis/text/normalize.js';
 import { STOPWORDS, STOPWORDS_ANY } from '../../../src/analysis/text/stopwords.js';
@@ -69,6 +69,16 @@ describe('analysis: the interning reader', () => {
       expect(got, text).to.deep.equal(ref.tokens.map((t) => ({ t: t.t, start: t.start, end: t.end, clause: t.clause })));
       expect(r.clauses, text).to.deep.equal(ref.clauses);
       expect(r.lang, text).to.equal(ref.lang);
+    }
+  });
+
+  it('when clause patterns are skipped for clauses whose words cannot match them, then scopes and dominance weights stay the same', () => {
+    const reader = new Reader();
+    for (const text of [...trainingCorpus().map((d) => d.text), ...EDGE_CASES]) {
+      const r = readText(text, undefined, 'de', reader);
+      const masks = clauseMasks(r);
+      expect(scopeRanges(r.work.lower, r.clauses, masks), text).to.deep.equal(scopeRanges(r.work.lower, r.clauses));
+      expect(Array.from(dominanceWeights(r.work.lower, r.clauses, masks)), text).to.deep.equal(Array.from(dominanceWeights(r.work.lower, r.clauses)));
     }
   });
 
