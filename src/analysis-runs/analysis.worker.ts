@@ -35,8 +35,9 @@ async function main(): Promise<void> {
   send({ type: 'storing' });
   const _id = new mongoose.Types.ObjectId(store.runId);
   const campaignId = new mongoose.Types.ObjectId(store.campaignId);
-  // With theme-board corrections, the campaign codebook the run used (renamed/merged/new codes) is kept beside it.
-  const board = store.codebook ? { codebook: store.codebook, corrections: store.corrections } : {};
+  // How many theme-board corrections the run was given (0 too: the method note counts them), and with
+  // a campaign codebook, the one the run used (renamed/merged/new codes) beside it.
+  const board = { corrections: store.corrections, ...(store.codebook ? { codebook: store.codebook } : {}) };
   const doc = { _id, campaignId, result, ...board, createdAt: new Date() };
   const bytes = mongoose.mongo.BSON.calculateObjectSize(doc);
   if (bytes > store.maxBytes) {

@@ -10,10 +10,13 @@ import { ResponseModel } from '../../src/responses/response.model.js';
 import { staffClient, testApp } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';
 import { parseCsv } from './exports.fixtures.js';
-import { reportCampaign, TRICKY_TEXT, type ReportFixture } from './report.fixtures.js';
+import { createFromApi } from '../../src/responses/response.service.js';
+import { analyse, reportCampaign, TRICKY_TEXT, type ReportFixture } from './report.fixtures.js';
 import { requireTool } from '../helpers/tools.js';
 
 const run = promisify(execFile);
+
+const MIXED_CHALLENGE = 'Das größere Problem ist die Einstellung: viele wollen nichts Neues lernen und teilen ungern Wissen. Dazu ist das VPN im Homeoffice langsam.';
 
 /** LibreOffice (Debian's libreoffice-calc; .ci/run installs it when missing). */
 function soffice(): string | undefined {
@@ -38,7 +41,16 @@ describe('exports in a real spreadsheet (LibreOffice headless)', function () {
     if (!soffice()) requireTool(this, 'soffice', '/usr/bin/soffice');
     dir = await mkdtemp(path.join(tmpdir(), 'wv-lo-'));
     lead = await staffClient(app, 'lead');
-    fixture = await reportCampaign(lead.user.id);
+    const { campaign } = await reportCampaign(lead.user.id, { analyse: false });
+    // One challenge that names a cultural and a technical obstacle: its type confidence is a
+    // fraction ("0,6"), the decimal comma a German spreadsheet must read as a number.
+    await createFromApi(campaign, {
+      submissionId: 'lo-mixed',
+      lang: 'de',
+      answers: { q1: 'Per Mail.', q2: 'Alles an einem Ort.', q3: MIXED_CHALLENGE, q4: 'Schulungen.' },
+      segments: { department: 'sales', location: 'hamburg' },
+    });
+    fixture = await analyse(campaign);
   });
   after(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -104,6 +116,7 @@ describe('exports in a real spreadsheet (LibreOffice headless)', function () {
     const before = original.slice(1).map((r) => num(r[conf]));
     const after = back.slice(1).map((r) => num(r[conf]));
     expect(before.filter((n) => !Number.isNaN(n)).length).to.be.greaterThan(0);
+    expect(before.some((n) => n > 0 && n < 1), 'the mixed challenge has a fractional confidence').to.equal(true);
     // (LibreOffice writes the raw value back with a decimal point: same number.)
     expect(after.map(String)).to.deep.equal(before.map(String));
     expect(sheet, 'confidence cells are numeric').to.match(/<c r="[A-Z]+\d+" s="\d+" t="n"><v>0\.\d+<\/v>|<c r="[A-Z]+\d+"[^>]*><v>0\.\d+<\/v>/);

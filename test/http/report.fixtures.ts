@@ -76,7 +76,8 @@ export async function markupCampaign(ownerId: string): Promise<ReportFixture> {
   return analyse(campaign);
 }
 
-async function analyse(campaign: Campaign): Promise<ReportFixture> {
+/** Runs the analysis of a fixture campaign (a real runner, worker thread). */
+export async function analyse(campaign: Campaign): Promise<ReportFixture> {
   const { run } = await startRun(campaign._id as mongoose.Types.ObjectId);
   const outcome = await createRunner({ instanceId: `report-fixture-${process.pid}` }).runOnce();
   if (!outcome || outcome.status !== 'done') throw new Error(`analysis failed: ${JSON.stringify(outcome)}`);
