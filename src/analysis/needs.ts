@@ -429,17 +429,37 @@ function bestEvidence(a: AnsweredCodes, codes: readonly string[], text: string, 
   return { id: a.id, quote: s.quote, code, confidence: a.confidence?.[code], start: s.start, end: s.end, lang: String(a.lang) };
 }
 
+/**
+ * Per gazetteer kind, its patterns joined into one alternation per flag set: a sentence none of
+ * them matches is skipped without testing each pattern (an alternation matches a text exactly when
+ * one of its alternatives does, so the counts are the same).
+ */
+const GAZETTEER_ANY = new Map<string, RegExp[]>(
+  Object.entries(GAZETTEER).map(([kind, entries]) => {
+    const byFlags = new Map<string, string[]>();
+    for (const [re] of entries) {
+      let sources = byFlags.get(re.flags);
+      if (!sources) byFlags.set(re.flags, (sources = []));
+      sources.push(`(?:${re.source})`);
+    }
+    return [kind, [...byFlags.entries()].map(([flags, sources]) => new RegExp(sources.join('|'), flags))];
+  }),
+);
+
 /** Names from the gazetteer that at least two people used in their evidence for this need. */
 function specificsOf(need: NeedDefinition, sentences: Array<{ who: string; text: string }>): L10n[] {
   const counts = new Map<string, { name: L10n; who: Set<string> }>();
-  for (const kind of need.specifics)
+  for (const kind of need.specifics) {
+    const any = GAZETTEER_ANY.get(kind)!;
+    const candidates = sentences.filter((s) => any.some((re) => re.test(s.text)));
     for (const [re, name] of GAZETTEER[kind])
-      for (const s of sentences)
+      for (const s of candidates)
         if (re.test(s.text)) {
           let c = counts.get(name.en);
           if (!c) counts.set(name.en, (c = { name, who: new Set() }));
           c.who.add(s.who);
         }
+  }
   return [...counts.values()]
     .filter((c) => c.who.size >= 2)
     .sort((a, b) => b.who.size - a.who.size || (a.name.en < b.name.en ? -1 : 1))
@@ -466,10 +486,41 @@ export function deriveNeeds(input: NeedInput): Requirement[] {
   }
   const who = (a: AnsweredCodes) => a.respondent ?? a.id;
   const asked = new Set<string>();
+  // Answers of the two roles that make needs, and per code the positions of those that carry it
+  // (ascending, each once): a need's answers are the union over its codes, found without a pass
+  // over all answers per need.
+  const relevant: AnsweredCodes[] = [];
+  const withCode = new Map<string, number[]>();
+  for (const a of input.answers) {
+    if (a.role !== 'future' && a.role !== 'challenges') continue;
+    asked.add(who(a));
+    const i = relevant.length;
+    relevant.push(a);
+    for (const c of codesOf(a)) {
+      let at = withCode.get(c);
+      if (!at) withCode.set(c, (at = []));
+      if (at[at.length - 1] !== i) at.push(i);
+    }
+  }
+  // More than one segment value in the whole campaign (the scan stops at the second).
   const allSegments = new Set<string>();
-  for (const a of input.answers) if (a.role === 'future' || a.role === 'challenges') asked.add(who(a));
-  for (const s of input.segments.values()) for (const [k, v] of Object.entries(s)) if (v) allSegments.add(`${k}=${v}`);
+  scan: for (const s of input.segments.values()) {
+    for (const [k, v] of Object.entries(s)) {
+      if (v) allSegments.add(`${k}=${v}`);
+      if (allSegments.size > 1) break scan;
+    }
+  }
   const multi = allSegments.size > 1;
+  // Segment labels ("column=value") per relevant answer, made on first use.
+  const labels: Array<string[] | undefined> = new Array(relevant.length);
+  const labelsOf = (i: number): string[] => {
+    let l = labels[i];
+    if (!l) {
+      l = labels[i] = [];
+      for (const [k, v] of Object.entries(input.segments.get(relevant[i].id) ?? {})) if (v) l.push(`${k}=${v}`);
+    }
+    return l;
+  };
 
   // Needs in play: the built-in ones, and one per code outside them.
   const needs: NeedDefinition[] = [...NEEDS];
@@ -491,13 +542,15 @@ export function deriveNeeds(input: NeedInput): Requirement[] {
     if (!codes.length) continue;
     const problem = new Set<string>();
     const wish = new Set<string>();
-    const hits: AnsweredCodes[] = [];
-    for (const a of input.answers) {
-      if (a.role !== 'future' && a.role !== 'challenges') continue;
-      if (!codesOf(a).some((c) => codes.includes(c))) continue;
-      hits.push(a);
-      (a.role === 'future' ? wish : problem).add(who(a));
+    // The answers that carry any of the need's codes, in input order.
+    const lists = codes.map((c) => withCode.get(c) ?? []);
+    let positions = lists[0];
+    if (lists.length > 1) {
+      const all = lists.flat().sort((x, y) => x - y);
+      positions = all.filter((p, j) => j === 0 || p !== all[j - 1]);
     }
+    const hits: AnsweredCodes[] = positions.map((p) => relevant[p]);
+    for (const a of hits) (a.role === 'future' ? wish : problem).add(who(a));
     const people = new Set([...problem, ...wish]);
     if (people.size === 0 || asked.size === 0) continue;
 
@@ -533,7 +586,7 @@ export function deriveNeeds(input: NeedInput): Requirement[] {
     }));
 
     const segs = new Set<string>();
-    for (const a of hits) for (const [k, v] of Object.entries(input.segments.get(a.id) ?? {})) if (v) segs.add(`${k}=${v}`);
+    for (const p of positions) for (const l of labelsOf(p)) segs.add(l);
     const perColumn = new Map<string, Set<string>>();
     for (const l of segs) {
       const [col, val] = l.split('=');
@@ -543,7 +596,7 @@ export function deriveNeeds(input: NeedInput): Requirement[] {
     const spread = Math.max(0, ...[...perColumn.values()].map((s) => s.size));
     const share = people.size / asked.size;
     // The primary code: the one most people named (a tie goes to the wish: it says what to build).
-    const byCode = codes.map((c) => ({ c, n: new Set(hits.filter((a) => codesOf(a).includes(c)).map(who)).size, wish: codeDefs.get(c)!.group === 'features' }));
+    const byCode = codes.map((c, ci) => ({ c, n: new Set(lists[ci].map((p) => who(relevant[p]))).size, wish: codeDefs.get(c)!.group === 'features' }));
     byCode.sort((x, y) => y.n - x.n || Number(y.wish) - Number(x.wish));
     const primary = byCode[0].c;
     const pct = Math.round(share * 100);
