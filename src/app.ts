@@ -59,8 +59,12 @@ export interface AppDeps {
   loginRateLimit?: number;
   /** Failed sign-ins allowed per address across all accounts per 15 minutes (default 100). */
   loginRateLimitPerAddress?: number;
-  /** Consent + submit requests per client address and minute before responses slow down. */
+  /** Consent + submit requests per client address (all devices) and minute before responses slow down (default 6,000). */
   respondentRatePerMinute?: number;
+  /** The same per device (resume cookie) and minute (default 30). */
+  respondentDeviceRatePerMinute?: number;
+  /** Delay per request over a respondent budget and its ceiling (default 20 ms, 2 s; tests lengthen it to see it). */
+  respondentDelay?: { stepMs: number; maxDelayMs: number };
   /** Video/audio answers: store, limits, transcription (src/media). Default: GridFS, 500 MB, 10 min. */
   media?: MediaOptions;
   /** Chromium for the report's "Download PDF" (default /usr/bin/chromium; '' or missing: the browser's print). */
@@ -151,8 +155,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfGuard.protection);
 
   app.get('/', (_req, res) => res.render('home', { title: res.locals.t('home.title') }));
-  // Submissions and link redemptions slow down under a flood instead of failing (shared NAT).
-  const slow = respondentSlowDown(deps.respondentRatePerMinute);
+  // Submissions and link redemptions slow down under a flood instead of failing: per device, and
+  // per address with a much higher ceiling (a whole office shares one NAT address).
+  const slow = respondentSlowDown({ perAddress: deps.respondentRatePerMinute, perDevice: deps.respondentDeviceRatePerMinute, ...deps.respondentDelay });
   app.post(['/r/:token/start', '/r/:token/submit'], slow);
   app.get('/p/:token', slow);
   // Pages with personal data or individual answers must not sit in caches or history.

@@ -24,7 +24,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
-  RESPONDENT_RATE_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
+  RESPONDENT_RATE_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(6_000),
+  RESPONDENT_DEVICE_RATE_PER_MINUTE: z.coerce.number().int().min(5).max(1_000_000).default(30),
   // Video/audio answers (src/media).
   MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(500 * 1024 * 1024),
   MEDIA_MAX_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(600),
@@ -64,8 +65,10 @@ export interface Config {
   readonly loginRateLimit: number;
   /** Failed sign-ins per client address across all accounts per 15 minutes (password spraying). */
   readonly loginRateLimitPerAddress: number;
-  /** Respondent consent/submit requests per client address and minute before slowing down. */
+  /** Respondent consent/submit requests per client address (all devices) and minute before slowing down. */
   readonly respondentRatePerMinute: number;
+  /** The same requests per device (resume cookie) and minute before that device slows down. */
+  readonly respondentDeviceRatePerMinute: number;
   /** Largest accepted media upload in bytes. */
   readonly mediaMaxBytes: number;
   /** Longest accepted recording in seconds (checked with ffprobe when installed). */
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     loginRateLimitPerAddress: e.LOGIN_RATE_LIMIT_PER_ADDRESS,
     respondentRatePerMinute: e.RESPONDENT_RATE_PER_MINUTE,
+    respondentDeviceRatePerMinute: e.RESPONDENT_DEVICE_RATE_PER_MINUTE,
     mediaMaxBytes: e.MEDIA_MAX_BYTES,
     mediaMaxSeconds: e.MEDIA_MAX_SECONDS,
     mediaStore: e.MEDIA_STORE,

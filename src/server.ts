@@ -94,6 +94,7 @@ async function buildApp(config: Config, logger: Logger, mailer: Mailer | undefin
       loginRateLimit: config.loginRateLimit,
       loginRateLimitPerAddress: config.loginRateLimitPerAddress,
       respondentRatePerMinute: config.respondentRatePerMinute,
+      respondentDeviceRatePerMinute: config.respondentDeviceRatePerMinute,
       mailer,
       chromiumPath: config.chromiumPath,
       // Video answers: GridFS on MongoDB, DATA_DIR/media on FerretDB (see README "Video answers").

@@ -197,18 +197,54 @@ export function loginLimiter(opts: LimitOptions): RequestHandler {
   return (req, res, next) => perAddress(req, res, (err?: unknown) => (err ? next(err) : perAccount(req, res, next)));
 }
 
+export interface RespondentLimits {
+  /** Consent + submit requests per device (resume cookie) and minute before that device slows down. */
+  perDevice?: number;
+  /** The same requests per client address and minute (all devices together) before the address slows down. */
+  perAddress?: number;
+  /** Extra delay per request over a budget, and its ceiling (ms). */
+  stepMs?: number;
+  maxDelayMs?: number;
+}
+
+/** 30 per device: a person consents and submits once or twice; retries after a network error fit easily. */
+export const RESPONDENT_DEVICE_RATE_PER_MINUTE = 30;
+/** 6,000 per address: 2,000 people behind one office NAT answering within a few minutes (two requests each). */
+export const RESPONDENT_ADDRESS_RATE_PER_MINUTE = 6_000;
+
 /**
- * Submissions and link redemptions slow down instead of failing: many employees share one
- * company NAT address, so a hard limit would lock out a whole office.
+ * Submissions and link redemptions slow down instead of failing, on two budgets:
+ *  - per device (the resume cookie, src/http/security.ts respondentSession): one person or script
+ *    repeating itself slows down after `perDevice` requests a minute, whatever its address;
+ *  - per address, all devices together, with a much higher ceiling: a whole office behind one NAT
+ *    address (thousands of devices) is never held up, while a client that mints a new device for
+ *    every request still slows down after `perAddress` a minute.
+ * Requests without a device (a personal link redemption) count on the address budget only.
+ * Never a hard block: +20 ms per request over a budget, at most 2 s.
  */
-export function respondentSlowDown(perMinute = 600): RequestHandler {
-  return slowDown({
+export function respondentSlowDown(limits: RespondentLimits = {}): RequestHandler {
+  const perDevice = limits.perDevice ?? RESPONDENT_DEVICE_RATE_PER_MINUTE;
+  const perAddress = limits.perAddress ?? RESPONDENT_ADDRESS_RATE_PER_MINUTE;
+  const step = limits.stepMs ?? 20;
+  const maxDelayMs = limits.maxDelayMs ?? 2_000;
+  const address = slowDown({
     windowMs: 60_000,
-    delayAfter: perMinute,
-    // +20 ms per request over the budget, at most 2 s: a flood crawls, a busy office barely notices.
-    delayMs: (used) => (used - perMinute) * 20,
-    maxDelayMs: 2_000,
+    delayAfter: perAddress,
+    delayMs: (used) => (used - perAddress) * step,
+    maxDelayMs,
+    keyGenerator: (req) => `addr|${ipKeyGenerator(req.ip ?? '')}`,
+    requestPropertyName: 'slowDownAddress',
   });
+  const device = slowDown({
+    windowMs: 60_000,
+    delayAfter: perDevice,
+    delayMs: (used) => (used - perDevice) * step,
+    maxDelayMs,
+    keyGenerator: (req) => `device|${resumeTokens.get(req) ?? ''}`,
+    skip: (req) => !resumeTokens.get(req),
+    requestPropertyName: 'slowDownDevice',
+  });
+  return (req, res, next) => address(req, res, (err?: unknown) => (err ? next(err) : device(req, res, next)));
 }
 
 /** Reports and exports must not be kept in shared caches or the browser's history cache. */
