@@ -430,35 +430,107 @@ function bestEvidence(a: AnsweredCodes, codes: readonly string[], text: string, 
 }
 
 /**
- * Per gazetteer kind, its patterns joined into one alternation per flag set: a sentence none of
- * them matches is skipped without testing each pattern (an alternation matches a text exactly when
- * one of its alternatives does, so the counts are the same).
+ * Letters every match of a pattern contains: per top-level alternative, its longest run of plain
+ * letters that are not optional (lower-cased), or null when an alternative has no such run. Groups,
+ * classes and escapes end a run and are skipped (conservative: they never add a letter).
  */
-const GAZETTEER_ANY = new Map<string, RegExp[]>(
-  Object.entries(GAZETTEER).map(([kind, entries]) => {
-    const byFlags = new Map<string, string[]>();
-    for (const [re] of entries) {
-      let sources = byFlags.get(re.flags);
-      if (!sources) byFlags.set(re.flags, (sources = []));
-      sources.push(`(?:${re.source})`);
+export function requiredRuns(source: string): string[] | null {
+  const alternatives: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') i++;
+    else if (ch === '[') {
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) {
+      alternatives.push(source.slice(from, i));
+      from = i + 1;
     }
-    return [kind, [...byFlags.entries()].map(([flags, sources]) => new RegExp(sources.join('|'), flags))];
-  }),
-);
+  }
+  alternatives.push(source.slice(from));
+  const out: string[] = [];
+  for (const alt of alternatives) {
+    let best = '';
+    let run = '';
+    const end = (): void => {
+      if (run.length > best.length) best = run;
+      run = '';
+    };
+    for (let i = 0; i < alt.length; ) {
+      const ch = alt[i];
+      const next = alt[i + 1];
+      if (/^[A-Za-z]$/.test(ch)) {
+        if (next === '?' || next === '*' || next === '{') {
+          end();
+          i++;
+          continue;
+        }
+        run += ch.toLowerCase();
+        i++;
+        if (next === '+') end();
+        continue;
+      }
+      end();
+      if (ch === '\\') {
+        const e = alt[i + 1];
+        if ((e === 'p' || e === 'P' || e === 'u' || e === 'k') && alt[i + 2] === '{') i = alt.indexOf('}', i) + 1 || alt.length;
+        else i += e === 'u' ? 6 : e === 'x' ? 4 : e === 'c' ? 3 : 2;
+      } else if (ch === '[') {
+        for (i++; i < alt.length && alt[i] !== ']'; i++) if (alt[i] === '\\') i++;
+        i++;
+      } else if (ch === '(') {
+        let d = 0;
+        for (; i < alt.length; i++) {
+          if (alt[i] === '\\') i++;
+          else if (alt[i] === '[') {
+            for (i++; i < alt.length && alt[i] !== ']'; i++) if (alt[i] === '\\') i++;
+          } else if (alt[i] === '(') d++;
+          else if (alt[i] === ')' && --d === 0) break;
+        }
+        i++;
+      } else i++;
+    }
+    end();
+    if (best === '') return null;
+    out.push(best);
+  }
+  return out;
+}
+
+/**
+ * A text folded so that a case-insensitive (Unicode) match of a lower-case letter is that letter:
+ * lower-cased, and the long s (U+017F, which /iu matches as "s") made an "s". The only code point
+ * besides the case variants that /iu matches to an ASCII letter (checked over all code points).
+ */
+function foldForRuns(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.includes('\u017f') ? lower.replace(/\u017f/g, 's') : lower;
+}
+
+/** Per gazetteer kind: per pattern, the letter runs one of which a sentence needs for it to match (null: test always). */
+const GAZETTEER_RUNS = new Map<string, Array<string[] | null>>(Object.entries(GAZETTEER).map(([kind, entries]) => [kind, entries.map(([re]) => requiredRuns(re.source))]));
 
 /** Names from the gazetteer that at least two people used in their evidence for this need. */
 function specificsOf(need: NeedDefinition, sentences: Array<{ who: string; text: string }>): L10n[] {
   const counts = new Map<string, { name: L10n; who: Set<string> }>();
+  const folded = need.specifics.length > 0 ? sentences.map((s) => foldForRuns(s.text)) : [];
   for (const kind of need.specifics) {
-    const any = GAZETTEER_ANY.get(kind)!;
-    const candidates = sentences.filter((s) => any.some((re) => re.test(s.text)));
-    for (const [re, name] of GAZETTEER[kind])
-      for (const s of candidates)
+    const runs = GAZETTEER_RUNS.get(kind)!;
+    GAZETTEER[kind].forEach(([re, name], e) => {
+      // A pattern is tested only on the sentences that contain one of its required letter runs.
+      const need = runs[e];
+      sentences.forEach((s, j) => {
+        if (need !== null && !need.some((r) => folded[j].includes(r))) return;
         if (re.test(s.text)) {
           let c = counts.get(name.en);
           if (!c) counts.set(name.en, (c = { name, who: new Set() }));
           c.who.add(s.who);
         }
+      });
+    });
   }
   return [...counts.values()]
     .filter((c) => c.who.size >= 2)

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BUILTIN_CODEBOOK, type AnsweredCodes } from '../../../src/analysis/index.js';
-import { deriveNeeds, sentenceAround } from '../../../src/analysis/needs.js';
+import { deriveNeeds, requiredRuns, sentenceAround } from '../../../src/analysis/needs.js';
 import { moscow } from '../../../src/analysis/requirements.js';
 
 /** An answer with one clause of evidence per code (offsets found in the text). */
@@ -88,5 +88,22 @@ describe('requirements as needs (issue 14)', () => {
     const s = sentenceAround(text, text.indexOf('findet'), text.length);
     expect(text.slice(s.start, s.end)).to.equal(s.quote.replace(/^…/, ''));
     expect(s.quote.length).to.be.at.most(222);
+  });
+
+  it('a gazetteer pattern is tested only on sentences with a letter run every match of it contains', () => {
+    expect(requiredRuns('share\\s?point')).to.deep.equal(['share']);
+    expect(requiredRuns('\\bs\\s?a\\s?p\\b')).to.deep.equal(['s']);
+    expect(requiredRuns('e-?mails?\\b|postfach')).to.deep.equal(['mail', 'postfach']);
+    expect(requiredRuns('außendienst|\\bfield\\b')).to.deep.equal(['endienst', 'field']);
+    expect(requiredRuns('\\bgoogle\\s?(?:drive|docs)\\b')).to.deep.equal(['google']);
+    expect(requiredRuns('[jg]ira|ab+c|x\\u00e4yz')).to.deep.equal(['ira', 'ab', 'yz']);
+    // An alternative without a plain letter run: no prefilter, the pattern is always tested.
+    expect(requiredRuns('foo|\\p{L}+')).to.equal(null);
+    // Every match contains one of the runs (case-insensitively, the long s included).
+    for (const [source, text] of [['share\\s?point', 'SHARE POINT'], ['\\bs\\s?a\\s?p\\b', 'ein ſ a p'], ['e-?mails?\\b', 'E-MAILS']]) {
+      expect(new RegExp(source, 'iu').test(text)).to.equal(true);
+      const folded = text.toLowerCase().replace(/\u017f/g, 's');
+      expect(requiredRuns(source)!.some((r) => folded.includes(r))).to.equal(true);
+    }
   });
 });
