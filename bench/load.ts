@@ -4,7 +4,11 @@
  * reported; the bare baseline measured in the same run for a ratio.
  *
  *   npm run bench:load [-- --duration 60 --connections 200 --warmup 5 --paced-rate 1
- *                          --paced-duration 60 --log-level warn --note "…" --no-write]
+ *                          --paced-duration 60 --log-level warn --note "…" --no-write --one-address]
+ *
+ * --one-address: every connection comes from 127.0.0.1 instead of its own loopback address — a
+ *   whole office behind one NAT address (issue 18, item 4: the respondent slow-down must key on the
+ *   device, not hold up the office).
  *
  * One FerretDB (the launcher's `ferretdb` candidate: what `npm start` starts without MONGODB_URI;
  * SQLite, temp dir). Each target runs in its own child process (bench/lib/submit-target.ts) with
@@ -49,6 +53,7 @@ const PACED_RATE = Number(arg('paced-rate', '1'));
 const PACED_DURATION = Number(arg('paced-duration', '60'));
 const LOG_LEVEL = arg('log-level', 'warn');
 const WRITE = !process.argv.includes('--no-write');
+const ONE_ADDRESS = process.argv.includes('--one-address');
 const TIMEOUT_S = 30;
 const P99_TARGET_MS = 200;
 
@@ -405,7 +410,7 @@ async function phase(name: string, port: number, requests: (stage: { measuring: 
   const stats = new Stats();
   const stage = { measuring: false };
   const reqs = requests(stage, stats);
-  const opts = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, timeout: TIMEOUT_S, distinctSources: true, requests: reqs, connectionRate: paced };
+  const opts = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, timeout: TIMEOUT_S, distinctSources: !ONE_ADDRESS, requests: reqs, connectionRate: paced };
   if (WARMUP > 0) {
     process.stdout.write(`  ${name}: warm-up ${WARMUP} s …\n`);
     await (paced ? runStaggered({ ...opts, connectionRate: paced, duration: WARMUP }) : runLoad({ ...opts, duration: WARMUP }));
@@ -517,7 +522,7 @@ async function main(): Promise<void> {
     `- Run: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} → ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${loadSummary()}. FerretDB, the server and the load generator share the machine's ${os.availableParallelism()} CPUs${busy() ? `; **the machine was busy with other work during the run** (mean 1-min load ${fmt(meanLoad(), 1)} on ${os.availableParallelism()} CPUs, before this benchmark's own share): latencies include waiting for a CPU` : ''}. ${NOTE}`,
     `- Command: \`npm run bench:load\` (options: --duration ${DURATION} --connections ${CONNECTIONS} --warmup ${WARMUP} --paced-rate ${PACED_RATE} --paced-duration ${PACED_DURATION} --log-level ${LOG_LEVEL})`,
     '',
-    `${CONNECTIONS} autocannon connections, one per respondent, each from its own loopback address; ${DURATION} s measured after a ${WARMUP} s warm-up; one FerretDB (embedded default, SQLite) with a fresh database per target; servers in child processes with \`NODE_ENV=production\`, all protections on at their defaults (helmet, CSRF, respondent slow-down), \`LOG_LEVEL=${LOG_LEVEL}\`. A visit: welcome page → consent (303) → answer form → 3 autosaves (JSON) → submit (303); autocannon starts the next visitor on the connection right away (A) or after 1/${PACED_RATE} s per request (A~: ${CONNECTIONS} people typing at once, ${fmt(CONNECTIONS * PACED_RATE)} requests/s offered; the connections start in 20 groups spread evenly over a second, since autocannon alone fires every paced connection in the same millisecond).`,
+    `${CONNECTIONS} autocannon connections, one per respondent, ${ONE_ADDRESS ? 'ALL from 127.0.0.1 (one office behind NAT, --one-address)' : 'each from its own loopback address'}; ${DURATION} s measured after a ${WARMUP} s warm-up; one FerretDB (embedded default, SQLite) with a fresh database per target; servers in child processes with \`NODE_ENV=production\`, all protections on at their defaults (helmet, CSRF, respondent slow-down), \`LOG_LEVEL=${LOG_LEVEL}\`. A visit: welcome page → consent (303) → answer form → 3 autosaves (JSON) → submit (303); autocannon starts the next visitor on the connection right away (A) or after 1/${PACED_RATE} s per request (A~: ${CONNECTIONS} people typing at once, ${fmt(CONNECTIONS * PACED_RATE)} requests/s offered; the connections start in 20 groups spread evenly over a second, since autocannon alone fires every paced connection in the same millisecond).`,
     '',
     '| target | req/s | p50 ms | p99 ms | max ms | requests | errors (non-expected status, socket errors, timeouts) | lost | duplicated |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

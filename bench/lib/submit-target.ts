@@ -57,14 +57,22 @@ async function appServer(): Promise<{ app: express.Express; info: Omit<Ready, 'p
   const { interviewTemplate } = await import('../../src/campaigns/interview-template.js');
 
   // The defaults of a production start: only NODE_ENV and LOG_LEVEL are set.
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: logLevel, DATA_DIR: '/nonexistent-unused' });
+  // BENCH_RESPONDENT_RATE / BENCH_RESPONDENT_DEVICE_RATE: other respondent budgets, e.g. the old
+  // per-address-only setting (600 and effectively no device budget) to compare in the same run.
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: logLevel,
+    DATA_DIR: '/nonexistent-unused',
+    ...(process.env.BENCH_RESPONDENT_RATE ? { RESPONDENT_RATE_PER_MINUTE: process.env.BENCH_RESPONDENT_RATE } : {}),
+    ...(process.env.BENCH_RESPONDENT_DEVICE_RATE ? { RESPONDENT_DEVICE_RATE_PER_MINUTE: process.env.BENCH_RESPONDENT_DEVICE_RATE } : {}),
+  });
   await connectDb(uri!);
   const logger = createLogger(config.logLevel);
   // SESSION_SECRET unset → server.ts keeps a random one in DATA_DIR; a fresh random one here.
   const secret = randomBytes(32).toString('base64url');
   const session = sessionMiddleware({ secret, idleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies });
-  const { publicBaseUrl, secureCookies, trustProxy, loginRateLimit, respondentRatePerMinute } = config;
-  const app = createApp({ logger, publicBaseUrl, session, secret, secureCookies, trustProxy, loginRateLimit, respondentRatePerMinute });
+  const { publicBaseUrl, secureCookies, trustProxy, loginRateLimit, respondentRatePerMinute, respondentDeviceRatePerMinute } = config;
+  const app = createApp({ logger, publicBaseUrl, session, secret, secureCookies, trustProxy, loginRateLimit, respondentRatePerMinute, respondentDeviceRatePerMinute });
 
   const lead = await createUser({ email: `bench-lead-${randomBytes(4).toString('hex')}@example.org`, name: 'Bench Lead', role: 'lead', password: randomBytes(18).toString('base64url') });
   const { token } = await createApiToken(lead.id, 'bench');
