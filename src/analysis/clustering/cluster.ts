@@ -73,13 +73,23 @@ export function clusterAnswers(inputs: ClusterInput[], codeIds: string[], seed: 
   }
   // Vocabulary: unigrams and bigrams in at least 2 answers and at most half of them, capped by df.
   const df = new Int32Array(terms.length);
-  for (const fids of fidsOf) for (const id of fids) df[id]++;
+  for (let i = 0; i < fidsOf.length; i++) {
+    const fids = fidsOf[i];
+    for (let x = 0; x < fids.length; x++) df[fids[x]]++;
+  }
   const maxDf = Math.max(2, Math.floor(n * 0.5));
-  const candidates: number[] = [];
-  for (let id = 0; id < df.length; id++) if (df[id] >= 2 && df[id] <= maxDf) candidates.push(id);
-  const vocabIds = candidates
-    .sort((a, b) => df[b] - df[a] || (terms[a] < terms[b] ? -1 : 1))
-    .slice(0, MAX_VOCAB);
+  // The MAX_VOCAB first candidates by (df descending, term): kept in order while scanning, so
+  // the tens of thousands of rarer terms are compared once with the last kept one, not sorted.
+  const before = (a: number, b: number): boolean => df[a] > df[b] || (df[a] === df[b] && terms[a] < terms[b]);
+  const vocabIds: number[] = [];
+  for (let id = 0; id < df.length; id++) {
+    if (df[id] < 2 || df[id] > maxDf) continue;
+    if (vocabIds.length === MAX_VOCAB && !before(id, vocabIds[MAX_VOCAB - 1])) continue;
+    let at = vocabIds.length;
+    while (at > 0 && before(id, vocabIds[at - 1])) at--;
+    vocabIds.splice(at, 0, id);
+    if (vocabIds.length > MAX_VOCAB) vocabIds.pop();
+  }
   const vocabList = vocabIds.map((id) => terms[id]);
   const vocab = new Map(vocabList.map((t, i) => [t, i]));
   const column = new Int32Array(terms.length).fill(-1);
@@ -303,34 +313,46 @@ interface SparseRows {
 function vectorizeAll(inputs: ClusterInput[], fidsOf: Int32Array[], column: Int32Array, idf: number[], codeIndex: Map<string, number>): SparseRows {
   const n = inputs.length;
   const rowStart = new Int32Array(n + 1);
+  // Per answer, its codes' columns in rank order (-1: not a code of this question), flat.
+  const codeStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) codeStart[i + 1] = codeStart[i] + inputs[i].codes.length;
+  const codeCols = new Int32Array(codeStart[n]);
   for (let i = 0; i < n; i++) {
+    const fids = fidsOf[i];
     let nnz = 0;
-    for (const id of fidsOf[i]) if (column[id] >= 0) nnz++;
-    for (const code of inputs[i].codes) if (codeIndex.has(code)) nnz++;
+    for (let x = 0; x < fids.length; x++) if (column[fids[x]] >= 0) nnz++;
+    const codes = inputs[i].codes;
+    for (let r = 0; r < codes.length; r++) {
+      const j = codeIndex.get(codes[r]);
+      codeCols[codeStart[i] + r] = j === undefined ? -1 : j;
+      if (j !== undefined) nnz++;
+    }
     rowStart[i + 1] = rowStart[i] + nnz;
   }
   const cols = new Int32Array(rowStart[n]);
   const vals = new Float64Array(rowStart[n]);
+  const tf = 1 + Math.log(1);
   for (let i = 0; i < n; i++) {
     let e = rowStart[i];
     const start = e;
     let norm = 0;
-    for (const id of fidsOf[i]) {
-      const j = column[id];
+    const fids = fidsOf[i];
+    for (let x = 0; x < fids.length; x++) {
+      const j = column[fids[x]];
       if (j < 0) continue;
-      const w = (1 + Math.log(1)) * idf[j];
+      const w = tf * idf[j];
       cols[e] = j;
       vals[e++] = w;
       norm += w * w;
     }
     norm = Math.sqrt(norm) || 1;
     for (let x = start; x < e; x++) vals[x] /= norm;
-    inputs[i].codes.forEach((code, rank) => {
-      const j = codeIndex.get(code);
-      if (j === undefined) return;
+    for (let rank = 0; rank < codeStart[i + 1] - codeStart[i]; rank++) {
+      const j = codeCols[codeStart[i] + rank];
+      if (j < 0) continue;
       cols[e] = j;
       vals[e++] = rank === 0 ? CODE_WEIGHT : CODE_WEIGHT * 0.35;
-    });
+    }
     // Insertion sort by column (rows are short); columns are distinct.
     for (let x = start + 1; x < e; x++) {
       const cj = cols[x];
