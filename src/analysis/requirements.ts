@@ -43,6 +43,10 @@ export function balanceOf(answers: AnsweredCodes[], seed = 42, resamples = 1000)
   return out;
 }
 
+/** 2^26: a resample's `all` sum stays below it (checked), its `tech` sum then fits the remaining 27 bits of a double's 53. */
+const PACK = 67108864;
+const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
+
 /** Percentile interval (2.5 %, 97.5 %) of Σtech / Σ(tech+cult) over respondents resampled with replacement. */
 export function bootstrapInterval(perRespondent: Array<[number, number]>, seed: number, resamples: number): [number, number] {
   const n = perRespondent.length;
@@ -50,22 +54,44 @@ export function bootstrapInterval(perRespondent: Array<[number, number]>, seed: 
   const tech = Int32Array.from(perRespondent, (r) => r[0]);
   const all = Int32Array.from(perRespondent, (r) => r[0] + r[1]);
   // mulberry32(seed) inlined (the same draws as random.ts): at 100,000 answers this loop makes
-  // tens of millions of draws, and a closure call per draw was most of its time.
+  // tens of millions of draws, and a closure call per draw was most of its time. u / 2^32 is
+  // computed as u · 2^-32 (exact either way: a power of two only moves the exponent).
   let state = seed >>> 0;
   const shares = new Float64Array(resamples);
-  for (let b = 0; b < resamples; b++) {
-    let t = 0;
-    let a = 0;
-    for (let i = 0; i < n; i++) {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 15), z | 1);
-      z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-      const j = Math.floor((((z ^ (z >>> 14)) >>> 0) / 4294967296) * n);
-      t += tech[j];
-      a += all[j];
+  let most = 0;
+  for (let i = 0; i < n; i++) most = Math.max(most, all[i]);
+  if (n * most < PACK) {
+    // Each respondent as one number, tech · PACK + all: a resample's sums stay below 2^53 and its
+    // `all` part below PACK, so both sums are exact and come apart again — one load per draw.
+    const packed = Float64Array.from(perRespondent, (r) => r[0] * PACK + (r[0] + r[1]));
+    for (let b = 0; b < resamples; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let z = state;
+        z = Math.imul(z ^ (z >>> 15), z | 1);
+        z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+        s += packed[Math.floor(((z ^ (z >>> 14)) >>> 0) * TWO_POW_MINUS_32 * n)];
+      }
+      const t = Math.floor(s / PACK);
+      const a = s - t * PACK;
+      shares[b] = a === 0 ? 0.5 : t / a;
     }
-    shares[b] = a === 0 ? 0.5 : t / a;
+  } else {
+    for (let b = 0; b < resamples; b++) {
+      let t = 0;
+      let a = 0;
+      for (let i = 0; i < n; i++) {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let z = state;
+        z = Math.imul(z ^ (z >>> 15), z | 1);
+        z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+        const j = Math.floor(((z ^ (z >>> 14)) >>> 0) * TWO_POW_MINUS_32 * n);
+        t += tech[j];
+        a += all[j];
+      }
+      shares[b] = a === 0 ? 0.5 : t / a;
+    }
   }
   shares.sort();
   const at = (q: number): number => Math.round(shares[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))] * 1000) / 1000;
