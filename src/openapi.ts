@@ -46,6 +46,8 @@ const campaign: JsonSchema = {
     updatedAt: { type: 'string', format: 'date-time' },
     openedAt: { type: ['string', 'null'], format: 'date-time' },
     closedAt: { type: ['string', 'null'], format: 'date-time' },
+    opensAt: { type: ['string', 'null'], format: 'date-time', description: 'Schedule: a draft opens by itself at this time' },
+    closesAt: { type: ['string', 'null'], format: 'date-time', description: 'Schedule: an open campaign closes by itself at this time' },
   },
 };
 

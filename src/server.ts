@@ -9,6 +9,7 @@ import { startReminderJob } from './participants/mail.service.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { resolveSessionSecret, sessionMiddleware, startSessionCleanup } from './auth/session.js';
 import { startRetentionJob } from './privacy/retention.js';
+import { startScheduleJob } from './campaigns/campaign.schedule.js';
 import { startReclaimJob } from './privacy/reclaim.js';
 import { createRunner } from './analysis-runs/runner.js';
 import { chooseMediaStore } from './media/media-store.js';
@@ -141,7 +142,7 @@ function listen(app: App, config: Config, logger: Logger): Server {
 }
 
 interface Jobs {
-  /** The periodic jobs (reminders, retention, compaction, session cleanup); they stop at once. */
+  /** The periodic jobs (schedule, reminders, retention, compaction, session cleanup); they stop at once. */
   stop(): void;
   /** The analysis runner: a run gets a grace period, then its lease is given back. */
   stopAnalysis(): Promise<void>;
@@ -155,6 +156,9 @@ function startJobs(config: Config, logger: Logger, mailer: Mailer | undefined): 
   const stopReclaim = startReclaimJob(logger);
   // Expired staff sessions (an acknowledged delete; see src/auth/session.ts for why not connect-mongo's).
   const stopSessionCleanup = startSessionCleanup(logger);
+  // The schedule (issue 17): drafts open and open campaigns close on their dates, every 30 s, each
+  // change exactly once across instances (a fence per change: src/campaigns/campaign.schedule.ts).
+  const stopSchedule = startScheduleJob({ logger });
   // Participant e-mails (issue 4): reminders to those who have not answered yet.
   const stopReminders = mailer ? startReminderJob({ mailer, publicBaseUrl: config.publicBaseUrl, logger }) : undefined;
 
@@ -165,6 +169,7 @@ function startJobs(config: Config, logger: Logger, mailer: Mailer | undefined): 
   return {
     stop() {
       stopReminders?.();
+      stopSchedule();
       stopRetention();
       stopReclaim();
       stopSessionCleanup();

@@ -1,13 +1,19 @@
 import { Router } from 'express';
 import type { Campaign } from './campaign.service.js';
 import { parseOrThrow } from '../shared/validation.js';
-import { campaignInputSchema, listQuerySchema, statusChangeSchema } from './campaign.schemas.js';
+import { campaignInputSchema, listQuerySchema, pastScheduleErrors, statusChangeSchema, type CampaignInput } from './campaign.schemas.js';
 import * as campaigns from './campaign.service.js';
 import { respondentLink } from './campaign.lead.routes.js';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { visibleCampaignsFilter } from './campaign.access.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, badRequest } from '../shared/errors.js';
+
+/** A draft's schedule must lie ahead (the lead pages check the same). */
+function refusePastSchedule(input: CampaignInput): void {
+  const past = pastScheduleErrors(input, 'draft');
+  if (Object.keys(past).length) throw badRequest('Invalid input', past);
+}
 
 /** The API representation of a campaign (stable: documented in openapi.json). */
 export function campaignDto(c: campaigns.Campaign, req: Request, responseCount?: number) {
@@ -33,6 +39,8 @@ export function campaignDto(c: campaigns.Campaign, req: Request, responseCount?:
     updatedAt: c.updatedAt,
     openedAt: c.openedAt ?? null,
     closedAt: c.closedAt ?? null,
+    opensAt: c.opensAt ?? null,
+    closesAt: c.closesAt ?? null,
   };
 }
 
@@ -52,6 +60,7 @@ export function campaignsApiRouter(deps: { counts: { submitted: (campaignId: Cam
   router.post('/campaigns', async (req, res) => {
     if (res.locals.user!.role === 'stakeholder') throw new AppError(403, 'forbidden', 'Stakeholders cannot create campaigns');
     const input = parseOrThrow(campaignInputSchema, req.body);
+    refusePastSchedule(input);
     const created = await campaigns.createCampaign(input, { ownerId: res.locals.user!.id });
     res.status(201).location(`/api/v1/campaigns/${String(created._id)}`).json(campaignDto(created, req, 0));
   });
@@ -65,6 +74,7 @@ export function campaignsApiRouter(deps: { counts: { submitted: (campaignId: Cam
   // PUT /api/v1/campaigns/:id — replace a draft's content (optional `version` for 409 on conflict)
   router.put('/campaigns/:id', async (req, res) => {
     const input = parseOrThrow(campaignInputSchema, req.body);
+    refusePastSchedule(input);
     const { version } = parseOrThrow(updateSchema, { version: req.body?.version });
     const updated = await campaigns.updateCampaign(req.params.id, input, version);
     res.json(campaignDto(updated, req));
@@ -73,7 +83,7 @@ export function campaignsApiRouter(deps: { counts: { submitted: (campaignId: Cam
   // POST /api/v1/campaigns/:id/status — {"status":"open"|"closed"}
   router.post('/campaigns/:id/status', async (req, res) => {
     const { status } = parseOrThrow(statusChangeSchema, req.body);
-    const updated = await campaigns.changeStatus(req.params.id, status);
+    const updated = await campaigns.changeStatus(req.params.id, status, { via: 'api', userId: res.locals.user!.id });
     res.json(campaignDto(updated, req));
   });
 

@@ -38,6 +38,14 @@ export interface CampaignFormValues {
   version: string;
   /** YYYY-MM-DD or empty. */
   retainUntil: string;
+  /** The schedule, YYYY-MM-DDTHH:mm (UTC) or empty. */
+  opensAt: string;
+  closesAt: string;
+}
+
+/** A stored schedule date as the form's `datetime-local` value (UTC, minutes). */
+export function scheduleValue(d: Date | null | undefined): string {
+  return d ? new Date(d).toISOString().slice(0, 16) : '';
 }
 
 const str = (v: unknown, max = LIMITS.description * 2): string => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -66,6 +74,8 @@ export function formValuesFromBody(body: Record<string, unknown>): CampaignFormV
     address: str(body.address, 10),
     version: str(body.version, 20),
     retainUntil: str(body.retainUntil, 20).trim(),
+    opensAt: str(body.opensAt, 40).trim(),
+    closesAt: str(body.closesAt, 40).trim(),
     questions: rows(body.questions).map((r) => ({
       key: str(r.key, 100).trim(),
       role: str(r.role, 40),
@@ -96,6 +106,8 @@ export function formValuesFromCampaign(c: Campaign | CampaignInput, version?: nu
     address: c.address ?? 'sie',
     version: version === undefined ? '' : String(version),
     retainUntil: c.retainUntil ? new Date(c.retainUntil).toISOString().slice(0, 10) : '',
+    opensAt: scheduleValue(c.opensAt),
+    closesAt: scheduleValue(c.closesAt),
     questions: c.questions.map((q) => ({
       key: q.key,
       role: q.role,
@@ -171,6 +183,8 @@ export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErr
     anonymity: v.anonymity || undefined,
     address: v.address || undefined,
     retainUntil: v.retainUntil || undefined,
+    opensAt: v.opensAt || undefined,
+    closesAt: v.closesAt || undefined,
     questions: qRows.map(({ q }) => ({
       key: q.key,
       role: q.role,

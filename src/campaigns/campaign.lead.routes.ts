@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../shared/errors.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
-import { campaignInputSchema, listQuerySchema, openCampaignEditSchema, QUESTION_ROLES, statusChangeSchema } from './campaign.schemas.js';
+import { campaignInputSchema, listQuerySchema, openCampaignEditSchema, pastScheduleErrors, QUESTION_ROLES, statusChangeSchema, type CampaignStatus } from './campaign.schemas.js';
 import { addressIssues } from './address.js';
 import {
   blankQuestion,
@@ -12,6 +12,7 @@ import {
   type CampaignFormValues,
 } from './campaign.form.js';
 import { interviewTemplate } from './interview-template.js';
+import { qrPng, qrSvg } from './campaign.qr.js';
 import * as campaigns from './campaign.service.js';
 import type { Campaign } from './campaign.service.js';
 import { visibleCampaignsFilter } from './campaign.access.js';
@@ -52,11 +53,16 @@ function pastRetention(date: Date | undefined): boolean {
   return date !== undefined && date.getTime() < Date.now();
 }
 
+/** Dates that lie in the past (retention; the schedule's open and close dates), each with its message. */
+function pastDateErrors(c: { retainUntil?: Date; opensAt?: Date; closesAt?: Date }, status: CampaignStatus): Record<string, string> {
+  return { ...(pastRetention(c.retainUntil) ? { retainUntil: 'validation.date_past' } : {}), ...pastScheduleErrors(c, status) };
+}
+
 /** The form of an open (or closed) campaign: title, description, retention; what is locked, and why. */
 function renderOpenForm(
   res: Response,
   status: number,
-  opts: { campaign: Campaign; values: { title: string; description: string; retainUntil: string; version: string }; fieldErrors?: Record<string, string>; formError?: string },
+  opts: { campaign: Campaign; values: { title: string; description: string; retainUntil: string; closesAt: string; version: string }; fieldErrors?: Record<string, string>; formError?: string },
 ) {
   const t = res.locals.t;
   const errorList = Object.entries(opts.fieldErrors ?? {}).map(([field, key]) => ({ field, message: t(key) }));
@@ -116,7 +122,8 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
     const { input, mapErrors } = toCampaignInput(values);
     const parsed = campaignInputSchema.safeParse(input);
     if (!parsed.success) return renderForm(res, 400, { values, fieldErrors: mapErrors(toFieldErrors(parsed.error)) });
-    if (pastRetention(parsed.data.retainUntil)) return renderForm(res, 400, { values, fieldErrors: { retainUntil: 'validation.date_past' } });
+    const past = pastDateErrors(parsed.data, 'draft');
+    if (Object.keys(past).length) return renderForm(res, 400, { values, fieldErrors: past });
     const created = await campaigns.createCampaign(parsed.data, { ownerId: res.locals.user!.id });
     res.redirect(303, `/lead/campaigns/${String(created._id)}?saved=1`);
   });
@@ -147,12 +154,24 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
     });
   });
 
+  // GET /lead/campaigns/:id/qr.svg, /qr.png — the public link as a QR code (leads; `?download=1` saves it as a file)
+  const sendQr = (format: 'svg' | 'png') => async (req: Request<{ id: string }>, res: Response) => {
+    const campaign = await campaigns.getCampaign(req.params.id);
+    const link = respondentLink(req, campaign.publicToken);
+    res.set('Cache-Control', 'private, no-store');
+    if (req.query.download === '1') res.attachment(`campaign-qr-${String(campaign._id)}.${format}`);
+    if (format === 'png') res.type('image/png').send(await qrPng(link));
+    else res.type('image/svg+xml').send(await qrSvg(link));
+  };
+  router.get('/campaigns/:id/qr.svg', sendQr('svg'));
+  router.get('/campaigns/:id/qr.png', sendQr('png'));
+
   // GET /lead/campaigns/:id/edit — a draft: everything; open or closed: what is safe to change
   router.get('/campaigns/:id/edit', async (req, res) => {
     const campaign = await campaigns.getCampaign(req.params.id);
     if (campaign.status !== 'draft') {
       const v = formValuesFromCampaign(campaign, campaign.__v);
-      return renderOpenForm(res, 200, { campaign, values: { title: v.title, description: v.description, retainUntil: v.retainUntil, version: v.version } });
+      return renderOpenForm(res, 200, { campaign, values: { title: v.title, description: v.description, retainUntil: v.retainUntil, closesAt: v.closesAt, version: v.version } });
     }
     renderForm(res, 200, { values: formValuesFromCampaign(campaign, campaign.__v), campaignId: String(campaign._id) });
   });
@@ -168,7 +187,8 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
     const { input, mapErrors } = toCampaignInput(values);
     const parsed = campaignInputSchema.safeParse(input);
     if (!parsed.success) return renderForm(res, 400, { values, campaignId: id, fieldErrors: mapErrors(toFieldErrors(parsed.error)) });
-    if (pastRetention(parsed.data.retainUntil)) return renderForm(res, 400, { values, campaignId: id, fieldErrors: { retainUntil: 'validation.date_past' } });
+    const past = pastDateErrors(parsed.data, 'draft');
+    if (Object.keys(past).length) return renderForm(res, 400, { values, campaignId: id, fieldErrors: past });
     try {
       await campaigns.updateCampaign(id, parsed.data, expected);
     } catch (err) {
@@ -194,7 +214,7 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
   router.post('/campaigns/:id/status', async (req, res) => {
     const { status } = parseOrThrow(statusChangeSchema, req.body ?? {});
     if (status === 'closed' && req.body?.confirm !== 'yes') return res.redirect(303, `/lead/campaigns/${req.params.id}/close`);
-    const updated = await campaigns.changeStatus(req.params.id, status);
+    const updated = await campaigns.changeStatus(req.params.id, status, { via: 'lead', userId: res.locals.user!.id });
     res.redirect(303, `/lead/campaigns/${String(updated._id)}?status=${status}`);
   });
 
@@ -217,10 +237,16 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
 /** Saves the safe fields of an open or closed campaign (openCampaignEditSchema). */
 async function saveOpen(res: Response, campaign: Campaign, values: CampaignFormValues, expected: number | undefined): Promise<void> {
   const id = String(campaign._id);
-  const shown = { title: values.title, description: values.description, retainUntil: values.retainUntil, version: values.version };
-  const parsed = openCampaignEditSchema.safeParse({ title: values.title, description: values.description, retainUntil: values.retainUntil || undefined });
+  const shown = { title: values.title, description: values.description, retainUntil: values.retainUntil, closesAt: values.closesAt, version: values.version };
+  const parsed = openCampaignEditSchema.safeParse({
+    title: values.title,
+    description: values.description,
+    retainUntil: values.retainUntil || undefined,
+    closesAt: (campaign.status === 'open' && values.closesAt) || undefined,
+  });
   if (!parsed.success) return renderOpenForm(res, 400, { campaign, values: shown, fieldErrors: toFieldErrors(parsed.error) });
-  if (pastRetention(parsed.data.retainUntil)) return renderOpenForm(res, 400, { campaign, values: shown, fieldErrors: { retainUntil: 'validation.date_past' } });
+  const past = pastDateErrors(parsed.data, campaign.status as CampaignStatus);
+  if (Object.keys(past).length) return renderOpenForm(res, 400, { campaign, values: shown, fieldErrors: past });
   try {
     await campaigns.updateOpenCampaign(id, parsed.data, expected);
   } catch (err) {

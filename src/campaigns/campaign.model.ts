@@ -70,6 +70,8 @@ const campaignSchema = new Schema(
           /** A reminder goes out this many days after the previous e-mail; 0 = no reminders. */
           reminderAfterDays: { type: Number, default: 7 },
           maxReminders: { type: Number, default: 2 },
+          /** One reminder this many days before `closesAt` to those who have not answered; 0 = none. */
+          reminderBeforeCloseDays: { type: Number, default: 2 },
           /** Base of personal links in reminders when PUBLIC_BASE_URL is not configured. */
           linkBaseUrl: { type: String, default: '' },
         },
@@ -80,9 +82,41 @@ const campaignSchema = new Schema(
     openedAt: Date,
     closedAt: Date,
     questionsLockedAt: Date,
+    /** The schedule (src/campaigns/campaign.schedule.ts): a draft opens at `opensAt`, an open campaign closes at `closesAt`. */
+    opensAt: Date,
+    closesAt: Date,
+    /**
+     * Every open/close, who and when: `by` is the lead's user id (the lead pages or the API), or
+     * none with `via: 'schedule'` and the instance that applied it. Pushed in the same update as
+     * the status itself.
+     */
+    statusChanges: {
+      type: [
+        new Schema(
+          {
+            from: { type: String, enum: CAMPAIGN_STATUSES },
+            to: { type: String, enum: CAMPAIGN_STATUSES, required: true },
+            at: { type: Date, required: true },
+            by: Schema.Types.ObjectId,
+            via: { type: String, enum: ['lead', 'api', 'schedule'], required: true },
+            instance: String,
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
   },
   { timestamps: true, optimisticConcurrency: true },
 );
 
 export const CampaignModel = mongoose.model('Campaign', campaignSchema);
+
+/**
+ * Fences of scheduled status changes, `_id` = `<campaignId>:<open|closed>:<due ms>#<attempt>`.
+ * FerretDB 1.x does not run a conditional findOneAndUpdate atomically (see the participant claim
+ * lock), so the unique insert of the fence decides which instance applies a due change.
+ */
+const scheduleClaimSchema = new Schema({ _id: { type: String, required: true }, owner: String, at: Date }, { collection: 'campaign_schedule_claims', versionKey: false });
+export const ScheduleClaimModel = mongoose.model('CampaignScheduleClaim', scheduleClaimSchema);
 export type CampaignRecord = InferSchemaType<typeof campaignSchema> & { _id: mongoose.Types.ObjectId; __v?: number };

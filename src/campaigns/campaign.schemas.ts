@@ -12,6 +12,36 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 const text = (max: number) => z.string().trim().max(max, 'validation.too_long');
 
+/**
+ * A point in time of the schedule, as the form's `datetime-local` field sends it
+ * (`YYYY-MM-DDTHH:mm`, seconds optional) or as ISO with `Z`; read as UTC, like every time the app
+ * shows.
+ */
+export const scheduleDateSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?$/, 'validation.datetime')
+  .transform((d) => new Date(d.endsWith('Z') ? d : `${d}Z`))
+  .refine((d) => !Number.isNaN(d.getTime()), 'validation.datetime');
+
+/** A close date must come after the open date (both optional). */
+function checkScheduleOrder(c: { opensAt?: Date; closesAt?: Date }, ctx: z.RefinementCtx): void {
+  if (c.opensAt && c.closesAt && c.closesAt.getTime() <= c.opensAt.getTime()) {
+    ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'validation.close_before_open' });
+  }
+}
+
+/**
+ * Schedule dates that lie in the past (checked where a lead saves, not in the schema, so the
+ * stored campaign stays valid after its date passed). `opensAt` only counts for a draft.
+ */
+export function pastScheduleErrors(c: { opensAt?: Date; closesAt?: Date }, status: CampaignStatus, now = new Date()): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (status === 'draft' && c.opensAt && c.opensAt.getTime() < now.getTime()) errors.opensAt = 'validation.opens_past';
+  if (status !== 'closed' && c.closesAt && c.closesAt.getTime() < now.getTime()) errors.closesAt = 'validation.closes_past';
+  return errors;
+}
+
 export const localizedSchema = z.object({ de: text(LIMITS.prompt).default(''), en: text(LIMITS.prompt).default('') });
 
 export const questionInputSchema = z.object({
@@ -51,8 +81,12 @@ export const campaignInputSchema = z
       .refine((d) => !Number.isNaN(Date.parse(d)), 'validation.date')
       .transform((d) => new Date(`${d}T23:59:59Z`))
       .optional(),
+    /** The schedule: a draft opens by itself at `opensAt`, and closes by itself at `closesAt` (UTC). */
+    opensAt: scheduleDateSchema.optional(),
+    closesAt: scheduleDateSchema.optional(),
   })
   .superRefine((c, ctx) => {
+    checkScheduleOrder(c, ctx);
     // Every question and segment needs its wording in every campaign language.
     c.questions.forEach((q, i) => {
       for (const lang of c.languages) {
@@ -83,8 +117,8 @@ export const campaignInputSchema = z
 export type CampaignInput = z.output<typeof campaignInputSchema>;
 
 /**
- * What may change while a campaign is open or closed: the texts around the questions and the
- * retention date. Questions, languages, anonymity, groups and the form of address stay as they
+ * What may change while a campaign is open or closed: the texts around the questions, the
+ * retention date and (while open) the close date of the schedule. Questions, languages, anonymity, groups and the form of address stay as they
  * were when the campaign opened, so every stored answer keeps the meaning it was given.
  */
 export const openCampaignEditSchema = z.object({
@@ -96,6 +130,7 @@ export const openCampaignEditSchema = z.object({
     .refine((d) => !Number.isNaN(Date.parse(d)), 'validation.date')
     .transform((d) => new Date(`${d}T23:59:59Z`))
     .optional(),
+  closesAt: scheduleDateSchema.optional(),
 });
 export type OpenCampaignEdit = z.output<typeof openCampaignEditSchema>;
 

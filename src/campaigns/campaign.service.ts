@@ -85,9 +85,11 @@ export async function updateCampaign(id: string, input: CampaignInput, expectedV
   }
   const filter: Record<string, unknown> = { _id: current._id, status: 'draft' };
   if (expectedVersion !== undefined) filter.__v = expectedVersion;
+  // A schedule date left empty removes the one stored before.
+  const unset = Object.fromEntries((['opensAt', 'closesAt'] as const).filter((k) => !input[k]).map((k) => [k, 1]));
   const updated = await CampaignModel.findOneAndUpdate(
     filter,
-    { $set: { ...withTemplateWording(input) }, $inc: { __v: 1 } },
+    { $set: { ...withTemplateWording(input) }, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } },
     { returnDocument: 'after', runValidators: true },
   ).lean<Campaign>();
   if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
@@ -104,11 +106,16 @@ export async function updateOpenCampaign(id: string, edit: OpenCampaignEdit, exp
   const current = await getCampaign(id);
   const filter: Record<string, unknown> = { _id: current._id };
   if (expectedVersion !== undefined) filter.__v = expectedVersion;
-  const update: Record<string, unknown> = {
-    $set: { title: edit.title, description: edit.description, ...(edit.retainUntil ? { retainUntil: edit.retainUntil } : {}) },
-    ...(edit.retainUntil ? {} : { $unset: { retainUntil: 1 } }),
-    $inc: { __v: 1 },
-  };
+  const set: Record<string, unknown> = { title: edit.title, description: edit.description };
+  const unset: Record<string, 1> = {};
+  if (edit.retainUntil) set.retainUntil = edit.retainUntil;
+  else unset.retainUntil = 1;
+  // The close date only means something while the campaign is open (a closed one keeps its record).
+  if (current.status === 'open') {
+    if (edit.closesAt) set.closesAt = edit.closesAt;
+    else unset.closesAt = 1;
+  }
+  const update: Record<string, unknown> = { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } };
   const updated = await CampaignModel.findOneAndUpdate(filter, update, { returnDocument: 'after', runValidators: true }).lean<Campaign>();
   if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
   forgetCampaign(updated);
@@ -121,25 +128,43 @@ const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = {
   closed: ['open'],
 };
 
-/** Opens or closes a campaign; a single-document update, so two clicks cannot race. */
-export async function changeStatus(id: string, next: 'open' | 'closed'): Promise<Campaign> {
+/** Who changes a campaign's status: a lead (pages or API, with their user id) or the schedule (with the instance). */
+export type StatusActor = { via: 'lead' | 'api'; userId: string } | { via: 'schedule'; instance: string };
+
+/**
+ * Opens or closes a campaign; a single-document update, so two clicks cannot race. The same
+ * function serves the lead's buttons, the API and the schedule (campaign.schedule.ts), so the
+ * side effects (questions locked, openedAt/closedAt) are identical; the change is recorded in
+ * `statusChanges` in that same update.
+ */
+export async function changeStatus(id: string, next: 'open' | 'closed', actor?: StatusActor, now = new Date()): Promise<Campaign> {
   const current = await getCampaign(id);
   if (current.status === next) return current;
   if (!TRANSITIONS[current.status as CampaignStatus].includes(next)) {
     throw new AppError(409, 'invalid_transition', `A ${current.status} campaign cannot be set to ${next}`);
   }
-  const now = new Date();
   const set: Record<string, unknown> = { status: next };
+  const unset: Record<string, 1> = {};
   if (next === 'open') {
     set.openedAt = current.openedAt ?? now;
     set.questionsLockedAt = current.questionsLockedAt ?? now;
     set.closedAt = null;
+    // Reopened after its close date: the lead decided otherwise, the schedule must not close it again at once.
+    if (current.closesAt && current.closesAt.getTime() <= now.getTime()) unset.closesAt = 1;
   } else {
     set.closedAt = now;
   }
+  const record = {
+    from: current.status,
+    to: next,
+    at: now,
+    via: actor?.via ?? 'lead',
+    ...(actor && 'userId' in actor ? { by: parseObjectId(actor.userId) ?? undefined } : {}),
+    ...(actor && 'instance' in actor ? { instance: actor.instance } : {}),
+  };
   const updated = await CampaignModel.findOneAndUpdate(
     { _id: current._id, status: current.status },
-    { $set: set, $inc: { __v: 1 } },
+    { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), $push: { statusChanges: record }, $inc: { __v: 1 } },
     { returnDocument: 'after' },
   ).lean<Campaign>();
   if (!updated) throw conflict('The campaign status changed in the meantime; reload and try again');
@@ -189,6 +214,8 @@ export interface MailingSettings {
   replyTo: string;
   reminderAfterDays: number;
   maxReminders: number;
+  /** Days before the close date for the one "closing soon" reminder; 0 = none; undefined = unchanged. */
+  reminderBeforeCloseDays?: number;
   minGroupSize: number;
 }
 
@@ -201,6 +228,7 @@ export async function saveMailingSettings(campaignId: mongoose.Types.ObjectId, s
         'mailing.replyTo': s.replyTo,
         'mailing.reminderAfterDays': s.reminderAfterDays,
         'mailing.maxReminders': s.maxReminders,
+        ...(s.reminderBeforeCloseDays === undefined ? {} : { 'mailing.reminderBeforeCloseDays': s.reminderBeforeCloseDays }),
         minGroupSize: s.minGroupSize,
       },
     },

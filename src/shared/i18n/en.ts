@@ -6,9 +6,10 @@ import { privacyEn } from './parts/privacy.js';
 import { mediaEn } from './parts/media.js';
 import { reportEn } from './parts/report.js';
 import { onboardingEn } from './parts/onboarding.js';
+import { scheduleEn } from './parts/schedule.js';
 
 /** English texts; typed against the German keys so none can be missing. */
-const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn | keyof typeof privacyEn | keyof typeof onboardingEn>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn | keyof typeof privacyEn | keyof typeof onboardingEn | keyof typeof scheduleEn>, string> = {
   'nav.skip': 'Skip to content',
   'nav.main': 'Main navigation',
   'nav.campaigns': 'Campaigns',
@@ -422,4 +423,4 @@ const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashb
   "analysis.reload": "Reload the page to see the result",
 };
 
-export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn, ...privacyEn, ...onboardingEn };
+export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn, ...privacyEn, ...onboardingEn, ...scheduleEn };

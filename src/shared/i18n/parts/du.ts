@@ -85,4 +85,5 @@ export const deDu: Partial<Record<MessageKey, string>> = {
     'Deine Antworten werden anonym gespeichert: ohne Namen, E-Mail-Adresse oder IP-Adresse. Wir sehen nur, ob jemand geantwortet hat, damit Erinnerungen nur an die anderen gehen.',
   'mail.privacy_identified': 'Deine Antworten werden Deiner Person zugeordnet; die Projektleitung sieht, wer was geantwortet hat.',
   'mail.signature_default': 'Dein Projektteam',
+  'mail.closing.intro': 'die Befragung „{title}“ läuft nur noch bis {date}. Wenn Du noch nicht geantwortet hast, freuen wir uns über Deine Sicht.',
 };
