@@ -585,11 +585,22 @@ export function deriveNeeds(input: NeedInput): Requirement[] {
   const multi = allSegments.size > 1;
   // Segment labels ("column=value") per relevant answer, made on first use.
   const labels: Array<string[] | undefined> = new Array(relevant.length);
+  const labelText = new Map<string, Map<string, string>>();
   const labelsOf = (i: number): string[] => {
     let l = labels[i];
     if (!l) {
       l = labels[i] = [];
-      for (const [k, v] of Object.entries(input.segments.get(relevant[i].id) ?? {})) if (v) l.push(`${k}=${v}`);
+      const seg = input.segments.get(relevant[i].id) ?? {};
+      for (const k in seg) {
+        if (!Object.hasOwn(seg, k)) continue;
+        const v = seg[k];
+        if (!v) continue;
+        let byValue = labelText.get(k);
+        if (!byValue) labelText.set(k, (byValue = new Map()));
+        let text = byValue.get(v);
+        if (text === undefined) byValue.set(v, (text = `${k}=${v}`));
+        l.push(text);
+      }
     }
     return l;
   };

@@ -468,8 +468,19 @@ class CueSet {
     const sel = this.selected;
     if (sel.length === 0) return;
     if (sel.length > 1) {
-      // Alternation order, each cue once.
-      sel.sort((a, b) => a - b);
+      // Alternation order, each cue once (a handful of cues: insertion sort, no comparator calls).
+      if (sel.length > 32) sel.sort((a, b) => a - b);
+      else {
+        for (let r = 1; r < sel.length; r++) {
+          const v = sel[r];
+          let at = r - 1;
+          while (at >= 0 && sel[at] > v) {
+            sel[at + 1] = sel[at];
+            at--;
+          }
+          sel[at + 1] = v;
+        }
+      }
       let w = 1;
       for (let r = 1; r < sel.length; r++) if (sel[r] !== sel[w - 1]) sel[w++] = sel[r];
       sel.length = w;
