@@ -52,6 +52,19 @@ export async function campaignsWithReminders(): Promise<CampaignRecord[]> {
   }).lean<CampaignRecord[]>();
 }
 
+/**
+ * Open campaigns whose "closing soon" reminder is due: a close date ahead of `now` and no more
+ * than `mailing.reminderBeforeCloseDays` (> 0) away.
+ */
+export async function campaignsClosingSoon(now: Date): Promise<CampaignRecord[]> {
+  const list = await CampaignModel.find({
+    status: 'open',
+    closesAt: mongoose.trusted({ $gt: now }),
+    'mailing.reminderBeforeCloseDays': mongoose.trusted({ $gt: 0 }),
+  }).lean<CampaignRecord[]>();
+  return list.filter((c) => c.closesAt!.getTime() - (c.mailing?.reminderBeforeCloseDays ?? 0) * 24 * 3600_000 <= now.getTime());
+}
+
 /** What redeeming a personal link needs to know about its campaign. */
 export async function linkTargetOf(id: mongoose.Types.ObjectId): Promise<{ publicToken: string; status: string; languages?: string[] } | null> {
   return CampaignModel.findById(id, { publicToken: 1, status: 1, languages: 1 }).lean<{ publicToken: string; status: string; languages?: string[] }>();

@@ -1,12 +1,13 @@
 import { rememberLinkBase } from '../campaigns/campaign.service.js';
 import mongoose from 'mongoose';
-import { campaignsWithReminders } from '../campaigns/campaign.queries.js';
+import { campaignsClosingSoon, campaignsWithReminders } from '../campaigns/campaign.queries.js';
+import { isDuplicateKey } from '../db/mongo.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { isLang, type Lang } from '../shared/i18n/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { Mailer } from './mailer/mailer.js';
 import { renderMail, type MailKind } from './mailer/templates.js';
-import { ParticipantModel, type ParticipantRecord } from './participant.model.js';
+import { ParticipantMailClaimModel, ParticipantModel, type ParticipantRecord } from './participant.model.js';
 import { issueTokens } from './participant.service.js';
 
 const { trusted } = mongoose;
@@ -50,6 +51,7 @@ async function sendOne(mailer: Mailer, campaign: Campaign, p: ParticipantRecord,
     anonymous: campaign.anonymity === 'anonymous',
     address: campaign.address === 'du' ? 'du' : 'sie',
     senderName: campaign.mailing?.senderName ?? '',
+    closesAt: campaign.closesAt ?? undefined,
   });
   await mailer.send({ to: p.email, fromName: campaign.mailing?.senderName || undefined, replyTo: campaign.mailing?.replyTo || undefined, ...content });
 }
@@ -159,13 +161,71 @@ export async function sendDueReminders(
   return result;
 }
 
-/** Runs `sendDueReminders` every `intervalMs` (src/server.ts); returns a stop function. */
+/**
+ * "Closing soon" (issue 17): one reminder `mailing.reminderBeforeCloseDays` days before an open
+ * campaign's `closesAt` to every participant who has a personal link (invited by e-mail, or links
+ * exported for a mail merge), an e-mail address, and has not answered (status `invited`). Exactly
+ * once per participant and close date, also with several instances: a unique fence
+ * (`participant_mail_claims`, `<participantId>:closing:<closesAt ms>`) is inserted before sending
+ * — a conditional update alone is not atomic on FerretDB 1.x. A failed send removes the fence, so
+ * the next run tries again; a moved close date is a new date and gets its own reminder.
+ */
+export async function sendClosingReminders(now: Date, deps: { mailer: Mailer; publicBaseUrl?: string; logger?: Logger }): Promise<ReminderRunResult> {
+  const result: ReminderRunResult = { campaigns: 0, sent: 0, failed: [] };
+  for (const campaign of await campaignsClosingSoon(now)) {
+    const base = deps.publicBaseUrl || campaign.mailing?.linkBaseUrl;
+    if (!base) {
+      deps.logger?.warn({ campaignId: String(campaign._id) }, 'closing reminders skipped: no PUBLIC_BASE_URL and no invitation sent from the app yet');
+      continue;
+    }
+    result.campaigns++;
+    const closesAt = campaign.closesAt!;
+    const candidates = await ParticipantModel.find({
+      campaignId: campaign._id,
+      status: 'invited',
+      email: trusted({ $ne: '' }),
+      'mail.closingReminderFor': trusted({ $ne: closesAt }),
+    })
+      .sort({ _id: 1 })
+      .lean<ParticipantRecord[]>();
+    // Only people who have a personal link (the public link has no addressee).
+    const due = candidates.filter((p) => p.mail?.invitedAt || (p.tokenHashes?.length ?? 0) > 0).slice(0, MAIL_BATCH);
+    for (const p of due) {
+      const fence = `${String(p._id)}:closing:${closesAt.getTime()}`;
+      try {
+        await ParticipantMailClaimModel.create({ _id: fence, at: now });
+      } catch (err) {
+        if (isDuplicateKey(err)) continue; // sent already, or another instance is sending it
+        throw err;
+      }
+      try {
+        await sendOne(deps.mailer, campaign, p, 'closing', base);
+        result.sent++;
+        await ParticipantModel.updateOne({ _id: p._id }, { $set: { 'mail.closingReminderFor': closesAt, 'mail.lastSentAt': now, 'mail.lastError': '' } });
+      } catch (err) {
+        const msg = reason(err);
+        result.failed.push({ campaignId: String(campaign._id), email: p.email, error: msg });
+        await ParticipantMailClaimModel.deleteOne({ _id: fence });
+        await ParticipantModel.updateOne({ _id: p._id }, { $set: { 'mail.lastError': msg } });
+      }
+    }
+  }
+  if (result.sent || result.failed.length) deps.logger?.info({ sent: result.sent, failed: result.failed.length }, 'closing-soon reminders sent');
+  return result;
+}
+
+/**
+ * Runs the "closing soon" reminders, then `sendDueReminders`, every `intervalMs` (src/server.ts);
+ * returns a stop function. Closing first: it counts as the participant's last e-mail, so the
+ * regular reminder does not follow it in the same run.
+ */
 export function startReminderJob(deps: { mailer: Mailer; publicBaseUrl?: string; logger: Logger; intervalMs?: number }): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return; // a slow SMTP server must not make runs overlap
     running = true;
-    sendDueReminders(new Date(), deps)
+    sendClosingReminders(new Date(), deps)
+      .then(() => sendDueReminders(new Date(), deps))
       .catch((err: unknown) => deps.logger.error({ err }, 'reminder job failed'))
       .finally(() => {
         running = false;

@@ -57,7 +57,7 @@ async function renderParticipantsPage(req: Request, res: Response, campaign: Cam
     participants.responseRates(campaign),
   ]);
   const settingsErrors = opts.settingsErrors ?? {};
-  const mailing = campaign.mailing ?? { senderName: '', replyTo: '', reminderAfterDays: 7, maxReminders: 2 };
+  const mailing = campaign.mailing ?? { senderName: '', replyTo: '', reminderAfterDays: 7, maxReminders: 2, reminderBeforeCloseDays: 2 };
   res.status(opts.status ?? 200).render('lead/participants', {
     title: t('participants.title'),
     campaign,
@@ -74,6 +74,7 @@ async function renderParticipantsPage(req: Request, res: Response, campaign: Cam
       replyTo: mailing.replyTo,
       reminderAfterDays: mailing.reminderAfterDays,
       maxReminders: mailing.maxReminders,
+      reminderBeforeCloseDays: mailing.reminderBeforeCloseDays ?? 2,
       minGroupSize: campaign.minGroupSize ?? 5,
     },
     fieldErrors: settingsErrors,
@@ -191,7 +192,7 @@ export function participantsLeadRouter(deps: ParticipantsRouterDeps = {}): Route
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = mailingSettingsSchema.safeParse(body);
     if (!parsed.success) {
-      const values = Object.fromEntries(['senderName', 'replyTo', 'reminderAfterDays', 'maxReminders', 'minGroupSize'].map((k) => [k, typeof body[k] === 'string' ? body[k] : '']));
+      const values = Object.fromEntries(['senderName', 'replyTo', 'reminderAfterDays', 'maxReminders', 'reminderBeforeCloseDays', 'minGroupSize'].map((k) => [k, typeof body[k] === 'string' ? body[k] : '']));
       return renderParticipantsPage(req, res, campaign, deps, { status: 400, settingsErrors: toFieldErrors(parsed.error), settingsValues: values });
     }
     await participants.saveMailingSettings(campaign._id, parsed.data);

@@ -10,6 +10,8 @@ const mailStateSchema = new Schema(
     /** When the last e-mail (invitation or reminder) went out; reminders are due from here. */
     lastSentAt: { type: Date, default: null },
     remindersSent: { type: Number, default: 0 },
+    /** The close date (`closesAt`) for which the "closing soon" reminder went out (once per close date). */
+    closingReminderFor: { type: Date, default: null },
     /** The last SMTP failure for this recipient, shown to the lead; cleared by a success. */
     lastError: { type: String, default: '' },
   },
@@ -66,3 +68,11 @@ export const ParticipantModel = mongoose.model('Participant', participantSchema)
 const participantClaimSchema = new Schema({ _id: { type: String, required: true }, claimKey: { type: String, default: '' } }, { collection: 'participant_claims', versionKey: false });
 export const ParticipantClaimModel = mongoose.model('ParticipantClaim', participantClaimSchema);
 export type ParticipantRecord = InferSchemaType<typeof participantSchema> & { _id: mongoose.Types.ObjectId; createdAt: Date };
+
+/**
+ * The exactly-once fence of a "closing soon" reminder: `_id` = `<participantId>:closing:<closesAt ms>`,
+ * inserted before the e-mail is sent (a unique insert is atomic on every backend; see the claim
+ * lock above), deleted again when sending failed so the next run retries.
+ */
+const participantMailClaimSchema = new Schema({ _id: { type: String, required: true }, at: Date }, { collection: 'participant_mail_claims', versionKey: false });
+export const ParticipantMailClaimModel = mongoose.model('ParticipantMailClaim', participantMailClaimSchema);

@@ -12,6 +12,8 @@ export const mailingSettingsSchema = z.object({
   replyTo: z.union([z.literal(''), z.string().trim().max(254, 'validation.too_long').pipe(z.email('validation.invalid_email'))]).default(''),
   reminderAfterDays: z.coerce.number('validation.invalid').int('validation.invalid').min(0, 'validation.invalid').max(60, 'validation.invalid'),
   maxReminders: z.coerce.number('validation.invalid').int('validation.invalid').min(0, 'validation.invalid').max(5, 'validation.invalid'),
+  /** One reminder this many days before the campaign's close date; 0 = none. Left out: unchanged. */
+  reminderBeforeCloseDays: z.coerce.number('validation.invalid').int('validation.invalid').min(0, 'validation.invalid').max(30, 'validation.invalid').optional(),
   // A works council may ask for more than 5, never for less than 3 (smaller is not a group).
   minGroupSize: z.coerce.number('validation.invalid').int('validation.invalid').min(3, 'validation.min_group_size').max(1000, 'validation.invalid'),
 });

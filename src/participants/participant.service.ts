@@ -5,7 +5,7 @@ import type { Campaign } from '../campaigns/campaign.service.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { suppressSmallGroups, type SuppressedRow } from '../shared/anonymity.js';
 import { parseParticipantCsv, type ImportIssue, type ImportRow, type ParsedImport } from './participant.csv.js';
-import { ParticipantClaimModel, ParticipantModel, type ParticipantRecord } from './participant.model.js';
+import { ParticipantClaimModel, ParticipantMailClaimModel, ParticipantModel, type ParticipantRecord } from './participant.model.js';
 import { hashParticipantToken, newParticipantToken } from './participant.tokens.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { plainRecord } from '../db/mongo.js';
@@ -304,8 +304,9 @@ export async function participantsByEmail(email: string): Promise<Array<{ partic
   return docs.map((d) => ({ participantId: d._id, campaignId: d.campaignId }));
 }
 
-/** Erasure: the participant's record (e-mail, name, segments, link hashes, mail state) and its submit lock. */
+/** Erasure: the participant's record (e-mail, name, segments, link hashes, mail state), its submit lock and mail fences. */
 export async function deleteParticipantRecord(participantId: mongoose.Types.ObjectId): Promise<void> {
   await ParticipantModel.deleteOne({ _id: participantId });
   await ParticipantClaimModel.deleteOne({ _id: String(participantId) });
+  await ParticipantMailClaimModel.deleteMany({ _id: mongoose.trusted({ $regex: `^${String(participantId)}:` }) });
 }

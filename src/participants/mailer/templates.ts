@@ -1,6 +1,6 @@
 import { translator, type Address, type Lang } from '../../shared/i18n/index.js';
 
-export type MailKind = 'invitation' | 'reminder';
+export type MailKind = 'invitation' | 'reminder' | 'closing';
 
 export interface MailContent {
   subject: string;
@@ -24,14 +24,16 @@ const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ').trim();
 export function renderMail(
   kind: MailKind,
   lang: Lang,
-  p: { campaignTitle: string; name: string; link: string; anonymous: boolean; senderName: string; address?: Address },
+  p: { campaignTitle: string; name: string; link: string; anonymous: boolean; senderName: string; address?: Address; closesAt?: Date },
 ): MailContent {
   // German e-mails say Du or Sie like the campaign's pages.
   const t = translator(lang, p.address ?? 'sie');
   const title = oneLine(p.campaignTitle);
-  const subject = kind === 'invitation' ? t('mail.invitation.subject', { title }) : t('mail.reminder.subject', { title });
+  // "Closing soon": the close date in the reader's language, in UTC like every time the app shows.
+  const date = p.closesAt ? `${p.closesAt.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })} UTC` : '';
+  const subject = t(`mail.${kind}.subject`, { title, date });
   const greeting = p.name ? t('mail.greeting_named', { name: oneLine(p.name) }) : t('mail.greeting');
-  const intro = kind === 'invitation' ? t('mail.invitation.intro', { title }) : t('mail.reminder.intro', { title });
+  const intro = t(`mail.${kind}.intro`, { title, date });
   const privacy = p.anonymous ? t('mail.privacy_anonymous') : t('mail.privacy_identified');
   const personal = t('mail.personal_link');
   const cta = t('mail.cta');
