@@ -219,7 +219,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
         terms,
       );
       const role = roleOfQuestion(key);
-      const respondentsOfQuestion = new Set(idx.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
+      const respondentsOfQuestion = distinctRespondents(idx, prepared);
       const overallCache = new Map<string, PhraseCounts>();
       // Phrase frequencies of the whole question (a seeded sample of OVERALL_SAMPLE answers per language).
       const overallPhrases = (lang: string): PhraseCounts => {
@@ -255,7 +255,7 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
           .map(([code]) => code);
         const nearest = topBySimilarity(positions, idx, result.similarity, 3);
-        const respondents = new Set(members.map((i) => prepared[i].answer.respondent ?? prepared[i].answer.id)).size;
+        const respondents = distinctRespondents(members, prepared);
         // Cohesion: for a cluster no code covers, on its words alone (textSilhouette); otherwise the
         // k-means silhouette (words and codes).
         const cohesion = codes.length > 0 ? (result.cohesion[c] ?? 0) : Math.round(textSilhouette(topBySimilarity(positions, idx, result.similarity, COHESION_SAMPLE).map(featuresOf), membersOf.filter((_, o) => o !== c && membersOf[o].length > 0).map((ps) => topBySimilarity(ps, idx, result.similarity, COHESION_SAMPLE).map(featuresOf))) * 1000) / 1000;
@@ -285,7 +285,8 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
 
   // Requirements and summary.
   progress('requirements', 0);
-  const segments = new Map(prepared.map((p) => [p.answer.id, p.answer.segments ?? {}]));
+  const segments = new Map<string, Record<string, string>>();
+  for (const p of prepared) segments.set(p.answer.id, p.answer.segments ?? {});
   // One requirement per need: q3 problems and q4 wishes of the same need merged (needs.ts). Needs
   // read only challenge and future answers (and every answer's segments): the others are left out
   // of its per-need loops.
@@ -316,11 +317,11 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     requirements,
     summary: {
       answers: out.length,
-      respondents: new Set(out.map((a) => a.respondent ?? a.id)).size,
-      languages: countBy(out.map((a) => a.lang)),
-      channels: countBy(out.flatMap((a) => a.channels ?? [])),
-      themes: countBy(out.flatMap((a) => a.themes ?? [])),
-      features: countBy(out.flatMap((a) => a.features ?? [])),
+      respondents: distinctRespondents(out),
+      languages: countOf(out, (a) => [a.lang]),
+      channels: countOf(out, (a) => a.channels),
+      themes: countOf(out, (a) => a.themes),
+      features: countOf(out, (a) => a.features),
       challengeBalance,
       challengeBalanceBySegment: bySegment,
       rolloutReadiness: rolloutReadiness(challengeBalance),
@@ -342,11 +343,21 @@ function makeProgress(cb: AnalyzeOptions['onProgress']): (stage: AnalysisStage, 
   };
 }
 
-function countBy(values: string[]): Record<string, number> {
+/** Distinct respondents (an answer without one counts as its own) of answers, or of prepared answers by index. */
+function distinctRespondents(answers: AnsweredCodes[]): number;
+function distinctRespondents(indices: number[], prepared: Prepared[]): number;
+function distinctRespondents(list: AnsweredCodes[] | number[], prepared?: Prepared[]): number {
+  const who = new Set<string>();
+  if (prepared) for (const i of list as number[]) who.add(prepared[i].answer.respondent ?? prepared[i].answer.id);
+  else for (const a of list as AnsweredCodes[]) who.add(a.respondent ?? a.id);
+  return who.size;
+}
+
+/** How often each value occurs over the values each answer gives, keys in sorted order (no array of all values first). */
+function countOf(answers: AnsweredCodes[], valuesOf: (a: AnsweredCodes) => readonly string[] | undefined): Record<string, number> {
   const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const a of answers) for (const v of valuesOf(a) ?? []) counts.set(v, (counts.get(v) ?? 0) + 1);
   const out: Record<string, number> = {};
-  // Keys in sorted order, as if the values had been sorted first.
   for (const v of [...counts.keys()].sort()) out[v] = counts.get(v)!;
   return out;
 }
@@ -355,11 +366,12 @@ function countBy(values: string[]): Record<string, number> {
 function topBySimilarity(positions: number[], idx: number[], similarity: number[], k: number): number[] {
   const best: Array<{ i: number; s: number }> = [];
   for (const j of positions) {
-    const cand = { i: idx[j], s: similarity[j] };
+    const ci = idx[j];
+    const cs = similarity[j];
     let at = best.length;
-    while (at > 0 && (best[at - 1].s < cand.s || (best[at - 1].s === cand.s && best[at - 1].i > cand.i))) at--;
+    while (at > 0 && (best[at - 1].s < cs || (best[at - 1].s === cs && best[at - 1].i > ci))) at--;
     if (at >= k) continue;
-    best.splice(at, 0, cand);
+    best.splice(at, 0, { i: ci, s: cs });
     if (best.length > k) best.pop();
   }
   return best.map((b) => b.i);
