@@ -7,7 +7,7 @@ import { notFound } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { runData, type RunData } from './dashboard.data.js';
-import { compareQuerySchema, drillQuerySchema, filtersFrom, runQuerySchema } from './dashboard.schemas.js';
+import { compareQuerySchema, drillQuerySchema, filtersFrom, runQuerySchema, segmentsQuerySchema } from './dashboard.schemas.js';
 import { compareRuns } from './run-compare.js';
 import {
   applyFilters,
@@ -17,12 +17,14 @@ import {
   drillAnswers,
   filterOptions,
   minGroupOf,
+  planOfRun,
   queryString,
   responsesBySegment,
   valueLabel,
   type FilterState,
 } from './dashboard.service.js';
 import { quoteOf } from './quotes.js';
+import { segmentComparison, type CompareRow } from './segment-compare.js';
 
 const PAGE = 20;
 
@@ -98,6 +100,8 @@ export function dashboardRouter(): Router {
   router.get('/campaigns/:id/dashboard', showDashboard);
   // GET /lead/campaigns/:id/dashboard/answers — the answers behind one number or chart element
   router.get('/campaigns/:id/dashboard/answers', showAnswers);
+  // GET /lead/campaigns/:id/dashboard/segments?dim= — the groups of one segment side by side
+  router.get('/campaigns/:id/dashboard/segments', showSegments);
   // GET /lead/campaigns/:id/analysis/compare?from=&to= — what changed between two finished runs
   // (default: the latest one against the one before it)
   router.get('/campaigns/:id/analysis/compare', showComparison);
@@ -248,6 +252,46 @@ async function pageQuotes(campaign: Campaign, data: RunData, slice: number[], pa
       return { ...quote, lang: answerLang, question: question ? locals.pick(question.prompt) : key, href };
     })
     .filter((x) => x !== null);
+}
+
+async function showSegments(req: Request<{ id: string }>, res: Response): Promise<void> {
+  const started = performance.now();
+  const lang = res.locals.lang as Lang;
+  const { campaign, runs, run, data } = await load(req.params.id, { run: req.query.run });
+  const id = String(campaign._id);
+  const base = `/lead/campaigns/${id}/dashboard`;
+  const common = { title: res.locals.t('dashboard.segments.title'), campaign, runs, run, base, readOnly: Boolean(res.locals.readOnly) };
+  if (!run || !data) {
+    res.render('dashboard/segments', { ...common, ...CACHED_VIEWS, comparison: null, dims: [], min: minGroupOf(campaign) });
+    return;
+  }
+  const min = minGroupOf(campaign);
+  const wanted = segmentsQuerySchema.parse(req.query).dim;
+  const dim = data.dims.find((d) => d.key === wanted) ?? data.dims[0];
+  const comparison = dim ? segmentComparison(data, dim.key, planOfRun(data, min)) : null;
+  const dims = data.dims.map((d) => ({
+    key: d.key,
+    label: d.key === 'language' ? res.locals.t('dashboard.filter.language') : res.locals.pick(campaign.segments.find((s) => s.key === d.key)?.label ?? { de: d.key, en: d.key }),
+  }));
+  const label = (r: CompareRow) => (r.field === 'type' ? res.locals.t('dashboard.segments.technical') : codeName(r.key, lang, data));
+  const drill = (r: CompareRow, value?: string) => {
+    const filters = value && comparison ? [{ dim: comparison.dim, value }] : [];
+    const extra: Record<string, string> = r.field === 'type' ? { kind: 'type', type: 'technical' } : { kind: 'code', role: r.role, field: r.field, code: r.key };
+    return `${base}/answers${queryString(run.id, filters, extra)}`;
+  };
+  const sections = comparison
+    ? (['current_practice', 'meaning', 'challenges', 'future'] as const)
+        .map((role) => ({
+          role,
+          rows: comparison.rows
+            .filter((r) => r.role === role)
+            .map((r) => ({ ...r, label: label(r), href: drill(r), cells: r.cells.map((c, k) => ({ ...c, href: drill(r, comparison.columns[k].value) })) })),
+        }))
+        .filter((s) => s.rows.length > 0)
+    : [];
+  const columns = comparison ? comparison.columns.map((c) => ({ ...c, label: valueLabel(campaign, comparison.dim, c.value, lang) })) : [];
+  res.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
+  res.render('dashboard/segments', { ...common, ...CACHED_VIEWS, comparison, columns, sections, dims, dim: dim?.key, min });
 }
 
 async function showComparison(req: Request<{ id: string }>, res: Response): Promise<void> {

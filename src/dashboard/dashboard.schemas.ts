@@ -35,6 +35,9 @@ export function filtersFrom(query: Record<string, unknown>, segmentKeys: readonl
   return out;
 }
 
+/** `?dim=` of the segment comparison: a segment key or `language`; unknown or malformed means the first. */
+export const segmentsQuerySchema = z.object({ dim: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/i).optional().catch(undefined) });
+
 /** `?from=&to=` of the comparison page: two finished runs; malformed ids mean "the default". */
 export const compareQuerySchema = z.object({
   from: z.string().regex(idPattern('objectId')).optional().catch(undefined),
