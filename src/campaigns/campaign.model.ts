@@ -87,8 +87,8 @@ const campaignSchema = new Schema(
     closesAt: Date,
     /**
      * Every open/close, who and when: `by` is the lead's user id (the lead pages or the API), or
-     * none with `via: 'schedule'` and the instance that applied it. Pushed in the same update as
-     * the status itself.
+     * none with `via: 'schedule'` and the instance that applied it (`system`: the seed/demo).
+     * Pushed in the same update as the status itself.
      */
     statusChanges: {
       type: [
@@ -98,7 +98,7 @@ const campaignSchema = new Schema(
             to: { type: String, enum: CAMPAIGN_STATUSES, required: true },
             at: { type: Date, required: true },
             by: Schema.Types.ObjectId,
-            via: { type: String, enum: ['lead', 'api', 'schedule'], required: true },
+            via: { type: String, enum: ['lead', 'api', 'schedule', 'system'], required: true },
             instance: String,
           },
           { _id: false },

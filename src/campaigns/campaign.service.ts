@@ -128,7 +128,7 @@ const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = {
   closed: ['open'],
 };
 
-/** Who changes a campaign's status: a lead (pages or API, with their user id) or the schedule (with the instance). */
+/** Who changes a campaign's status: a lead (pages or API, with their user id) or the schedule (with the instance); none: seed/demo. */
 export type StatusActor = { via: 'lead' | 'api'; userId: string } | { via: 'schedule'; instance: string };
 
 /**
@@ -158,7 +158,7 @@ export async function changeStatus(id: string, next: 'open' | 'closed', actor?: 
     from: current.status,
     to: next,
     at: now,
-    via: actor?.via ?? 'lead',
+    via: actor?.via ?? 'system',
     ...(actor && 'userId' in actor ? { by: parseObjectId(actor.userId) ?? undefined } : {}),
     ...(actor && 'instance' in actor ? { instance: actor.instance } : {}),
   };

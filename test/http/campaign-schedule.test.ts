@@ -141,7 +141,7 @@ describe('campaign schedule: open and close dates (issue 17, item 5)', () => {
       const closed = await reload(dueOpen._id);
       expect(closed.status).to.equal('closed');
       expect(closed.closedAt?.getTime()).to.equal(now.getTime());
-      expect(closed.statusChanges.map((x) => `${x.to}/${x.via}`)).to.deep.equal(['open/lead', 'closed/schedule']);
+      expect(closed.statusChanges.map((x) => `${x.to}/${x.via}`)).to.deep.equal(['open/system', 'closed/schedule']);
 
       for (const c of [laterDraft, plainDraft]) expect((await reload(c._id)).status).to.equal('draft');
       for (const c of [laterOpen, plainOpen]) expect((await reload(c._id)).status).to.equal('open');
@@ -154,9 +154,13 @@ describe('campaign schedule: open and close dates (issue 17, item 5)', () => {
       await applySchedule(new Date(), { instanceId: 'test-a' });
       expect((await reload(c._id)).status).to.equal('closed');
       await s.agent.post(`/lead/campaigns/${String(c._id)}/status`).type('form').send({ status: 'open', _csrf: s.csrf }).expect(404); // not this lead's campaign
-      await changeStatus(String(c._id), 'open', { via: 'lead', userId: s.user.id });
+      await setMember(String(c._id), new mongoose.Types.ObjectId(s.user.id), 'coLead', true);
+      await s.agent.post(`/lead/campaigns/${String(c._id)}/status`).type('form').send({ status: 'open', _csrf: s.csrf }).expect(303);
       const reopened = await reload(c._id);
+      expect(reopened.status).to.equal('open');
       expect(reopened.closesAt).to.equal(undefined);
+      // The lead's change is recorded like the schedule's: who, when, how.
+      expect(reopened.statusChanges.at(-1)).to.include({ from: 'closed', to: 'open', via: 'lead' });
       expect(String(reopened.statusChanges.at(-1)?.by)).to.equal(s.user.id);
       await applySchedule(new Date(), { instanceId: 'test-a' });
       expect((await reload(c._id)).status).to.equal('open');
