@@ -54,15 +54,15 @@ const OVERALL_SAMPLE = 600;
 
 const NO_IDS = new Int32Array(0);
 const NO_PROBS = new Float64Array(0);
-const NO_TOKENS = new Int32Array(0);
 
 const QUESTION_KEY: Record<string, string> = { current_practice: 'q1', meaning: 'q2', challenges: 'q3', future: 'q4' };
 
 interface Prepared {
   answer: AnalysisAnswer;
   key: string;
-  /** word ids (the run's Reader) */
-  tokens: Int32Array;
+  /** word ids (the run's Reader): tokens[tokStart … tokStart + tokLen) of the run's token buffer */
+  tokStart: number;
+  tokLen: number;
   lang: Lang;
   /** features (stems, compound parts, bigrams) as ids into the run's feature dictionary */
   fids: Int32Array;
@@ -116,6 +116,8 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   // Per distinct question string and declared language: its key, role and repeat map (a campaign
   // has a handful of these; the lookups per answer stay cheap).
   const byQuestion = new Map<string, { key: string; role: ReturnType<typeof roleOfQuestion>; texts: Map<string, Map<string, number>> }>();
+  let tokens = new Int32Array(1 << 16);
+  let tokenN = 0;
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
     const declared = a.lang?.toLowerCase().slice(0, 2);
@@ -134,12 +136,22 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
     let c: CodedAnswer | null;
     if (same !== undefined) {
       const f = prepared[same];
-      prepared[i] = { answer: a, key, tokens: NO_TOKENS, lang: f.lang, fids: NO_IDS, same };
+      prepared[i] = { answer: a, key, tokStart: 0, tokLen: 0, lang: f.lang, fids: NO_IDS, same };
       c = coded[same];
     } else {
       texts.set(a.text, i);
       const read = readText(a.text, declared, fallback, reader);
-      prepared[i] = { answer: a, key, tokens: read.words.ids.slice(0, read.words.n), lang: read.lang, fids: NO_IDS, same: -1 };
+      // The word ids go into one buffer for the run (not an array per answer that lives, and is
+      // copied by the garbage collector, until every answer is read).
+      const n = read.words.n;
+      if (tokenN + n > tokens.length) {
+        const grown = new Int32Array(Math.max(tokenN + n, tokens.length * 2));
+        grown.set(tokens.subarray(0, tokenN));
+        tokens = grown;
+      }
+      tokens.set(read.words.ids.subarray(0, n), tokenN);
+      prepared[i] = { answer: a, key, tokStart: tokenN, tokLen: n, lang: read.lang, fids: NO_IDS, same: -1 };
+      tokenN += n;
       c = g ? codeAnswer(trained.get(g)!, read, a.text) : null;
       if (c) c.probs = NO_PROBS; // only the decisions are kept
     }
@@ -175,7 +187,8 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
   const inVocabulary = new Uint8Array(words.length);
   for (const p of prepared) {
     if (p.lang !== 'de') continue;
-    for (const id of p.tokens) {
+    for (let t = p.tokStart; t < p.tokStart + p.tokLen; t++) {
+      const id = tokens[t];
       if (inVocabulary[id] === 0 && words[id].length <= 8) {
         inVocabulary[id] = 1;
         vocabulary.add(words[id]);
@@ -190,10 +203,10 @@ export function analyze(answers: AnalysisAnswer[], options: AnalyzeOptions = {})
       p.fids = prepared[p.same].fids;
       continue;
     }
-    p.fids = pipeline.featureIdsOf(p.tokens, words, p.lang);
-    p.tokens = NO_TOKENS; // not needed any more: keep the live heap (and GC) small
+    p.fids = pipeline.featureIdsOf(tokens.subarray(p.tokStart, p.tokStart + p.tokLen), words, p.lang);
     if (i % progressEvery === 0) progress('coding', i / prepared.length);
   }
+  tokens = new Int32Array(0); // not needed any more: keep the live heap small
 
   // Emergent themes per question.
   const clusters: EmergentCluster[] = [];
