@@ -119,6 +119,20 @@ describe('browser: analysis run, dashboard and drill-down', function () {
     expect(await page.locator('.quote a', { hasText: 'Open the whole response' }).count()).to.be.greaterThan(0);
     await screenshot(page, 'dashboard-drill.png', { fullPage: true });
 
+    // Segments side by side (issue 17): the dimension of the filter the plan offered above has at
+    // least one column; each cell is a percentage linked to its answers.
+    await page.goto(`${base}/lead/campaigns/${campaignId}/dashboard`);
+    await page.getByRole('link', { name: 'Compare segments' }).click();
+    await page.waitForURL(/\/dashboard\/segments/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Segments side by side');
+    await page.locator('#s-dim').selectOption(choice!.name === 'language' ? 'language' : choice!.name.replace(/^seg-/, ''));
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/dim=/);
+    expect(await page.locator('table.segment-compare').count()).to.be.greaterThan(0);
+    expect(await page.locator('table.segment-compare thead th', { hasText: choice!.label }).count(), 'the offered group is a column').to.be.greaterThan(0);
+    expect(await page.locator('table.segment-compare tbody td a').first().textContent()).to.match(/^\d+ %$/);
+    await screenshot(page, 'dashboard-segments.png', { fullPage: true });
+
     // The requirements report of the same campaign.
     await page.goto(`${base}/lead/campaigns/${campaignId}`);
     await page.getByRole('link', { name: 'Requirements report' }).first().click();
@@ -142,6 +156,9 @@ describe('browser: analysis run, dashboard and drill-down', function () {
     expect(await mobile.getByRole('heading', { name: 'Welche Kanäle heute genutzt werden' }).count()).to.equal(1);
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).to.equal(true);
     await screenshot(mobile, 'dashboard-phone.png');
+    // The comparison's wide tables scroll inside their box on a phone, not the page.
+    await mobile.goto(`${base}/lead/campaigns/${campaignId}/dashboard/segments`);
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).to.equal(true);
     await phone.close();
   });
 });
