@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import jsQRModule from 'jsqr';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { CampaignModel, ScheduleClaimModel } from '../../src/campaigns/campaign.model.js';
@@ -10,6 +11,42 @@ import { signIn, testApp, type SignedIn } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';
 
 const HOUR = 3600_000;
+// jsqr is CommonJS whose types declare an ES default export: under NodeNext the import is the module object.
+type QrDecode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR: QrDecode = (jsQRModule as unknown as { default?: QrDecode }).default ?? (jsQRModule as unknown as QrDecode);
+
+/**
+ * Reads the QR code in an SVG the way a phone's camera would: the dark modules of its path
+ * (`M x y`, `m dx dy`, `h n` strokes of one module height, as `qrcode` writes them) are painted
+ * into an RGBA image, 8 px per module, which jsQR decodes.
+ */
+function decodeQrSvg(svg: string): string | null {
+  const size = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)?.[1]);
+  const d = /<path[^>]*stroke="#000000"[^>]*d="([^"]+)"/.exec(svg)?.[1];
+  if (!size || !d) return null;
+  const scale = 8;
+  const px = size * scale;
+  const rgba = new Uint8ClampedArray(px * px * 4).fill(255);
+  let x = 0;
+  let y = 0;
+  for (const [, cmd, a, b] of d.matchAll(/([Mmh])(-?[\d.]+)(?:[ ,](-?[\d.]+))?/g)) {
+    if (cmd === 'M') [x, y] = [Number(a), Number(b)];
+    else if (cmd === 'm') [x, y] = [x + Number(a), y + Number(b)];
+    else {
+      const row = Math.floor(y);
+      for (let col = x; col < x + Number(a); col++) {
+        for (let dy = 0; dy < scale; dy++) {
+          for (let dx = 0; dx < scale; dx++) {
+            const i = ((row * scale + dy) * px + col * scale + dx) * 4;
+            rgba[i] = rgba[i + 1] = rgba[i + 2] = 0;
+          }
+        }
+      }
+      x += Number(a);
+    }
+  }
+  return jsQR(rgba, px, px)?.data ?? null;
+}
 const BASE = 'https://voice.example.test';
 
 /** The campaign form as a browser posts it (two questions are enough here). */
@@ -206,6 +243,8 @@ describe('campaign schedule: open and close dates (issue 17, item 5)', () => {
       expect(svg.headers['content-type']).to.match(/^image\/svg\+xml/);
       const body = svg.text || (svg.body as Buffer).toString('utf8');
       expect(body).to.match(/^<svg /);
+      // It decodes to the public URL, and it is exactly what the generator makes of that URL.
+      expect(decodeQrSvg(body)).to.equal(url);
       expect(body).to.equal(await qrSvg(url));
       expect(body).not.to.equal(await qrSvg(`${BASE}/r/another-token-000000`));
 
