@@ -27,8 +27,16 @@ export interface SegmentRow {
   remove: boolean;
 }
 export interface CampaignFormValues {
+  /** The single title/description: what a form without per-language fields (older clients) posts. */
   title: string;
   description: string;
+  /** Title and description per language (issue 17). */
+  title_de: string;
+  title_en: string;
+  description_de: string;
+  description_en: string;
+  /** The form posted per-language texts (`title_de`/`title_en`), not a single `title`. */
+  perLanguage: boolean;
   languages: string[];
   anonymity: string;
   /** Du or Sie in German respondent texts. */
@@ -66,9 +74,21 @@ function rows(v: unknown): Array<Record<string, unknown>> {
 
 export function formValuesFromBody(body: Record<string, unknown>): CampaignFormValues {
   const languages = ([] as unknown[]).concat(body.languages ?? []).filter((l): l is string => typeof l === 'string').slice(0, 5);
+  const perLanguage = ['title_de', 'title_en', 'description_de', 'description_en'].some((k) => typeof body[k] === 'string');
+  const title = str(body.title, 1000);
+  const description = str(body.description);
+  // A single title (a form of an older page) belongs to the first campaign language.
+  const first = languages[0] === 'en' ? 'en' : 'de';
+  const title_de = perLanguage ? str(body.title_de, 1000) : first === 'de' ? title : '';
+  const title_en = perLanguage ? str(body.title_en, 1000) : first === 'en' ? title : '';
   return {
-    title: str(body.title, 1000),
-    description: str(body.description),
+    title: perLanguage ? (first === 'de' ? title_de || title_en : title_en || title_de) : title,
+    description,
+    perLanguage,
+    title_de,
+    title_en,
+    description_de: perLanguage ? str(body.description_de) : first === 'de' ? description : '',
+    description_en: perLanguage ? str(body.description_en) : first === 'en' ? description : '',
     languages,
     anonymity: str(body.anonymity, 40),
     address: str(body.address, 10),
@@ -98,9 +118,18 @@ export function formValuesFromBody(body: Record<string, unknown>): CampaignFormV
 }
 
 export function formValuesFromCampaign(c: Campaign | CampaignInput, version?: number): CampaignFormValues {
+  // An older campaign (no texts per language): its single texts count as the first language's.
+  const first = c.languages[0] === 'en' ? 'en' : 'de';
+  const titles = c.titles ?? { [first]: c.title };
+  const descriptions = c.descriptions ?? { [first]: c.description ?? '' };
   return {
     title: c.title,
     description: c.description ?? '',
+    perLanguage: true,
+    title_de: titles.de ?? '',
+    title_en: titles.en ?? '',
+    description_de: descriptions.de ?? '',
+    description_en: descriptions.en ?? '',
     languages: [...c.languages],
     anonymity: c.anonymity ?? 'anonymous',
     address: c.address ?? 'sie',
@@ -177,8 +206,9 @@ export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErr
   const qRows = v.questions.map((q, i) => ({ q, i })).filter(({ q }) => !q.remove && !isBlankQuestion(q));
   const sRows = v.segments.map((s, i) => ({ s, i })).filter(({ s }) => !s.remove && !isBlankSegment(s));
   const input = {
-    title: v.title,
-    description: v.description,
+    ...(v.perLanguage
+      ? { titles: { de: v.title_de, en: v.title_en }, descriptions: { de: v.description_de, en: v.description_en } }
+      : { title: v.title, description: v.description }),
     languages: v.languages,
     anonymity: v.anonymity || undefined,
     address: v.address || undefined,

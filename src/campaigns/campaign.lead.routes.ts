@@ -58,11 +58,25 @@ function pastDateErrors(c: { retainUntil?: Date; opensAt?: Date; closesAt?: Date
   return { ...(pastRetention(c.retainUntil) ? { retainUntil: 'validation.date_past' } : {}), ...pastScheduleErrors(c, status) };
 }
 
+type OpenFormValues = Pick<CampaignFormValues, 'title' | 'description' | 'title_de' | 'title_en' | 'description_de' | 'description_en' | 'perLanguage' | 'retainUntil' | 'closesAt' | 'version'>;
+const openValues = (v: CampaignFormValues): OpenFormValues => ({
+  title: v.title,
+  description: v.description,
+  title_de: v.title_de,
+  title_en: v.title_en,
+  description_de: v.description_de,
+  description_en: v.description_en,
+  perLanguage: v.perLanguage,
+  retainUntil: v.retainUntil,
+  closesAt: v.closesAt,
+  version: v.version,
+});
+
 /** The form of an open (or closed) campaign: title, description, retention; what is locked, and why. */
 function renderOpenForm(
   res: Response,
   status: number,
-  opts: { campaign: Campaign; values: { title: string; description: string; retainUntil: string; closesAt: string; version: string }; fieldErrors?: Record<string, string>; formError?: string },
+  opts: { campaign: Campaign; values: OpenFormValues; fieldErrors?: Record<string, string>; formError?: string },
 ) {
   const t = res.locals.t;
   const errorList = Object.entries(opts.fieldErrors ?? {}).map(([field, key]) => ({ field, message: t(key) }));
@@ -109,7 +123,7 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
     refuseStakeholder(res.locals.user!);
     const values =
       req.query.from === 'scratch'
-        ? { ...formValuesFromCampaign({ title: '', description: '', languages: ['de', 'en'], anonymity: 'anonymous', address: 'sie', questions: [], segments: [] }), questions: [blankQuestion(1)], segments: [blankSegment()] }
+        ? { ...formValuesFromCampaign({ title: '', description: '', titles: { de: '', en: '' }, descriptions: { de: '', en: '' }, languages: ['de', 'en'], anonymity: 'anonymous', address: 'sie', questions: [], segments: [] }), questions: [blankQuestion(1)], segments: [blankSegment()] }
         : formValuesFromCampaign(interviewTemplate());
     renderForm(res, 200, { values });
   });
@@ -171,7 +185,7 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
     const campaign = await campaigns.getCampaign(req.params.id);
     if (campaign.status !== 'draft') {
       const v = formValuesFromCampaign(campaign, campaign.__v);
-      return renderOpenForm(res, 200, { campaign, values: { title: v.title, description: v.description, retainUntil: v.retainUntil, closesAt: v.closesAt, version: v.version } });
+      return renderOpenForm(res, 200, { campaign, values: openValues(v) });
     }
     renderForm(res, 200, { values: formValuesFromCampaign(campaign, campaign.__v), campaignId: String(campaign._id) });
   });
@@ -237,10 +251,11 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
 /** Saves the safe fields of an open or closed campaign (openCampaignEditSchema). */
 async function saveOpen(res: Response, campaign: Campaign, values: CampaignFormValues, expected: number | undefined): Promise<void> {
   const id = String(campaign._id);
-  const shown = { title: values.title, description: values.description, retainUntil: values.retainUntil, closesAt: values.closesAt, version: values.version };
+  const shown = openValues(values);
   const parsed = openCampaignEditSchema.safeParse({
-    title: values.title,
-    description: values.description,
+    ...(values.perLanguage
+      ? { titles: { de: values.title_de, en: values.title_en }, descriptions: { de: values.description_de, en: values.description_en } }
+      : { title: values.title, description: values.description }),
     retainUntil: values.retainUntil || undefined,
     closesAt: (campaign.status === 'open' && values.closesAt) || undefined,
   });

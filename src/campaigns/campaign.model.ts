@@ -34,6 +34,13 @@ const campaignSchema = new Schema(
   {
     title: { type: String, required: true },
     description: { type: String, default: '' },
+    /**
+     * Title and description per language (issue 17). `title`/`description` stay the single text
+     * (the first campaign language's, else the other): older documents have only those, and lead
+     * pages that need one title use them. Respondents get campaignText() (campaign.texts.ts).
+     */
+    titles: { type: localized, default: undefined },
+    descriptions: { type: localized, default: undefined },
     languages: { type: [String], required: true },
     anonymity: { type: String, enum: ANONYMITY_MODES, default: 'anonymous' },
     /** Du or Sie in German respondent texts (src/campaigns/address.ts); older campaigns: Sie. */

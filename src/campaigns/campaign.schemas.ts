@@ -42,6 +42,39 @@ export function pastScheduleErrors(c: { opensAt?: Date; closesAt?: Date }, statu
   return errors;
 }
 
+const localizedTextSchema = (max: number) => z.object({ de: text(max).default(''), en: text(max).default('') });
+
+/** A title in at least one language: `titles.<first campaign language>` (or `title`) is the field to fill. */
+function checkTitle(c: { title?: unknown; titles?: unknown; languages?: unknown }, ctx: z.RefinementCtx): void {
+  const titles = c.titles && typeof c.titles === 'object' ? (c.titles as Record<string, unknown>) : undefined;
+  const filled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  if (titles ? filled(titles.de) || filled(titles.en) || filled(c.title) : filled(c.title)) return;
+  const first = Array.isArray(c.languages) && c.languages[0] === 'en' ? 'en' : 'de';
+  ctx.addIssue({ code: 'custom', path: titles ? ['titles', first] : ['title'], message: titles ? 'validation.title_required' : 'validation.required' });
+}
+/** Runs even when other fields are invalid, so a missing title is reported with them. */
+const always = { when: () => true };
+
+/**
+ * Fills `title`/`description` and `titles`/`descriptions` from each other: an older client's
+ * single title becomes the first campaign language's title; the single title of a campaign with
+ * texts per language is the one in its first language (else the other).
+ */
+export function withLocalizedTexts<T extends { title: string; description: string; titles?: { de: string; en: string }; descriptions?: { de: string; en: string }; languages: string[] }>(
+  c: T,
+): T & { titles: { de: string; en: string }; descriptions: { de: string; en: string } } {
+  const first = c.languages[0] === 'en' ? 'en' : 'de';
+  const second = first === 'de' ? 'en' : 'de';
+  // Both sent and `title` is neither of `titles`: the client changed the single title (e.g. an
+  // older client that sends back a template with a new `title`). It replaces the texts per
+  // language as the first language's; the other language then falls back to it.
+  const single = (one: string, per: { de: string; en: string } | undefined) =>
+    per && (!one || one === per.de || one === per.en) ? per : { de: '', en: '', [first]: one };
+  const titles = single(c.title, c.titles);
+  const descriptions = single(c.description, c.descriptions);
+  return { ...c, titles, descriptions, title: titles[first] || titles[second] || c.title, description: descriptions[first] || descriptions[second] || '' };
+}
+
 export const localizedSchema = z.object({ de: text(LIMITS.prompt).default(''), en: text(LIMITS.prompt).default('') });
 
 export const questionInputSchema = z.object({
@@ -66,8 +99,12 @@ export const segmentInputSchema = z.object({
 /** What a lead (form or API) sends to create or edit a campaign. */
 export const campaignInputSchema = z
   .object({
-    title: z.string().trim().min(1, 'validation.required').max(LIMITS.title, 'validation.too_long'),
+    /** One title (older clients); stored as the first campaign language's title when `titles` is not sent. */
+    title: z.string().trim().max(LIMITS.title, 'validation.too_long').default(''),
     description: text(LIMITS.description).default(''),
+    /** Title and description per language (issue 17): respondents see theirs, else the other one. */
+    titles: localizedTextSchema(LIMITS.title).optional(),
+    descriptions: localizedTextSchema(LIMITS.description).optional(),
     languages: z.array(z.enum(LANGS)).min(1, 'validation.language_required').max(LANGS.length),
     anonymity: z.enum(ANONYMITY_MODES).default('anonymous'),
     /** German form of address on respondent pages and in e-mails: formal "Sie" or "Du". */
@@ -85,6 +122,7 @@ export const campaignInputSchema = z
     opensAt: scheduleDateSchema.optional(),
     closesAt: scheduleDateSchema.optional(),
   })
+  .superRefine(checkTitle, always)
   .superRefine((c, ctx) => {
     checkScheduleOrder(c, ctx);
     // Every question and segment needs its wording in every campaign language.
@@ -122,8 +160,10 @@ export type CampaignInput = z.output<typeof campaignInputSchema>;
  * were when the campaign opened, so every stored answer keeps the meaning it was given.
  */
 export const openCampaignEditSchema = z.object({
-  title: z.string().trim().min(1, 'validation.required').max(LIMITS.title, 'validation.too_long'),
+  title: z.string().trim().max(LIMITS.title, 'validation.too_long').default(''),
   description: text(LIMITS.description).default(''),
+  titles: localizedTextSchema(LIMITS.title).optional(),
+  descriptions: localizedTextSchema(LIMITS.description).optional(),
   retainUntil: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
@@ -131,7 +171,7 @@ export const openCampaignEditSchema = z.object({
     .transform((d) => new Date(`${d}T23:59:59Z`))
     .optional(),
   closesAt: scheduleDateSchema.optional(),
-});
+}).superRefine(checkTitle, always);
 export type OpenCampaignEdit = z.output<typeof openCampaignEditSchema>;
 
 export const statusChangeSchema = z.object({ status: z.enum(['open', 'closed']) });

@@ -21,7 +21,7 @@ export function forgetCampaign(_campaign?: unknown): void {
   hotCampaigns.clear();
   forgetCampaignAccess();
 }
-import type { CampaignInput, CampaignStatus, OpenCampaignEdit } from './campaign.schemas.js';
+import { withLocalizedTexts, type CampaignInput, type CampaignStatus, type OpenCampaignEdit } from './campaign.schemas.js';
 import { withTemplateWording } from './interview-template.js';
 
 export type Campaign = CampaignRecord;
@@ -33,7 +33,7 @@ export function newPublicToken(): string {
 
 /** Creates a draft campaign. */
 export async function createCampaign(input: CampaignInput, extra: { seedKey?: string; ownerId?: string } = {}): Promise<Campaign> {
-  const doc = await CampaignModel.create({ ...withTemplateWording(input), status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey, ownerId: extra.ownerId });
+  const doc = await CampaignModel.create({ ...withTemplateWording(withLocalizedTexts(input)), status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey, ownerId: extra.ownerId });
   return doc.toObject() as Campaign;
 }
 
@@ -89,7 +89,7 @@ export async function updateCampaign(id: string, input: CampaignInput, expectedV
   const unset = Object.fromEntries((['opensAt', 'closesAt'] as const).filter((k) => !input[k]).map((k) => [k, 1]));
   const updated = await CampaignModel.findOneAndUpdate(
     filter,
-    { $set: { ...withTemplateWording(input) }, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } },
+    { $set: { ...withTemplateWording(withLocalizedTexts(input)) }, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } },
     { returnDocument: 'after', runValidators: true },
   ).lean<Campaign>();
   if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
@@ -106,7 +106,8 @@ export async function updateOpenCampaign(id: string, edit: OpenCampaignEdit, exp
   const current = await getCampaign(id);
   const filter: Record<string, unknown> = { _id: current._id };
   if (expectedVersion !== undefined) filter.__v = expectedVersion;
-  const set: Record<string, unknown> = { title: edit.title, description: edit.description };
+  const texts = withLocalizedTexts({ ...edit, languages: current.languages });
+  const set: Record<string, unknown> = { title: texts.title, description: texts.description, titles: texts.titles, descriptions: texts.descriptions };
   const unset: Record<string, 1> = {};
   if (edit.retainUntil) set.retainUntil = edit.retainUntil;
   else unset.retainUntil = 1;

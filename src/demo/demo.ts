@@ -23,6 +23,8 @@ import { interviewTemplate } from '../campaigns/interview-template.js';
 export const DEMO_SEED_KEY = 'demo-nordlicht-2026';
 
 export const DEMO_TITLE = 'Nordlicht Logistik – Digitaler Arbeitsplatz 2027';
+const DEMO_TITLE_EN = 'Nordlicht Logistik – Digital workplace 2027';
+const DEMO_DESCRIPTION_DE = 'Bevor wir Intranet und Chat neu aufsetzen, fragen wir Dich: Wie arbeitest Du heute, und was brauchst Du?';
 
 const demoRespondentSchema = z.array(
   z.object({
@@ -65,9 +67,10 @@ export async function loadDemo(opts: { owner?: DemoMember } = {}): Promise<{
       {
         ...template,
         title: DEMO_TITLE,
+        titles: { de: DEMO_TITLE, en: DEMO_TITLE_EN },
         // Du, as the template's questions (the campaign's `address`, from the template).
-        description:
-          'Bevor wir Intranet und Chat neu aufsetzen, fragen wir Dich: Wie arbeitest Du heute, und was brauchst Du? / Before we rebuild intranet and chat, we ask you: how do you work today, and what do you need?',
+        description: DEMO_DESCRIPTION_DE,
+        descriptions: { de: DEMO_DESCRIPTION_DE, en: 'Before we rebuild intranet and chat, we ask you: how do you work today, and what do you need?' },
       },
       { seedKey: DEMO_SEED_KEY },
     );

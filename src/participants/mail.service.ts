@@ -1,4 +1,5 @@
 import { rememberLinkBase } from '../campaigns/campaign.service.js';
+import { campaignText } from '../campaigns/campaign.texts.js';
 import mongoose from 'mongoose';
 import { campaignsClosingSoon, campaignsWithReminders } from '../campaigns/campaign.queries.js';
 import { isDuplicateKey } from '../db/mongo.js';
@@ -44,8 +45,11 @@ async function sendOne(mailer: Mailer, campaign: Campaign, p: ParticipantRecord,
   // Each e-mail carries a fresh token; the hashes of earlier e-mails stay valid.
   const tokens = await issueTokens([{ id: String(p._id) }]);
   const link = `${linkBase.replace(/\/$/, '')}/p/${tokens.get(String(p._id))}`;
-  const content = renderMail(kind, mailLang(campaign, p), {
-    campaignTitle: campaign.title,
+  const lang = mailLang(campaign, p);
+  const title = campaignText(campaign, lang).titleText;
+  const content = renderMail(kind, lang, {
+    campaignTitle: title.text,
+    titleFallbackLang: title.fallback && title.lang ? title.lang : undefined,
     name: p.name ?? '',
     link,
     anonymous: campaign.anonymity === 'anonymous',

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { findByPublicToken, type Campaign } from '../campaigns/campaign.service.js';
+import { campaignText, pickText, segmentFallback, type CampaignText, type Localized, type PickedText } from '../campaigns/campaign.texts.js';
 import { resumeTokenOf } from '../http/security.js';
 import { readCookie, resolveLanguage, setLanguage } from '../http/locals.js';
 import { findForCampaign, type ParticipantContext } from '../participants/participant.service.js';
@@ -19,7 +20,18 @@ declare module 'express-serve-static-core' {
     campaign?: Campaign;
     /** The participant behind a valid `wv_participant` cookie for this campaign (personal link). */
     participant?: ParticipantContext | null;
+    /** The campaign's title and description in the respondent's language (or the other, marked). */
+    texts?: CampaignText;
+    pickText?: (text: Localized | null | undefined) => PickedText;
+    segmentFallback?: (segment: { label?: Localized | null }, options: Array<{ label?: Localized | null }>) => PickedText;
   }
+}
+
+/** Campaign texts in the respondent's language, with the fallback marked (views/respond/fallback-note.ejs). */
+function setRespondentTexts(res: Response, campaign: Campaign, lang: Lang): void {
+  res.locals.texts = campaignText(campaign, lang);
+  res.locals.pickText = (text) => pickText(text, lang);
+  res.locals.segmentFallback = (segment, options) => segmentFallback(segment, options, lang);
 }
 
 /** Loads the campaign of `/r/:token`; unknown, draft and closed campaigns get a friendly page. */
@@ -34,6 +46,7 @@ async function loadCampaign(req: Request, res: Response, next: NextFunction): Pr
   // Du or Sie: every German text on the respondent's pages follows the campaign.
   setLanguage(res, lang, campaign.address === 'du' ? 'du' : 'sie');
   res.locals.campaign = campaign;
+  setRespondentTexts(res, campaign, lang);
   if (campaign.status === 'closed') {
     const wantsJson = req.accepts(['html', 'json']) === 'json';
     if (wantsJson) {
@@ -123,7 +136,7 @@ async function renderAnswerForm(
   const fixedSegments = res.locals.participant ? Object.keys(res.locals.participant.segments) : [];
   res.status(status).render('respond/answer', {
     fixedSegments,
-    title: campaign.title,
+    title: res.locals.texts!.title,
     campaign,
     values: opts.values,
     submissionId: opts.submissionId,
@@ -146,7 +159,7 @@ export function respondRouter(consent: ConsentCookie): Router {
     // Consent given on this device (a draft, or the consent cookie before the first autosave).
     if (existing || res.locals.consent) return res.redirect(303, `${base(req)}/answer`);
     if (refuseNewDraft(res)) return;
-    res.render('respond/welcome', { title: campaign.title, campaign, errorList: [], consentVersion: responses.CONSENT_VERSION });
+    res.render('respond/welcome', { title: res.locals.texts!.title, campaign, errorList: [], consentVersion: responses.CONSENT_VERSION });
   });
 
   // POST /r/:token/start — consent given: the device gets its signed consent cookie. No database
@@ -157,7 +170,7 @@ export function respondRouter(consent: ConsentCookie): Router {
     if (!parsed.success) {
       const fields = toFieldErrors(parsed.error);
       const errorList = Object.entries(fields).map(([field, key]) => ({ field, message: res.locals.t(key) }));
-      return res.status(400).render('respond/welcome', { title: campaign.title, campaign, errorList, consentVersion: responses.CONSENT_VERSION });
+      return res.status(400).render('respond/welcome', { title: res.locals.texts!.title, campaign, errorList, consentVersion: responses.CONSENT_VERSION });
     }
     let token = resumeToken(req);
     const existing = await responses.findByResumeToken(campaign, token);
@@ -248,7 +261,7 @@ export function respondRouter(consent: ConsentCookie): Router {
     const campaign = res.locals.campaign!;
     const existing = await responses.findByResumeToken(campaign, resumeToken(req));
     if (!existing || existing.status !== 'submitted') return res.redirect(303, base(req));
-    res.render('respond/thanks', { title: campaign.title, campaign });
+    res.render('respond/thanks', { title: res.locals.texts!.title, campaign });
   });
 
   return router;

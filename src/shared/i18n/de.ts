@@ -6,6 +6,7 @@ import { mediaDe } from './parts/media.js';
 import { reportDe } from './parts/report.js';
 import { onboardingDe } from './parts/onboarding.js';
 import { scheduleDe } from './parts/schedule.js';
+import { textsDe } from './parts/texts.js';
 
 /**
  * German texts (the interview's original language). Keys are flat and grouped by page.
@@ -426,6 +427,6 @@ const core = {
 } as const;
 
 /** Core texts plus each feature's part (src/shared/i18n/parts/*). */
-export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe, ...onboardingDe, ...scheduleDe } as const;
+export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe, ...onboardingDe, ...scheduleDe, ...textsDe } as const;
 
 export type MessageKey = keyof typeof de;
