@@ -19,8 +19,10 @@ const campaign: JsonSchema = {
   required: ['id', 'title', 'status', 'languages', 'questions', 'segments', 'link', 'version'],
   properties: {
     id: { type: 'string' },
-    title: { type: 'string' },
+    title: { type: 'string', description: 'The title in the first campaign language (else the other); older clients may send only this' },
     description: { type: 'string' },
+    titles: { ...localized, description: 'Title per language; respondents see theirs, else the other with a note. Send `titles` (and `descriptions`) or the single `title`: a `title` that is neither of `titles` replaces them as the first language\'s title' },
+    descriptions: { ...localized, description: 'Description per language (empty: none in that language)' },
     languages: { type: 'array', items: { type: 'string', enum: ['de', 'en'] } },
     anonymity: { type: 'string', enum: ['anonymous', 'identified'] },
     status: { type: 'string', enum: ['draft', 'open', 'closed'] },

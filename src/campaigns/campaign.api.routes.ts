@@ -15,12 +15,21 @@ function refusePastSchedule(input: CampaignInput): void {
   if (Object.keys(past).length) throw badRequest('Invalid input', past);
 }
 
+function localizedOf(per: { de?: string | null; en?: string | null } | null | undefined, single: string, languages: string[]): { de: string; en: string } {
+  if (per && (per.de || per.en)) return { de: per.de ?? '', en: per.en ?? '' };
+  const first = languages[0] === 'en' ? 'en' : 'de';
+  return { de: '', en: '', [first]: single };
+}
+
 /** The API representation of a campaign (stable: documented in openapi.json). */
 export function campaignDto(c: campaigns.Campaign, req: Request, responseCount?: number) {
   return {
     id: String(c._id),
     title: c.title,
     description: c.description ?? '',
+    // Texts per language (issue 17); an older campaign's single texts count as its first language's.
+    titles: localizedOf(c.titles, c.title, c.languages),
+    descriptions: localizedOf(c.descriptions, c.description ?? '', c.languages),
     languages: c.languages,
     anonymity: c.anonymity,
     status: c.status,

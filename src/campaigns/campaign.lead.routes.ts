@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
 import { campaignInputSchema, listQuerySchema, openCampaignEditSchema, pastScheduleErrors, QUESTION_ROLES, statusChangeSchema, type CampaignStatus } from './campaign.schemas.js';
 import { addressIssues } from './address.js';
+import { missingTranslations } from './campaign.texts.js';
 import {
   blankQuestion,
   blankSegment,
@@ -156,6 +157,8 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
       readOnly,
       // German wording in the other form of address than the campaign's (leads only).
       addressIssues: readOnly ? [] : addressIssues(campaign),
+      // Texts respondents would see in the other language (issue 17; leads only).
+      missing: readOnly ? {} : missingTranslations(campaign, res.locals.lang),
       coLeads: members.filter((m) => isIn(campaign.coLeadIds, m._id)),
       stakeholders: members.filter((m) => isIn(campaign.stakeholderIds, m._id)),
       title: campaign.title,

@@ -31,6 +31,15 @@ export function newPublicToken(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** Drops `title`/`description` where they equal the stored ones and texts per language are sent. */
+function unchangedSingleTexts(input: CampaignInput, current: Campaign): CampaignInput {
+  return {
+    ...input,
+    title: (input.titles?.de || input.titles?.en) && input.title === current.title ? '' : input.title,
+    description: input.descriptions && input.description === (current.description ?? '') ? '' : input.description,
+  };
+}
+
 /** Creates a draft campaign. */
 export async function createCampaign(input: CampaignInput, extra: { seedKey?: string; ownerId?: string } = {}): Promise<Campaign> {
   const doc = await CampaignModel.create({ ...withTemplateWording(withLocalizedTexts(input)), status: 'draft', publicToken: newPublicToken(), seedKey: extra.seedKey, ownerId: extra.ownerId });
@@ -89,7 +98,8 @@ export async function updateCampaign(id: string, input: CampaignInput, expectedV
   const unset = Object.fromEntries((['opensAt', 'closesAt'] as const).filter((k) => !input[k]).map((k) => [k, 1]));
   const updated = await CampaignModel.findOneAndUpdate(
     filter,
-    { $set: { ...withTemplateWording(withLocalizedTexts(input)) }, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } },
+    // A `title` sent back unchanged beside new `titles` (an API client that edited a fetched campaign) is not a change.
+    { $set: { ...withTemplateWording(withLocalizedTexts(unchangedSingleTexts(input, current))) }, ...(Object.keys(unset).length ? { $unset: unset } : {}), $inc: { __v: 1 } },
     { returnDocument: 'after', runValidators: true },
   ).lean<Campaign>();
   if (!updated) throw conflict('The campaign was changed by someone else in the meantime; reload and try again');
