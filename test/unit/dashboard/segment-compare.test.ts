@@ -3,6 +3,7 @@ import type { AnalysisResult, AnsweredCodes } from '../../../src/analysis/index.
 import { buildRunData } from '../../../src/dashboard/dashboard.data.js';
 import { planOfRun } from '../../../src/dashboard/dashboard.service.js';
 import { notableDifference, segmentComparison, type SegmentComparison } from '../../../src/dashboard/segment-compare.js';
+import { mulberry32 as rng } from '../../../src/analysis/random.js';
 
 /*
  * Segment comparison (issue 17, item 2). The property test builds random campaigns, takes the
@@ -11,17 +12,6 @@ import { notableDifference, segmentComparison, type SegmentComparison } from '..
  * column and the whole campaign, holds either nobody or at least k people; and that every cell
  * counts exactly what the data says.
  */
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const THEMES = ['too_many_tools', 'findability', 'culture_resistance', 'connectivity', 'training'];
 const DIMS = ['department', 'location', 'role'];
