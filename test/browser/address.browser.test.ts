@@ -82,8 +82,8 @@ describe('browser: Du or Sie on every respondent page', function () {
     await page.goto(`${base}/lead/campaigns/new`);
     // The template says "Du": that is what the form starts with.
     expect(await page.locator('input[name="address"][value="du"]').isChecked()).to.equal(true);
-    await page.getByLabel('Titel', { exact: true }).fill(address === 'sie' ? 'Befragung A' : 'Befragung B');
-    await page.getByLabel('Beschreibung', { exact: true }).fill('Vier Fragen zum digitalen Arbeitsplatz. Die Antworten helfen bei der Auswahl der Werkzeuge.');
+    await page.getByLabel('Titel (Deutsch)', { exact: true }).fill(address === 'sie' ? 'Befragung A' : 'Befragung B');
+    await page.getByLabel('Beschreibung (Deutsch)', { exact: true }).fill('Vier Fragen zum digitalen Arbeitsplatz. Die Antworten helfen bei der Auswahl der Werkzeuge.');
     await page.locator(`input[name="address"][value="${address}"]`).check();
     await page.getByRole('button', { name: 'Speichern' }).last().click();
     await page.waitForURL(/\/lead\/campaigns\/[a-f0-9]{24}\?saved=1$/);
