@@ -125,20 +125,18 @@ export const campaignInputSchema = z
   .superRefine(checkTitle, always)
   .superRefine((c, ctx) => {
     checkScheduleOrder(c, ctx);
-    // Every question and segment needs its wording in every campaign language.
+    // Every question and segment needs its wording in at least one campaign language; a missing
+    // translation is shown to respondents in the other language with a note, and listed for the
+    // lead on the draft's page (campaign.texts.ts, missingTranslations).
+    const langs = c.languages.length ? c.languages : (['de'] as const);
+    const inSome = (t: { de?: string; en?: string }) => langs.some((lang) => Boolean(t[lang]));
     c.questions.forEach((q, i) => {
-      for (const lang of c.languages) {
-        if (!q.prompt[lang]) ctx.addIssue({ code: 'custom', path: ['questions', i, 'prompt', lang], message: 'validation.required' });
-      }
+      if (!inSome(q.prompt)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'prompt', langs[0]], message: 'validation.required' });
     });
     c.segments.forEach((s, i) => {
-      for (const lang of c.languages) {
-        if (!s.label[lang]) ctx.addIssue({ code: 'custom', path: ['segments', i, 'label', lang], message: 'validation.required' });
-      }
+      if (!inSome(s.label)) ctx.addIssue({ code: 'custom', path: ['segments', i, 'label', langs[0]], message: 'validation.required' });
       s.options.forEach((o, j) => {
-        for (const lang of c.languages) {
-          if (!o.label[lang]) ctx.addIssue({ code: 'custom', path: ['segments', i, 'options', j], message: 'validation.option_label' });
-        }
+        if (!inSome(o.label)) ctx.addIssue({ code: 'custom', path: ['segments', i, 'options', j], message: 'validation.option_label' });
       });
       if (new Set(s.options.map((o) => o.key)).size !== s.options.length) {
         ctx.addIssue({ code: 'custom', path: ['segments', i, 'options'], message: 'validation.duplicate_key' });

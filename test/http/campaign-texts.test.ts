@@ -181,6 +181,15 @@ describe('campaign texts in German and English', () => {
       expect(stored.descriptions).to.deep.include({ de: 'Beschreibung', en: '' });
       const edit = await s.agent.get(`/lead/campaigns/${id}/edit`).expect(200);
       expect(edit.text).to.match(/name="title_en"[^>]*value="Survey North"/);
+
+      // A question in German only is saved (not refused) and listed as a missing translation.
+      const partial = await s.agent
+        .post('/lead/campaigns')
+        .type('form')
+        .send({ ...form, title_de: 'Teilweise', title_en: 'Partly', 'questions[2][prompt_en]': '' })
+        .expect(303);
+      const page = await s.agent.get(partial.headers.location.replace(/\?.*$/, '')).set('Accept-Language', 'en').expect(200);
+      expect(page.text).to.match(/Missing in English:<\/strong>\s*question 3<\/li>/);
     });
 
     it('when an open campaign\'s English title is changed on its form, then respondents see the new one', async () => {
@@ -231,6 +240,10 @@ describe('campaign texts in German and English', () => {
 
       const none = await request(app).post('/api/v1/campaigns').set('Authorization', header).send({ ...template, titles: { de: '', en: '' } }).expect(400);
       expect(none.body.error.fields).to.have.property('titles.de', 'validation.title_required');
+      // A question needs its wording in at least one campaign language (one is enough: the other is listed as missing).
+      const questions = template.questions.map((q, i) => (i === 1 ? { ...q, prompt: { de: '', en: '' } } : i === 2 ? { ...q, prompt: { de: q.prompt.de, en: '' } } : q));
+      const noPrompt = await request(app).post('/api/v1/campaigns').set('Authorization', header).send({ ...body, questions }).expect(400);
+      expect(Object.keys(noPrompt.body.error.fields)).to.deep.equal(['questions.1.prompt.de']);
     });
 
     it('when openapi.json is fetched, then it describes titles and descriptions', async () => {
