@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,7 +48,17 @@ export class FileSystemMediaStore implements MediaStore {
   }
 
   async write(source: Readable | AsyncIterable<Buffer>): Promise<{ key: string; size: number }> {
-    return this.writeWith((file) => pipeline(source, createWriteStream(file, { flags: 'wx' })));
+    return this.writeWith(async (file) => {
+      const out = createWriteStream(file, { flags: 'wx' });
+      try {
+        await pipeline(source, out);
+      } finally {
+        // A source that fails before the file is open (a refused upload's first chunk) makes
+        // pipeline reject while the open is still under way; the stream then creates the file and
+        // closes it. Wait for that, or writeWith's clean-up runs first and an empty .part stays.
+        if (!out.closed) await once(out, 'close').catch(() => undefined);
+      }
+    });
   }
 
   async writeWith(produce: (file: string) => Promise<void>): Promise<{ key: string; size: number }> {
