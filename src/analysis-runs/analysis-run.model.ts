@@ -52,8 +52,9 @@ const analysisRunSchema = new Schema(
 
 /**
  * The engine's plain result, `_id` = the run's `_id`: read by `_id` only (FerretDB pushes that
- * filter down) and written once per run. One document, so it must stay below MongoDB's 16 MB
- * (the runner checks and fails the run with a clear message otherwise).
+ * filter down) and written once per run. A large result's answer list continues in
+ * `analysis_result_parts` (MongoDB's 16 MB document limit): read and write it only through
+ * result-store.ts.
  */
 const analysisResultSchema = new Schema(
   {

@@ -1,8 +1,9 @@
 import mongoose from 'mongoose';
 import type { AnalysisResult, Codebook } from '../analysis/index.js';
-import { AnalysisResultModel, AnalysisRunModel, RunClaimModel, type AnalysisRunRecord } from './analysis-run.model.js';
+import { AnalysisRunModel, RunClaimModel, type AnalysisRunRecord } from './analysis-run.model.js';
 import { toRunView, type RunView } from './analysis-run.service.js';
 import { ExportCodeIndexModel } from './code-index.js';
+import { deleteCampaignResults, readRawResult, readResult } from './result-store.js';
 
 /**
  * How other features read a campaign's analysis runs and stored results (and, for retention,
@@ -29,23 +30,24 @@ export interface StoredAnalysis {
   corrections: number;
 }
 
-/** A finished run's stored result (one `_id` read), or null. */
+/** A finished run's stored result (reassembled when it was split), or null. */
 export async function storedAnalysis(runId: string | mongoose.Types.ObjectId): Promise<StoredAnalysis | null> {
-  const doc = await AnalysisResultModel.collection.findOne<{ result: AnalysisResult; codebook?: Codebook; corrections?: number }>({ _id: new mongoose.Types.ObjectId(String(runId)) });
-  return doc ? { result: doc.result, codebook: doc.codebook ?? undefined, corrections: doc.corrections ?? 0 } : null;
+  const doc = await readResult(runId);
+  return doc ? { result: doc.result, codebook: doc.codebook, corrections: doc.corrections } : null;
 }
 
-/** The same document as raw BSON (decoded off the main thread by the dashboard's worker). */
-export async function rawStoredAnalysis(runId: string): Promise<Uint8Array | null> {
-  return AnalysisResultModel.collection.findOne({ _id: new mongoose.Types.ObjectId(runId) }, { raw: true }) as unknown as Promise<Uint8Array | null>;
-}
+/** The same as raw BSON documents (decoded and joined off the main thread by the dashboard's worker). */
+export const rawStoredAnalysis = readRawResult;
+
+/** Decodes rawStoredAnalysis's documents into the result (in a worker thread). */
+export { joinRawResult } from './result-store.js';
 
 /** Retention: every run of a campaign, its stored result, claims and export code index. */
 export async function purgeCampaignRuns(campaignId: mongoose.Types.ObjectId): Promise<void> {
   const runs = await AnalysisRunModel.find({ campaignId }, { _id: 1 }).lean<Array<{ _id: mongoose.Types.ObjectId }>>();
   // Runs first: without a finished run no page or export looks for the derived data below.
   await AnalysisRunModel.deleteMany({ campaignId });
-  await AnalysisResultModel.deleteMany({ campaignId });
+  await deleteCampaignResults(campaignId);
   await ExportCodeIndexModel.deleteMany({ campaignId });
   for (const r of runs) await RunClaimModel.deleteMany({ _id: mongoose.trusted({ $regex: `^${String(r._id)}#` }) });
 }

@@ -1,9 +1,10 @@
 import mongoose from 'mongoose';
 import type { AnalysisResult, AnalysisSummary } from '../analysis/index.js';
 import { notFound } from '../shared/errors.js';
-import { AnalysisResultModel, AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
+import { AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
 import { parseObjectId } from '../shared/ids.js';
 import { ExportCodeIndexModel } from './code-index.js';
+import { deleteResults, readResult } from './result-store.js';
 import { isDuplicateKey } from '../db/mongo.js';
 
 export interface RunView {
@@ -87,7 +88,7 @@ export async function getRun(campaignId: mongoose.Types.ObjectId, runId: string)
 export async function getResult(campaignId: mongoose.Types.ObjectId, runId: string): Promise<AnalysisResult> {
   const run = await getRun(campaignId, runId);
   if (run.status !== 'done') throw notFound('Analysis result');
-  const doc = await AnalysisResultModel.findById(new mongoose.Types.ObjectId(run.id)).lean<{ result: AnalysisResult }>();
+  const doc = await readResult(run.id);
   if (!doc) throw notFound('Analysis result');
   return doc.result;
 }
@@ -105,7 +106,7 @@ export async function supersedeRunsAfterErasure(campaignId: mongoose.Types.Objec
   if (ids.length) {
     const now = new Date();
     await AnalysisRunModel.updateMany({ _id: mongoose.trusted({ $in: ids }) }, { $set: { status: 'superseded', supersededAt: now, summary: null } });
-    await AnalysisResultModel.deleteMany({ _id: mongoose.trusted({ $in: ids }) });
+    await deleteResults(ids);
     await ExportCodeIndexModel.deleteMany({ _id: mongoose.trusted({ $in: ids }) });
     await startRun(campaignId, requestedBy);
   }

@@ -10,7 +10,7 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { analyze } from '../analysis/index.js';
 import { connectDb, disconnectDb } from '../db/connection.js';
 import { storeCodeIndex } from './code-index.js';
-import { AnalysisResultModel } from './analysis-run.model.js';
+import { writeResult } from './result-store.js';
 import type { WorkerRequest, WorkerMessage } from './worker-protocol.js';
 
 const port = parentPort;
@@ -38,17 +38,10 @@ async function main(): Promise<void> {
   // How many theme-board corrections the run was given (0 too: the method note counts them), and with
   // a campaign codebook, the one the run used (renamed/merged/new codes) beside it.
   const board = { corrections: store.corrections, ...(store.codebook ? { codebook: store.codebook } : {}) };
-  const doc = { _id, campaignId, result, ...board, createdAt: new Date() };
-  const bytes = mongoose.mongo.BSON.calculateObjectSize(doc);
-  if (bytes > store.maxBytes) {
-    const message = `The result is ${(bytes / 1048576).toFixed(1)} MB, more than one MongoDB document holds (16 MB). Analyse fewer responses per run, or split the campaign.`;
-    send({ type: 'error', message, permanent: true, threadId });
-    return;
-  }
   await connectDb(store.uri);
   try {
-    // Raw driver write: mongoose would walk the multi-megabyte Mixed value for nothing.
-    await AnalysisResultModel.collection.replaceOne({ _id }, doc, { upsert: true });
+    // Split over several documents when the answer list is large (result-store.ts: 16 MB limit).
+    const bytes = await writeResult({ _id, campaignId, result, ...board }, store.partBytes);
     // Compact per-answer codes for streamed exports (src/exports/code-index.ts); rebuilt on demand if this fails.
     const codeIndexError = await storeCodeIndex(_id, campaignId, result, { codebook: store.codebook }).then(
       () => undefined,

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import mongoose, { Schema } from 'mongoose';
-import { AnalysisResultModel } from './analysis-run.model.js';
+import { readResult } from './result-store.js';
 import type { AnalysisResult, Codebook } from '../analysis/index.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -200,7 +200,7 @@ export async function loadCodeLookup(runId: string, logger?: Logger): Promise<{ 
   if (doc) {
     bytes = Buffer.isBuffer(doc.data) ? doc.data : Buffer.from(doc.data.buffer);
   } else {
-    const stored = await AnalysisResultModel.collection.findOne<{ campaignId: mongoose.Types.ObjectId; result: AnalysisResult; codebook?: Codebook }>({ _id });
+    const stored = await readResult(_id);
     if (!stored) return { table: undefined, names };
     bytes = buildCodeIndex(stored.result);
     answers = stored.result.answers.length;

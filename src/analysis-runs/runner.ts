@@ -15,7 +15,8 @@ import { campaignRecord, erasedAtOf } from '../campaigns/campaign.queries.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { loadInput as loadFromDb, type AnalysisInput } from './analysis-input.js';
 import { connectedUri } from '../db/connection.js';
-import { AnalysisResultModel, AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
+import { AnalysisRunModel, RunClaimModel, type AnalysisRunRecord, type RunStage } from './analysis-run.model.js';
+import { deleteResults, PART_BYTES } from './result-store.js';
 import { ExportCodeIndexModel } from './code-index.js';
 import { runInWorker, WorkerAborted, WorkerPermanentError, type WorkerHandle } from './run-in-worker.js';
 import type { StoredResult } from './worker-protocol.js';
@@ -23,8 +24,6 @@ import { isDuplicateKey } from '../db/mongo.js';
 
 const { trusted } = mongoose;
 
-/** MongoDB's document limit is 16 MiB; keep room for the wrapper fields. */
-export const MAX_RESULT_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
 export interface RunnerOptions {
   /** Names this instance in `leaseOwner` (default host:pid:random). */
@@ -40,6 +39,8 @@ export interface RunnerOptions {
   loadInput?: (campaign: CampaignRecord) => Promise<AnalysisInput>;
   /** Called when the engine is done, before the run is marked done (tests: an erasure lands here). */
   beforeFinish?: () => Promise<void>;
+  /** Largest answer list per stored document (default PART_BYTES; tests set a small one to split small results). */
+  resultPartBytes?: number;
 }
 
 export interface RunOutcome {
@@ -76,6 +77,7 @@ interface RunnerContext {
   readonly logger: Logger;
   readonly load: (campaign: CampaignRecord) => Promise<AnalysisInput>;
   readonly beforeFinish?: () => Promise<void>;
+  readonly resultPartBytes: number;
   /** Set by stop(): nothing new is claimed, and a run aborted now is released rather than failed. */
   stopping: boolean;
   /** The worker of the run under way, so that a lost lease or a late shutdown can abort it. */
@@ -93,6 +95,7 @@ export function createRunner(opts: RunnerOptions = {}): Runner {
     logger: opts.logger ?? createLogger('silent'),
     load: opts.loadInput ?? loadFromDb,
     beforeFinish: opts.beforeFinish,
+    resultPartBytes: opts.resultPartBytes ?? PART_BYTES,
     stopping: false,
   };
   let current: Promise<RunOutcome | null> | undefined;
@@ -316,7 +319,7 @@ async function runEngine(ctx: RunnerContext, run: AnalysisRunRecord, input: Anal
     uri,
     runId: String(run._id),
     campaignId: String(run.campaignId),
-    maxBytes: MAX_RESULT_BYTES,
+    partBytes: ctx.resultPartBytes,
     codebook: input.options.codebook,
     corrections: input.options.corrections?.length ?? 0,
   };
@@ -344,7 +347,7 @@ async function finishRun(
   await ctx.beforeFinish?.();
   const erasedAt = await erasedAtOf(run.campaignId);
   if (erasedAt && erasedAt.getTime() >= done.loadedAt.getTime()) {
-    await AnalysisResultModel.deleteOne({ _id: id });
+    await deleteResults([id]);
     await ExportCodeIndexModel.deleteOne({ _id: id });
     ctx.logger.info({ runId: String(id) }, 'analysis run: responses were erased meanwhile; running again');
     return releaseRun(ctx, id, attempts);

@@ -13,8 +13,8 @@ export interface WorkerRequest {
     uri: string;
     runId: string;
     campaignId: string;
-    /** Largest result document accepted (MongoDB's 16 MB limit minus headroom). */
-    maxBytes: number;
+    /** Largest size of one stored document's answer list (result-store.ts splits above it). */
+    partBytes: number;
     /** The campaign codebook of the theme board, kept beside the result (absent: built-in). */
     codebook?: Codebook;
     corrections: number;

@@ -7,7 +7,7 @@ import type { BuildReply, BuildRequest } from './build-protocol.js';
  * tsx a bootstrap that registers tsx in the worker).
  */
 export function buildInWorker(req: BuildRequest): Promise<{ meta: Buffer; arrays: Buffer }> {
-  const worker = startModuleWorker(import.meta.url, 'build.worker', { workerData: req, transferList: [req.raw.buffer as ArrayBuffer] });
+  const worker = startModuleWorker(import.meta.url, 'build.worker', { workerData: req, transferList: req.raws.map((r) => r.buffer as ArrayBuffer) });
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {

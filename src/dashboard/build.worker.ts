@@ -5,8 +5,7 @@
  * event loop for a few hundred milliseconds right after every run.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import mongoose from 'mongoose';
-import type { AnalysisResult, Codebook } from '../analysis/index.js';
+import { joinRawResult } from '../analysis-runs/analysis-run.queries.js';
 import { buildRunData } from './dashboard.data.js';
 import { encodeRunData } from './dashboard.store.js';
 import type { BuildRequest, BuildReply } from './build-protocol.js';
@@ -15,7 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('build.worker must run in a worker thread');
 const req = workerData as BuildRequest;
 try {
-  const doc = mongoose.mongo.BSON.deserialize(new Uint8Array(req.raw)) as { result: AnalysisResult; codebook?: Codebook };
+  const doc = joinRawResult(req.raws);
   const data = buildRunData(req.runId, { _id: req.campaignId, segments: req.segments } as never, doc.result, new Map(req.segmentsOf), doc.codebook);
   const { meta, arrays } = await encodeRunData(data);
   const reply: BuildReply = { type: 'done', meta: new Uint8Array(meta), arrays: new Uint8Array(arrays) };

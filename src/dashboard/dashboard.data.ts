@@ -182,8 +182,8 @@ export function runData(runId: string, campaign: Pick<Campaign, '_id' | 'segment
       campaignId: String(campaign._id),
       segments: JSON.parse(JSON.stringify(campaign.segments ?? [])) as Campaign['segments'],
       segmentsOf: [...segments],
-      // A copy of our own: the driver's buffer may be a slice of a larger one (not transferable).
-      raw: new Uint8Array(raw),
+      // Copies of our own: the driver's buffers may be slices of larger ones (not transferable).
+      raws: raw.map((r) => new Uint8Array(r)),
     });
     // Persist for restarts and other instances; a failed write only costs the next cold start.
     await saveEncoded(runId, String(campaign._id), meta, arrays).catch(() => undefined);
