@@ -13,6 +13,7 @@ import { csrf, isRespondentPath, loginLimiter, noStore, respondentSession, respo
 import { campaignsLeadRouter } from './campaigns/campaign.lead.routes.js';
 import { findByPublicToken } from './campaigns/campaign.service.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
+import { seriesRouter } from './series/series.routes.js';
 import { warmRunData } from './dashboard/dashboard.data.js';
 import { onRunSeenDone } from './analysis-runs/run-events.js';
 import { useCorrectionsFrom } from './analysis-runs/analysis-input.js';
@@ -184,6 +185,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lead', analysisRunsRouter());
   app.use('/lead', boardRouter());
   app.use('/lead', dashboardRouter());
+  // Campaign series and their trend (issue 17, item 3).
+  app.use('/lead', seriesRouter());
   // Analysis runs learn from the theme board's corrections (and use its codebook edits).
   useCorrectionsFrom(boardAnalyzeOptions);
   // The dashboard keeps a finished run's data ready the moment a lead sees the run done.

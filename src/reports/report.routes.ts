@@ -17,6 +17,7 @@ import { PdfUnavailableError, type PdfAsset, type PdfRenderer } from './report-p
 import { createShare, findActiveShare, listShares, revokeShare, type ShareView } from './report-share.service.js';
 import { curationDoneSchema, reportQuerySchema, shareCreateSchema } from './report.schemas.js';
 import { buildReport, type ReportView } from './report.service.js';
+import { sinceLastCampaign } from '../series/series.service.js';
 
 /** Cookie that carries a redeemed share token, scoped to the link's clean path. */
 export const SHARE_COOKIE = 'wv_share';
@@ -68,11 +69,14 @@ async function reportLocals(req: Request, res: Response, campaign: Campaign, opt
   setLanguage(res, lang);
   const curate = !opts.reader && canCurate(res, opts.share);
   const report = await loadReport(campaign, lang, { curate });
+  // "Since the last campaign" (issue 17, item 3): only in a series, with an analysed predecessor.
+  const sinceLast = report ? await sinceLastCampaign(campaign, lang) : null;
   const done = curationDoneSchema.safeParse(req.query.done);
   return {
     title: `${res.locals.t('report.title')}: ${campaign.title}`,
     campaign: { id: String(campaign._id), title: campaign.title },
     report,
+    sinceLast,
     readOnly: !curate,
     curate,
     share: opts.share,

@@ -27,6 +27,7 @@ const LAYERS: string[][] = [
   ['analysis-runs'],
   ['board'],
   ['dashboard'],
+  ['series'],
   ['reports'],
   ['exports'],
   ['privacy'],

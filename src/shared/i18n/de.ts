@@ -7,6 +7,7 @@ import { reportDe } from './parts/report.js';
 import { onboardingDe } from './parts/onboarding.js';
 import { scheduleDe } from './parts/schedule.js';
 import { textsDe } from './parts/texts.js';
+import { seriesDe } from './parts/series.js';
 
 /**
  * German texts (the interview's original language). Keys are flat and grouped by page.
@@ -427,6 +428,6 @@ const core = {
 } as const;
 
 /** Core texts plus each feature's part (src/shared/i18n/parts/*). */
-export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe, ...onboardingDe, ...scheduleDe, ...textsDe } as const;
+export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe, ...onboardingDe, ...scheduleDe, ...textsDe, ...seriesDe } as const;
 
 export type MessageKey = keyof typeof de;
