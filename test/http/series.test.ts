@@ -1,15 +1,12 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { storedAnalysis } from '../../src/analysis-runs/analysis-run.queries.js';
-import { changeStatus, createCampaign, setMember, type Campaign } from '../../src/campaigns/campaign.service.js';
-import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
-import { interviewTemplate } from '../../src/campaigns/interview-template.js';
+import { setMember, type Campaign } from '../../src/campaigns/campaign.service.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
-import { createFromApi } from '../../src/responses/response.service.js';
 import { SeriesMemberModel } from '../../src/series/series.model.js';
 import { staffClient, testApp } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';
-import { analyse } from './report.fixtures.js';
+import { AFTER, BEFORE, seriesCampaign } from './series.fixtures.js';
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
@@ -21,26 +18,6 @@ type Client = Awaited<ReturnType<typeof staffClient>>;
  * 404; a stakeholder of one campaign sees only that one); the form's errors; the report's "since
  * the last campaign" section only where there is a predecessor.
  */
-
-const BEFORE = [
-  { q1: 'Vor allem per E-Mail und im Teams-Chat.', q2: 'Von überall arbeiten können.', q3: 'Zu viele Tools, keiner weiß, wo was liegt, und das WLAN bricht ständig ab.', q4: 'Eine Suche über alle Systeme.' },
-  { q1: 'Mostly e-mail and phone calls.', q2: 'All my tools in one place.', q3: 'Too many tools and I can never find the latest version of a document.', q4: 'One search across all systems.' },
-];
-const AFTER = [
-  { q1: 'Wir nutzen jetzt Teams für fast alles.', q2: 'Zusammenarbeit von überall.', q3: 'Viele Kollegen haben Angst vor Veränderung und die Führungskräfte gehen nicht mit gutem Beispiel voran.', q4: 'Mehr Schulungen und einen klaren Trainingsplan für alle.' },
-  { q1: 'Mostly Teams chat and video calls.', q2: 'Working from anywhere.', q3: 'People are afraid of change and managers do not lead by example.', q4: 'A clear training plan for everyone.' },
-];
-
-async function seeded(ownerId: string, title: string, people: number, texts: typeof BEFORE, analysed = true): Promise<{ campaign: Campaign; runId: string }> {
-  const input = campaignInputSchema.parse({ ...interviewTemplate(), anonymity: 'anonymous', title });
-  const campaign = await changeStatus(String((await createCampaign(input, { ownerId }))._id), 'open');
-  for (let i = 0; i < people; i++) {
-    const lang = i % 2 === 0 ? 'de' : 'en';
-    await createFromApi(campaign, { submissionId: `${title.replace(/\W/g, '').slice(0, 12)}-${String(i).padStart(3, '0')}`, lang, answers: { ...texts[i % 2] }, segments: { department: i % 3 === 0 ? 'it' : 'sales' } });
-  }
-  if (!analysed) return { campaign, runId: '' };
-  return analyse(campaign);
-}
 
 const FIELD: Record<string, 'channels' | 'themes' | 'features'> = { current_practice: 'channels', meaning: 'themes', challenges: 'themes', future: 'features' };
 
@@ -92,8 +69,8 @@ describe('campaign series and trend (issue 17, item 3)', function () {
 
   before(async () => {
     lead = await staffClient(app, 'lead');
-    pre = await seeded(lead.user.id, 'Before rollout', 8, BEFORE);
-    after = await seeded(lead.user.id, 'Six months after', 9, AFTER);
+    pre = await seriesCampaign(lead.user.id, 'Before rollout', 8, BEFORE);
+    after = await seriesCampaign(lead.user.id, 'Six months after', 9, AFTER);
     a = `/lead/campaigns/${String(pre.campaign._id)}`;
     b = `/lead/campaigns/${String(after.campaign._id)}`;
   });
@@ -178,7 +155,7 @@ describe('campaign series and trend (issue 17, item 3)', function () {
     await other.get(`${b}/series`).expect(404);
     await other.get(`${b}/dashboard/trend`).expect(404);
     await other.post(`${b}/series/unlink`).type('form').send({}).expect(404);
-    const mine = await seeded(other.user.id, 'Other lead', 1, BEFORE, false);
+    const mine = await seriesCampaign(other.user.id, 'Other lead', 1, BEFORE, false);
     const res = await other.post(`/lead/campaigns/${String(mine.campaign._id)}/series?lang=en`).type('form').send({ campaign: String(pre.campaign._id) }).expect(400);
     expect(res.text).to.include('This campaign does not exist or you may not edit it.');
     // The list offers only campaigns this lead may edit.
@@ -218,8 +195,8 @@ describe('campaign series and trend (issue 17, item 3)', function () {
   });
 
   it('a campaign in another series cannot be linked; unlinking dissolves a series of two', async () => {
-    const c = await seeded(lead.user.id, 'Third', 1, BEFORE, false);
-    const d = await seeded(lead.user.id, 'Fourth', 1, BEFORE, false);
+    const c = await seriesCampaign(lead.user.id, 'Third', 1, BEFORE, false);
+    const d = await seriesCampaign(lead.user.id, 'Fourth', 1, BEFORE, false);
     const cBase = `/lead/campaigns/${String(c.campaign._id)}`;
     await lead.post(`${cBase}/series`).type('form').send({ campaign: String(d.campaign._id) }).expect(303);
     const res = await lead.post(`${cBase}/series?lang=en`).type('form').send({ campaign: String(pre.campaign._id) }).expect(409);
