@@ -6,12 +6,28 @@ import { relationTo, visibleCampaignsFilter } from '../campaigns/campaign.access
 import { getCampaign, listCampaigns, type Campaign } from '../campaigns/campaign.service.js';
 import { runData, type RunData } from '../dashboard/dashboard.data.js';
 import { codeName, minGroupOf, planOfRun } from '../dashboard/dashboard.service.js';
-import { isDuplicateKey } from '../db/mongo.js';
+import { entriesOf, isDuplicateKey } from '../db/mongo.js';
 import { AppError } from '../shared/errors.js';
-import type { Lang } from '../shared/i18n/index.js';
+import { pick as pickText, type Lang } from '../shared/i18n/index.js';
 import { parseObjectId } from '../shared/ids.js';
 import { SeriesMemberModel, SeriesModel, type SeriesMemberRecord, type SeriesRecord } from './series.model.js';
-import { changesBetween, figuresOf, movers, trendRows, type CampaignFigures, type TrendCampaign, type TrendChange, type TrendRow } from './trend.js';
+import { streamResponses } from '../responses/response.queries.js';
+import {
+  changesBetween,
+  figuresOf,
+  movers,
+  scaleChanges,
+  scaleRows,
+  trendRows,
+  type CampaignFigures,
+  type ScaleCampaign,
+  type ScaleChange,
+  type ScaleRow,
+  type ScaleStats,
+  type TrendCampaign,
+  type TrendChange,
+  type TrendRow,
+} from './trend.js';
 
 /**
  * Campaign series (issue 17, item 3): linking and unlinking campaigns, and the trend over a
@@ -152,6 +168,48 @@ export async function unlinkCampaign(campaign: Pick<Campaign, '_id'>): Promise<v
   }
 }
 
+interface ScaleQuestion {
+  key: string;
+  prompt: { de: string; en: string };
+  min: number;
+  max: number;
+}
+
+/**
+ * The campaign's rating-scale questions (closed questions, issue 17 item 1: `type: 'scale'` with
+ * `scale: {min, max}`). Read from the plain document, so campaigns stored before question types
+ * existed simply have none.
+ */
+export function scaleQuestionsOf(campaign: Pick<Campaign, 'questions'>): ScaleQuestion[] {
+  const out: ScaleQuestion[] = [];
+  for (const q of (campaign.questions ?? []) as unknown as Array<Record<string, unknown>>) {
+    const scale = q.scale as { min?: unknown; max?: unknown } | undefined;
+    if (q.type !== 'scale' || !scale || typeof scale.min !== 'number' || typeof scale.max !== 'number' || typeof q.key !== 'string') continue;
+    const prompt = (q.prompt ?? {}) as { de?: string; en?: string };
+    out.push({ key: q.key, prompt: { de: prompt.de ?? '', en: prompt.en ?? '' }, min: scale.min, max: scale.max });
+  }
+  return out;
+}
+
+/** Sums of the stored answers' `value` per scale question (one `{campaignId}` pass, those fields only). */
+export async function scaleStatsOf(campaign: Pick<Campaign, '_id'>, questions: readonly ScaleQuestion[]): Promise<Map<string, ScaleStats>> {
+  const stats = new Map<string, ScaleStats>(questions.map((q) => [q.key, { n: 0, sum: 0, sumSq: 0 }]));
+  if (!questions.length) return stats;
+  const fields = Object.fromEntries(questions.map((q) => [`answers.${q.key}.value`, 1 as const]));
+  for await (const row of streamResponses<{ _id: string; answers?: unknown }>(campaign._id as mongoose.Types.ObjectId, fields)) {
+    const answers = new Map(entriesOf<{ value?: unknown } | undefined>(row.answers));
+    for (const q of questions) {
+      const v = answers.get(q.key)?.value;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < q.min || v > q.max) continue;
+      const s = stats.get(q.key)!;
+      s.n += 1;
+      s.sum += v;
+      s.sumSq += v * v;
+    }
+  }
+  return stats;
+}
+
 /** One campaign's current analysis, as far as the trend may show it. */
 export interface MemberFigures {
   state: 'shown' | 'no_analysis' | 'too_few';
@@ -163,6 +221,9 @@ export interface MemberFigures {
   codebook?: 'builtin' | 'campaign';
   runId?: string;
   finishedAt?: Date;
+  /** Its rating-scale questions and the sums of their answers (only with figures). */
+  scales?: ScaleCampaign;
+  scaleQuestions?: ScaleQuestion[];
 }
 
 /** The campaign's newest finished run, turned into figures when the anonymity rule allows. */
@@ -175,7 +236,10 @@ export async function memberFigures(campaign: Campaign): Promise<MemberFigures> 
   const codes = own.length ? new Set(own) : BUILTIN_CODES;
   const base = { min, codes, codebook: own.length ? ('campaign' as const) : ('builtin' as const), runId: run.id, finishedAt: run.finishedAt };
   if (planOfRun(data, min).tooFew) return { state: 'too_few', ...base };
-  return { state: 'shown', ...base, data, figures: figuresOf(data) };
+  const scaleQuestions = scaleQuestionsOf(campaign);
+  const stats = await scaleStatsOf(campaign, scaleQuestions);
+  const scales: ScaleCampaign = { ranges: new Map(scaleQuestions.map((q) => [q.key, { min: q.min, max: q.max }])), stats, min };
+  return { state: 'shown', ...base, data, figures: figuresOf(data), scales, scaleQuestions };
 }
 
 export interface TrendColumn {
@@ -210,6 +274,9 @@ export interface Trend {
   changes: NamedChange[];
   /** True when the compared campaigns did not use the same codebook (compared by code id). */
   mixedCodebooks: boolean;
+  /** Rating-scale questions by key: mean and n per campaign; their changes for the pair. */
+  scales: Array<ScaleRow & { prompt: string }>;
+  scaleChanges: Array<ScaleChange & { prompt: string }>;
 }
 
 /**
@@ -252,6 +319,15 @@ export async function loadTrend(user: CurrentUser, campaign: Campaign, lang: Lan
         .map((r) => ({ ...r, name: nameOf(r.code), missingLabels: r.missingIn.map((i) => columns[i].label) })),
     }))
     .filter((s) => s.rows.length + s.notComparable.length > 0);
+  const sRows = scaleRows(figures.map((f) => f.scales ?? null));
+  const promptOf = (key: string) => {
+    for (let i = shown.length - 1; i >= 0; i--) {
+      const q = figures[shown[i]].scaleQuestions?.find((x) => x.key === key);
+      if (q) return pickText(q.prompt, lang);
+    }
+    return key;
+  };
+  const scales = sRows.map((r) => ({ ...r, prompt: promptOf(r.key) }));
   const index = (id?: string) => (id ? shown.find((i) => columns[i].id === id) : undefined);
   let from = index(pick.from);
   let to = index(pick.to);
@@ -267,12 +343,15 @@ export async function loadTrend(user: CurrentUser, campaign: Campaign, lang: Lan
     fell: [],
     changes: [],
     mixedCodebooks: new Set(shown.map((i) => figures[i].codebook)).size > 1,
+    scales,
+    scaleChanges: [],
   };
   if (from === undefined || to === undefined) return trend;
   const named = (c: TrendChange): NamedChange => ({ ...c, name: nameOf(c.code) });
   const changes = changesBetween(rows, from, to).map(named);
   const m = movers(changes);
-  return { ...trend, pair: { from, to }, changes, rose: m.rose.map(named), fell: m.fell.map(named), mixedCodebooks: figures[from].codebook !== figures[to].codebook };
+  const sChanges = scaleChanges(sRows, from, to).map((c) => ({ ...c, prompt: promptOf(c.key) }));
+  return { ...trend, pair: { from, to }, changes, scaleChanges: sChanges, rose: m.rose.map(named), fell: m.fell.map(named), mixedCodebooks: figures[from].codebook !== figures[to].codebook };
 }
 
 /** The report's "since last campaign" section: this campaign against the one before it. */
@@ -284,6 +363,8 @@ export interface SinceLast {
   /** Codes named in either campaign that the two codebooks do not share. */
   notComparable: string[];
   mixedCodebooks: boolean;
+  /** Rating-scale questions asked in both (same key and range): the change of the mean. */
+  scales: Array<ScaleChange & { prompt: string }>;
 }
 
 /**
@@ -314,5 +395,9 @@ export async function sinceLastCampaign(campaign: Campaign, lang: Lang): Promise
     fell: m.fell.map(named),
     notComparable: [...new Set(rows.filter((r) => !r.comparable).map((r) => nameOf(r.code)))],
     mixedCodebooks: before.codebook !== now.codebook,
+    scales: scaleChanges(scaleRows([before.scales!, now.scales!]), 0, 1).map((c) => ({
+      ...c,
+      prompt: pickText((now.scaleQuestions ?? []).find((q) => q.key === c.key)?.prompt ?? { de: c.key, en: c.key }, lang),
+    })),
   };
 }

@@ -166,3 +166,88 @@ export function movers(changes: readonly TrendChange[], n = 5): { rose: TrendCha
     fell: changes.filter((c) => c.delta < 0).slice(0, n),
   };
 }
+
+/*
+ * Rating-scale questions (closed questions of `type: 'scale'`, issue 17 item 1): the mean and the
+ * number of answers per campaign for questions with the same key, compared only where the scale
+ * is the same (e.g. 0–10 in both). A change in the mean is marked notable with Welch's test in
+ * its normal approximation: |mean₂ − mean₁| / √(s₁²/n₁ + s₂²/n₂) ≥ 1.96.
+ */
+
+/** |z| from which a change of a mean is marked notable (p < 0.05, two-sided). */
+export const NOTABLE_MEAN_Z = 1.96;
+
+/** Sums of one scale question's answers in one campaign. */
+export interface ScaleStats {
+  n: number;
+  sum: number;
+  sumSq: number;
+}
+
+/** One campaign's scale questions (key → range) and the sums of their answers. */
+export interface ScaleCampaign {
+  ranges: ReadonlyMap<string, { min: number; max: number }>;
+  stats: ReadonlyMap<string, ScaleStats>;
+  /** Fewer answers than this: no mean (the campaign's minimum group). */
+  min: number;
+}
+
+export type ScaleCell = { n: number; mean: number; sd: number } | { suppressed: true; min: number };
+
+export interface ScaleRow {
+  key: string;
+  /** Per campaign: the mean, suppressed, or null where the campaign has no such question (or no figures). */
+  cells: Array<ScaleCell | null>;
+  /** The range, when every campaign that asks the question uses the same one. */
+  range?: { min: number; max: number };
+  comparable: boolean;
+}
+
+export interface ScaleChange {
+  key: string;
+  from: { n: number; mean: number };
+  to: { n: number; mean: number };
+  /** Difference of the means (to − from). */
+  diff: number;
+  notable?: 'higher' | 'lower';
+}
+
+/** Mean and sample standard deviation from the sums. */
+function meanOf(s: ScaleStats): { mean: number; sd: number } {
+  const mean = s.sum / s.n;
+  const variance = s.n > 1 ? Math.max(0, (s.sumSq - (s.sum * s.sum) / s.n) / (s.n - 1)) : 0;
+  return { mean, sd: Math.sqrt(variance) };
+}
+
+/** Rows for every scale question key any campaign (with figures) asks, in first-asked order. */
+export function scaleRows(campaigns: ReadonlyArray<ScaleCampaign | null>): ScaleRow[] {
+  const keys: string[] = [];
+  for (const c of campaigns) for (const key of c?.ranges.keys() ?? []) if (!keys.includes(key)) keys.push(key);
+  return keys.map((key) => {
+    const asked = campaigns.map((c) => c?.ranges.get(key)).filter((r): r is { min: number; max: number } => r !== undefined);
+    const same = asked.every((r) => r.min === asked[0].min && r.max === asked[0].max);
+    const cells = campaigns.map((c): ScaleCell | null => {
+      if (!c || !c.ranges.has(key)) return null;
+      const s = c.stats.get(key) ?? { n: 0, sum: 0, sumSq: 0 };
+      if (s.n < c.min) return { suppressed: true, min: c.min };
+      return { n: s.n, ...meanOf(s) };
+    });
+    return { key, cells, comparable: same, ...(same && asked.length ? { range: asked[0] } : {}) };
+  });
+}
+
+/** The change of each comparable scale question between campaign `from` and `to`. */
+export function scaleChanges(rows: readonly ScaleRow[], from: number, to: number): ScaleChange[] {
+  const out: ScaleChange[] = [];
+  for (const r of rows) {
+    const a = r.cells[from];
+    const b = r.cells[to];
+    if (!r.comparable || !a || !b || 'suppressed' in a || 'suppressed' in b) continue;
+    const diff = b.mean - a.mean;
+    const se = Math.sqrt((a.sd * a.sd) / a.n + (b.sd * b.sd) / b.n);
+    const z = se > 0 ? diff / se : diff !== 0 ? Math.sign(diff) * Infinity : 0;
+    const notable = Math.abs(z) >= NOTABLE_MEAN_Z ? (diff > 0 ? 'higher' : 'lower') : undefined;
+    out.push({ key: r.key, from: { n: a.n, mean: a.mean }, to: { n: b.n, mean: b.mean }, diff, ...(notable ? { notable } : {}) });
+  }
+  return out;
+}

@@ -2,6 +2,8 @@
 import type { Server } from 'node:http';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
+import { CampaignModel } from '../../src/campaigns/campaign.model.js';
+import { ResponseModel } from '../../src/responses/response.model.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { seriousA11yViolations } from '../helpers/axe.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
@@ -45,6 +47,13 @@ describe('browser: campaign series and trend', function () {
     const pre = await seriesCampaign(lead.id, 'Intranet survey 2026', 12, BEFORE);
     const post = await seriesCampaign(lead.id, 'Intranet survey 2027', 14, AFTER);
     const postId = String(post.campaign._id);
+    // A rating-scale question (issue 17, item 1) in both, stored as closed questions store it.
+    const question = { key: 'tools', role: 'custom', type: 'scale', prompt: { de: 'Wie gut unterstützen Sie die heutigen Werkzeuge bei Ihrer Arbeit?', en: 'How well do today’s tools support your work?' }, modes: ['text'], required: false, scale: { min: 0, max: 10, minLabel: { de: 'gar nicht', en: 'not at all' }, maxLabel: { de: 'sehr gut', en: 'very well' } } };
+    for (const [{ campaign }, centre] of [[pre, 4], [post, 7]] as const) {
+      await CampaignModel.collection.updateOne({ _id: campaign._id }, { $push: { questions: question } } as never);
+      const ids = (await ResponseModel.find({ campaignId: campaign._id }, { _id: 1 }).lean<Array<{ _id: string }>>()).map((r) => r._id);
+      for (let i = 0; i < ids.length; i++) await ResponseModel.collection.updateOne({ _id: ids[i] } as never, { $set: { 'answers.tools': { text: '', mode: 'text', value: centre + (i % 3) - 1 } } });
+    }
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     const page = await context.newPage();
@@ -86,6 +95,7 @@ describe('browser: campaign series and trend', function () {
     expect(await page.locator('table.trend-table tbody td').first().textContent()).to.match(/\d+ %\s*\d+ of \d+/);
     expect(await page.locator('[data-movers="rose"] li').count()).to.be.greaterThan(0);
     expect(await page.locator('[data-movers="fell"] li').count()).to.be.greaterThan(0);
+    expect(await page.locator('tr[data-scale="tools"] td').first().textContent()).to.match(/mean 4\.0\s*n = 12/);
     expect(await seriousA11yViolations(page), 'trend page').to.deep.equal([]);
     await screenshot(page, 'series-trend.png', { fullPage: true });
 

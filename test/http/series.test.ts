@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { storedAnalysis } from '../../src/analysis-runs/analysis-run.queries.js';
 import { setMember, type Campaign } from '../../src/campaigns/campaign.service.js';
+import { CampaignModel } from '../../src/campaigns/campaign.model.js';
 import { ResponseModel } from '../../src/responses/response.model.js';
 import { SeriesMemberModel } from '../../src/series/series.model.js';
 import { staffClient, testApp } from '../helpers/app.js';
@@ -182,6 +183,41 @@ describe('campaign series and trend (issue 17, item 3)', function () {
     expect(html).not.to.include('not listed because');
   });
 
+  it('rating-scale questions: mean and n per campaign for the same key, computed from the stored answers; another scale is not comparable', async () => {
+    // Closed questions (issue 17, item 1) as they are stored: `type: 'scale'` with its range on
+    // the question, the number in `answers.<key>.value`. Written straight into the documents.
+    const scale = (key: string, min: number, max: number, en: string) => ({ key, role: 'custom', type: 'scale', prompt: { de: en, en }, modes: ['text'], required: false, scale: { min, max, minLabel: { de: 'gar nicht', en: 'not at all' }, maxLabel: { de: 'sehr', en: 'very' } } });
+    await CampaignModel.collection.updateOne({ _id: pre.campaign._id }, { $push: { questions: { $each: [scale('tools', 0, 10, 'How well do today’s tools support your work?'), scale('open', 1, 5, 'How open is your team?')] } } } as never);
+    await CampaignModel.collection.updateOne({ _id: after.campaign._id }, { $push: { questions: { $each: [scale('tools', 0, 10, 'How well do today’s tools support your work?'), scale('open', 0, 10, 'How open is your team?')] } } } as never);
+    const values = { [String(pre.campaign._id)]: [3, 4, 2, 5, 3, 4, 3], [String(after.campaign._id)]: [8, 7, 9, 6, 8, 7, 9, 8, 7] };
+    for (const { campaign } of [pre, after]) {
+      const ids = (await ResponseModel.find({ campaignId: campaign._id }, { _id: 1 }).sort({ _id: 1 }).lean<Array<{ _id: string }>>()).map((r) => r._id);
+      // One respondent of the first campaign skipped the question (7 of 8 answered).
+      const list = values[String(campaign._id)];
+      for (let i = 0; i < list.length; i++) await ResponseModel.collection.updateOne({ _id: ids[i] } as never, { $set: { 'answers.tools': { text: '', mode: 'text', value: list[i] }, 'answers.open': { text: '', mode: 'text', value: 3 } } });
+    }
+    // Expected, straight from the stored responses.
+    const expected = [];
+    for (const { campaign } of [pre, after]) {
+      const rows = await ResponseModel.collection.find({ campaignId: campaign._id }).toArray();
+      const v = rows.map((r) => (r.answers as Record<string, { value?: number }>)?.tools?.value).filter((x): x is number => typeof x === 'number');
+      expected.push({ n: v.length, mean: v.reduce((a, b) => a + b, 0) / v.length });
+    }
+    expect(expected.map((e) => e.n)).to.deep.equal([7, 9]);
+    const html = (await lead.get(`${b}/dashboard/trend?lang=en`).expect(200)).text;
+    const row = html.slice(html.indexOf('<tr data-scale="tools">'), html.indexOf('</tr>', html.indexOf('<tr data-scale="tools">')));
+    const cells = [...row.matchAll(/<td class="num[^"]*">([\s\S]*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    expect(cells[0]).to.equal(`mean ${expected[0].mean.toFixed(1)} n = ${expected[0].n}`);
+    expect(cells[1]).to.equal(`mean ${expected[1].mean.toFixed(1)} n = ${expected[1].n}`);
+    expect(cells[2]).to.match(new RegExp(`^\\+${(expected[1].mean - expected[0].mean).toFixed(1)} ▲`));
+    expect(row).to.include('scale 0–10');
+    expect(html).to.include('Not comparable (a different scale in the campaigns): How open is your team?');
+    expect(html).to.include('Welch’s test');
+    // German: decimal comma.
+    const de = (await lead.get(`${b}/dashboard/trend?lang=de`).expect(200)).text;
+    expect(de).to.include(`Ø ${expected[1].mean.toFixed(1).replace('.', ',')}`);
+  });
+
   it('the report has a "since the last campaign" section (German and English) only with a predecessor', async () => {
     const en = (await lead.get(`${b}/report?lang=en`).expect(200)).text;
     expect(en).to.include('Since the last campaign');
@@ -190,6 +226,10 @@ describe('campaign series and trend (issue 17, item 3)', function () {
     const de = (await lead.get(`${b}/report?lang=de`).expect(200)).text;
     expect(de).to.include('Seit der letzten Kampagne');
     expect(de).to.include('Zwei-Anteile-z-Test');
+    // The scale question asked in both with the same range is in the section, the other is not.
+    const scales = en.slice(en.indexOf('data-since-scales'), en.indexOf('</ul>', en.indexOf('data-since-scales')));
+    expect(scales).to.include('How well do today’s tools support your work?');
+    expect(scales).not.to.include('How open is your team?');
     // The first campaign of the series has no predecessor.
     expect((await lead.get(`${a}/report?lang=en`).expect(200)).text).not.to.include('Since the last campaign');
   });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { AnalysisResult, AnsweredCodes } from '../../../src/analysis/index.js';
 import { mulberry32 as rng } from '../../../src/analysis/random.js';
 import { buildRunData } from '../../../src/dashboard/dashboard.data.js';
-import { changesBetween, figuresOf, movers, trendRows, type TrendCampaign } from '../../../src/series/trend.js';
+import { changesBetween, figuresOf, movers, scaleChanges, scaleRows, trendRows, type ScaleCampaign, type TrendCampaign } from '../../../src/series/trend.js';
 
 /*
  * The trend of a campaign series (issue 17, item 3), pure: figures per respondent from a run's
@@ -109,5 +109,57 @@ describe('series trend (issue 17, item 3)', () => {
     const rows = trendRows([{ figures: a, codes: ALL }, { figures: b, codes: ALL }]);
     expect(rows.find((r) => r.code === 'search')!.cells).to.deep.equal([{ count: 1, of: 1, percent: 100 }, null]);
     expect(changesBetween(rows, 0, 1)).to.deep.equal([]);
+  });
+
+  describe('rating scales', () => {
+    const sums = (values: number[]) => ({ n: values.length, sum: values.reduce((a, b) => a + b, 0), sumSq: values.reduce((a, b) => a + b * b, 0) });
+    const campaign = (min: number, questions: Record<string, { range: [number, number]; values: number[] }>): ScaleCampaign => ({
+      min,
+      ranges: new Map(Object.entries(questions).map(([k, q]) => [k, { min: q.range[0], max: q.range[1] }])),
+      stats: new Map(Object.entries(questions).map(([k, q]) => [k, sums(q.values)])),
+    });
+
+    it('mean and n per campaign; below the minimum no mean; a different scale is not comparable', () => {
+      const rows = scaleRows([
+        campaign(5, { tools: { range: [0, 10], values: [4, 5, 6, 5, 5] }, open: { range: [1, 5], values: [2, 3, 2, 3, 2, 3] }, tiny: { range: [1, 5], values: [1, 2] } }),
+        null,
+        campaign(5, { tools: { range: [0, 10], values: [7, 8, 9, 8, 8, 8] }, open: { range: [0, 10], values: [5, 5, 5, 5, 5] } }),
+      ]);
+      const tools = rows.find((r) => r.key === 'tools')!;
+      expect(tools.comparable).to.equal(true);
+      expect(tools.range).to.deep.equal({ min: 0, max: 10 });
+      expect(tools.cells[0]).to.deep.include({ n: 5, mean: 5 });
+      expect(tools.cells[1]).to.equal(null);
+      expect(tools.cells[2]).to.deep.include({ n: 6, mean: 8 });
+      expect(rows.find((r) => r.key === 'open')!.comparable).to.equal(false);
+      expect(rows.find((r) => r.key === 'tiny')!.cells[0]).to.deep.equal({ suppressed: true, min: 5 });
+      const changes = scaleChanges(rows, 0, 2);
+      expect(changes.map((c) => c.key)).to.deep.equal(['tools']);
+      expect(changes[0].diff).to.equal(3);
+      expect(changes[0].notable).to.equal('higher');
+    });
+
+    it("marks a change of the mean exactly when Welch's z reaches 1.96 (random data, checked against the raw values)", () => {
+      let marked = 0;
+      let unmarked = 0;
+      for (let seed = 1; seed <= 200; seed++) {
+        const rand = rng(seed);
+        const draw = (n: number, centre: number) => Array.from({ length: n }, () => Math.max(0, Math.min(10, Math.round(centre + (rand() - 0.5) * 8))));
+        const a = draw(5 + Math.floor(rand() * 40), 3 + rand() * 4);
+        const b = draw(5 + Math.floor(rand() * 40), 3 + rand() * 4);
+        const [change] = scaleChanges(scaleRows([campaign(5, { q: { range: [0, 10], values: a } }), campaign(5, { q: { range: [0, 10], values: b } })]), 0, 1);
+        const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+        const variance = (v: number[]) => v.reduce((x, y) => x + (y - mean(v)) ** 2, 0) / (v.length - 1);
+        const diff = mean(b) - mean(a);
+        expect(change.diff).to.be.closeTo(diff, 1e-9);
+        const z = diff / Math.sqrt(variance(a) / a.length + variance(b) / b.length);
+        const expected = Math.abs(z) >= 1.96 ? (z > 0 ? 'higher' : 'lower') : undefined;
+        expect(change.notable, `seed ${seed}`).to.equal(expected);
+        if (expected) marked++;
+        else unmarked++;
+      }
+      expect(marked).to.be.greaterThan(20);
+      expect(unmarked).to.be.greaterThan(20);
+    });
   });
 });
