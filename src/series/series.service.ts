@@ -226,6 +226,9 @@ export interface MemberFigures {
   scaleQuestions?: ScaleQuestion[];
 }
 
+/** A run's figures never change: counted once per run data (which the dashboard keeps per run id). */
+const figureMemo = new WeakMap<RunData, CampaignFigures>();
+
 /** The campaign's newest finished run, turned into figures when the anonymity rule allows. */
 export async function memberFigures(campaign: Campaign): Promise<MemberFigures> {
   const min = minGroupOf(campaign);
@@ -239,7 +242,9 @@ export async function memberFigures(campaign: Campaign): Promise<MemberFigures> 
   const scaleQuestions = scaleQuestionsOf(campaign);
   const stats = await scaleStatsOf(campaign, scaleQuestions);
   const scales: ScaleCampaign = { ranges: new Map(scaleQuestions.map((q) => [q.key, { min: q.min, max: q.max }])), stats, min };
-  return { state: 'shown', ...base, data, figures: figuresOf(data), scales, scaleQuestions };
+  let figures = figureMemo.get(data);
+  if (!figures) figureMemo.set(data, (figures = figuresOf(data)));
+  return { state: 'shown', ...base, data, figures, scales, scaleQuestions };
 }
 
 export interface TrendColumn {
