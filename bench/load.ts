@@ -36,6 +36,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { startBenchDatabase } from './lib/bench-db.js';
 import { runLoad, runStaggered, type LoadRequest, type LoadResult } from './lib/load.js';
@@ -132,7 +133,7 @@ async function startTarget(kind: 'app' | 'bare', uri: string, logFile: string): 
 type Kind = 'welcome' | 'start' | 'form' | 'autosave' | 'submit' | 'insert';
 const EXPECTED: Record<Kind, number> = { welcome: 200, start: 303, form: 200, autosave: 200, submit: 303, insert: 201 };
 
-class Stats {
+export class Stats {
   latencies = new Map<Kind, number[]>();
   bad = new Map<string, number>();
   answered = 0;
@@ -158,7 +159,7 @@ function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
-function latencyRow(list: number[]): { n: number; p50: number; p99: number; max: number } {
+export function latencyRow(list: number[]): { n: number; p50: number; p99: number; max: number } {
   const s = [...list].sort((a, b) => a - b);
   return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? Number.NaN };
 }
@@ -182,13 +183,13 @@ interface Device {
   submitted: boolean;
   submissionId: string;
 }
-interface Ledger {
+export interface Ledger {
   devices: Map<string, Device>;
   next: number;
 }
 
 /** One autocannon request per step of the visit; the context (reset by autocannon per cycle) is the device. */
-function visit(publicToken: string, ledger: Ledger, stats: Stats, stage: { measuring: boolean }): LoadRequest[] {
+export function visit(publicToken: string, ledger: Ledger, stats: Stats, stage: { measuring: boolean }): LoadRequest[] {
   const base = `/r/${publicToken}`;
   type Ctx = { device?: Device; cookie?: string; csrf?: string; failed?: boolean; t0?: number; kind?: Kind };
   const step = (kind: Kind, build: (c: Ctx) => LoadRequest | null, after?: (c: Ctx, status: number, body: string, h: Record<string, string | string[]>) => void): LoadRequest => ({
@@ -327,14 +328,14 @@ async function quiesce(conn: mongoose.Connection, collections: string[]): Promis
   }
 }
 
-interface Count {
+export interface Count {
   ok: boolean;
   text: string;
   lost: number;
   duplicates: number;
 }
 
-async function countWeb(uri: string, campaignId: string, ledger: Ledger): Promise<Count> {
+export async function countWeb(uri: string, campaignId: string, ledger: Ledger): Promise<Count> {
   const conn = await openConn(uri);
   try {
     await quiesce(conn, ['responses', 'drafts']);
@@ -552,7 +553,10 @@ async function main(): Promise<void> {
   process.exitCode = phases.every(zero) ? 0 : 1;
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(2);
-});
+// Run only as a script: bench/cluster.ts imports the visit and the counting from here.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(2);
+  });
+}

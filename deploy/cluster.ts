@@ -9,7 +9,7 @@
  *   database created for the cluster when missing. FerretDB 1.24 (our `ferretdb-wv` build) with its
  *   PostgreSQL backend is stateless: several processes share the one database.
  * - HAProxy (Debian's package) listens twice: HTTP in front of the app instances (round robin,
- *   `GET /healthz` every second, a failed instance out after 2 checks) and TCP in front of the
+ *   `GET /healthz` every second, a failed instance out after 3 checks) and TCP in front of the
  *   FerretDB processes, so an app whose FerretDB dies reconnects through the other one.
  * - The app instances share SESSION_SECRET (sessions, CSRF, consent and resume cookies are then
  *   valid on every instance) and DATA_DIR (recordings: the file-system media store, since GridFS is
@@ -130,7 +130,11 @@ function haproxyConfig(o: { front: number; dbFront: number; apps: number[]; ferr
     '  retry-on conn-failure empty-response',
     '  option httpchk GET /healthz',
     '  http-check expect status 200',
-    '  default-server inter 1s fall 2 rise 2',
+    // Out after 3 failed checks 1 s apart; a check may take 4 s: an instance that is merely busy
+    // (a saturating load, an analysis) must not be taken out — that would only move its load onto
+    // the others. A dead instance refuses connections, and those requests are redispatched at once.
+    '  timeout check 4s',
+    '  default-server inter 1s fall 3 rise 2',
     ...o.apps.map((p, i) => `  server app${i + 1} 127.0.0.1:${p} check`),
     'frontend db',
     '  mode tcp',
