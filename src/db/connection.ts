@@ -25,8 +25,10 @@ export async function connectDb(uri: string, opts: { serverSelectionTimeoutMS?: 
     // and interrupts the requests waiting on it (→ 503 within ~7–10 s instead of ~40 s).
     heartbeatFrequencyMS: 2000,
     connectTimeoutMS: 5000,
-    // FerretDB 1.x has no retryable writes; MongoDB keeps its default behaviour for reads.
-    retryWrites: false,
+    // FerretDB 1.x has no retryable writes, so they are off — unless the URI asks for them
+    // (`retryWrites=true&w=majority` on a MongoDB replica set: a write interrupted by a failover
+    // is retried once by the driver; docs/operations.md).
+    ...(/[?&]retryWrites=/i.test(uri) ? {} : { retryWrites: false }),
     autoIndex: true,
   });
 }
