@@ -143,8 +143,6 @@ async function main(): Promise<void> {
   const ferret = await findExecutable('ferretdb-wv', [await goBinDir()]);
   const machine = machineInfo(ferret ?? undefined);
   log(machine);
-  const startedAt = new Date();
-  const load0 = os.loadavg();
   const one = await phase('1 instance', 1, CONNECTIONS, DURATION);
   const three = await phase('3 instances', 3, CONNECTIONS, DURATION);
   const paced = await phase(`3 instances, ${PACED} paced respondents`, 3, PACED, PACED_DURATION, 1);
@@ -153,7 +151,6 @@ async function main(): Promise<void> {
   const pacedOk = paced.errors === 0 && paced.count.lost === 0 && paced.count.duplicates === 0 && paced.p99 <= P99_TARGET_MS;
   const report = [
     machine,
-    `- Date: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}; load average at start ${load0.map((x) => fmt(x, 1)).join(' / ')} (other work on the machine moves these figures)`,
     `- Command: \`npm run bench:cluster\` — \`npm run cluster\`'s topology (HAProxy → app instances → HAProxy → FerretDB active + spare → the machine's PostgreSQL 15), a fresh database per phase; autocannon in this process, every connection from its own loopback address; a cycle is a respondent's whole visit (welcome, consent, form, 3 autosaves, submit).`,
     '',
     '| phase | connections | s | submits/s | req/s | p50 ms | p99 ms | submit p99 ms | errors | lost | duplicated |',
