@@ -5,11 +5,13 @@
  * thin-codes supplement) plays an unseen campaign in turn.
  * The coder trains on the others; 0/5/10/20 % of the held-out voice's respondents are corrected
  * (their labels fed as corrections); micro-F1 per group and the type macro-F1 are measured on the
- * rest. Settings as in tune.ts (e.g. correctionWeight=10, char=1.2). --base-only prints only the
- * leave-one-voice-out figure (no corrections). NOTYPE=1 leaves the type macro-F1 out.
+ * rest (`--fractions 0.05,0.1,0.2` by default). Settings as in tune.ts (e.g. correctionWeight=10, char=1.2). --base-only prints only the
+ * leave-one-voice-out figure (no corrections). NOTYPE=1 leaves the type macro-F1 out. The campaign
+ * model is made as in a run (coder.ts withCorrections: the base model adapted to the corrections;
+ * adaptC=0 retrains on corpus + corrections instead, the mechanism before).
  */
 import { BUILTIN_CODEBOOK } from '../analysis/codebook/index.js';
-import { adaptToCampaign, codeAnswer, corpusDocs, exampleDocs, HYPER, trainGroupModel, type GroupModel, type TrainDoc } from '../analysis/coding/coder.js';
+import { codeAnswer, corpusDocs, exampleDocs, HYPER, trainGroupModel, withCorrections, type GroupModel, type TrainDoc } from '../analysis/coding/coder.js';
 import { BLOCK, readText } from '../analysis/coding/featurize.js';
 import { trainingCorpus } from '../analysis/model/corpus.js';
 import { macroF1, microF1 } from './metrics.js';
@@ -39,7 +41,12 @@ function meanF1(models: Map<string, GroupModel>, rows: ReturnType<typeof trainin
 function main(argv: string[]): void {
   let draws = 3;
   let baseOnly = false;
+  let fractionList = [0.05, 0.1, 0.2];
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--fractions') {
+      fractionList = argv[++i].split(',').map(Number);
+      continue;
+    }
     if (argv[i] === '--draws') {
       draws = Number(argv[++i]);
       continue;
@@ -58,7 +65,7 @@ function main(argv: string[]): void {
     else throw new Error(`unknown setting ${k}`);
   }
   const corpus = trainingCorpus();
-  const fractions = baseOnly ? [] : [0.05, 0.1, 0.2];
+  const fractions = baseOnly ? [] : fractionList;
   const bases: number[] = [];
   const lifts = fractions.map(() => [] as number[]);
   const t0 = performance.now();
@@ -81,9 +88,8 @@ function main(argv: string[]): void {
         for (const g of BUILTIN_CODEBOOK.groups) {
           const corr: TrainDoc[] = held
             .filter((r) => chosen.has(r.respondent) && r.question === ROLE_Q[g.role])
-            .map((r) => ({ text: r.text, lang: r.lang || undefined, codes: r.codes, type: r.challenge_type, weight: HYPER.correctionWeight, keepAll: true }));
-          const m = trainGroupModel(g, [...baseDocs.get(g.role)!, ...corr], new Map(), corr.length);
-          models.set(g.role, adaptToCampaign(m, base.get(g.role)!, corr));
+            .map((r) => ({ text: r.text, lang: r.lang || undefined, codes: r.codes, type: r.challenge_type, weight: HYPER.correctionWeight, keepAll: true, noObstacle: g.role === 'challenges' && r.challenge_type ? false : undefined }));
+          models.set(g.role, withCorrections(g, base.get(g.role)!, () => baseDocs.get(g.role)!, corr, new Map()));
         }
         const lift = meanF1(models, rest) - meanF1(base, rest);
         lifts[fi].push(lift);

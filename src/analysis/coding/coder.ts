@@ -18,7 +18,7 @@ import { dominanceWeights } from '../text/scope.js';
 import type { ChallengeType, CodeGroup, Correction, Evidence } from '../types.js';
 import { BLOCK, clauseMasks, FEATURE_VERSION, Featurizer, readText, weightStrings, type ReadText, type StringFeatures } from './featurize.js';
 import { compileGroup, type CompiledGroup } from './lexicon.js';
-import { sigmoid, trainLogistic, type LinearModel, type SparseExample } from './linear.js';
+import { margin, sigmoid, trainLogistic, type LinearModel, type SparseExample } from './linear.js';
 
 /** Hyper-parameters (chosen by respondent-grouped CV on the training corpus; see docs/analysis.md). */
 export const HYPER = {
@@ -59,6 +59,18 @@ export const HYPER = {
   noneMaxTheme: 0.1,
   /** …and only for answers of at most this many words (a longer one that opens with "alles ok" may still go on to name one) */
   noneMaxWords: 16,
+  /**
+   * Corrections adapt the base model instead of retraining it (adaptGroupModel) when > 0: the
+   * per-example cost of a correction (× its weight / correctionWeight) against the prior that keeps
+   * the weights at the base model's.
+   */
+  adaptC: 100,
+  /**
+   * Prior precision of a weight the base model has: 1 + adaptKappa × the number of training
+   * documents holding its feature (a new feature: 1), so the corpus's common words hardly move and
+   * a campaign's rare or new ones can (adaptGroupModel).
+   */
+  adaptKappa: 10,
   /** prior standard deviation of a code's campaign logit shift (adaptToCampaign); 0 = no shift */
   shiftPrior: 0,
 };
@@ -105,6 +117,9 @@ export interface GroupModel {
    * base model did on the corrected answers; null without corrections.
    */
   shift: Float64Array | null;
+  /** document frequency of each feature in the training documents (adaptGroupModel's prior); absent in shipped models until needed */
+  df?: Int32Array;
+  nDocs?: number;
   /** feature names by id */
   names: string[];
   /** the codes' weights feature-major, then the type model's (see byFeature), for scoring */
@@ -311,7 +326,10 @@ export function trainGroupModel(group: CodeGroup, docs: TrainDoc[], memory: Grou
       );
     }
   }
-  return assemble(group, compiled, featurizer, names, models, typeModel, memory, corrections, noneModel);
+  const m = assemble(group, compiled, featurizer, names, models, typeModel, memory, corrections, noneModel);
+  m.df = Int32Array.from(names, (s) => df.get(s) ?? 0);
+  m.nDocs = docs.length;
+  return m;
 }
 
 /** A group model from its parts (trained here, or shipped in model/base-model.generated.ts). */
@@ -456,8 +474,109 @@ const baseCache = new Map<string, GroupModel>();
 export function modelFor(group: CodeGroup, corrections: readonly Correction[]): GroupModel {
   const { docs: corrected, memory } = correctionDocs(group, corrections);
   if (corrected.length === 0) return baseModel(group);
-  const m = trainGroupModel(group, [...corpusDocs(group), ...exampleDocs(group), ...corrected], memory, corrected.length);
-  return adaptToCampaign(m, baseModel(group), corrected);
+  const base = baseModel(group);
+  const baseDocs = (): TrainDoc[] => [...corpusDocs(group), ...exampleDocs(group)];
+  if (HYPER.adaptC > 0 && !base.df) withDocumentFrequencies(base, baseDocs());
+  return withCorrections(group, base, baseDocs, corrected, memory);
+}
+
+/**
+ * Document frequency of each of a model's features in the documents it was trained on (the
+ * shipped base models carry no frequencies; computed once per process, the model is cached).
+ */
+export function withDocumentFrequencies(m: GroupModel, docs: readonly TrainDoc[]): void {
+  const featurizer = new Featurizer(new TextPipeline(vocabulary()));
+  const dict = new Map<string, number>();
+  m.names.forEach((n, i) => dict.set(n, i));
+  const df = new Int32Array(m.names.length);
+  const last = new Int32Array(m.names.length).fill(-1);
+  docs.forEach((d, i) => {
+    const f = featurizer.strings(readText(d.text, d.lang, 'de'), m.compiled, m.scoped);
+    for (const list of [f.word, f.bigram, f.char, f.cue, f.gaz, f.length]) {
+      for (const x of list) {
+        const id = dict.get(x);
+        if (id === undefined || last[id] === i) continue;
+        last[id] = i;
+        df[id]++;
+      }
+    }
+  });
+  m.df = df;
+  m.nDocs = docs.length;
+}
+
+/** The campaign's model: the base model adapted to (or retrained with) the corrections. */
+export function withCorrections(group: CodeGroup, base: GroupModel, baseDocs: () => TrainDoc[], corrected: TrainDoc[], memory: GroupModel['memory']): GroupModel {
+  const m = HYPER.adaptC > 0 ? adaptGroupModel(base, corrected, memory) : trainGroupModel(group, [...baseDocs(), ...corrected], memory, corrected.length);
+  return adaptToCampaign(m, base, corrected);
+}
+
+/**
+ * The base model adapted to a campaign's corrections (Chelba & Acero 2004, "Adaptation of maximum
+ * entropy capitalizer: little data can help a lot"): per code, the weights w minimise
+ * ½‖w − w_base‖² + Σ_corrections cost · log(1 + exp(−y·(w·x + b))) — a logistic regression on the
+ * corrections alone whose prior is centred on the base model instead of on zero. Without
+ * corrections it is the base model exactly; each correction moves it only as far as that answer
+ * needs, instead of retraining on 3,000 corpus answers, where a handful of corrections is lost and
+ * the new visiting order of the solver alone moves other answers' codes. The dictionary is the
+ * base model's plus every feature of the corrections (a campaign's own words can be learnt).
+ * Type and no-obstacle models (q3) are adapted the same way.
+ */
+export function adaptGroupModel(base: GroupModel, corrected: readonly TrainDoc[], memory: GroupModel['memory']): GroupModel {
+  const featurizer = new Featurizer(new TextPipeline(vocabulary()));
+  const read: StringFeatures[] = corrected.map((d) => featurizer.strings(readText(d.text, d.lang, 'de'), base.compiled, base.scoped));
+  const names = base.names.slice();
+  const dict = new Map<string, number>();
+  names.forEach((n, i) => dict.set(n, i));
+  for (const f of read) {
+    for (const list of [f.word, f.bigram, f.char, f.cue, f.gaz, f.length]) {
+      for (const x of list) {
+        if (dict.has(x)) continue;
+        dict.set(x, names.length);
+        names.push(x);
+      }
+    }
+  }
+  featurizer.freeze(dict);
+  const dim = names.length;
+  const X: SparseExample[] = read.map((f) => weightStrings(f, dict));
+  const baseDim = base.names.length;
+  // Per feature, the scale of its change: 1/√(prior precision). Scaling a feature's values by s in
+  // the solver is the same as a prior variance s² on its weight; the weight change is s × the
+  // solver's weight. The bias stays the base model's (a campaign-wide shift from a handful of
+  // corrections lowered the simulated learning curve, see docs/PERFORMANCE.md).
+  const scale = new Float32Array(dim).fill(1);
+  const kappa = HYPER.adaptKappa;
+  if (kappa > 0 && base.df) for (let f = 0; f < baseDim; f++) scale[f] = 1 / Math.sqrt(1 + kappa * base.df[f]);
+  const Xa: SparseExample[] = X.map((x) => ({ ids: x.ids, vals: Float32Array.from(x.vals, (v, e) => scale[x.ids[e]] * v) }));
+  const fixedBias = kappa > 0;
+  // full: a code the corpus never labelled (a campaign's own code, known to the base model only
+  // from its few example phrases) has no corpus behind its weights to protect, so every weight and
+  // its bias adapt freely.
+  const adapt = (b: LinearModel, idx: number[], y: (i: number) => boolean, seed: number, full = false): LinearModel => {
+    const w0 = new Float32Array(dim);
+    w0.set(b.w);
+    if (idx.length === 0) return { w: w0, bias: b.bias };
+    const offset = Float64Array.from(idx, (i) => margin({ w: w0, bias: b.bias }, X[i].ids, X[i].vals));
+    const v = trainLogistic(
+      idx.map((i) => (full ? X[i] : Xa[i])),
+      Int8Array.from(idx, (i) => (y(i) ? 1 : -1)),
+      Float64Array.from(idx, (i) => (HYPER.adaptC * corrected[i].weight) / HYPER.correctionWeight),
+      dim,
+      { seed, offset, noBias: fixedBias && !full },
+    );
+    for (let f = 0; f < dim; f++) w0[f] += (full ? 1 : scale[f]) * v.w[f];
+    return { w: w0, bias: b.bias + v.bias };
+  };
+  const builtin = base.group.role === 'custom' ? undefined : BUILTIN_CODEBOOK.groups.find((g) => g.role === base.group.role);
+  const inCorpus = new Set(builtin ? builtin.codes.map((c) => c.id) : []);
+  const coded = corrected.map((d, i) => (d.typeOnly ? -1 : i)).filter((i) => i >= 0);
+  const models = base.models.map((b, c) => adapt(b, coded, (i) => corrected[i].codes.includes(base.codes[c]), 1 + c, !inCorpus.has(base.codes[c])));
+  const typed = corrected.map((d, i) => (d.type ? i : -1)).filter((i) => i >= 0);
+  const typeModel = base.typeModel ? adapt(base.typeModel, typed, (i) => corrected[i].type === 'technical', 101) : undefined;
+  const known = corrected.map((d, i) => (d.noObstacle !== undefined ? i : -1)).filter((i) => i >= 0);
+  const noneModel = base.noneModel ? adapt(base.noneModel, known, (i) => corrected[i].noObstacle === true, 202) : undefined;
+  return assemble(base.group, base.compiled, featurizer, names, models, typeModel, memory, corrected.length, noneModel);
 }
 
 /**
@@ -472,7 +591,12 @@ export function modelFor(group: CodeGroup, corrections: readonly Correction[]): 
  */
 export function adaptToCampaign(m: GroupModel, base: GroupModel, corrected: readonly TrainDoc[]): GroupModel {
   const docs = corrected.filter((d) => !d.typeOnly);
-  if (docs.length === 0 || HYPER.shiftPrior <= 0) return m;
+  if (docs.length > 0 && HYPER.shiftPrior > 0) m.shift = logitShift(m, base, docs);
+  return m;
+}
+
+/** Per code, the MAP logit shift δ of the corrected answers given the base model's logits (see adaptToCampaign). */
+function logitShift(m: GroupModel, base: GroupModel, docs: readonly TrainDoc[]): Float64Array {
   const n = m.codes.length;
   // Base logits of the corrected answers.
   const z: Float64Array[] = docs.map((d) => {
@@ -501,8 +625,7 @@ export function adaptToCampaign(m: GroupModel, base: GroupModel, corrected: read
     }
     shift[c] = delta;
   }
-  m.shift = shift;
-  return m;
+  return shift;
 }
 
 function baseModel(group: CodeGroup): GroupModel {

@@ -27,10 +27,17 @@ export interface TrainOptions {
   eps?: number;
   maxIter?: number;
   seed?: number;
+  /**
+   * Per example, a fixed term added to its margin w·x + bias (the margin of a model being
+   * adapted, see coder.ts adaptGroupModel): the solution is then the change of that model.
+   */
+  offset?: Float64Array;
+  /** no bias term (the bias stays 0) */
+  noBias?: boolean;
 }
 
 /** Value of the constant bias feature (liblinear's -B 1: the bias is regularised like a weight). */
-const BIAS = 1;
+const BIAS_ON = 1;
 
 /**
  * Trains one binary model.
@@ -42,6 +49,8 @@ export function trainLogistic(X: SparseExample[], y: Int8Array, cost: Float64Arr
   const l = X.length;
   const eps = opts.eps ?? 0.1;
   const maxIter = opts.maxIter ?? 60;
+  const offset = opts.offset;
+  const BIAS = opts.noBias ? 0 : BIAS_ON;
   const w = new Float64Array(dim);
   let bias = 0;
   if (l === 0) return { w: new Float32Array(dim), bias: 0 };
@@ -80,7 +89,7 @@ export function trainLogistic(X: SparseExample[], y: Int8Array, cost: Float64Arr
       const x = X[i];
       const yi = y[i];
       const C = cost[i];
-      let wx = bias * BIAS;
+      let wx = bias * BIAS + (offset ? offset[i] : 0);
       for (let e = 0; e < x.ids.length; e++) wx += w[x.ids[e]] * x.vals[e];
       const a = xTx[i];
       const b = yi * wx;

@@ -177,6 +177,23 @@ describe('analysis: supervised coder (issue 13)', () => {
       expect(before).to.not.include('flexibility_autonomy');
       expect(after).to.include('flexibility_autonomy');
     });
+    it('when a lead corrects one answer, then a similar uncorrected answer of the campaign follows it and unrelated answers keep their codes and confidences', () => {
+      // "die Box": this campaign's name for its chat tool, in no training answer.
+      const corrected = { text: 'Das meiste läuft bei uns über die Box, da schreibt man kurz rein.', question: 'q1', lang: 'de', channels: ['chat'] };
+      const similar = 'Über die Box läuft das meiste, man schreibt kurz was rein.';
+      const unrelated = ['Wir telefonieren viel.', 'Mails und ab und zu ein Teams-Call.', 'Aushang am Schwarzen Brett und Gespräche in der Pause.', 'Intranet und SharePoint-Ordner.'];
+      const answers = [similar, ...unrelated].map((text, i) => ({ id: `a${i}`, question: 'q1', text, lang: 'de' }));
+      const base = analyze(answers, { skipClustering: true }).answers;
+      const adapted = analyze(answers, { skipClustering: true, corrections: [corrected] }).answers;
+      const before = base.map((a) => a.channels ?? []);
+      const after = adapted.map((a) => a.channels ?? []);
+      expect(before[0]).to.not.include('chat');
+      expect(after[0]).to.include('chat');
+      expect(after.slice(1)).to.deep.equal(before.slice(1));
+      // The base model is adapted, not retrained: an answer that shares no word with the correction
+      // keeps its probabilities (retraining on corpus + correction moved them by up to 0.012).
+      expect(adapted.slice(1).map((a) => a.confidence)).to.deep.equal(base.slice(1).map((a) => a.confidence));
+    });
   });
 
   describe('campaign codebooks', () => {
