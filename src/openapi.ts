@@ -31,12 +31,29 @@ const campaign: JsonSchema = {
       type: 'array',
       items: {
         type: 'object',
+        required: ['key', 'role', 'type', 'prompt', 'modes', 'required'],
         properties: {
           key: { type: 'string' },
           role: { type: 'string' },
+          type: {
+            type: 'string',
+            enum: ['open', 'scale', 'single', 'multi', 'ranking'],
+            description: 'open: text or video (coded by the text analysis); scale: a rating from scale.min to scale.max; single/multi: one or several of options; ranking: every option in order (at most 7)',
+          },
           prompt: localized,
-          modes: { type: 'array', items: { type: 'string', enum: ['text', 'video'] } },
+          modes: { type: 'array', items: { type: 'string', enum: ['text', 'video'] }, description: 'Closed questions: always ["text"] (no video)' },
           required: { type: 'boolean' },
+          scale: {
+            type: 'object',
+            description: 'Scale questions: the points and the labels of both ends per language',
+            properties: { min: { type: 'integer', minimum: 0, maximum: 1 }, max: { type: 'integer', minimum: 2, maximum: 10 }, minLabel: localized, maxLabel: localized },
+          },
+          options: {
+            type: 'array',
+            description: 'Single/multiple choice and ranking: the choices (items), labels per language',
+            items: { type: 'object', properties: { key: { type: 'string' }, label: localized } },
+          },
+          allowOther: { type: 'boolean', description: 'Single/multiple choice: offers the choice `other` ("other, namely …") with a free text, which the text analysis of this question reads' },
         },
       },
     },
@@ -67,8 +84,11 @@ const response: JsonSchema = {
       additionalProperties: {
         type: 'object',
         properties: {
-          text: { type: 'string', description: 'The answer; for video/audio answers the transcript' },
+          text: { type: 'string', description: 'The answer; for video/audio answers the transcript; for a closed question the free text of "other, namely …" (else empty)' },
           mode: { type: 'string', enum: ['text', 'video'] },
+          value: { type: 'integer', description: 'Scale questions: the chosen point' },
+          choices: { type: 'array', items: { type: 'string' }, description: 'Single/multiple choice: the chosen option keys (`other` for "other, namely …")' },
+          ranking: { type: 'array', items: { type: 'string' }, description: 'Ranking: every option key, most important first' },
           mediaId: { type: 'string', description: 'Video/audio answers: the recording, streamed at /lead/campaigns/{id}/media/{mediaId}' },
           cues: {
             type: 'array',

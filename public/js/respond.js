@@ -10,6 +10,8 @@
   var bar = document.getElementById('progress-bar');
   var text = document.getElementById('progress-text');
   var textareas = Array.prototype.slice.call(form.querySelectorAll('textarea[data-question]'));
+  // Every question's box (open and closed: scale, choices, ranking; issue 17).
+  var boxes = Array.prototype.slice.call(form.querySelectorAll('[data-question-box]'));
   var selects = Array.prototype.slice.call(form.querySelectorAll('select[name^="segments["]'));
   var dirty = {};
   var dirtySegments = {};
@@ -26,14 +28,40 @@
     status.className = 'save-status' + (kind === 'failed' || kind === 'offline' ? ' failed' : '');
   }
 
+  /** A closed question's answer as the autosave sends it (the server checks it against the question). */
+  function closedValue(box) {
+    var type = box.getAttribute('data-type');
+    if (type === 'scale') {
+      var checked = box.querySelector('input[type="radio"]:checked');
+      return { value: checked ? Number(checked.value) : null };
+    }
+    if (type === 'ranking') {
+      var ranks = {};
+      Array.prototype.forEach.call(box.querySelectorAll('select[data-rank-item]'), function (s) { ranks[s.getAttribute('data-rank-item')] = s.value; });
+      return { ranks: ranks };
+    }
+    var choices = Array.prototype.map.call(box.querySelectorAll('input[name$="[choices][]"]:checked'), function (c) { return c.value; });
+    var other = box.querySelector('[data-other-text]');
+    return { choices: choices, text: other ? other.value : '' };
+  }
+
+  function answered(box) {
+    var type = box.getAttribute('data-type');
+    var key = box.getAttribute('data-question-box');
+    if (type === 'open') {
+      // A saved video/audio recording answers its question too (public/js/recorder.js).
+      var t = box.querySelector('textarea[data-question]');
+      var rec = document.querySelector('[data-recorder][data-question="' + key + '"]');
+      return (t && t.value.trim().length > 0) || !!(rec && rec.getAttribute('data-existing'));
+    }
+    if (type === 'ranking') return Array.prototype.some.call(box.querySelectorAll('select[data-rank-item]'), function (s) { return s.value !== ''; });
+    return !!box.querySelector('input:checked');
+  }
+
   function updateProgress() {
-    // A saved video/audio recording answers its question too (public/js/recorder.js).
-    var done = textareas.filter(function (t) {
-      var rec = document.querySelector('[data-recorder][data-question="' + t.getAttribute('data-question') + '"]');
-      return t.value.trim().length > 0 || !!(rec && rec.getAttribute('data-existing'));
-    }).length;
+    var done = boxes.filter(answered).length;
     if (bar) bar.value = done;
-    if (text) text.textContent = text.getAttribute('data-template').replace('{done}', done).replace('{total}', textareas.length);
+    if (text) text.textContent = text.getAttribute('data-template').replace('{done}', done).replace('{total}', boxes.length);
   }
 
   function schedule(delay) {
@@ -85,6 +113,56 @@
     s.addEventListener('change', function () {
       dirtySegments[s.name.slice(9, -1)] = s.value;
       schedule(300);
+    });
+  });
+  // Closed questions: a click, a key or a choice saves the whole answer of that question.
+  boxes.forEach(function (box) {
+    if (box.getAttribute('data-type') === 'open') return;
+    var key = box.getAttribute('data-question-box');
+    function changed(delay) {
+      dirty[key] = closedValue(box);
+      if (status) status.setAttribute('data-state', 'dirty');
+      updateProgress();
+      schedule(delay);
+    }
+    var rankSelects = Array.prototype.slice.call(box.querySelectorAll('select[data-rank-item]'));
+    function duplicates() {
+      var seen = {};
+      return rankSelects.some(function (s) { if (!s.value) return false; if (seen[s.value]) return true; seen[s.value] = true; return false; });
+    }
+    rankSelects.forEach(function (s) {
+      s.setAttribute('data-last', s.value);
+      s.addEventListener('focus', function () { s.setAttribute('data-last', s.value); });
+      // Arrow keys step through the ranks one by one (each step is a change): nothing else moves
+      // until the choice is made, so passing a taken rank on the way takes it from nobody.
+      s.addEventListener('change', function () {
+        if (duplicates()) { updateProgress(); return; }
+        changed(300);
+      });
+      // Leaving the item settles it: a rank is given once, so the item that had this rank takes
+      // this item's previous one (a swap).
+      s.addEventListener('blur', function () {
+        var last = s.getAttribute('data-last') || '';
+        var swapped = false;
+        if (s.value && s.value !== last) rankSelects.forEach(function (other) {
+          if (other !== s && other.value === s.value) { other.value = last; other.setAttribute('data-last', last); swapped = true; }
+        });
+        s.setAttribute('data-last', s.value);
+        if (swapped && !duplicates()) changed(300);
+      });
+    });
+    var otherText = box.querySelector('[data-other-text]');
+    var otherChoice = box.querySelector('[data-other-choice]');
+    if (otherText) {
+      otherText.addEventListener('input', function () {
+        // Typing "other, namely …" chooses "other".
+        if (otherChoice && otherText.value.trim() && !otherChoice.checked) otherChoice.checked = true;
+        changed(1200);
+      });
+      otherText.addEventListener('blur', function () { if (Object.keys(dirty).length) schedule(0); });
+    }
+    Array.prototype.forEach.call(box.querySelectorAll('input[type="radio"], input[type="checkbox"]'), function (input) {
+      input.addEventListener('change', function () { changed(300); });
     });
   });
   window.addEventListener('online', function () { schedule(0); });

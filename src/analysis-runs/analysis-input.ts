@@ -1,5 +1,6 @@
 import { isKnownQuestion, type AnalysisAnswer, type AnalyzeOptions } from '../analysis/index.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
+import { allowsOther, isClosed } from '../campaigns/question-types.js';
 import { streamResponses } from '../responses/response.queries.js';
 
 /** What the engine gets for one run: plain, structured-cloneable data only (it goes to a worker). */
@@ -10,7 +11,7 @@ export interface AnalysisInput {
   responses: number;
 }
 
-type QuestionLike = Pick<Campaign['questions'][number], 'key' | 'role'>;
+type QuestionLike = Pick<Campaign['questions'][number], 'key' | 'role'> & Partial<Pick<Campaign['questions'][number], 'type' | 'allowOther'>>;
 
 /**
  * The engine's `question` for a campaign question: the role name for the four interview roles
@@ -29,11 +30,16 @@ interface ResponseRow {
   answers?: Record<string, { text?: string } | undefined>;
 }
 
-/** Turns one stored response into the engine's answers (one per answered question). */
+/**
+ * Turns one stored response into the engine's answers (one per answered question). Closed
+ * questions (issue 17) give the engine nothing but the free text of "other, namely …", as an
+ * answer to that question (same id, same role): a scale point or a chosen option is never text.
+ */
 export function answersOf(questions: readonly QuestionLike[], r: ResponseRow): AnalysisAnswer[] {
   const out: AnalysisAnswer[] = [];
   const segments = { ...(r.segments ?? {}) };
   for (const q of questions) {
+    if (isClosed(q) && !allowsOther(q)) continue;
     const text = r.answers?.[q.key]?.text;
     if (typeof text !== 'string' || !text.trim()) continue;
     out.push({ id: `${r._id}:${q.key}`, question: engineQuestion(q), text, lang: r.lang, respondent: r._id, segments });

@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { visibleCampaignsFilter } from './campaign.access.js';
 import { AppError, badRequest } from '../shared/errors.js';
+import { questionType } from './question-types.js';
 
 /** A draft's schedule must lie ahead (the lead pages check the same). */
 function refusePastSchedule(input: CampaignInput): void {
@@ -19,6 +20,24 @@ function localizedOf(per: { de?: string | null; en?: string | null } | null | un
   if (per && (per.de || per.en)) return { de: per.de ?? '', en: per.en ?? '' };
   const first = languages[0] === 'en' ? 'en' : 'de';
   return { de: '', en: '', [first]: single };
+}
+
+const labelOf = (l: { de?: string | null; en?: string | null } | null | undefined) => ({ de: l?.de ?? '', en: l?.en ?? '' });
+
+/** One question in the API: its type (issue 17; `open` for questions stored before types) and the type's settings. */
+function questionDto(q: campaigns.Campaign['questions'][number]) {
+  const type = questionType(q);
+  return {
+    key: q.key,
+    role: q.role,
+    type,
+    prompt: labelOf(q.prompt),
+    modes: q.modes,
+    required: q.required,
+    ...(type === 'scale' && q.scale ? { scale: { min: q.scale.min, max: q.scale.max, minLabel: labelOf(q.scale.minLabel), maxLabel: labelOf(q.scale.maxLabel) } } : {}),
+    ...(type !== 'open' && type !== 'scale' ? { options: (q.options ?? []).map((o) => ({ key: o.key, label: labelOf(o.label) })) } : {}),
+    ...(type === 'single' || type === 'multi' ? { allowOther: q.allowOther === true } : {}),
+  };
 }
 
 /** The API representation of a campaign (stable: documented in openapi.json). */
@@ -34,7 +53,7 @@ export function campaignDto(c: campaigns.Campaign, req: Request, responseCount?:
     anonymity: c.anonymity,
     status: c.status,
     link: respondentLink(req, c.publicToken),
-    questions: c.questions.map((q) => ({ key: q.key, role: q.role, prompt: { de: q.prompt?.de ?? '', en: q.prompt?.en ?? '' }, modes: q.modes, required: q.required })),
+    questions: c.questions.map(questionDto),
     segments: c.segments.map((s) => ({
       key: s.key,
       label: { de: s.label?.de ?? '', en: s.label?.en ?? '' },

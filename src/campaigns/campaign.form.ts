@@ -2,6 +2,7 @@ import type { FieldErrors } from '../shared/errors.js';
 import { LIMITS } from '../shared/validation.js';
 import type { Campaign } from './campaign.service.js';
 import type { CampaignInput } from './campaign.schemas.js';
+import { readinessKeys, readinessQuestions } from './interview-template.js';
 
 /**
  * The lead's campaign form: what the HTML form posts, what we re-render on a validation error
@@ -16,6 +17,19 @@ export interface QuestionRow {
   mode_video: boolean;
   required: boolean;
   remove: boolean;
+  /** Closed question types (issue 17): `open` (default), `scale`, `single`, `multi`, `ranking`. */
+  type: string;
+  /** Scale questions: from/to as typed, and the end labels per language. */
+  scale_min: string;
+  scale_max: string;
+  min_label_de: string;
+  min_label_en: string;
+  max_label_de: string;
+  max_label_en: string;
+  /** Choices and ranking items, one per line like a segment's options. */
+  options: string;
+  /** Offer "other, namely …" (single and multiple choice). */
+  allow_other: boolean;
 }
 export interface SegmentRow {
   key: string;
@@ -49,6 +63,13 @@ export interface CampaignFormValues {
   /** The schedule, YYYY-MM-DDTHH:mm (UTC) or empty. */
   opensAt: string;
   closesAt: string;
+  /**
+   * The template's "digital readiness" block (issue 17): `readinessShown` says the form had the
+   * switch (a form without it — an older page, a script — leaves the questions as posted);
+   * `readiness` is the switch. On save, on adds the block's questions, off removes them.
+   */
+  readinessShown: boolean;
+  readiness: boolean;
 }
 
 /** A stored schedule date as the form's `datetime-local` value (UTC, minutes). */
@@ -105,7 +126,18 @@ export function formValuesFromBody(body: Record<string, unknown>): CampaignFormV
       mode_video: bool(r.mode_video),
       required: bool(r.required),
       remove: bool(r.remove),
+      type: str(r.type, 20) || 'open',
+      scale_min: str(r.scale_min, 10).trim(),
+      scale_max: str(r.scale_max, 10).trim(),
+      min_label_de: str(r.min_label_de, 500),
+      min_label_en: str(r.min_label_en, 500),
+      max_label_de: str(r.max_label_de, 500),
+      max_label_en: str(r.max_label_en, 500),
+      options: str(r.options, 20_000),
+      allow_other: bool(r.allow_other),
     })),
+    readinessShown: body.readiness_shown === '1',
+    readiness: bool(body.readiness),
     segments: rows(body.segments).map((r) => ({
       key: str(r.key, 100).trim(),
       label_de: str(r.label_de, 500),
@@ -143,10 +175,21 @@ export function formValuesFromCampaign(c: Campaign | CampaignInput, version?: nu
       prompt_de: q.prompt?.de ?? '',
       prompt_en: q.prompt?.en ?? '',
       mode_text: q.modes.includes('text'),
-      mode_video: q.modes.includes('video'),
+      mode_video: (q.modes as string[]).includes('video'),
       required: q.required ?? true,
       remove: false,
+      type: q.type ?? 'open',
+      scale_min: q.scale ? String(q.scale.min) : '',
+      scale_max: q.scale ? String(q.scale.max) : '',
+      min_label_de: q.scale?.minLabel?.de ?? '',
+      min_label_en: q.scale?.minLabel?.en ?? '',
+      max_label_de: q.scale?.maxLabel?.de ?? '',
+      max_label_en: q.scale?.maxLabel?.en ?? '',
+      options: (q.options ?? []).map((o) => `${o.key} = ${o.label?.de ?? ''} | ${o.label?.en ?? ''}`).join('\n'),
+      allow_other: q.allowOther === true,
     })),
+    readinessShown: true,
+    readiness: readinessKeys().every((k) => c.questions.some((q) => q.key === k)),
     segments: c.segments.map((s) => ({
       key: s.key,
       label_de: s.label?.de ?? '',
@@ -160,7 +203,57 @@ export function formValuesFromCampaign(c: Campaign | CampaignInput, version?: nu
 
 /** An empty question row (the form always offers one to add a question without JavaScript). */
 export function blankQuestion(n: number): QuestionRow {
-  return { key: `q${n}`, role: 'custom', prompt_de: '', prompt_en: '', mode_text: true, mode_video: false, required: true, remove: false };
+  return {
+    key: `q${n}`,
+    role: 'custom',
+    prompt_de: '',
+    prompt_en: '',
+    mode_text: true,
+    mode_video: false,
+    required: true,
+    remove: false,
+    type: 'open',
+    scale_min: '1',
+    scale_max: '5',
+    min_label_de: '',
+    min_label_en: '',
+    max_label_de: '',
+    max_label_en: '',
+    options: '',
+    allow_other: false,
+  };
+}
+
+/** `"7"` → 7; empty or not a number → undefined (the schema then says what is missing). */
+function numberOrUndefined(v: string): number | undefined {
+  return /^-?\d{1,3}$/.test(v) ? Number(v) : undefined;
+}
+
+/** A question row as the API shape: the fields of its type only. */
+function questionInput(q: QuestionRow) {
+  const base = {
+    key: q.key,
+    role: q.role,
+    type: q.type || 'open',
+    prompt: { de: q.prompt_de, en: q.prompt_en },
+    modes: [...(q.mode_text ? ['text'] : []), ...(q.mode_video ? ['video'] : [])],
+    required: q.required,
+  };
+  if (base.type === 'open') return base;
+  // Closed answers are never video; the mode boxes do not apply.
+  const closed = { ...base, modes: ['text'] };
+  if (base.type === 'scale') {
+    return {
+      ...closed,
+      scale: {
+        min: numberOrUndefined(q.scale_min),
+        max: numberOrUndefined(q.scale_max),
+        minLabel: { de: q.min_label_de, en: q.min_label_en },
+        maxLabel: { de: q.max_label_de, en: q.max_label_en },
+      },
+    };
+  }
+  return { ...closed, options: parseOptionLines(q.options), allowOther: q.allow_other };
 }
 export function blankSegment(): SegmentRow {
   return { key: '', label_de: '', label_en: '', required: false, options: '', remove: false };
@@ -203,7 +296,13 @@ export function slug(text: string): string {
  * form row each item came from so validation messages land next to the right field.
  */
 export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErrors: (e: FieldErrors) => FieldErrors } {
-  const qRows = v.questions.map((q, i) => ({ q, i })).filter(({ q }) => !q.remove && !isBlankQuestion(q));
+  // The readiness switch: off drops the block's questions, on adds those that are missing.
+  const block = v.readinessShown ? readinessKeys() : [];
+  const qRows = v.questions
+    .map((q, i) => ({ q, i }))
+    .filter(({ q }) => !q.remove && !isBlankQuestion(q))
+    .filter(({ q }) => !(v.readinessShown && !v.readiness && block.includes(q.key)));
+  const readinessToAdd = v.readinessShown && v.readiness ? readinessQuestions().filter((r) => !qRows.some(({ q }) => q.key === r.key)) : [];
   const sRows = v.segments.map((s, i) => ({ s, i })).filter(({ s }) => !s.remove && !isBlankSegment(s));
   const input = {
     ...(v.perLanguage
@@ -215,13 +314,7 @@ export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErr
     retainUntil: v.retainUntil || undefined,
     opensAt: v.opensAt || undefined,
     closesAt: v.closesAt || undefined,
-    questions: qRows.map(({ q }) => ({
-      key: q.key,
-      role: q.role,
-      prompt: { de: q.prompt_de, en: q.prompt_en },
-      modes: [...(q.mode_text ? ['text'] : []), ...(q.mode_video ? ['video'] : [])],
-      required: q.required,
-    })),
+    questions: [...qRows.map(({ q }) => questionInput(q)), ...readinessToAdd],
     segments: sRows.map(({ s }) => ({
       key: s.key,
       label: { de: s.label_de, en: s.label_en },
@@ -239,8 +332,8 @@ export function toCampaignInput(v: CampaignFormValues): { input: unknown; mapErr
       }
       const list = m[1] === 'questions' ? qRows : sRows;
       const row = list[Number(m[2])]?.i ?? Number(m[2]);
-      // Option-level messages belong to the options textarea.
-      const rest = m[1] === 'segments' && m[3].startsWith('.options') ? '.options' : m[3];
+      // Option-level messages belong to the options textarea (segments and closed questions).
+      const rest = m[3].startsWith('.options') ? '.options' : m[3];
       out[`${m[1]}.${row}${rest}`] ??= msg;
     }
     return out;

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../shared/errors.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
-import { campaignInputSchema, listQuerySchema, openCampaignEditSchema, pastScheduleErrors, QUESTION_ROLES, statusChangeSchema, type CampaignStatus } from './campaign.schemas.js';
+import { campaignInputSchema, listQuerySchema, openCampaignEditSchema, pastScheduleErrors, QUESTION_ROLES, QUESTION_TYPES, statusChangeSchema, type CampaignStatus } from './campaign.schemas.js';
 import { addressIssues } from './address.js';
 import { missingTranslations } from './campaign.texts.js';
 import {
@@ -39,6 +39,7 @@ function renderForm(
     values: opts.values,
     campaignId: opts.campaignId,
     roles: QUESTION_ROLES,
+    types: QUESTION_TYPES,
     fieldErrors: opts.fieldErrors ?? {},
     errorList,
   });
@@ -125,7 +126,7 @@ export function campaignsLeadRouter(deps: { counts: ResponseCounts }): Router {
     const values =
       req.query.from === 'scratch'
         ? { ...formValuesFromCampaign({ title: '', description: '', titles: { de: '', en: '' }, descriptions: { de: '', en: '' }, languages: ['de', 'en'], anonymity: 'anonymous', address: 'sie', questions: [], segments: [] }), questions: [blankQuestion(1)], segments: [blankSegment()] }
-        : formValuesFromCampaign(interviewTemplate());
+        : formValuesFromCampaign(interviewTemplate({ readiness: true }));
     renderForm(res, 200, { values });
   });
 

@@ -1,16 +1,30 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { ADDRESS_FORMS } from '../shared/i18n/index.js';
-import { ANONYMITY_MODES, ANSWER_MODES, CAMPAIGN_STATUSES, QUESTION_ROLES } from './campaign.schemas.js';
+import { ANONYMITY_MODES, ANSWER_MODES, CAMPAIGN_STATUSES, QUESTION_ROLES, QUESTION_TYPES } from './campaign.schemas.js';
 
 const localized = new Schema({ de: { type: String, default: '' }, en: { type: String, default: '' } }, { _id: false });
 
+const choiceSchema = new Schema({ key: { type: String, required: true }, label: { type: localized, required: true } }, { _id: false });
+
+/**
+ * One question. `type` (issue 17): questions stored before it existed have none and are open
+ * (read through questionType() in question-types.ts: lean reads do not apply defaults). `scale`
+ * belongs to scale questions, `options`/`allowOther` to choices and rankings.
+ */
 const questionSchema = new Schema(
   {
     key: { type: String, required: true },
     role: { type: String, enum: QUESTION_ROLES, required: true },
+    type: { type: String, enum: QUESTION_TYPES },
     prompt: { type: localized, required: true },
     modes: { type: [String], enum: ANSWER_MODES, default: ['text'] },
     required: { type: Boolean, default: true },
+    scale: {
+      type: new Schema({ min: { type: Number, required: true }, max: { type: Number, required: true }, minLabel: localized, maxLabel: localized }, { _id: false }),
+      default: undefined,
+    },
+    options: { type: [choiceSchema], default: undefined },
+    allowOther: { type: Boolean },
   },
   { _id: false },
 );

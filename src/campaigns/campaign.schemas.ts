@@ -4,10 +4,21 @@ import { keySchema, LIMITS } from '../shared/validation.js';
 
 export const QUESTION_ROLES = ['current_practice', 'meaning', 'challenges', 'future', 'custom'] as const;
 export const ANSWER_MODES = ['text', 'video'] as const;
+/**
+ * Question types (issue 17, item 1): `open` (text or video, the interview's own), and the closed
+ * ones — a rating `scale`, `single` and `multi`ple choice, a `ranking`. Questions stored before
+ * the types existed have none and are open (src/campaigns/question-types.ts, questionType()).
+ */
+export const QUESTION_TYPES = ['open', 'scale', 'single', 'multi', 'ranking'] as const;
+/** A ranking orders at most this many items. */
+export const MAX_RANKING_ITEMS = 7;
+/** The key of the "other, namely …" choice of a single/multiple choice question with `allowOther`. */
+export const OTHER_CHOICE = 'other';
 export const ANONYMITY_MODES = ['anonymous', 'identified'] as const;
 export const CAMPAIGN_STATUSES = ['draft', 'open', 'closed'] as const;
 
 export type QuestionRole = (typeof QUESTION_ROLES)[number];
+export type QuestionType = (typeof QUESTION_TYPES)[number];
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 const text = (max: number) => z.string().trim().max(max, 'validation.too_long');
@@ -77,13 +88,58 @@ export function withLocalizedTexts<T extends { title: string; description: strin
 
 export const localizedSchema = z.object({ de: text(LIMITS.prompt).default(''), en: text(LIMITS.prompt).default('') });
 
-export const questionInputSchema = z.object({
-  key: keySchema,
-  role: z.enum(QUESTION_ROLES, 'validation.invalid'),
-  prompt: localizedSchema,
-  modes: z.array(z.enum(ANSWER_MODES)).min(1, 'validation.mode_required').max(ANSWER_MODES.length),
-  required: z.boolean().default(true),
-});
+const labelSchema = z.object({ de: text(LIMITS.label).default(''), en: text(LIMITS.label).default('') });
+
+/** A choice of a single/multiple choice question or an item of a ranking. */
+export const choiceOptionSchema = z.object({ key: keySchema, label: labelSchema });
+
+/** A rating scale: from 0 or 1 up to 2…10 (e.g. 1–5, 0–10), both ends labelled. */
+export const scaleSchema = z
+  .object({
+    min: z.number().int('validation.scale_range').min(0, 'validation.scale_range').max(1, 'validation.scale_range'),
+    max: z.number().int('validation.scale_range').min(2, 'validation.scale_range').max(10, 'validation.scale_range'),
+    minLabel: labelSchema,
+    maxLabel: labelSchema,
+  })
+  .refine((s) => s.max - s.min >= 2, { message: 'validation.scale_range', path: ['max'] });
+
+/**
+ * One question. `type` defaults to `open` (older clients send none). A closed question's answer
+ * has no video (`modes` is stored as text only); `scale` belongs to scale questions, `options` to
+ * choices and rankings, `allowOther` ("other, namely …") to single and multiple choice only —
+ * anything that does not belong to the type is dropped (campaignInputSchema checks the rest).
+ */
+export const questionInputSchema = z
+  .object({
+    key: keySchema,
+    role: z.enum(QUESTION_ROLES, 'validation.invalid'),
+    type: z.enum(QUESTION_TYPES, 'validation.invalid').default('open'),
+    prompt: localizedSchema,
+    modes: z.array(z.enum(ANSWER_MODES)).min(1, 'validation.mode_required').max(ANSWER_MODES.length),
+    required: z.boolean().default(true),
+    scale: scaleSchema.optional(),
+    options: z.array(choiceOptionSchema).max(LIMITS.options, 'validation.too_many').optional(),
+    allowOther: z.boolean().default(false),
+  })
+  .transform(({ scale, options, allowOther, ...q }): QuestionInput => {
+    if (q.type === 'open') return q;
+    const closed = { ...q, modes: ['text' as const] };
+    if (q.type === 'scale') return scale ? { ...closed, scale } : closed;
+    return { ...closed, options: options ?? [], ...(q.type === 'ranking' ? {} : { allowOther }) };
+  });
+
+/** A question as validated: the fields of its type only. */
+export interface QuestionInput {
+  key: string;
+  role: QuestionRole;
+  type: QuestionType;
+  prompt: { de: string; en: string };
+  modes: Array<(typeof ANSWER_MODES)[number]>;
+  required: boolean;
+  scale?: z.output<typeof scaleSchema>;
+  options?: Array<z.output<typeof choiceOptionSchema>>;
+  allowOther?: boolean;
+}
 
 export const segmentInputSchema = z.object({
   // `language` is the dashboard's (and the anonymity plan's) dimension of the answers' language.
@@ -132,6 +188,7 @@ export const campaignInputSchema = z
     const inSome = (t: { de?: string; en?: string }) => langs.some((lang) => Boolean(t[lang]));
     c.questions.forEach((q, i) => {
       if (!inSome(q.prompt)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'prompt', langs[0]], message: 'validation.required' });
+      checkClosedQuestion(q, i, inSome, ctx);
     });
     c.segments.forEach((s, i) => {
       if (!inSome(s.label)) ctx.addIssue({ code: 'custom', path: ['segments', i, 'label', langs[0]], message: 'validation.required' });
@@ -179,6 +236,33 @@ export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(50),
   skip: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+/**
+ * What a closed question needs: a scale with its two end labels; at least two choices (a ranking
+ * at most MAX_RANKING_ITEMS), each labelled in some campaign language, keys unique and not the
+ * "other" key when the question offers "other, namely …".
+ */
+function checkClosedQuestion(q: QuestionInput, i: number, inSome: (t: { de?: string; en?: string }) => boolean, ctx: z.RefinementCtx): void {
+  if (q.type === 'open') return;
+  if (q.type === 'scale') {
+    if (!q.scale) {
+      ctx.addIssue({ code: 'custom', path: ['questions', i, 'scale'], message: 'validation.scale_required' });
+      return;
+    }
+    if (!inSome(q.scale.minLabel)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'scale', 'minLabel'], message: 'validation.scale_label' });
+    if (!inSome(q.scale.maxLabel)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'scale', 'maxLabel'], message: 'validation.scale_label' });
+    return;
+  }
+  const options = q.options ?? [];
+  const path = ['questions', i, 'options'];
+  if (options.length < 2) ctx.addIssue({ code: 'custom', path, message: 'validation.options_min' });
+  if (q.type === 'ranking' && options.length > MAX_RANKING_ITEMS) ctx.addIssue({ code: 'custom', path, message: 'validation.ranking_max' });
+  options.forEach((o, j) => {
+    if (!inSome(o.label)) ctx.addIssue({ code: 'custom', path: [...path, j], message: 'validation.option_label' });
+  });
+  if (new Set(options.map((o) => o.key)).size !== options.length) ctx.addIssue({ code: 'custom', path, message: 'validation.duplicate_key' });
+  if (q.allowOther && options.some((o) => o.key === OTHER_CHOICE)) ctx.addIssue({ code: 'custom', path, message: 'validation.other_key' });
+}
 
 function duplicates(keys: string[]): number[] {
   const seen = new Set<string>();

@@ -65,8 +65,11 @@ export function campaignText(campaign: CampaignTextSource, lang: Lang): Campaign
 }
 
 export interface MissingTranslation {
-  /** What is missing, for the lead: `title`, `description`, `question`, `segment`, `option`. */
-  kind: 'title' | 'description' | 'question' | 'segment' | 'option';
+  /**
+   * What is missing, for the lead: `title`, `description`, `question` (its prompt), `scale` (an
+   * end label of question n), `choice` (an option of question n), `segment`, `option`.
+   */
+  kind: 'title' | 'description' | 'question' | 'scale' | 'choice' | 'segment' | 'option';
   /** Question number (1-based), segment label, option label in the lead's language. */
   n?: number;
   segment?: string;
@@ -75,7 +78,11 @@ export interface MissingTranslation {
 
 interface TranslatableCampaign extends CampaignTextSource {
   languages: string[];
-  questions: Array<{ prompt?: Localized | null }>;
+  questions: Array<{
+    prompt?: Localized | null;
+    scale?: { minLabel?: Localized | null; maxLabel?: Localized | null } | null;
+    options?: Array<{ label?: Localized | null }> | null;
+  }>;
   segments: Array<{ label?: Localized | null; options: Array<{ label?: Localized | null }> }>;
 }
 
@@ -95,6 +102,9 @@ export function missingTranslations(campaign: TranslatableCampaign, leadLang: La
     if (missing(campaign.descriptions, lang)) list.push({ kind: 'description' });
     campaign.questions.forEach((q, i) => {
       if (missing(q.prompt, lang)) list.push({ kind: 'question', n: i + 1 });
+      // Closed questions (issue 17, item 1): scale end labels and choices are campaign texts too.
+      if (q.scale && (missing(q.scale.minLabel, lang) || missing(q.scale.maxLabel, lang))) list.push({ kind: 'scale', n: i + 1 });
+      for (const o of q.options ?? []) if (missing(o.label, lang)) list.push({ kind: 'choice', n: i + 1, option: pickText(o.label, leadLang).text });
     });
     for (const s of campaign.segments) {
       const label = pickText(s.label, leadLang).text;

@@ -7,6 +7,8 @@ import { campaignInputSchema, type CampaignInput } from './campaign.schemas.js';
 
 interface Template {
   input: CampaignInput;
+  /** The optional "digital readiness" block (two scale questions), validated with the questions. */
+  readiness: CampaignInput['questions'];
   /** German question wording per key in both forms of address (the file's prompts say "Du"). */
   promptsDe: Record<Address, Record<string, string>>;
 }
@@ -15,12 +17,17 @@ let cached: Template | undefined;
 
 function load(): Template {
   if (!cached) {
-    const raw: unknown = JSON.parse(readFileSync(path.join(projectRoot(), 'seeds', 'data', 'interview-template.json'), 'utf8'));
+    const raw = JSON.parse(readFileSync(path.join(projectRoot(), 'seeds', 'data', 'interview-template.json'), 'utf8')) as Record<string, unknown>;
     const input = campaignInputSchema.parse(raw);
-    const { promptsDeSie } = z.object({ promptsDeSie: z.record(z.string(), z.string().min(1)) }).parse(raw);
-    const own = Object.fromEntries(input.questions.map((q) => [q.key, q.prompt.de]));
+    const { promptsDeSie, readinessBlock } = z
+      .object({ promptsDeSie: z.record(z.string(), z.string().min(1)), readinessBlock: z.array(z.unknown()).default([]) })
+      .parse(raw);
+    // The block is checked as part of the template (keys unique, scales complete).
+    const withBlock = campaignInputSchema.parse({ ...raw, questions: [...(raw.questions as unknown[]), ...readinessBlock] });
+    const readiness = withBlock.questions.slice(input.questions.length);
+    const own = Object.fromEntries(withBlock.questions.map((q) => [q.key, q.prompt.de]));
     const other = input.address === 'du' ? { du: own, sie: promptsDeSie } : { du: promptsDeSie, sie: own };
-    cached = { input, promptsDe: other };
+    cached = { input, readiness, promptsDe: other };
   }
   return cached;
 }
@@ -28,10 +35,23 @@ function load(): Template {
 /**
  * The four-question digital-workplace interview (seeds/data/interview-template.json), validated
  * with the same schema as a lead's input, so a broken template fails loudly at first use. Its
- * questions say "Du" (the D2M original), so its `address` is "du".
+ * questions say "Du" (the D2M original), so its `address` is "du". With `readiness`, the
+ * "digital readiness" block (two rating scales, issue 17) follows the four questions; the lead's
+ * new-campaign form offers it switched on, and the lead can switch it off.
  */
-export function interviewTemplate(): CampaignInput {
-  return structuredClone(load().input);
+export function interviewTemplate(opts: { readiness?: boolean } = {}): CampaignInput {
+  const { input, readiness } = load();
+  return structuredClone(opts.readiness ? { ...input, questions: [...input.questions, ...readiness] } : input);
+}
+
+/** The questions of the "digital readiness" block, as the template defines them. */
+export function readinessQuestions(): CampaignInput['questions'] {
+  return structuredClone(load().readiness);
+}
+
+/** Keys of the block's questions: a campaign asks the block when it has these questions. */
+export function readinessKeys(): string[] {
+  return load().readiness.map((q) => q.key);
 }
 
 /**

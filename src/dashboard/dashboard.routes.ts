@@ -25,6 +25,7 @@ import {
 } from './dashboard.service.js';
 import { quoteOf } from './quotes.js';
 import { segmentComparison, type CompareRow } from './segment-compare.js';
+import { closedCompareSection, closedSection } from './closed-view.js';
 
 const PAGE = 20;
 
@@ -115,8 +116,11 @@ async function showDashboard(req: Request<{ id: string }>, res: Response): Promi
   const id = String(campaign._id);
   const base = `/lead/campaigns/${id}/dashboard`;
   const common = { title: res.locals.t('dashboard.title'), campaign, runs, run, base, readOnly: Boolean(res.locals.readOnly) };
+  // Closed questions (issue 17): their own population and plan (closed-figures.ts), the same filters.
+  const reader = { lang, t: res.locals.t, readOnly: common.readOnly };
+  const closed = await closedSection(campaign, run, state?.selected ?? [], minGroupOf(campaign), reader);
   if (!run || !data || !state) {
-    res.render('dashboard/dashboard', { ...common, ...CACHED_VIEWS, view: null, state: null });
+    res.render('dashboard/dashboard', { ...common, ...CACHED_VIEWS, view: null, state: null, closed });
     return;
   }
   const min = minGroupOf(campaign);
@@ -137,6 +141,7 @@ async function showDashboard(req: Request<{ id: string }>, res: Response): Promi
     ...CACHED_VIEWS,
     view,
     state,
+    closed,
     data: { respondents: data.respondents.length, answers: data.aId.length },
     bySegment,
     overallRate: rates.overall.suppressed ? undefined : rates.overall,
@@ -290,8 +295,12 @@ async function showSegments(req: Request<{ id: string }>, res: Response): Promis
         .filter((s) => s.rows.length > 0)
     : [];
   const columns = comparison ? comparison.columns.map((c) => ({ ...c, label: valueLabel(campaign, comparison.dim, c.value, lang) })) : [];
+  // Scales and choices side by side (issue 17): columns offered by the closed answers' own plan.
+  const closed = dim
+    ? await closedCompareSection(campaign, run, dim.key, min, { lang, t: res.locals.t, readOnly: common.readOnly, valueLabel: (d, v) => valueLabel(campaign, d, v, lang) })
+    : null;
   res.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
-  res.render('dashboard/segments', { ...common, ...CACHED_VIEWS, comparison, columns, sections, dims, dim: dim?.key, min });
+  res.render('dashboard/segments', { ...common, ...CACHED_VIEWS, comparison, columns, sections, dims, dim: dim?.key, min, closed });
 }
 
 async function showComparison(req: Request<{ id: string }>, res: Response): Promise<void> {

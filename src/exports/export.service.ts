@@ -21,6 +21,8 @@ import type { CsvColumn, CsvRow } from './csv.js';
 import { entriesOf } from '../db/mongo.js';
 import { streamParticipants } from '../participants/participant.queries.js';
 import { streamResponses } from '../responses/response.queries.js';
+import { buildClosedData, questionFigures, type ClosedAnswerRow } from '../dashboard/closed-figures.js';
+import { allowsOther, closedAnswerCell, closedAnswerText, isClosed, type AnswerShape, type ClosedFormatting, type QuestionShape } from '../campaigns/question-types.js';
 
 /**
  * Respondent pseudonyms: a keyed hash of the response id, stable across exports of one campaign
@@ -82,12 +84,42 @@ export async function answersExport(ec: AnswersContext): Promise<{ columns: CsvC
   const t = translator(lang);
   const labels = segmentLabeller(campaign, lang);
   const identified = campaign.anonymity === 'identified';
-  return { columns: answerColumns(t, labels, identified), rows: answerRows(ec, t, labels, identified) };
+  return { columns: answerColumns(t, labels, identified, closedColumns(campaign, lang, t)), rows: answerRows(ec, t, labels, identified) };
 }
 
 type Labeller = ReturnType<typeof segmentLabeller>;
 
-function answerColumns(t: Translate, labels: Labeller, identified: boolean): CsvColumn[] {
+/**
+ * The closed questions' columns (issue 17): one per closed question — the scale value, the
+ * chosen labels joined with "; ", the ranking's labels in order joined with " > " — and one for
+ * the "other, namely …" text where a question offers it. Each row of a respondent carries their
+ * closed answers, so answers can be sorted or filtered by them.
+ */
+interface ClosedColumn {
+  label: string;
+  q: QuestionShape;
+  /** The "other" text column of `q` (else its value column). */
+  other: boolean;
+}
+
+function closedColumns(campaign: Campaign, lang: Lang, t: Translate): ClosedColumn[] {
+  const out: ClosedColumn[] = [];
+  for (const q of campaign.questions) {
+    if (!isClosed(q)) continue;
+    const name = `${q.key}: ${shortText(pick(q.prompt, lang))}`;
+    out.push({ label: name, q, other: false });
+    if (allowsOther(q)) out.push({ label: `${q.key}: ${t('exports.col.other_text')}`, q, other: true });
+  }
+  return out;
+}
+
+/** Up to ~60 characters of a question for a column header. */
+function shortText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 60 ? flat : `${flat.slice(0, 57).replace(/\s+\S*$/, '')} …`;
+}
+
+function answerColumns(t: Translate, labels: Labeller, identified: boolean, closed: ClosedColumn[]): CsvColumn[] {
   return [
     { label: t('exports.col.respondent') },
     ...(identified ? [{ label: t('exports.col.participant') }, { label: t('exports.col.submitted') }] : []),
@@ -103,6 +135,7 @@ function answerColumns(t: Translate, labels: Labeller, identified: boolean): Csv
     { label: t('exports.col.features') },
     { label: t('exports.col.cluster') },
     { label: t('exports.col.codes') },
+    ...closed.map((c) => ({ label: c.label })),
   ];
 }
 
@@ -121,7 +154,9 @@ async function* answerRows(ec: AnswersContext, t: Translate, labels: Labeller, i
     pseudo: pseudonymiser(ec.secret, String(campaign._id)),
     identified,
     participants,
-    questions: campaign.questions.map((q) => ({ key: q.key, text: pick(q.prompt, lang) })),
+    questions: campaign.questions.map((q) => ({ key: q.key, text: pick(q.prompt, lang), closed: isClosed(q) ? q : undefined })),
+    closed: closedColumns(campaign, lang, t),
+    format: { lang, other: t('exports.other_choice') },
     codes: codeCells(index, lang, t),
   });
   const book = new SegmentBook(labels, t('exports.other'));
@@ -187,8 +222,8 @@ function codeCells(index: Awaited<ReturnType<typeof loadCodeLookup>> | undefined
   };
 }
 
-/** One response as the export needs it, in the pass and in the held-back file (a JSON array). */
-type ResponseLine = [rid: string, lang: string, segmentKey: string, participantId: string, submittedAt: string, texts: Record<string, string>];
+/** One response as the export needs it, in the pass and in the held-back file (a JSON array); `closed`: the closed answers by question key. */
+type ResponseLine = [rid: string, lang: string, segmentKey: string, participantId: string, submittedAt: string, texts: Record<string, string>, closed?: Record<string, AnswerShape>];
 
 /** The rows of one response: one per answered question, with the given segment cells. */
 type RowMaker = (response: ResponseLine, segmentCells: string[]) => CsvRow[];
@@ -197,21 +232,25 @@ function answerRowMaker(c: {
   pseudo: (responseId: string) => string;
   identified: boolean;
   participants: Map<string, string>;
-  questions: Array<{ key: string; text: string }>;
+  questions: Array<{ key: string; text: string; closed?: QuestionShape }>;
+  closed: ClosedColumn[];
+  format: ClosedFormatting;
   codes: CodeCells;
 }): RowMaker {
   const { codes } = c;
   const table = codes.table;
-  return ([rid, rlang, , participantId, submittedAt, texts], segmentCells) => {
+  return ([rid, rlang, , participantId, submittedAt, texts, closed = {}], segmentCells) => {
     const rows: CsvRow[] = [];
     const who = c.pseudo(rid);
     const identity = c.identified ? [participantId ? (c.participants.get(participantId) ?? participantId) : '', submittedAt] : [];
+    const closedCells = c.closed.map((col) => (col.other ? (closed[col.q.key]?.text ?? '') : closedAnswerCell(col.q, closed[col.q.key], c.format)));
     for (const q of c.questions) {
-      const text = texts[q.key];
-      if (text === undefined) continue;
+      // A closed answer's row shows it as one line ("7", "Teams; Other: Fax", "A > B > C").
+      const text = q.closed ? (closed[q.key] ? closedAnswerText(q.closed, closed[q.key], c.format) : undefined) : texts[q.key];
+      if (text === undefined || text === '') continue;
       const line = table ? table.find(rid, q.key) : -1;
       if (line < 0) {
-        rows.push([who, ...identity, q.key, q.text, rlang, ...segmentCells, text, '', '', '', '', '', '', '']);
+        rows.push([who, ...identity, q.key, q.text, rlang, ...segmentCells, text, '', '', '', '', '', '', '', ...closedCells]);
         continue;
       }
       rows.push([
@@ -229,6 +268,7 @@ function answerRowMaker(c: {
         codes.namesOf(table!.valueId(line, CODE_FIELD.features)),
         table!.value(line, CODE_FIELD.cluster),
         codes.codeIds(line),
+        ...closedCells,
       ]);
     }
     return rows;
@@ -288,20 +328,30 @@ async function* readResponses(campaign: Campaign, identified: boolean, book: Seg
   // Only the fields a row needs: the text of each question's answer (not its mode, dates or a
   // video's transcript cues), so less is decoded per response.
   const fields: Record<string, 1> = { lang: 1, segments: 1, ...(identified ? { submittedAt: 1, participantId: 1 } : {}) };
-  for (const q of campaign.questions) fields[`answers.${q.key}.text`] = 1;
+  for (const q of campaign.questions) {
+    fields[`answers.${q.key}.text`] = 1;
+    if (isClosed(q)) Object.assign(fields, { [`answers.${q.key}.value`]: 1, [`answers.${q.key}.choices`]: 1, [`answers.${q.key}.ranking`]: 1 });
+  }
+  const closedKeys = new Set(campaign.questions.filter((q) => isClosed(q)).map((q) => q.key));
   const fullCells = new Map<string, string[]>();
   const cursor = streamResponses<ResponseRow>(campaign._id, fields, CURSOR_BATCH);
   try {
     for await (const r of cursor) {
       const key = book.add(r.segments, r.lang);
       const texts: Record<string, string> = {};
+      const closed: Record<string, AnswerShape> = {};
       for (const [k, a] of entriesOf(r.answers)) {
+        if (closedKeys.has(k)) {
+          const ans = a as AnswerShape | undefined;
+          if (ans) closed[k] = { ...(typeof ans.value === 'number' ? { value: ans.value } : {}), ...(ans.choices?.length ? { choices: ans.choices } : {}), ...(ans.ranking?.length ? { ranking: ans.ranking } : {}), ...(ans.text ? { text: ans.text } : {}) };
+          continue;
+        }
         const text = (a as { text?: unknown } | undefined)?.text;
         if (typeof text === 'string' && text.trim()) texts[k] = text;
       }
       const participantId = identified && r.participantId ? String(r.participantId) : '';
       const submittedAt = identified && r.submittedAt ? new Date(r.submittedAt).toISOString() : '';
-      const line: ResponseLine = [String(r._id), r.lang, key, participantId, submittedAt, texts];
+      const line: ResponseLine = [String(r._id), r.lang, key, participantId, submittedAt, texts, closed];
       if (identified) {
         // Stream the rows now, while the cursor reads on.
         let cells = fullCells.get(key);
@@ -521,5 +571,62 @@ export async function* analysisJson(ec: ExportContext & { analysis: NonNullable<
     }
   }
   if (chunk.length) yield chunk.join('');
-  yield '\n ]\n}\n';
+  if (!campaign.questions.some((q) => isClosed(q))) {
+    yield '\n ]\n}\n';
+    return;
+  }
+  yield '\n ],\n';
+  yield* closedJson(campaign, pseudo, plan.tooFew ? Infinity : min);
+  yield '}\n';
+}
+
+/**
+ * The closed questions in the JSON export (issue 17): `closedQuestions` — each question's
+ * definition and its figures over all submitted responses (distribution, mean and median; counts
+ * per choice; mean rank per item), none below the minimum number of answers — and
+ * `closedAnswers`, one entry per answered closed question with the respondent's pseudonym (the
+ * same as in `answers` and in the answers CSV), streamed.
+ */
+async function* closedJson(campaign: Campaign, pseudo: (id: string) => string, min: number): AsyncGenerator<string> {
+  const closed = campaign.questions.filter((q) => isClosed(q));
+  const fields: Record<string, 1> = { lang: 1, segments: 1 };
+  for (const q of closed) Object.assign(fields, { [`answers.${q.key}.value`]: 1, [`answers.${q.key}.choices`]: 1, [`answers.${q.key}.ranking`]: 1, [`answers.${q.key}.text`]: 1 });
+  const rows: ClosedAnswerRow[] = [];
+  const entries: string[] = [];
+  for await (const r of streamResponses<{ _id: string; lang?: string; segments?: Record<string, string>; answers?: Record<string, AnswerShape> }>(campaign._id, fields, CURSOR_BATCH)) {
+    const answers = r.answers ?? {};
+    rows.push({ id: String(r._id), lang: String(r.lang ?? ''), segments: {}, answers });
+    for (const q of closed) {
+      const a = answers[q.key];
+      if (!a || !(typeof a.value === 'number' || a.choices?.length || a.ranking?.length)) continue;
+      entries.push(
+        JSON.stringify({
+          respondent: pseudo(String(r._id)),
+          question: q.key,
+          ...(typeof a.value === 'number' ? { value: a.value } : {}),
+          ...(a.choices?.length ? { choices: a.choices } : {}),
+          ...(a.ranking?.length ? { ranking: a.ranking } : {}),
+          ...(a.text ? { text: a.text } : {}),
+        }),
+      );
+    }
+  }
+  const data = buildClosedData({ questions: closed, segments: [] }, rows);
+  const all = new Uint8Array(rows.length).fill(1);
+  const questions = data.questions.map((qd) => {
+    const q = closed.find((x) => x.key === qd.key)!;
+    const { key: _key, type: _type, ...figures } = questionFigures(qd, all, min);
+    return {
+      key: q.key,
+      type: qd.type,
+      prompt: { de: q.prompt?.de ?? '', en: q.prompt?.en ?? '' },
+      ...(q.scale ? { scale: { min: q.scale.min, max: q.scale.max, minLabel: q.scale.minLabel, maxLabel: q.scale.maxLabel } } : {}),
+      ...(q.options ? { options: q.options.map((o) => ({ key: o.key, label: o.label })) } : {}),
+      ...(allowsOther(q) ? { allowOther: true } : {}),
+      figures,
+    };
+  });
+  yield ` "closedQuestions": ${JSON.stringify(questions)},\n "closedAnswers": [`;
+  for (let i = 0; i < entries.length; i += 500) yield entries.slice(i, i + 500).map((e, j) => `${i + j === 0 ? '\n' : ',\n'}  ${e}`).join('');
+  yield '\n ]\n';
 }

@@ -51,7 +51,14 @@ export async function exportForPersonalLink(input: string): Promise<Record<strin
       language: r.lang,
       consent: r.consent,
       segments: plainRecord(r.segments),
-      answers: Object.fromEntries(Object.entries(plainRecord(r.answers)).map(([k, a]) => [k, a?.text ?? ''])),
+      // Open answers as their text; closed answers (issue 17) with their value, choices or ranking.
+      answers: Object.fromEntries(
+        Object.entries(plainRecord(r.answers)).map(([k, a]) =>
+          typeof a?.value === 'number' || a?.choices?.length || a?.ranking?.length
+            ? [k, { text: a.text ?? '', ...(typeof a.value === 'number' ? { value: a.value } : {}), ...(a.choices?.length ? { choices: [...a.choices] } : {}), ...(a.ranking?.length ? { ranking: [...a.ranking] } : {}) }]
+            : [k, a?.text ?? ''],
+        ),
+      ),
     })),
     notes: identified
       ? ['Responses given through this personal link are listed above.']

@@ -5,6 +5,13 @@ import { parseOrThrow } from '../shared/validation.js';
 import { responseListQuerySchema } from './response.schemas.js';
 import { mediaOfAnswers } from '../media/media.service.js';
 import { getResponse, listResponses, segmentPrivacy } from './response.service.js';
+import { closedAnswerText, hasAnything, isClosed, type AnswerShape, type QuestionShape } from '../campaigns/question-types.js';
+import type { Response as ExpressResponse } from 'express';
+
+/** A closed answer as one line for the lead's pages (scale value, chosen labels, ranking in order). */
+function closedTextFor(res: ExpressResponse) {
+  return (q: QuestionShape, a: AnswerShape | undefined) => closedAnswerText(q, a, { lang: res.locals.lang, other: res.locals.t('lead.response.closed_other') });
+}
 
 const PAGE = 25;
 
@@ -45,6 +52,7 @@ export function responsesLeadRouter(): Router {
     const media = await mediaOfAnswers(response.answers);
     const t = typeof req.query.t === 'string' && /^\d{1,5}(\.\d{1,3})?$/.test(req.query.t) ? Number(req.query.t) : undefined;
     res.render('lead/response-show', {
+      closedText: closedTextFor(res),
       title: res.locals.t('lead.response.title'),
       campaign,
       response,
@@ -67,8 +75,18 @@ export function responsesLeadRouter(): Router {
       listResponses(campaign._id, { status: 'submitted', limit: query.limit, skip: (page - 1) * query.limit }),
       segmentPrivacy(campaign),
     ]);
+    const closed = isClosed(question);
+    const closedText = closedTextFor(res);
     const answers = items
-      .map((r) => ({ id: r.id, lang: r.lang, segments: r.segments, text: r.answers[question.key]?.text ?? '', mediaId: r.answers[question.key]?.mediaId }))
+      .filter((r) => hasAnything(question, r.answers[question.key]))
+      .map((r) => ({
+        id: r.id,
+        lang: r.lang,
+        segments: r.segments,
+        // A closed question's answer reads as one line ("7", "Teams; Other: Fax", "A > B > C").
+        text: closed ? closedText(question, r.answers[question.key]) : (r.answers[question.key]?.text ?? ''),
+        mediaId: r.answers[question.key]?.mediaId,
+      }))
       // A recording without a transcript yet is an answer too (the lead can transcribe it).
       .filter((a) => a.text || a.mediaId);
     res.render('lead/question-answers', {

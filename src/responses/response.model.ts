@@ -1,9 +1,17 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { cueSchema } from '../media/cue.schema.js';
 
+/**
+ * One answer. Open questions: `text` (for video/audio the transcript). Closed questions (issue
+ * 17, src/campaigns/question-types.ts): `value` (scale), `choices` (option keys), `ranking`
+ * (option keys, first = most important), and `text` = the free text of "other, namely …".
+ */
 const answerSchema = new Schema(
   {
     text: { type: String, default: '' },
+    value: { type: Number },
+    choices: { type: [String], default: undefined },
+    ranking: { type: [String], default: undefined },
     mode: { type: String, enum: ['text', 'video'], default: 'text' },
     /** Video/audio answers: the recording (src/media) and the transcript's cue times; `text` is the transcript. */
     mediaId: { type: String },
@@ -80,7 +88,7 @@ export interface SubmittedResponseFields {
   lang: 'de' | 'en';
   consent: { version: string; at: Date };
   segments: Record<string, string>;
-  /** Stored answer shape: `{ text, mode, mediaId?, cues?, updatedAt }` per question key. */
+  /** Stored answer shape: `{ text, mode, value?, choices?, ranking?, mediaId?, cues?, updatedAt }` per question key. */
   answers: Record<string, object>;
   submissionId: string;
   submittedAt: Date;

@@ -9,7 +9,8 @@ import { PARTICIPANT_COOKIE } from '../participants/participant.tokens.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang, MessageKey } from '../shared/i18n/index.js';
 import { parseOrThrow, toFieldErrors } from '../shared/validation.js';
-import { autosaveSchema, consentSchema, submitSchema } from './response.schemas.js';
+import { autosaveSchema, consentSchema, submitSchema, type AnswerValue } from './response.schemas.js';
+import { questionType } from '../campaigns/question-types.js';
 import type { ConsentCookie } from './consent-cookie.js';
 import * as responses from './response.service.js';
 
@@ -122,7 +123,7 @@ export function errorSummary(res: Response, campaign: Campaign, fieldErrors: Rec
 async function renderAnswerForm(
   res: Response,
   status: number,
-  opts: { values: { answers: Record<string, string>; segments: Record<string, string> }; submissionId: string; fieldErrors?: Record<string, string>; resumeToken?: string },
+  opts: { values: { answers: Record<string, AnswerValue>; segments: Record<string, string> }; submissionId: string; fieldErrors?: Record<string, string>; resumeToken?: string },
 ) {
   const campaign = res.locals.campaign!;
   const fieldErrors = opts.fieldErrors ?? {};
@@ -201,7 +202,11 @@ export function respondRouter(consent: ConsentCookie): Router {
     if (draft?.status === 'submitted') return res.redirect(303, `${base(req)}/thanks`);
     if (draft && draft.lang !== res.locals.lang) await responses.setLanguage(campaign, token, res.locals.lang);
     const saved = draft?.answers ?? {};
-    const answers = Object.fromEntries(Object.entries(saved).map(([k, a]) => [k, a.text]));
+    // Open answers prefill as text; closed ones as their value, choices or ranking (and "other" text).
+    const closedKeys = new Set(campaign.questions.filter((q) => questionType(q) !== 'open').map((q) => q.key));
+    const answers: Record<string, AnswerValue> = Object.fromEntries(
+      Object.entries(saved).map(([k, a]) => [k, closedKeys.has(k) ? { value: a.value, choices: a.choices, ranking: a.ranking, text: a.text } : a.text]),
+    );
     // Video answers: the recorder shows the saved recording (views/media/recorder.ejs).
     res.locals.recordings = Object.fromEntries(Object.entries(saved).flatMap(([k, a]) => (a.mediaId ? [[k, a.mediaId]] : [])));
     const segments = { ...draft?.segments, ...res.locals.participant?.segments };
@@ -227,13 +232,13 @@ export function respondRouter(consent: ConsentCookie): Router {
     if (!token) return res.redirect(303, base(req));
     const body = req.body ?? {};
     const values = {
-      answers: stringRecord(body.answers),
+      answers: answerRecord(body.answers, new Set(campaign.questions.filter((q) => questionType(q) !== 'open').map((q) => q.key))),
       segments: { ...stringRecord(body.segments), ...res.locals.participant?.segments },
     };
     const submissionId = typeof body.submissionId === 'string' ? body.submissionId.slice(0, 64) : '';
     const parsed = submitSchema.safeParse({ submissionId, ...values });
     if (!parsed.success) {
-      return renderAnswerForm(res, 400, { values, submissionId: submissionId || randomUUID(), fieldErrors: toFieldErrors(parsed.error), resumeToken: token });
+      return renderAnswerForm(res, 400, { values, submissionId: submissionId || randomUUID(), fieldErrors: answerFieldErrors(toFieldErrors(parsed.error)), resumeToken: token });
     }
     try {
       // The answer page says per video question whether it has a saved recording (`recorded[q]`);
@@ -265,6 +270,43 @@ export function respondRouter(consent: ConsentCookie): Router {
   });
 
   return router;
+}
+
+/** `answers.q5.choices.0` → `answers.q5`: a message belongs to its question's box. */
+function answerFieldErrors(errors: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, msg] of Object.entries(errors)) {
+    const m = /^(answers\.[^.]+)\./.exec(path);
+    out[m ? m[1] : path] ??= msg;
+  }
+  return out;
+}
+
+/**
+ * The answers of the answer page's form: text (`answers[q1]`) and scale points
+ * (`answers[q5]=7`) as strings; a choice question's `answers[q6][choices][]` and
+ * `answers[q6][text]`; a ranking's `answers[q7][ranks][item]=1`, each only for a closed question
+ * (`closedKeys`). Anything else is dropped.
+ */
+function answerRecord(v: unknown, closedKeys: ReadonlySet<string>): Record<string, AnswerValue> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  const out: Record<string, AnswerValue> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>).slice(0, 50)) {
+    if (k === '__proto__' || k === 'constructor') continue;
+    if (typeof val === 'string') out[k] = val;
+    // Objects only for closed questions: an open question's `answers[q1][$ne]` is no answer at all.
+    else if (closedKeys.has(k) && val && typeof val === 'object' && !Array.isArray(val)) {
+      const o = val as Record<string, unknown>;
+      const closed: Exclude<AnswerValue, string | number> = {};
+      if (o.choices !== undefined) closed.choices = ([] as unknown[]).concat(o.choices).filter((c): c is string => typeof c === 'string' && c !== '').slice(0, 60);
+      if (typeof o.text === 'string') closed.text = o.text;
+      if (o.ranks && typeof o.ranks === 'object' && !Array.isArray(o.ranks)) closed.ranks = stringRecord(o.ranks);
+      // A choice question whose boxes were all left unticked posts only its text (or nothing).
+      if (closed.choices === undefined && closed.ranks === undefined) closed.choices = [];
+      out[k] = closed;
+    }
+  }
+  return out;
 }
 
 /** `answers[q1]=…` from a form → `{ q1: '…' }`, ignoring anything that is not a plain string. */

@@ -12,7 +12,9 @@ import { mediaAnswersOf } from './response.recordings.js';
 import type { ConsentProof } from './consent-cookie.js';
 import { scheduleDraftDelete } from './draft-cleanup.js';
 import { parseId } from '../shared/ids.js';
-import { submissionIdSchema } from './response.schemas.js';
+import { submissionIdSchema, type AnswerValue } from './response.schemas.js';
+import { allowsOther, choiceKeys, isAnswered, questionType, type QuestionShape } from '../campaigns/question-types.js';
+import { OTHER_CHOICE } from '../campaigns/campaign.schemas.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { plainRecord } from '../db/mongo.js';
 
@@ -25,11 +27,24 @@ export interface ResponseView {
   status: 'draft' | 'submitted';
   lang: Lang;
   segments: Record<string, string>;
-  /** Video/audio answers also carry their recording's id and the transcript's cue times. */
-  answers: Record<string, { text: string; mode: string; mediaId?: string; cues?: Array<{ start: number; end: number; text: string }> }>;
+  /**
+   * Video/audio answers also carry their recording's id and the transcript's cue times; closed
+   * questions' answers their `value`, `choices` or `ranking` (`text`: "other, namely …").
+   */
+  answers: Record<string, AnswerView>;
   submissionId?: string;
   submittedAt?: Date;
   source: string;
+}
+
+export interface AnswerView {
+  text: string;
+  mode: string;
+  value?: number;
+  choices?: string[];
+  ranking?: string[];
+  mediaId?: string;
+  cues?: Array<{ start: number; end: number; text: string }>;
 }
 
 export function toView(r: ResponseRecord): ResponseView {
@@ -44,6 +59,9 @@ function common(r: DraftRecord | ResponseRecord) {
   const answers: ResponseView['answers'] = {};
   for (const [k, v] of Object.entries(plainRecord(r.answers))) {
     answers[k] = { text: v?.text ?? '', mode: v?.mode ?? 'text' };
+    if (typeof v?.value === 'number') answers[k].value = v.value;
+    if (v?.choices?.length) answers[k].choices = [...v.choices];
+    if (v?.ranking?.length) answers[k].ranking = [...v.ranking];
     if (v?.mediaId) Object.assign(answers[k], { mediaId: v.mediaId, cues: (v.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text })) });
   }
   return { id: String(r._id), campaignId: String(r.campaignId), lang: r.lang as Lang, segments: plainRecord(r.segments) as Record<string, string>, answers };
@@ -60,21 +78,112 @@ function assertOpen(campaign: Campaign): void {
   if (campaign.status !== 'open') throw gone('This campaign is not open for answers');
 }
 
-/** `{ q1: 'text' }` → the stored answer shape `{ q1: { text, mode, updatedAt } }`. */
-function answerDocsOf(answers: Record<string, string>, now: Date) {
-  return Object.fromEntries(Object.entries(answers).map(([k, text]) => [k, { text, mode: 'text', updatedAt: now }]));
+/**
+ * An answer after checking it against its question: `text` always (an open answer's text, or a
+ * closed answer's "other, namely …"), and a closed answer's own field — `value` null, `choices`
+ * or `ranking` empty when the respondent cleared it (a draft keeps that; a response leaves the
+ * answer out).
+ */
+export interface CleanAnswer {
+  text: string;
+  value?: number | null;
+  choices?: string[];
+  ranking?: string[];
 }
 
-/** Drops unknown question/segment keys and checks segment values against the options. */
+/** `{ q1: { text } }` → the stored answer shape `{ q1: { text, mode, value?, choices?, ranking?, updatedAt } }`; empty closed answers are left out. */
+function answerDocsOf(campaign: Campaign, answers: Record<string, CleanAnswer>, now: Date) {
+  const out: Record<string, object> = {};
+  for (const q of campaign.questions) {
+    const a = answers[q.key];
+    if (!a) continue;
+    if (questionType(q) === 'open') {
+      out[q.key] = { text: a.text, mode: 'text', updatedAt: now };
+      continue;
+    }
+    const closed = {
+      ...(typeof a.value === 'number' ? { value: a.value } : {}),
+      ...(a.choices?.length ? { choices: a.choices } : {}),
+      ...(a.ranking?.length ? { ranking: a.ranking } : {}),
+    };
+    if (!Object.keys(closed).length) continue;
+    out[q.key] = { text: a.text, mode: 'text', ...closed, updatedAt: now };
+  }
+  return out;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+
+/**
+ * Checks one answer against its question's type (issue 17): a scale point within the scale, the
+ * choices among the options (one for single choice; "other" only where offered, its text kept
+ * only with it), a ranking of distinct known items. The form's `ranks` (item → "1", "2", …) become
+ * the `ranking`. Partial rankings are fine in a draft; completeness is checked on submit.
+ */
+export function cleanAnswer(q: QuestionShape, input: AnswerValue): { answer?: CleanAnswer; error?: string } {
+  const type = questionType(q);
+  const obj: Obj = isObj(input) ? input : {};
+  if (type === 'open') {
+    const text = typeof input === 'string' ? input : typeof obj.text === 'string' ? obj.text : undefined;
+    return text === undefined ? { error: 'validation.answer_shape' } : { answer: { text: normalizeText(text) } };
+  }
+  if (type === 'scale') {
+    const raw = typeof input === 'number' || typeof input === 'string' ? input : obj.value;
+    if (raw === '' || raw === null || raw === undefined) return { answer: { text: '', value: null } };
+    const value = typeof raw === 'string' && /^-?\d{1,3}$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value) || !q.scale || value < q.scale.min || value > q.scale.max) return { error: 'validation.out_of_range' };
+    return { answer: { text: '', value } };
+  }
+  if (type === 'ranking') {
+    let ranking: string[];
+    if (isObj(obj.ranks)) {
+      const ranked = Object.entries(obj.ranks)
+        .filter(([, r]) => typeof r === 'string' && /^\d{1,2}$/.test(r.trim()))
+        .map(([k, r]) => ({ k, r: Number(r) }));
+      if (new Set(ranked.map((x) => x.r)).size !== ranked.length) return { error: 'validation.rank_duplicate' };
+      ranking = ranked.sort((a, b) => a.r - b.r).map((x) => x.k);
+    } else if (Array.isArray(obj.ranking)) ranking = strings(obj.ranking);
+    else if (obj.ranking === undefined && typeof input !== 'string' && typeof input !== 'number') ranking = [];
+    else return { error: 'validation.answer_shape' };
+    const known = choiceKeys(q);
+    if (ranking.length > known.length) return { error: 'validation.too_many_ranked' };
+    if (ranking.some((k) => !known.includes(k))) return { error: 'validation.unknown_choice' };
+    if (new Set(ranking).size !== ranking.length) return { error: 'validation.rank_duplicate' };
+    return { answer: { text: '', ranking } };
+  }
+  // Single and multiple choice.
+  if (typeof input === 'number') return { error: 'validation.answer_shape' };
+  let choices = typeof input === 'string' ? (input ? [input] : []) : strings(obj.choices);
+  choices = choices.filter((k, i) => choices.indexOf(k) === i);
+  const known = choiceKeys(q);
+  if (choices.some((k) => !known.includes(k))) return { error: 'validation.unknown_choice' };
+  if (type === 'single' && choices.length > 1) return { error: 'validation.one_choice' };
+  let text = typeof obj.text === 'string' && allowsOther(q) ? normalizeText(obj.text) : '';
+  // Typing an "other" text chooses "other" (a page without JavaScript cannot tick it for them)
+  // where that is unambiguous; otherwise the text belongs to no choice and is not kept.
+  if (text && !choices.includes(OTHER_CHOICE)) {
+    if (type === 'multi' || choices.length === 0) choices.push(OTHER_CHOICE);
+    else text = '';
+  }
+  if (!choices.includes(OTHER_CHOICE)) text = '';
+  return { answer: { text, choices } };
+}
+
+/** Drops unknown question/segment keys and checks answers and segment values against the campaign. */
 function cleanInput(
   campaign: Campaign,
-  input: { answers: Record<string, string>; segments: Record<string, string> },
-): { answers: Record<string, string>; segments: Record<string, string>; errors: FieldErrors } {
+  input: { answers: Record<string, AnswerValue>; segments: Record<string, string> },
+): { answers: Record<string, CleanAnswer>; segments: Record<string, string>; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const answers: Record<string, string> = {};
+  const answers: Record<string, CleanAnswer> = {};
   for (const q of campaign.questions) {
     const value = input.answers[q.key];
-    if (typeof value === 'string') answers[q.key] = normalizeText(value);
+    if (value === undefined) continue;
+    const { answer, error } = cleanAnswer(q, value);
+    if (error) errors[`answers.${q.key}`] = error;
+    else if (answer) answers[q.key] = answer;
   }
   const segments: Record<string, string> = {};
   for (const s of campaign.segments) {
@@ -91,10 +200,21 @@ function normalizeText(text: string): string {
   return text.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').trim();
 }
 
-function completenessErrors(campaign: Campaign, answers: Record<string, string>, segments: Record<string, string>, recorded: Record<string, unknown> = {}): FieldErrors {
+/**
+ * What a submitted response still lacks: required segments and answers; and, required or not, a
+ * chosen "other" without its text, or a ranking that orders only some of its items.
+ */
+function completenessErrors(campaign: Campaign, answers: Record<string, CleanAnswer>, segments: Record<string, string>, recorded: Record<string, unknown> = {}): FieldErrors {
   const errors: FieldErrors = {};
   for (const s of campaign.segments) if (s.required && !segments[s.key]) errors[`segments.${s.key}`] = 'validation.choose_option';
-  for (const q of campaign.questions) if (q.required && !answers[q.key] && !recorded[q.key]) errors[`answers.${q.key}`] = 'validation.answer_required';
+  for (const q of campaign.questions) {
+    const a = answers[q.key];
+    const field = `answers.${q.key}`;
+    const type = questionType(q);
+    if (type === 'ranking' && a?.ranking?.length && a.ranking.length !== choiceKeys(q).length) errors[field] = 'validation.rank_all';
+    else if ((type === 'single' || type === 'multi') && a?.choices?.includes(OTHER_CHOICE) && !a.text) errors[field] = 'validation.other_text_required';
+    else if (q.required && !isAnswered(q, a, Boolean(recorded[q.key]))) errors[field] = 'validation.answer_required';
+  }
   return errors;
 }
 
@@ -172,7 +292,7 @@ export async function setLanguage(_campaign: Campaign, resumeToken: string, lang
 export async function autosave(
   campaign: Campaign,
   resumeToken: string,
-  input: { answers: Record<string, string>; segments: Record<string, string> },
+  input: { answers: Record<string, AnswerValue>; segments: Record<string, string> },
   opts: { consent?: ConsentProof; lang?: Lang; participant?: ParticipantContext } = {},
 ): Promise<{ savedAt: Date }> {
   assertOpen(campaign);
@@ -184,7 +304,12 @@ export async function autosave(
   const now = new Date();
   const set: Record<string, unknown> = {};
   // Field-wise, so a recording attached to the answer (src/media) stays.
-  for (const [k, text] of Object.entries(answers)) Object.assign(set, { [`answers.${k}.text`]: text, [`answers.${k}.updatedAt`]: now });
+  for (const [k, a] of Object.entries(answers)) {
+    Object.assign(set, { [`answers.${k}.text`]: a.text, [`answers.${k}.updatedAt`]: now });
+    if (a.value !== undefined) set[`answers.${k}.value`] = a.value;
+    if (a.choices !== undefined) set[`answers.${k}.choices`] = a.choices;
+    if (a.ranking !== undefined) set[`answers.${k}.ranking`] = a.ranking;
+  }
   for (const s of campaign.segments) if (s.key in input.segments) set[`segments.${s.key}`] = segments[s.key] ?? '';
   // A personal link's segments win over anything typed (they are not asked on the form).
   for (const [k, v] of Object.entries(participantSegments(campaign, opts.participant))) set[`segments.${k}`] = v;
@@ -235,7 +360,7 @@ export interface SubmitOutcome {
 export async function submit(
   campaign: Campaign,
   resumeToken: string,
-  input: { submissionId: string; answers: Record<string, string>; segments: Record<string, string> },
+  input: { submissionId: string; answers: Record<string, AnswerValue>; segments: Record<string, string> },
   opts: {
     lang: Lang;
     consent?: ConsentProof;
@@ -273,8 +398,9 @@ export async function submit(
   const fixed = participantSegments(campaign, participant);
   const { answers, segments, errors } = cleanInput(campaign, { answers: input.answers, segments: { ...input.segments, ...fixed } });
   // Video/audio answers: the recording comes from the draft, the transcript from the form.
-  const recorded = draft ? await mediaAnswersOf(draft, answers) : {};
-  Object.assign(errors, completenessErrors(campaign, answers, segments, recorded));
+  const recorded = draft ? await mediaAnswersOf(draft, Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.text]))) : {};
+  // A field already refused keeps its own message (an out-of-range value is not "missing").
+  for (const [k, v] of Object.entries(completenessErrors(campaign, answers, segments, recorded))) errors[k] ??= v;
   if (Object.keys(errors).length) {
     const repeat = await earlier();
     if (repeat) return repeat;
@@ -283,7 +409,7 @@ export async function submit(
 
   if (participant) await claimForSubmit(participant.id, claimKey);
   const now = new Date();
-  const answerDocs: Record<string, object> = answerDocsOf(answers, now);
+  const answerDocs: Record<string, object> = answerDocsOf(campaign, answers, now);
   for (const [k, a] of Object.entries(recorded)) answerDocs[k] = { ...a, updatedAt: now };
   try {
     const created = await insertSubmittedResponse({
@@ -332,7 +458,7 @@ export async function settleParticipant(campaign: Campaign, resumeToken: string 
  */
 export async function createFromApi(
   campaign: Campaign,
-  input: { submissionId: string; lang: Lang; answers: Record<string, string>; segments: Record<string, string> },
+  input: { submissionId: string; lang: Lang; answers: Record<string, AnswerValue>; segments: Record<string, string> },
 ): Promise<SubmitOutcome> {
   assertOpen(campaign);
   const { answers, segments, errors } = cleanInput(campaign, input);
@@ -340,12 +466,12 @@ export async function createFromApi(
   if (!submissionIdSchema.safeParse(input.submissionId).success) errors.submissionId = 'validation.invalid';
   const unknown = Object.keys(input.answers).filter((k) => !campaign.questions.some((q) => q.key === k));
   for (const k of unknown) errors[`answers.${k}`] = 'validation.unknown_question';
-  Object.assign(errors, completenessErrors(campaign, answers, segments));
+  for (const [k, v] of Object.entries(completenessErrors(campaign, answers, segments))) errors[k] ??= v;
   if (Object.keys(errors).length) throw badRequest('Invalid response', errors);
 
   const key = apiKey(campaign._id, input.submissionId);
   const now = new Date();
-  const answerDocs = answerDocsOf(answers, now);
+  const answerDocs = answerDocsOf(campaign, answers, now);
   try {
     // Insert first: one round trip in the common case; a retry hits the unique _id.
     const created = await insertSubmittedResponse({

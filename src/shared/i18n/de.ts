@@ -7,6 +7,7 @@ import { reportDe } from './parts/report.js';
 import { onboardingDe } from './parts/onboarding.js';
 import { scheduleDe } from './parts/schedule.js';
 import { textsDe } from './parts/texts.js';
+import { closedDe } from './parts/closed.js';
 import { seriesDe } from './parts/series.js';
 
 /**
@@ -428,6 +429,6 @@ const core = {
 } as const;
 
 /** Core texts plus each feature's part (src/shared/i18n/parts/*). */
-export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe, ...onboardingDe, ...scheduleDe, ...textsDe, ...seriesDe } as const;
+export const de = { ...core, ...mediaDe, ...dashboardDe, ...boardDe, ...reportDe, ...exportsDe, ...privacyDe, ...onboardingDe, ...scheduleDe, ...textsDe, ...closedDe, ...seriesDe } as const;
 
 export type MessageKey = keyof typeof de;

@@ -8,10 +8,11 @@ import { reportEn } from './parts/report.js';
 import { onboardingEn } from './parts/onboarding.js';
 import { scheduleEn } from './parts/schedule.js';
 import { textsEn } from './parts/texts.js';
+import { closedEn } from './parts/closed.js';
 import { seriesEn } from './parts/series.js';
 
 /** English texts; typed against the German keys so none can be missing. */
-const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn | keyof typeof privacyEn | keyof typeof onboardingEn | keyof typeof scheduleEn | keyof typeof textsEn | keyof typeof seriesEn>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashboardEn | keyof typeof boardEn | keyof typeof reportEn | keyof typeof exportsEn | keyof typeof privacyEn | keyof typeof onboardingEn | keyof typeof scheduleEn | keyof typeof textsEn | keyof typeof closedEn | keyof typeof seriesEn>, string> = {
   'nav.skip': 'Skip to content',
   'nav.main': 'Main navigation',
   'nav.campaigns': 'Campaigns',
@@ -425,4 +426,4 @@ const core: Record<Exclude<MessageKey, keyof typeof mediaEn | keyof typeof dashb
   "analysis.reload": "Reload the page to see the result",
 };
 
-export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn, ...privacyEn, ...onboardingEn, ...scheduleEn, ...textsEn, ...seriesEn };
+export const en: Record<MessageKey, string> = { ...core, ...mediaEn, ...dashboardEn, ...boardEn, ...reportEn, ...exportsEn, ...privacyEn, ...onboardingEn, ...scheduleEn, ...textsEn, ...closedEn, ...seriesEn };
