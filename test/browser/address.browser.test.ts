@@ -121,6 +121,9 @@ describe('browser: Du or Sie on every respondent page', function () {
     await take('error page under the link (404)');
     await page.goto(`${base}/r/${token}/answer`);
     for (const key of ['q1', 'q2', 'q3', 'q4']) await page.locator(`#f-answers-${key}`).fill(`Antwort ${key}`);
+    // The template's "digital readiness" block (two rating scales, issue 17) is on by default.
+    await page.locator('label[for="f-answers-readiness_tools-7"]').click();
+    await page.locator('label[for="f-answers-readiness_openness-4"]').click();
     await page.getByRole('button', { name: 'Antworten abschicken' }).click();
     await page.waitForURL(/\/thanks/);
     await take('thanks');
@@ -159,6 +162,7 @@ describe('browser: Du or Sie on every respondent page', function () {
       const answers = pages.find((p) => p.name === 'answers after a refused submit')!;
       expect(answers.text).to.include(name === 'Sie' ? 'Bitte beantworten Sie diese Frage.' : 'Bitte beantworte diese Frage.');
       expect(answers.text).to.include(name === 'Sie' ? 'Wie arbeiten bzw. kommunizieren Sie heute mit Ihren Kollegen?' : 'Wie arbeitest bzw. kommunizierst Du heute mit Deinen Kollegen?');
+      expect(answers.text).to.include(name === 'Sie' ? 'Wie offen ist Ihr Team für neue Arbeitsweisen?' : 'Wie offen ist Dein Team für neue Arbeitsweisen?');
     }
   });
 });
