@@ -7,12 +7,14 @@ import { buildClosedData, type ClosedAnswerRow, type ClosedData } from './closed
 /**
  * The closed questions' answers of the population a dashboard run stands for (closed-figures.ts):
  * the responses submitted up to the moment the run had loaded its answers. Read in ONE pass
- * over the campaign's responses (only the closed questions' fields), built once per run and kept
- * in memory for a few minutes; an erasure changes the campaign's `erasedAt`, which is part of the
- * key, so erased responses are never counted again.
+ * over the campaign's responses (only the closed questions' fields) and built once per run:
+ * that population never changes but by an erasure, which changes the campaign's `erasedAt` —
+ * part of the key, so erased responses are never counted again. Kept in memory (the newest
+ * MAX_ENTRIES); measured on FerretDB/SQLite: ~3.3 s to read 10,000 responses, then 10–20 ms for
+ * all figures and 6–22 ms for a comparison, so only the first view of a run pays the read.
+ * Without a run (`ttlMs`) the entry is re-read after that time.
  */
 
-const TTL_MS = 5 * 60_000;
 const MAX_ENTRIES = 8;
 const cache = new Map<string, { at: number; data: Promise<ClosedData> }>();
 
@@ -39,12 +41,21 @@ async function load(campaign: Pick<Campaign, '_id' | 'questions' | 'segments'>, 
 }
 
 /** The closed answers behind a run's dashboard, or null when the campaign has no closed question. */
-export function closedDataOf(campaign: Pick<Campaign, '_id' | 'questions' | 'segments' | 'erasedAt'>, run: Pick<RunView, 'id' | 'stages' | 'startedAt' | 'finishedAt' | 'createdAt'>): Promise<ClosedData> | null {
+export function closedDataOf(
+  campaign: Pick<Campaign, '_id' | 'questions' | 'segments' | 'erasedAt'>,
+  run: Pick<RunView, 'id' | 'stages' | 'startedAt' | 'finishedAt' | 'createdAt'>,
+  ttlMs = Infinity,
+): Promise<ClosedData> | null {
   if (!campaign.questions.some((q) => isClosed(q))) return null;
   const key = `${run.id}|${campaign.erasedAt ? new Date(campaign.erasedAt).getTime() : 0}`;
   const now = Date.now();
   const hit = cache.get(key);
-  if (hit && now - hit.at < TTL_MS) return hit.data;
+  if (hit && now - hit.at < ttlMs) {
+    // Newest used last: the oldest entries are the ones dropped.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.data;
+  }
   const data = load(campaign, runCutoff(run));
   cache.set(key, { at: now, data });
   data.catch(() => cache.delete(key));

@@ -61,7 +61,7 @@ export interface ClosedSectionView {
 
 /** The dashboard's closed-question section for the selected filters, or null when the campaign has no closed question. */
 export async function closedSection(campaign: Campaign, run: RunView | undefined, filters: readonly Filter[], min: number, reader: Reader): Promise<ClosedSectionView | null> {
-  const loading = closedDataOf(campaign, run ?? liveRun(campaign));
+  const loading = run ? closedDataOf(campaign, run) : closedDataOf(campaign, liveRun(campaign), LIVE_TTL_MS);
   if (!loading) return null;
   const data = await loading;
   const state = closedFilter(data, filters, min);
