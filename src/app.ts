@@ -15,6 +15,7 @@ import { findByPublicToken } from './campaigns/campaign.service.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { seriesRouter } from './series/series.routes.js';
 import { warmRunData } from './dashboard/dashboard.data.js';
+import { warmClosedData } from './dashboard/closed-data.js';
 import { onRunSeenDone } from './analysis-runs/run-events.js';
 import { useCorrectionsFrom } from './analysis-runs/analysis-input.js';
 import { boardAnalyzeOptions } from './board/board-overrides.js';
@@ -190,7 +191,11 @@ export function createApp(deps: AppDeps): Express {
   // Analysis runs learn from the theme board's corrections (and use its codebook edits).
   useCorrectionsFrom(boardAnalyzeOptions);
   // The dashboard keeps a finished run's data ready the moment a lead sees the run done.
-  onRunSeenDone((campaignId, runId) => warmRunData(campaignId, runId));
+  onRunSeenDone((campaignId, runId) => {
+    warmRunData(campaignId, runId);
+    // The closed questions' figures (issue 17) read the run's responses once: warm them too.
+    warmClosedData(campaignId, runId);
+  });
   app.use('/lead', reportLeadRouter({ pdf: reportPdf }));
   app.use('/lead', exportsRouter({ secret: deps.secret, logger: deps.logger }));
   app.use('/api/v1', apiRouter());
