@@ -1,4 +1,5 @@
 import type mongoose from 'mongoose';
+import { forgetResponseOrder } from './response-list.js';
 import { isFerretDb } from '../db/engine.js';
 import { DraftModel, ResponseModel, type ResponseRecord } from './response.model.js';
 
@@ -54,6 +55,7 @@ export async function responsesOfParticipant(participantId: mongoose.Types.Objec
 /** Retention: removes every response and draft of a campaign; returns how many responses went. */
 export async function purgeCampaignResponses(campaignId: mongoose.Types.ObjectId): Promise<number> {
   const res = await ResponseModel.deleteMany({ campaignId });
+  forgetResponseOrder(campaignId);
   await DraftModel.deleteMany({ campaignId });
   return res.deletedCount ?? 0;
 }

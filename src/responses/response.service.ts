@@ -7,6 +7,7 @@ import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from
 import type { Lang } from '../shared/i18n/index.js';
 import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
 import { DraftModel, insertSubmittedResponse, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
+import { noteDeleted, noteSubmitted, submittedCount, submittedPage } from './response-list.js';
 import { deleteMedia, mediaIdsOf } from '../media/media.service.js';
 import { mediaAnswersOf } from './response.recordings.js';
 import type { ConsentProof } from './consent-cookie.js';
@@ -424,6 +425,7 @@ export async function submit(
       source: 'web',
       ...(participant && !anonymous ? { participantId: participant.id } : {}),
     });
+    noteSubmitted(campaign._id, key);
     // The draft has done its job (if the device saved one: without reading it we do not know).
     // A leftover draft is harmless meanwhile: autosave and upload see the response first.
     if (draft || !withRecordings) scheduleDraftDelete(key);
@@ -485,6 +487,7 @@ export async function createFromApi(
       submittedAt: now,
       source: 'api',
     });
+    noteSubmitted(campaign._id, key);
     return { response: toView(created), repeated: false };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
@@ -495,7 +498,7 @@ export async function createFromApi(
 }
 
 export async function countSubmitted(campaignId: mongoose.Types.ObjectId): Promise<number> {
-  return ResponseModel.countDocuments({ campaignId });
+  return submittedCount(campaignId);
 }
 
 export async function countDrafts(campaignId: mongoose.Types.ObjectId): Promise<number> {
@@ -513,10 +516,9 @@ export async function listResponses(
     ]);
     return { items: docs.map(draftView), total };
   }
-  const [docs, total] = await Promise.all([
-    ResponseModel.find({ campaignId }).sort({ submittedAt: -1, _id: -1 }).skip(opts.skip).limit(opts.limit).lean<ResponseRecord[]>(),
-    ResponseModel.countDocuments({ campaignId }),
-  ]);
+  // One campaign-filtered read of ids and times, kept per instance (response-list.ts: FerretDB
+  // pushes neither sort nor limit down), then the page's documents by `_id`.
+  const { docs, total } = await submittedPage(campaignId, opts.skip, opts.limit);
   return { items: docs.map(toView), total };
 }
 
@@ -537,6 +539,7 @@ export async function responseIdsOfParticipant(participantId: mongoose.Types.Obj
 export async function deleteResponse(campaignId: mongoose.Types.ObjectId, responseId: string): Promise<void> {
   const response = await getResponse(campaignId, responseId);
   await ResponseModel.deleteOne({ _id: responseId });
+  noteDeleted(campaignId, responseId);
   // Its recordings go with it (after the response, so a failure never leaves an answer without its file).
   await deleteMedia(mediaIdsOf(response.answers));
 }
