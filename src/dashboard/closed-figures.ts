@@ -1,7 +1,7 @@
 import { choiceKeys, questionType, scalePoints, type QuestionShape } from '../campaigns/question-types.js';
 import type { QuestionType } from '../campaigns/campaign.schemas.js';
 import { planCoded, type DisclosurePlan } from '../shared/anonymity.js';
-import { notableDifference } from './segment-compare.js';
+import { notableDifference, shownColumns } from './segment-compare.js';
 import type { Dimension, Filter } from './types.js';
 
 /**
@@ -305,19 +305,9 @@ export function closedComparison(data: ClosedData, dimKey: string, min: number):
   const plan = closedPlan(data, min);
   if (!dim || plan.tooFew) return null;
   const nResp = data.respondents.length;
-  const sizes = new Array<number>(dim.values.length).fill(0);
-  for (let r = 0; r < nResp; r++) if (dim.idx[r] >= 0) sizes[dim.idx[r]]++;
-  const shown: number[] = [];
-  let hidden = 0;
-  dim.values.forEach((v, k) => {
-    if (sizes[k] === 0) return;
-    if (plan.offers(dim.key, v)) shown.push(k);
-    else hidden++;
-  });
-  const colOfValue = new Int32Array(dim.values.length).fill(-1);
-  shown.forEach((k, c) => (colOfValue[k] = c));
+  const { shown, hidden, colOf: columnOf, sizes } = shownColumns(dim, nResp, plan);
   const nCols = shown.length;
-  const colOf = (r: number) => (dim.idx[r] >= 0 ? colOfValue[dim.idx[r]] : -1);
+  const colOf = (r: number) => columnOf[r];
   const k = plan.min;
   const rows: ClosedCompareRow[] = [];
 

@@ -1,6 +1,6 @@
 import type { QuestionRole } from '../analysis/index.js';
 import type { DisclosurePlan } from '../shared/anonymity.js';
-import { ROLES, type CodeField, type RunData } from './types.js';
+import { ROLES, type CodeField, type Dimension, type RunData } from './types.js';
 
 /**
  * Segment comparison (issue 17, item 2): the values of one segment dimension (department,
@@ -77,14 +77,14 @@ export function notableDifference(x1: number, n1: number, x2: number, n2: number
 }
 
 /**
- * The comparison for dimension `dimKey` of a run, or null when the dimension does not exist or
- * the campaign is too small to show anything.
+ * The columns a comparison may show for one dimension: the values that have respondents and that
+ * the disclosure plan offers — so every column, and every difference of two columns or of a
+ * column and the total, is a union of atoms of at least the minimum group — how many values were
+ * left out, each respondent's column (-1: no value, or a value not offered) and each value's
+ * number of respondents. Shared by the
+ * coded comparison here and the closed questions' rows (closed-figures.ts).
  */
-export function segmentComparison(data: RunData, dimKey: string, plan: DisclosurePlan): SegmentComparison | null {
-  const dim = data.dims.find((d) => d.key === dimKey);
-  if (!dim || plan.tooFew) return null;
-  const nResp = data.respondents.length;
-  // Column of each respondent: -1 = not in a shown column (no value, or a value not offered).
+export function shownColumns(dim: Dimension, nResp: number, plan: Pick<DisclosurePlan, 'offers'>): { shown: number[]; hidden: number; colOf: Int32Array; sizes: number[] } {
   const sizes = new Array<number>(dim.values.length).fill(0);
   for (let r = 0; r < nResp; r++) if (dim.idx[r] >= 0) sizes[dim.idx[r]]++;
   const shown: number[] = [];
@@ -98,6 +98,18 @@ export function segmentComparison(data: RunData, dimKey: string, plan: Disclosur
   shown.forEach((k, c) => (colOfValue[k] = c));
   const colOf = new Int32Array(nResp);
   for (let r = 0; r < nResp; r++) colOf[r] = dim.idx[r] >= 0 ? colOfValue[dim.idx[r]] : -1;
+  return { shown, hidden, colOf, sizes };
+}
+
+/**
+ * The comparison for dimension `dimKey` of a run, or null when the dimension does not exist or
+ * the campaign is too small to show anything.
+ */
+export function segmentComparison(data: RunData, dimKey: string, plan: DisclosurePlan): SegmentComparison | null {
+  const dim = data.dims.find((d) => d.key === dimKey);
+  if (!dim || plan.tooFew) return null;
+  const nResp = data.respondents.length;
+  const { shown, hidden, colOf, sizes } = shownColumns(dim, nResp, plan);
   const nCols = shown.length;
 
   // One pass over the answers: per role the answers per column, per code the hits per column
