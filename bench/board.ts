@@ -27,9 +27,8 @@ import { campaignInputSchema } from '../src/campaigns/campaign.schemas.js';
 import { interviewTemplate } from '../src/campaigns/interview-template.js';
 import { findExecutable, goBinDir } from '../src/db/embedded/locate.js';
 import { ResponseModel } from '../src/responses/response.model.js';
-import { createLogger } from '../src/shared/logger.js';
-import { staffClient, testApp } from '../test/helpers/app.js';
 import { startBenchDatabase } from './lib/bench-db.js';
+import { timedLeadApp } from './lib/timed-app.js';
 import { fmt, machineInfo, repoRoot, upsertPerformanceSubsection, runMain } from './lib/report.js';
 import { generateCampaign } from './synthetic-campaign.js';
 import { connectDb } from '../src/db/connection.js';
@@ -53,15 +52,8 @@ async function main() {
   const db = await startBenchDatabase('wv-bench-board-');
   try {
     await connectDb(db.uri('bench_board'));
-    const inner = testApp({ logger: createLogger('warn') });
-    let last = NaN;
-    const timed = ((req, res) => {
-      const t0 = performance.now();
-      res.on('finish', () => (last = performance.now() - t0));
-      inner(req, res);
-    }) as typeof inner;
-    timed.app = inner.app;
-    const lead = await staffClient(timed, 'lead');
+    // Server time of every request: from entering the app to `finish`.
+    const { lead, lastMs } = await timedLeadApp();
 
     // The campaign, stored as the app stores API submissions.
     const rows = generateCampaign(path.resolve(repoRoot, '..', 'shared', 'data', 'interviews-dev.jsonl'), ANSWERS, 11);
@@ -94,9 +86,8 @@ async function main() {
     const sample = async (name: string, n: number, fn: () => Promise<void>) => {
       const xs: number[] = [];
       for (let i = 0; i < n; i++) {
-        last = NaN;
         await fn();
-        xs.push(last);
+        xs.push(lastMs());
       }
       const row = { name, n, p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs) };
       log(`${name.padEnd(60)} n=${n} p50 ${fmt(row.p50, 1)} ms  p95 ${fmt(row.p95, 1)} ms  max ${fmt(row.max, 1)} ms`);

@@ -28,6 +28,7 @@ import { seedCampaign } from '../test/faults/helpers.js';
 import { countWeb, latencyRow, Stats, visit, type Count, type Ledger } from './load.js';
 import { runLoad, runStaggered } from './lib/load.js';
 import { fmt, machineInfo, upsertPerformanceSubsection } from './lib/report.js';
+import { SCALE_OUT_SECTION } from './lib/timed-app.js';
 import { findExecutable, goBinDir } from '../src/db/embedded/locate.js';
 
 function arg(name: string, fallback: string): string {
@@ -174,10 +175,7 @@ async function main(): Promise<void> {
   ].join('\n');
   log(`\n${report}`);
   if (WRITE) {
-    upsertPerformanceSubsection('Through the proxy: 3 instances vs 1 (`npm run bench:cluster`)', report, undefined, {
-      heading: '## Scale-out: the cluster (issue 18)',
-      intro: '`npm run cluster` (deploy/cluster.ts) under load and faults; scripts in `bench/` and `test/faults/cluster.test.ts`, all on 127.0.0.1.',
-    });
+    upsertPerformanceSubsection('Through the proxy: 3 instances vs 1 (`npm run bench:cluster`)', report, undefined, SCALE_OUT_SECTION);
     log('\nwritten to docs/PERFORMANCE.md');
   }
 }

@@ -26,9 +26,9 @@ import { readResult as readStoredResult } from '../src/analysis-runs/result-stor
 import { createRunner } from '../src/analysis-runs/runner.js';
 import { forgetRunData } from '../src/dashboard/dashboard.data.js';
 import { DashboardRunModel } from '../src/dashboard/dashboard.store.js';
-import { staffClient, testApp } from '../test/helpers/app.js';
 import { seedSyntheticCampaign, percentile } from './dashboard-fixture.js';
 import { startBenchDatabase } from './lib/bench-db.js';
+import { timedLeadApp } from './lib/timed-app.js';
 import { fmt, machineInfo, upsertPerformanceSubsection, runMain } from './lib/report.js';
 import { findExecutable, goBinDir } from '../src/db/embedded/locate.js';
 import { connectDb } from '../src/db/connection.js';
@@ -49,16 +49,8 @@ async function main() {
   const db = await startBenchDatabase('wv-bench-dashboard-');
   try {
     await connectDb(db.uri('bench_dashboard'));
-    const inner = testApp({ logger: (await import('../src/shared/logger.js')).createLogger('warn') });
     // Server time of every request: from entering the app to `finish`.
-    let last = NaN;
-    const timed = ((req, res) => {
-      const t0 = performance.now();
-      res.on('finish', () => (last = performance.now() - t0));
-      inner(req, res);
-    }) as typeof inner;
-    timed.app = inner.app;
-    const lead = await staffClient(timed, 'lead');
+    const { lead, lastMs } = await timedLeadApp();
 
     log(`seeding ${ANSWERS} answers …`);
     const t0 = performance.now();
@@ -79,9 +71,8 @@ async function main() {
     async function sample(name: string, n: number, fn: () => Promise<void>) {
       const xs: number[] = [];
       for (let i = 0; i < n; i++) {
-        last = NaN;
         await fn();
-        xs.push(last);
+        xs.push(lastMs());
       }
       const row = { name, n, p50: percentile(xs, 50), p95: percentile(xs, 95), max: Math.max(...xs) };
       log(`${name.padEnd(58)} n=${n} p50 ${fmt(row.p50, 1)} ms  p95 ${fmt(row.p95, 1)} ms  max ${fmt(row.max, 1)} ms`);

@@ -23,9 +23,9 @@ import { connectDb } from '../src/db/connection.js';
 import { freePort, spawnServer } from '../src/db/embedded/process.js';
 import { findExecutable, goBinDir } from '../src/db/embedded/locate.js';
 import { ResponseModel } from '../src/responses/response.model.js';
-import { staffClient, testApp } from '../test/helpers/app.js';
 import { percentile, seedSyntheticCampaign } from './dashboard-fixture.js';
 import { fmt, machineInfo, upsertPerformanceSubsection } from './lib/report.js';
+import { SCALE_OUT_SECTION, timedLeadApp } from './lib/timed-app.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,15 +52,7 @@ function planOf(explained: Record<string, unknown>): Plan {
 async function measure(backend: string, uri: string) {
   await connectDb(uri, { serverSelectionTimeoutMS: 10_000 });
   try {
-    const inner = testApp({ logger: (await import('../src/shared/logger.js')).createLogger('warn') });
-    let last = NaN;
-    const timed = ((req, res) => {
-      const t0 = performance.now();
-      res.on('finish', () => (last = performance.now() - t0));
-      inner(req, res);
-    }) as typeof inner;
-    timed.app = inner.app;
-    const lead = await staffClient(timed, 'lead');
+    const { lead, lastMs } = await timedLeadApp();
     const t0 = performance.now();
     const { campaign } = await seedSyntheticCampaign(lead.user.id, RESPONDENTS * 4, 7);
     await seedSyntheticCampaign(lead.user.id, Math.round(RESPONDENTS / 10) * 4, 8);
@@ -68,10 +60,9 @@ async function measure(backend: string, uri: string) {
     log(`${backend}: seeded ${fmt(total)} responses in ${fmt((performance.now() - t0) / 1000, 1)} s`);
     const id = String(campaign._id);
     const once = async (url: string) => {
-      last = NaN;
       const res = await lead.get(url).set('Accept-Language', 'en');
       if (res.status !== 200) throw new Error(`${url} → ${res.status}`);
-      return last;
+      return lastMs();
     };
     const sample = async (url: string) => {
       const xs: number[] = [];
@@ -145,10 +136,7 @@ async function main(): Promise<void> {
   ].join('\n');
   log(`\n${report}`);
   if (WRITE) {
-    upsertPerformanceSubsection('Lead pages at 50,000 responses: SQLite vs PostgreSQL (`npm run bench:lead-pages`)', report, undefined, {
-      heading: '## Scale-out: the cluster (issue 18)',
-      intro: '`npm run cluster` (deploy/cluster.ts) under load and faults; scripts in `bench/` and `test/faults/cluster.test.ts`, all on 127.0.0.1.',
-    });
+    upsertPerformanceSubsection('Lead pages at 50,000 responses: SQLite vs PostgreSQL (`npm run bench:lead-pages`)', report, undefined, SCALE_OUT_SECTION);
     log('\nwritten to docs/PERFORMANCE.md');
   }
 }

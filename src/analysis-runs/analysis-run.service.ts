@@ -1,10 +1,10 @@
 import mongoose from 'mongoose';
-import type { AnalysisResult, AnalysisSummary } from '../analysis/index.js';
+import type { AnalysisSummary } from '../analysis/index.js';
 import { notFound } from '../shared/errors.js';
 import { AnalysisRunModel, type AnalysisRunRecord, type RunStage, type RunStatus } from './analysis-run.model.js';
 import { parseObjectId } from '../shared/ids.js';
 import { ExportCodeIndexModel } from './code-index.js';
-import { deleteResults, readResult } from './result-store.js';
+import { deleteResults } from './result-store.js';
 import { isDuplicateKey } from '../db/mongo.js';
 
 export interface RunView {
@@ -82,15 +82,6 @@ export async function getRun(campaignId: mongoose.Types.ObjectId, runId: string)
   const doc = oid ? await AnalysisRunModel.findById(oid).lean<AnalysisRunRecord>() : null;
   if (!doc || String(doc.campaignId) !== String(campaignId)) throw notFound('Analysis run');
   return toRunView(doc);
-}
-
-/** The stored engine result of a finished run (read by `_id`). */
-export async function getResult(campaignId: mongoose.Types.ObjectId, runId: string): Promise<AnalysisResult> {
-  const run = await getRun(campaignId, runId);
-  if (run.status !== 'done') throw notFound('Analysis result');
-  const doc = await readResult(run.id);
-  if (!doc) throw notFound('Analysis result');
-  return doc.result;
 }
 
 /**
