@@ -1,3 +1,4 @@
+import { answerDimensions, answerDimensionValue, questionOfDimension } from '../campaigns/answer-dimensions.js';
 import { choiceKeys, questionType, scalePoints, type QuestionShape } from '../campaigns/question-types.js';
 import type { QuestionType } from '../campaigns/campaign.schemas.js';
 import { planCoded, type DisclosurePlan } from '../shared/anonymity.js';
@@ -13,7 +14,7 @@ import type { Dimension, Filter } from './types.js';
  * The population: the responses that had arrived when the dashboard's analysis run started —
  * every respondent, also those who answered no open question (so the run's own respondents,
  * which are the people with an analysed text, would be the wrong population). It has its own
- * disclosure plan (src/shared/anonymity.ts) over the same dimensions (segments, then language):
+ * disclosure plan (src/shared/anonymity.ts) over the same dimensions (segments, then language, then the answers of single-choice and scale questions):
  * a filter applies only where this plan offers it, a comparison column only for a value it
  * offers. So every figure here, and every difference of two, covers a union of the plan's atoms
  * of at least the minimum group. On top, no figure is computed from fewer than the minimum number
@@ -38,7 +39,7 @@ export interface ClosedQuestionData {
 export interface ClosedData {
   /** Response ids of the population, index = respondent number. */
   respondents: string[];
-  /** Segment dimensions, then `language` (as the run's data). */
+  /** Segment dimensions, then `language` (as the run's data), then the answer dimensions (answer-dimensions.ts). */
   dims: Dimension[];
   questions: ClosedQuestionData[];
 }
@@ -70,6 +71,17 @@ export function buildClosedData(campaign: { questions: readonly QuestionShape[];
   const langIdx = new Int16Array(n).fill(-1);
   rows.forEach((row, r) => (langIdx[r] = row.lang ? languages.indexOf(row.lang) : -1));
   dims.push({ key: 'language', values: languages, idx: langIdx });
+  // Then the answers of single-choice and scale questions as dimensions (answer-dimensions.ts):
+  // last, so the plan offers the same segment and language values as without them.
+  for (const ad of answerDimensions(campaign)) {
+    const q = campaign.questions.find((x) => x.key === ad.question)!;
+    const idx = new Int16Array(n).fill(-1);
+    rows.forEach((row, r) => {
+      const v = answerDimensionValue(q, row.answers[q.key]);
+      if (v !== undefined) idx[r] = ad.values.indexOf(v);
+    });
+    dims.push({ key: ad.key, values: ad.values, idx });
+  }
 
   const questions: ClosedQuestionData[] = [];
   for (const q of campaign.questions) {
@@ -311,7 +323,10 @@ export function closedComparison(data: ClosedData, dimKey: string, min: number):
   const k = plan.min;
   const rows: ClosedCompareRow[] = [];
 
+  // The question that makes the columns is not a row of its own comparison (it would only repeat them).
+  const own = questionOfDimension(dim.key);
   for (const q of data.questions) {
+    if (q.key === own) continue;
     if (q.type === 'scale') {
       const n = new Float64Array(nCols + 1);
       const s = new Float64Array(nCols + 1);

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { listRuns, type RunView } from '../analysis-runs/analysis-run.service.js';
+import { answerDimensions, questionOfDimension } from '../campaigns/answer-dimensions.js';
 import { getCampaign, type Campaign } from '../campaigns/campaign.service.js';
 import { responseRates, type ResponseRates } from '../participants/participant.service.js';
 import { responsesByIds } from '../responses/response.queries.js';
@@ -14,6 +15,7 @@ import {
   codeName,
   cuePatterns,
   dashboardView,
+  dimensionLabel,
   drillAnswers,
   filterOptions,
   minGroupOf,
@@ -21,8 +23,10 @@ import {
   queryString,
   responsesBySegment,
   valueLabel,
+  withAnswerDimensions,
   type FilterState,
 } from './dashboard.service.js';
+import { closedDataOf } from './closed-data.js';
 import { quoteOf } from './quotes.js';
 import { segmentComparison, type CompareRow } from './segment-compare.js';
 import { closedCompareSection, closedSection } from './closed-view.js';
@@ -80,8 +84,16 @@ async function load(campaignId: string, query: Record<string, unknown>): Promise
   const run = wanted ? runs.find((r) => r.id === wanted) : runs[0];
   if (wanted && !run) throw notFound('Analysis run');
   if (!run) return { campaign, runs };
-  const data = await runData(run.id, campaign);
-  const filters = filtersFrom(query, campaign.segments.map((s) => s.key));
+  // With single-choice and scale questions, their answers are dimensions too (filters and
+  // comparison columns), taken from the closed answers' data of the same run (cached per run).
+  const coded = await runData(run.id, campaign);
+  const closed = closedDataOf(campaign, run);
+  const data = closed ? withAnswerDimensions(coded, await closed) : coded;
+  const filters = filtersFrom(
+    query,
+    campaign.segments.map((s) => s.key),
+    answerDimensions(campaign).map((d) => d.question),
+  );
   return { campaign, runs, run, data, state: applyFilters(data, filters, minGroupOf(campaign)) };
 }
 
@@ -252,7 +264,7 @@ async function pageQuotes(campaign: Campaign, data: RunData, slice: number[], pa
       if (!quote) return null;
       const question = campaign.questions.find((x) => x.key === key);
       const href = readOnly ? '' : `/lead/campaigns/${id}/responses/${encodeURIComponent(responseId)}${quote.seconds !== undefined ? `?t=${quote.seconds}` : ''}`;
-      const langDim = data.dims[data.dims.length - 1];
+      const langDim = data.dims.find((d) => d.key === 'language')!;
       const answerLang = langDim.idx[data.aResp[i]] >= 0 ? langDim.values[langDim.idx[data.aResp[i]]] : '';
       return { ...quote, lang: answerLang, question: question ? locals.pick(question.prompt) : key, href };
     })
@@ -274,10 +286,9 @@ async function showSegments(req: Request<{ id: string }>, res: Response): Promis
   const wanted = segmentsQuerySchema.parse(req.query).dim;
   const dim = data.dims.find((d) => d.key === wanted) ?? data.dims[0];
   const comparison = dim ? segmentComparison(data, dim.key, planOfRun(data, min)) : null;
-  const dims = data.dims.map((d) => ({
-    key: d.key,
-    label: d.key === 'language' ? res.locals.t('dashboard.filter.language') : res.locals.pick(campaign.segments.find((s) => s.key === d.key)?.label ?? { de: d.key, en: d.key }),
-  }));
+  const dims = data.dims.map((d) => ({ key: d.key, label: dimensionLabel(campaign, d.key, lang), answer: questionOfDimension(d.key) !== undefined }));
+  const answerQuestion = dim ? questionOfDimension(dim.key) : undefined;
+  const answerHint = answerQuestion !== undefined ? res.locals.t('dashboard.segments.answer_hint', { question: res.locals.pick(campaign.questions.find((q) => q.key === answerQuestion)?.prompt), min }) : '';
   const label = (r: CompareRow) => (r.field === 'type' ? res.locals.t('dashboard.segments.technical') : codeName(r.key, lang, data));
   const drill = (r: CompareRow, value?: string) => {
     const filters = value && comparison ? [{ dim: comparison.dim, value }] : [];
@@ -300,7 +311,7 @@ async function showSegments(req: Request<{ id: string }>, res: Response): Promis
     ? await closedCompareSection(campaign, run, dim.key, min, { lang, t: res.locals.t, readOnly: common.readOnly, valueLabel: (d, v) => valueLabel(campaign, d, v, lang) })
     : null;
   res.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
-  res.render('dashboard/segments', { ...common, ...CACHED_VIEWS, comparison, columns, sections, dims, dim: dim?.key, min, closed });
+  res.render('dashboard/segments', { ...common, ...CACHED_VIEWS, comparison, columns, sections, dims, dim: dim?.key, min, closed, answerHint });
 }
 
 async function showComparison(req: Request<{ id: string }>, res: Response): Promise<void> {

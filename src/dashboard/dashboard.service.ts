@@ -1,9 +1,10 @@
 import { BUILTIN_CODEBOOK, type ChallengeType, type QuestionRole } from '../analysis/index.js';
 import { codeNames } from '../analysis-runs/summary-view.js';
+import { answerValueLabel, questionOfDimension } from '../campaigns/answer-dimensions.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
 import { DEFAULT_MIN_GROUP_SIZE, planCoded, type DisclosurePlan } from '../shared/anonymity.js';
 import type { Lang } from '../shared/i18n/index.js';
-import { pick } from '../shared/i18n/index.js';
+import { DICTIONARIES, pick } from '../shared/i18n/index.js';
 import { codeKey, ROLES, TYPE_CODES, type CodeField, type Dimension, type Filter, type RunData } from './types.js';
 import type { DrillQuery } from './dashboard.schemas.js';
 
@@ -39,6 +40,38 @@ export function minGroupOf(campaign: Pick<Campaign, 'minGroupSize'>): number {
   return campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
 }
 
+const extended = new WeakMap<RunData, WeakMap<object, RunData>>();
+
+/**
+ * The run's data with the answer dimensions of single-choice and scale questions (taken from the
+ * closed answers' data, by response id) appended to its segment and language dimensions — the
+ * order of the one disclosure plan (src/campaigns/answer-dimensions.ts), so the plan still offers
+ * exactly the segment and language values it offered without them. Made once per run and closed
+ * data (both are cached), so the memoised views of a run keep their key.
+ */
+export function withAnswerDimensions(data: RunData, closed: { respondents: readonly string[]; dims: readonly Dimension[] }): RunData {
+  let byClosed = extended.get(data);
+  if (!byClosed) extended.set(data, (byClosed = new WeakMap()));
+  const hit = byClosed.get(closed);
+  if (hit) return hit;
+  const answerDims = closed.dims.filter((d) => questionOfDimension(d.key) !== undefined);
+  let out = data;
+  if (answerDims.length) {
+    const at = new Map(closed.respondents.map((id, i) => [id, i]));
+    const where = data.respondents.map((id) => at.get(id) ?? -1);
+    const dims = answerDims.map((d) => {
+      const idx = new Int16Array(data.respondents.length).fill(-1);
+      where.forEach((i, r) => {
+        if (i >= 0) idx[r] = d.idx[i];
+      });
+      return { key: d.key, values: d.values, idx };
+    });
+    out = { ...data, dims: [...data.dims.filter((d) => questionOfDimension(d.key) === undefined), ...dims] };
+  }
+  byClosed.set(closed, out);
+  return out;
+}
+
 const plans = new WeakMap<RunData, Map<number, DisclosurePlan>>();
 
 /** The run's anonymity plan for threshold `min` (made once per run and threshold). */
@@ -72,13 +105,13 @@ export function applyFilters(data: RunData, requested: Filter[], min: number): F
 }
 
 /** The values a filter may offer for each dimension (a value whose group is suppressed is disabled). */
-export function filterOptions(data: RunData, campaign: Pick<Campaign, 'segments'>, min: number, lang: Lang) {
+export function filterOptions(data: RunData, campaign: Pick<Campaign, 'segments' | 'questions'>, min: number, lang: Lang) {
   const plan = planOfRun(data, min);
   return data.dims.map((d) => {
-    const segment = campaign.segments.find((s) => s.key === d.key);
     return {
       key: d.key,
-      label: segment ? pick(segment.label, lang) : '',
+      param: filterParam(d.key),
+      label: dimensionLabel(campaign, d.key, lang),
       options: d.values.map((v) => ({
         value: v,
         label: valueLabel(campaign, d.key, v, lang),
@@ -90,8 +123,13 @@ export function filterOptions(data: RunData, campaign: Pick<Campaign, 'segments'
 
 const LANGUAGE_NAMES: Record<string, string> = { de: 'Deutsch', en: 'English' };
 
-export function valueLabel(campaign: Pick<Campaign, 'segments'>, dim: string, value: string, lang: Lang): string {
+export function valueLabel(campaign: Pick<Campaign, 'segments'> & Partial<Pick<Campaign, 'questions'>>, dim: string, value: string, lang: Lang): string {
   if (dim === 'language') return LANGUAGE_NAMES[value] ?? value.toUpperCase();
+  const questionKey = questionOfDimension(dim);
+  if (questionKey !== undefined) {
+    const q = campaign.questions?.find((x) => x.key === questionKey);
+    return q ? answerValueLabel(q, value, lang, DICTIONARIES[lang]['lead.response.closed_other']) : value;
+  }
   const option = campaign.segments.find((s) => s.key === dim)?.options.find((o) => o.key === value);
   return option ? pick(option.label, lang) : value;
 }
@@ -130,11 +168,30 @@ export interface ChartRow {
 
 const percentOf = (n: number, of: number) => (of > 0 ? Math.round((n / of) * 100) : 0);
 
+/** A dimension's query parameter: `language`, `seg-<segment key>`, `ans-<question key>` (dashboard.schemas.ts reads them). */
+export function filterParam(dim: string): string {
+  if (dim === 'language') return 'language';
+  const questionKey = questionOfDimension(dim);
+  return questionKey !== undefined ? `ans-${questionKey}` : `seg-${dim}`;
+}
+
+/** A dimension's name: the segment's label, "Language", or the question's prompt (shortened). */
+export function dimensionLabel(campaign: Pick<Campaign, 'segments'> & Partial<Pick<Campaign, 'questions'>>, dim: string, lang: Lang): string {
+  if (dim === 'language') return DICTIONARIES[lang]['dashboard.filter.language'];
+  const questionKey = questionOfDimension(dim);
+  if (questionKey !== undefined) {
+    const prompt = pick(campaign.questions?.find((x) => x.key === questionKey)?.prompt, lang) || questionKey;
+    return prompt.length > 60 ? `${prompt.slice(0, 57).trimEnd()}…` : prompt;
+  }
+  const segment = campaign.segments.find((s) => s.key === dim);
+  return segment ? pick(segment.label, lang) : dim;
+}
+
 /** The dashboard's query string for the given filters plus extra parameters. */
 export function queryString(runId: string | undefined, filters: Filter[], extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   if (runId) params.set('run', runId);
-  for (const f of filters) params.set(f.dim === 'language' ? 'language' : `seg-${f.dim}`, f.value);
+  for (const f of filters) params.set(filterParam(f.dim), f.value);
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const s = params.toString();
   return s ? `?${s}` : '';
@@ -246,7 +303,8 @@ export function dashboardView(data: RunData, state: FilterState & { mask: Uint8A
 /** Response counts per segment value of the run: offered values only (the anonymity plan). */
 export function responsesBySegment(data: RunData, min: number) {
   const plan = planOfRun(data, min);
-  return data.dims.map((d) => {
+  // Segments and language only: the answers' own distributions are the closed-question section.
+  return data.dims.filter((d) => questionOfDimension(d.key) === undefined).map((d) => {
     const sizes = new Array<number>(d.values.length).fill(0);
     for (let r = 0; r < data.respondents.length; r++) if (d.idx[r] >= 0) sizes[d.idx[r]]++;
     const rows = d.values

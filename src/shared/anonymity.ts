@@ -117,7 +117,17 @@ export function planFor(people: ReadonlyArray<Record<string, string>>, dimKeys: 
   return planCoded(people.length, dims, min);
 }
 
-/** The dimensions every plan of a campaign uses, in this order: its segments, then the answers' language. */
+/**
+ * The dimensions every plan of a campaign starts with, in this order: its segments, then the
+ * answers' language. The dashboard and its segment comparison append the answers of
+ * single-choice and scale questions (src/campaigns/answer-dimensions.ts) AFTER these.
+ *
+ * Why a surface may use only this prefix (reports, exports, API, the lead's lists): values are
+ * tried dimension by dimension, so a plan over a prefix offers exactly the same values of those
+ * dimensions as the plan over all of them, and its atoms are unions of the longer plan's atoms.
+ * Every view of either surface is then a union of the longer plan's atoms, and so is every
+ * difference of two views across surfaces (tested in test/unit/anonymity-plan.test.ts).
+ */
 export function planDimensions(campaign: { segments?: ReadonlyArray<{ key: string }> | null }): string[] {
   return [...(campaign.segments ?? []).map((s) => s.key), LANGUAGE_DIMENSION];
 }

@@ -140,4 +140,34 @@ describe('anonymity plan (src/shared/anonymity.ts)', () => {
     // The property is not vacuous: most random campaigns offer at least one filter.
     expect(nonTrivial).to.be.greaterThan(300);
   });
+
+  it('property: a surface that plans over a prefix of the dimensions (segments, language) offers the same values there, and no view of it differs from a view of the full plan (… then answers) by fewer than k (300 random campaigns)', () => {
+    let answerValuesOffered = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const rand = rng(1000 + seed);
+      const k = 3 + Math.floor(rand() * 4);
+      const { people, dims } = population(rand);
+      // Two answer dimensions after the segments: a single choice and a banded scale.
+      for (const p of people) {
+        if (rand() < 0.85) p['answer:work'] = ['office', 'remote', 'mixed'][Math.min(2, Math.floor(-Math.log(1 - rand()) * 1.2))];
+        if (rand() < 0.9) p['answer:ready'] = ['0-6', '7-8', '9-10'][Math.floor(rand() * 3)];
+      }
+      const full = [...dims, 'answer:work', 'answer:ready'];
+      const prefixPlan = planFor(people, dims, k);
+      const fullPlan = planFor(people, full, k);
+      for (const d of dims) expect([...prefixPlan.offered.get(d)!].sort(), `seed ${seed} ${d}`).to.deep.equal([...fullPlan.offered.get(d)!].sort());
+      if (fullPlan.tooFew) continue;
+      answerValuesOffered += fullPlan.offered.get('answer:work')!.size + fullPlan.offered.get('answer:ready')!.size;
+      const a = views(people, dims, prefixPlan);
+      const b = views(people, full, fullPlan);
+      const check = (s: Set<number>, what: string) => expect(s.size === 0 || s.size >= k, `seed ${seed}: ${what} isolates ${s.size} < ${k}`).to.equal(true);
+      for (const x of a)
+        for (const y of b) {
+          check(minus(x.members, y.members), `${x.name} − ${y.name}`);
+          check(minus(y.members, x.members), `${y.name} − ${x.name}`);
+        }
+    }
+    // Not vacuous: the answer dimensions are offered in many campaigns.
+    expect(answerValuesOffered).to.be.greaterThan(40);
+  });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { AnalysisResult, AnsweredCodes } from '../../../src/analysis/index.js';
 import { buildRunData } from '../../../src/dashboard/dashboard.data.js';
-import { planOfRun } from '../../../src/dashboard/dashboard.service.js';
+import { planOfRun, withAnswerDimensions } from '../../../src/dashboard/dashboard.service.js';
+import { buildClosedData, closedComparison, closedPlan } from '../../../src/dashboard/closed-figures.js';
 import { notableDifference, segmentComparison, type SegmentComparison } from '../../../src/dashboard/segment-compare.js';
 import { mulberry32 as rng } from '../../../src/analysis/random.js';
 
@@ -19,6 +20,9 @@ const DIMS = ['department', 'location', 'role'];
 interface Person {
   id: string;
   segments: Record<string, string>;
+  /** Closed answers: a single choice (`work`) and a 0–10 scale (`ready`). */
+  work?: string;
+  ready?: number;
   lang: string;
   themes: string[];
   type?: 'technical' | 'cultural';
@@ -37,7 +41,9 @@ function campaign(rand: () => number) {
       segments[d] = `${d}-${v}`;
     });
     const themes = THEMES.filter(() => rand() < 0.3);
-    people.push({ id: `p${i}`, segments, lang: rand() < 0.7 ? 'de' : 'en', themes, type: themes.length ? (rand() < 0.5 ? 'technical' : 'cultural') : undefined });
+    const work = rand() < 0.85 ? WORK[Math.min(2, Math.floor(-Math.log(1 - rand()) * 1.2))] : undefined;
+    const ready = rand() < 0.9 ? Math.floor(rand() * 11) : undefined;
+    people.push({ id: `p${i}`, segments, work, ready, lang: rand() < 0.7 ? 'de' : 'en', themes, type: themes.length ? (rand() < 0.5 ? 'technical' : 'cultural') : undefined });
   }
   const segmentsDef = DIMS.map((d, j) => ({ key: d, label: { de: d, en: d }, required: false, options: Array.from({ length: valueCount[j] }, (_, v) => ({ key: `${d}-${v}`, label: { de: `${d} ${v}`, en: `${d} ${v}` } })) }));
   const answers: AnsweredCodes[] = people.flatMap((p) => {
@@ -46,14 +52,36 @@ function campaign(rand: () => number) {
     return rand() < 0.1 ? [] : [q3];
   });
   const result = { answers, clusters: [], requirements: [], summary: {} } as unknown as AnalysisResult;
-  const data = buildRunData('000000000000000000000001', { _id: 'c' as never, segments: segmentsDef as never }, result, new Map(people.map((p) => [p.id, p.segments])));
-  return { people, data };
+  const coded = buildRunData('000000000000000000000001', { _id: 'c' as never, segments: segmentsDef as never }, result, new Map(people.map((p) => [p.id, p.segments])));
+  // The closed answers of everyone (also those without an analysed answer), as closed-data.ts reads them.
+  const closed = buildClosedData(
+    { questions: QUESTIONS, segments: segmentsDef },
+    people.map((p) => ({ id: p.id, lang: p.lang, segments: p.segments, answers: { work: p.work ? { choices: [p.work] } : undefined, ready: p.ready !== undefined ? { value: p.ready } : undefined } })),
+  );
+  return { people, data: withAnswerDimensions(coded, closed), coded, closed };
+}
+
+const WORK = ['office', 'remote', 'mixed'];
+const QUESTIONS = [
+  { key: 'q3', type: 'open' },
+  { key: 'work', type: 'single', options: WORK.map((key) => ({ key, label: { de: key, en: key } })) },
+  { key: 'ready', type: 'scale', scale: { min: 0, max: 10 } },
+];
+const band = (v: number) => (v <= 6 ? '0-6' : v <= 8 ? '7-8' : '9-10');
+
+/** The person's value in a dimension, as the raw data says (not as the code under test computes it). */
+function valueOf(p: Person, dim: string): string | undefined {
+  if (dim === 'language') return p.lang;
+  if (dim === 'answer:work') return p.work;
+  if (dim === 'answer:ready') return p.ready === undefined ? undefined : band(p.ready);
+  return p.segments[dim];
 }
 
 describe('segment comparison (issue 17, item 2)', () => {
   it('no column, and no difference of two columns or of a column and the total, isolates fewer than k people (random campaigns)', () => {
     let shownColumns = 0;
     let hiddenColumns = 0;
+    let answerColumns = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const rand = rng(seed);
       const { people, data } = campaign(rand);
@@ -70,7 +98,8 @@ describe('segment comparison (issue 17, item 2)', () => {
         hiddenColumns += c!.hidden;
         for (const col of c!.columns) {
           shownColumns++;
-          const members = new Set(data.respondents.filter((id) => (dim.key === 'language' ? who.get(id)!.lang : who.get(id)!.segments[dim.key]) === col.value));
+          if (dim.key.startsWith('answer:')) answerColumns++;
+          const members = new Set(data.respondents.filter((id) => valueOf(who.get(id)!, dim.key) === col.value));
           expect(members.size, `seed ${seed} ${dim.key}=${col.value}`).to.equal(col.respondents);
           expect(members.size, `seed ${seed} ${dim.key}=${col.value} (k=${k})`).to.be.at.least(k);
           sets.push(members);
@@ -82,9 +111,54 @@ describe('segment comparison (issue 17, item 2)', () => {
           expect(diff === 0 || diff >= k, `seed ${seed}: a difference of ${diff} people (k=${k})`).to.equal(true);
         }
     }
-    // The generator really produces both cases.
+    // The generator really produces both cases, and closed answers as columns.
     expect(shownColumns).to.be.greaterThan(100);
     expect(hiddenColumns).to.be.greaterThan(20);
+    expect(answerColumns).to.be.greaterThan(20);
+  });
+
+  it('a closed answer as the columns: the segment plan is unchanged, and the closed rows obey the same rule in their own population (random campaigns)', () => {
+    let answerColumns = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const rand = rng(5000 + seed);
+      const { people, data, coded, closed } = campaign(rand);
+      const k = 2 + Math.floor(rand() * 5);
+      // Appending the answer dimensions never changes what the plan offers of segments and language.
+      const before = planOfRun(coded, k);
+      const after = planOfRun(data, k);
+      for (const d of coded.dims) expect([...after.offered.get(d.key)!].sort(), `seed ${seed} ${d.key}`).to.deep.equal([...before.offered.get(d.key)!].sort());
+      // The closed rows of the comparison, for every dimension (answers included), in the closed population.
+      const plan = closedPlan(closed, k);
+      const byId = new Map(people.map((p) => [p.id, p]));
+      const sets: Array<Set<string>> = [new Set(closed.respondents)];
+      for (const dim of closed.dims) {
+        const c = closedComparison(closed, dim.key, k);
+        if (plan.tooFew) {
+          expect(c).to.equal(null);
+          continue;
+        }
+        // The question that makes the columns is not one of its rows.
+        if (dim.key === 'answer:work') expect(c!.rows.some((r) => r.question === 'work')).to.equal(false);
+        for (const [j, col] of c!.columns.entries()) {
+          if (dim.key.startsWith('answer:')) answerColumns++;
+          const members = new Set(closed.respondents.filter((id) => valueOf(byId.get(id)!, dim.key) === col.value));
+          expect(members.size, `seed ${seed} ${dim.key}=${col.value}`).to.equal(col.respondents);
+          expect(members.size).to.be.at.least(k);
+          sets.push(members);
+          // Every shown mean is the plain mean of that column's answers.
+          for (const row of c!.rows.filter((r) => r.type === 'scale' && r.cells[j].mean !== undefined)) {
+            const vals = [...members].map((id) => byId.get(id)!.ready).filter((v): v is number => v !== undefined);
+            expect(row.cells[j].mean, `seed ${seed}`).to.equal(Math.round((vals.reduce((x, y) => x + y, 0) / vals.length) * 10) / 10);
+          }
+        }
+      }
+      for (const a of sets)
+        for (const b of sets) {
+          const diff = [...a].filter((x) => !b.has(x)).length;
+          expect(diff === 0 || diff >= k, `seed ${seed}: a difference of ${diff} people (k=${k})`).to.equal(true);
+        }
+    }
+    expect(answerColumns).to.be.greaterThan(20);
   });
 
   it('every cell counts what the data says, and the technical share is among typed challenges', () => {
