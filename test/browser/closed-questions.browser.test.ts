@@ -272,6 +272,13 @@ describe('browser: closed questions by keyboard on a phone and a desktop', funct
     expect(await page.locator('#seg-closed thead').textContent()).to.include('IT');
     expect(await page.locator('#seg-closed tbody tr').first().textContent()).to.include('How well do today’s tools support your work?');
     expect(await seriousA11yViolations(page), 'segment comparison').to.deep.equal([]);
+    // A closed answer as the columns (the scale in bands), chosen in the dimension select.
+    expect(await page.locator('#s-dim optgroup[label="Answers to closed questions"] option').count()).to.be.greaterThan(0);
+    await page.locator('#s-dim').selectOption('answer:tools');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/dim=answer%3Atools|dim=answer:tools/);
+    expect(await page.locator('main').textContent()).to.include('Columns by the answer to “How well do today’s tools support your work?”');
+    expect(await seriousA11yViolations(page), 'segment comparison by a closed answer').to.deep.equal([]);
 
     const csv = await (await page.request.get(`${base}/lead/campaigns/${id}/exports/answers.csv?lang=en`)).text();
     expect(csv).to.include('"Brieftaube"');
