@@ -9,6 +9,10 @@ function withVisibleSegments(r: ResponseView, shown: (s: Record<string, string>)
   return { ...r, segments: shown(r.segments) };
 }
 
+function draftSegments(campaign: { anonymity?: string }): (s: Record<string, string>) => Record<string, string> {
+  return campaign.anonymity === 'identified' ? (s) => s : () => ({});
+}
+
 export function responsesApiRouter(): Router {
   const router = Router();
 
@@ -16,7 +20,10 @@ export function responsesApiRouter(): Router {
   router.get('/campaigns/:id/responses', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
     const query = parseOrThrow(responseListQuerySchema, req.query);
-    const [{ items, total }, visible] = await Promise.all([listResponses(campaign._id, query), segmentPrivacy(campaign)]);
+    const { items, total } = await listResponses(campaign._id, query);
+    // Drafts are not part of the population the anonymity plan protects (people still answering):
+    // in an anonymous campaign their segment values are not shown at all.
+    const visible = query.status === 'draft' ? draftSegments(campaign) : await segmentPrivacy(campaign, items);
     res.json({ items: items.map((r) => withVisibleSegments(r, visible)), total, limit: query.limit, skip: query.skip });
   });
 
@@ -32,7 +39,8 @@ export function responsesApiRouter(): Router {
   // GET /api/v1/campaigns/:id/responses/:rid
   router.get('/campaigns/:id/responses/:rid', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
-    const [response, visible] = await Promise.all([getResponse(campaign._id, req.params.rid), segmentPrivacy(campaign)]);
+    const response = await getResponse(campaign._id, req.params.rid);
+    const visible = await segmentPrivacy(campaign, [response]);
     res.json(withVisibleSegments(response, visible));
   });
 

@@ -28,10 +28,8 @@ export function responsesLeadRouter(): Router {
   router.get('/campaigns/:id/responses', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
     const page = pageOf(req.query.page);
-    const [{ items, total }, shownSegments] = await Promise.all([
-      listResponses(campaign._id, { status: 'submitted', limit: PAGE, skip: (page - 1) * PAGE }),
-      segmentPrivacy(campaign),
-    ]);
+    const { items, total } = await listResponses(campaign._id, { status: 'submitted', limit: PAGE, skip: (page - 1) * PAGE });
+    const shownSegments = await segmentPrivacy(campaign, items);
     res.render('lead/responses', {
       shownSegments,
       title: res.locals.t('lead.responses.title'),
@@ -47,7 +45,8 @@ export function responsesLeadRouter(): Router {
   // GET /lead/campaigns/:id/responses/:rid
   router.get('/campaigns/:id/responses/:rid', async (req, res) => {
     const campaign = await getCampaign(req.params.id);
-    const [response, shownSegments] = await Promise.all([getResponse(campaign._id, req.params.rid), segmentPrivacy(campaign)]);
+    const response = await getResponse(campaign._id, req.params.rid);
+    const shownSegments = await segmentPrivacy(campaign, [response]);
     // Video answers: player type and transcription status; `?t=12.5` starts the player there.
     const media = await mediaOfAnswers(response.answers);
     const t = typeof req.query.t === 'string' && /^\d{1,5}(\.\d{1,3})?$/.test(req.query.t) ? Number(req.query.t) : undefined;
@@ -71,10 +70,8 @@ export function responsesLeadRouter(): Router {
     if (!question) throw notFound('Question');
     const query = parseOrThrow(responseListQuerySchema, { limit: 200, skip: 0 });
     const page = pageOf(req.query.page);
-    const [{ items, total }, shownSegments] = await Promise.all([
-      listResponses(campaign._id, { status: 'submitted', limit: query.limit, skip: (page - 1) * query.limit }),
-      segmentPrivacy(campaign),
-    ]);
+    const { items, total } = await listResponses(campaign._id, { status: 'submitted', limit: query.limit, skip: (page - 1) * query.limit });
+    const shownSegments = await segmentPrivacy(campaign, items);
     const closed = isClosed(question);
     const closedText = closedTextFor(res);
     const answers = items

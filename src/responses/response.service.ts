@@ -5,9 +5,9 @@ import { claimForSubmit, holdsClaim, markResponded, type ParticipantContext } fr
 import { claimKeyFor } from '../participants/participant.tokens.js';
 import { AppError, badRequest, conflict, gone, notFound, type FieldErrors } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
-import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor } from '../shared/anonymity.js';
+import { DEFAULT_MIN_GROUP_SIZE, LANGUAGE_DIMENSION, planDimensions, planFor, type DisclosurePlan } from '../shared/anonymity.js';
 import { DraftModel, insertSubmittedResponse, ResponseModel, type DraftRecord, type ResponseRecord } from './response.model.js';
-import { noteDeleted, noteSubmitted, submittedCount, submittedPage } from './response-list.js';
+import { noteDeleted, noteSubmitted, responsePopulation, submittedCount, submittedPage } from './response-list.js';
 import { deleteMedia, mediaIdsOf } from '../media/media.service.js';
 import { mediaAnswersOf } from './response.recordings.js';
 import type { ConsentProof } from './consent-cookie.js';
@@ -425,7 +425,7 @@ export async function submit(
       source: 'web',
       ...(participant && !anonymous ? { participantId: participant.id } : {}),
     });
-    noteSubmitted(campaign._id, key);
+    noteSubmitted(campaign._id, key, { segments, lang: opts.lang });
     // The draft has done its job (if the device saved one: without reading it we do not know).
     // A leftover draft is harmless meanwhile: autosave and upload see the response first.
     if (draft || !withRecordings) scheduleDraftDelete(key);
@@ -487,7 +487,7 @@ export async function createFromApi(
       submittedAt: now,
       source: 'api',
     });
-    noteSubmitted(campaign._id, key);
+    noteSubmitted(campaign._id, key, { segments, lang: input.lang });
     return { response: toView(created), repeated: false };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
@@ -551,10 +551,26 @@ export async function deleteResponse(campaignId: mongoose.Types.ObjectId, respon
  * not even by subtraction ("the only HR manager in Munich" is not anonymous).
  * Identified campaigns show everything.
  */
-export async function segmentPrivacy(campaign: Campaign): Promise<(segments: Record<string, string>) => Record<string, string>> {
+export async function segmentPrivacy(
+  campaign: Campaign,
+  shown: ReadonlyArray<{ id: string; segments?: unknown; lang?: unknown }>,
+): Promise<(segments: Record<string, string>) => Record<string, string>> {
   if (campaign.anonymity === 'identified') return (segments) => segments;
-  const docs = await ResponseModel.find({ campaignId: campaign._id }, { segments: 1, lang: 1 }).lean<Array<Pick<ResponseRecord, 'segments' | 'lang'>>>();
-  const population = docs.map((d) => ({ ...(plainRecord(d.segments) as Record<string, string>), [LANGUAGE_DIMENSION]: String(d.lang ?? '') }));
-  const plan = planFor(population, planDimensions(campaign), campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
-  return (segments) => plan.visible(segments);
+  // The population is kept per instance with the list's order (response-list.ts says why that
+  // is safe); the plan over it is made once per population version, dimensions and threshold.
+  const { people, version } = await responsePopulation(campaign, shown);
+  const dims = planDimensions(campaign);
+  const min = campaign.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const key = `${String(campaign._id)}|${version}|${dims.join(',')}|${min}`;
+  let plan = plans.get(key);
+  if (!plan) {
+    const population = [...people.values()].map((p) => ({ ...p.segments, [LANGUAGE_DIMENSION]: p.lang }));
+    plan = planFor(population, dims, min);
+    plans.set(key, plan);
+    while (plans.size > 50) plans.delete(plans.keys().next().value as string);
+  }
+  const made = plan;
+  return (segments) => made.visible(segments);
 }
+
+const plans = new Map<string, DisclosurePlan>();

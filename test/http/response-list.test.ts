@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { changeStatus, createCampaign, type Campaign } from '../../src/campaigns/campaign.service.js';
+import { changeStatus, createCampaign, getCampaign, markErased, type Campaign } from '../../src/campaigns/campaign.service.js';
 import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
 import { interviewTemplate } from '../../src/campaigns/interview-template.js';
-import { responseOrder, setOrderRefreshMs, submittedCount, submittedPage } from '../../src/responses/response-list.js';
+import { responseOrder, responsePopulation, setOrderRefreshMs, submittedCount, submittedPage } from '../../src/responses/response-list.js';
 import { insertSubmittedResponse, ResponseModel } from '../../src/responses/response.model.js';
 import { purgeCampaignResponses } from '../../src/responses/response.queries.js';
-import { createFromApi, deleteResponse, listResponses } from '../../src/responses/response.service.js';
-import { staffClient, testApp } from '../helpers/app.js';
+import { createFromApi, deleteResponse, getResponse, listResponses, segmentPrivacy } from '../../src/responses/response.service.js';
+import { makeUser, staffClient, testApp } from '../helpers/app.js';
 import { ANSWERS_DE } from '../helpers/fixtures.js';
 import { useTestDb } from '../helpers/test-db.js';
 
@@ -118,5 +118,82 @@ describe('response list: order kept per instance (src/responses/response-list.ts
     await purgeCampaignResponses(oid);
     expect(await submittedCount(oid)).to.equal(0);
     expect((await submittedPage(oid, 0, 25)).docs).to.have.length(0);
+  });
+});
+
+/**
+ * The anonymity plan of the lead's answer pages is made over the population kept with the order
+ * (no read of every response per page view). Checked: it equals the plan over the stored
+ * responses; a response submitted through another instance is counted when it is shown; an
+ * erasure through another instance (deleted in the database, `erasedAt` set) makes the next view
+ * read the population again, so a group that fell below the minimum is no longer printed.
+ */
+describe('response pages: the anonymity plan over the kept population', function () {
+  this.timeout(60_000);
+  useTestDb('response_population');
+  let campaign: Campaign;
+  let oid: mongoose.Types.ObjectId;
+  const dept = (id: string) => `s_${String(oid)}_population-${id}`;
+
+  async function store(n: string, department: string) {
+    const at = new Date();
+    await insertSubmittedResponse({
+      _id: dept(n),
+      campaignId: oid,
+      lang: 'de',
+      consent: { version: 'test', at },
+      segments: { department },
+      answers: { q1: { text: `Antwort ${n}`, mode: 'text', updatedAt: at } },
+      submissionId: `pop-${n}`,
+      submittedAt: at,
+      source: 'api',
+    });
+  }
+
+  before(async () => {
+    const lead = await makeUser('lead');
+    const input = campaignInputSchema.parse({
+      titles: { de: 'Bevölkerung', en: 'Population' },
+      languages: ['de'],
+      anonymity: 'anonymous',
+      minGroupSize: 5,
+      questions: [{ key: 'q1', role: 'current_practice', prompt: { de: 'Wie?', en: 'How?' }, modes: ['text'], required: true }],
+      segments: [{ key: 'department', label: { de: 'Bereich', en: 'Department' }, required: false, options: [{ key: 'hr', label: { de: 'HR', en: 'HR' } }, { key: 'it', label: { de: 'IT', en: 'IT' } }] }],
+    });
+    campaign = await changeStatus(String((await createCampaign(input, { ownerId: lead.id }))._id), 'open');
+    oid = campaign._id as mongoose.Types.ObjectId;
+    for (let i = 0; i < 5; i++) await store(`hr${i}`, 'hr');
+    for (let i = 0; i < 5; i++) await store(`it${i}`, 'it');
+  });
+
+  it('equals the plan over the stored responses; a response stored elsewhere is counted once it is shown', async () => {
+    const shown = await segmentPrivacy(await getCampaign(String(oid)), []);
+    expect(shown({ department: 'hr' })).to.deep.equal({ department: 'hr' });
+    expect(shown({ department: 'it' })).to.deep.equal({ department: 'it' });
+    // A sixth HR person through another instance, shown on its own page before any refresh.
+    await store('hr5', 'hr');
+    const response = await getResponse(oid, dept('hr5'));
+    const { people } = await responsePopulation(await getCampaign(String(oid)), [response]);
+    expect(people.has(dept('hr5'))).to.equal(true);
+    expect(people.size).to.equal(11);
+  });
+
+  it('an erasure through another instance: the next view reads the population again and HR (now 4) is no longer printed', async () => {
+    const before = await segmentPrivacy(await getCampaign(String(oid)), []);
+    expect(before({ department: 'hr' })).to.deep.equal({ department: 'hr' });
+    // Two HR responses go on another instance: deleted in the database, the campaign marked.
+    await ResponseModel.collection.deleteMany({ _id: { $in: [dept('hr0'), dept('hr1')] } } as never);
+    await markErased(oid);
+    const after = await segmentPrivacy(await getCampaign(String(oid)), []);
+    expect(after({ department: 'hr' })).to.deep.equal({});
+    // IT (5) next to the rest (4) would let the 4 HR people be worked out: not printed either.
+    expect(after({ department: 'it' })).to.deep.equal({});
+    const { people } = await responsePopulation(await getCampaign(String(oid)), []);
+    expect(people.size).to.equal(9);
+  });
+
+  it('an identified campaign shows every value (no plan)', async () => {
+    const shown = await segmentPrivacy({ ...(await getCampaign(String(oid))), anonymity: 'identified' } as Campaign, []);
+    expect(shown({ department: 'hr' })).to.deep.equal({ department: 'hr' });
   });
 });
