@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { startCluster, type Cluster } from '../../deploy/cluster.js';
+import { filesIn, makeMediaFixtures, multipartBody } from '../helpers/media.js';
 import { ANSWERS, Respondent, Scratch, health, seedCampaign, sleep, waitFor, withDb } from './helpers.js';
 
 const run = promisify(execFile);
@@ -49,10 +51,12 @@ describe('fault: the cluster (HAProxy → 3 app instances → HAProxy → 2 Ferr
   this.timeout(240_000);
   const scratch = new Scratch();
   let cluster: Cluster;
+  let dataDir: string;
   let campaign: Awaited<ReturnType<typeof seedCampaign>>;
 
   before(async () => {
-    cluster = await startCluster({ dataDir: await scratch.dir('wv-cluster-'), database: 'wv_fault_cluster', fresh: true, env: { LOG_LEVEL: 'warn' } });
+    dataDir = await scratch.dir('wv-cluster-');
+    cluster = await startCluster({ dataDir, database: 'wv_fault_cluster', fresh: true, env: { LOG_LEVEL: 'warn' } });
     scratch.onCleanup(() => cluster.stop());
     campaign = await seedCampaign(cluster.mongoUri);
   });
@@ -69,6 +73,55 @@ describe('fault: the cluster (HAProxy → 3 app instances → HAProxy → 2 Ferr
     expect(res.status, res.text.slice(0, 300)).to.equal(303);
     const s = await stored(cluster.mongoUri, campaign.campaignId);
     expect(s.ids.has('cluster-hop-1')).to.equal(true);
+  });
+
+  it('a video answer across instances: uploaded on one, played back on another, submitted on a third — one file in the shared directory, its record in PostgreSQL', async () => {
+    const video = await seedCampaign(cluster.mongoUri, { video: true });
+    const { mp4 } = await makeMediaFixtures();
+    const [a, b, c] = cluster.apps.map((x) => x.url);
+    const r = new Respondent(a, video.publicToken);
+    await r.begin();
+    // Upload on instance 2 (the recording store is the file system under the shared DATA_DIR).
+    const { body, contentType } = multipartBody(mp4, { filename: 'antwort.mp4', type: 'video/mp4' });
+    const up = await fetch(`${b}/r/${video.publicToken}/media/q1`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, accept: 'application/json', 'x-csrf-token': r.csrf, 'idempotency-key': 'cluster-video-0001', cookie: r.cookieHeader() },
+      body: new Uint8Array(body),
+    });
+    const uploaded = (await up.json()) as { media: { id: string; size: number; url: string } };
+    expect(up.status, JSON.stringify(uploaded)).to.equal(201);
+    // Played back on instance 3 and on instance 1: the same bytes as stored.
+    const played = await Promise.all(
+      [c, a].map(async (url) => {
+        const res = await fetch(`${url}${uploaded.media.url}`, { headers: { cookie: r.cookieHeader() } });
+        expect(res.status, url).to.equal(200);
+        return Buffer.from(await res.arrayBuffer());
+      }),
+    );
+    expect(played[0].length).to.equal(uploaded.media.size);
+    expect(played[0].equals(played[1])).to.equal(true);
+    // A retry of the same upload on instance 1 (the phone lost the answer): the same recording, not a second one.
+    const again = await fetch(`${a}/r/${video.publicToken}/media/q1`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, accept: 'application/json', 'x-csrf-token': r.csrf, 'idempotency-key': 'cluster-video-0001', cookie: r.cookieHeader() },
+      body: new Uint8Array(body),
+    });
+    expect(again.status).to.equal(200);
+    expect(((await again.json()) as { media: { id: string } }).media.id).to.equal(uploaded.media.id);
+    // Submitted on instance 3: the response holds the recording.
+    const moved = Object.assign(Object.create(Object.getPrototypeOf(r)), r, { baseUrl: c }) as Respondent;
+    const { q1: _typed, ...rest } = ANSWERS;
+    const sent = await moved.submit(rest, 'cluster-video-1');
+    expect(sent.status, sent.text.slice(0, 300)).to.equal(303);
+    const files = await filesIn(path.join(dataDir, 'media'));
+    expect(files, 'one finished file, no partial one').to.have.length(1);
+    const docs = await withDb(cluster.mongoUri, async () => ({
+      media: await mongoose.connection.collection('media').find({ campaignId: new mongoose.Types.ObjectId(video.campaignId) }).toArray(),
+      response: await mongoose.connection.collection('responses').findOne({ submissionId: 'cluster-video-1' }),
+    }));
+    expect(docs.media).to.have.length(1);
+    expect(String(docs.media[0]._id)).to.equal(uploaded.media.id);
+    expect(String((docs.response?.answers as Record<string, { mediaId?: string }>).q1.mediaId)).to.equal(uploaded.media.id);
   });
 
   it('an app instance SIGKILLed under load: the proxy routes around it, every submit is stored exactly once', async () => {

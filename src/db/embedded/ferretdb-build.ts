@@ -15,9 +15,10 @@ export const FERRETDB_BINARY = 'ferretdb-wv';
 /**
  * Identifies what our build contains; written next to the binary (`ferretdb-wv.build-id`) so an
  * older build of ours is recognised and `workplace-voice db install` rebuilds it. Bump it whenever
- * PATCHES change. wv1: the _id index fix; wv2: + the FIFO write turn; wv3: + compact truncates the WAL.
+ * PATCHES change. wv1: the _id index fix; wv2: + the FIFO write turn; wv3: + compact truncates the WAL;
+ * wv4: + `_id` lookups on the PostgreSQL backend use its index.
  */
-export const FERRETDB_BUILD_ID = `${FERRETDB_VERSION}+wv3`;
+export const FERRETDB_BUILD_ID = `${FERRETDB_VERSION}+wv4`;
 
 interface SourcePatch {
   /** Path inside the FerretDB module. */
@@ -56,6 +57,16 @@ interface SourcePatch {
  *    `PRAGMA wal_checkpoint(TRUNCATE)`: everything is written into the database file and the
  *    WAL is cut to zero bytes. The app calls it after erasures (src/privacy/reclaim.ts), so an
  *    erased answer leaves no bytes behind in the embedded database's files (GDPR Art. 17).
+ *
+ * 4. `_id` lookups on the PostgreSQL backend (the cluster's, issue 18) use the index. FerretDB
+ *    1.24 pushes `{_id: "…"}` down as `_jsonb -> $1 @> $2`: the key is a bind parameter and the
+ *    operator containment, so PostgreSQL cannot use the collection's unique btree index on
+ *    `(_jsonb -> '_id')` and scans the table for every lookup (explain: Seq Scan; ~100 ms per
+ *    response read at 55,000 responses, and every session, draft and recording read paid the
+ *    same). Our build writes an equality on `_id` with a string, ObjectId or date as
+ *    `_jsonb -> '_id' = $1` — the index's own expression (as FerretDB's own update and delete
+ *    statements do). For a scalar the two conditions select the same rows, and FerretDB applies
+ *    the whole filter again to what the query returns, so results cannot change.
  */
 const PATCHES: SourcePatch[] = [
   {
@@ -68,6 +79,25 @@ const PATCHES: SourcePatch[] = [
           '\t// Workplace Voice build: after a full compact, move everything into the database file and\n' +
           '\t// cut the WAL to zero bytes, so no frame of a deleted row stays on disk.\n' +
           '\tif params != nil && params.Full {\n\t\tif _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\t}\n',
+      },
+    ],
+  },
+  {
+    file: 'internal/backends/postgresql/query.go',
+    edits: [
+      {
+        from:
+          '\tcase string, types.ObjectID, time.Time:\n\t\t// merge with the case below?\n\t\t// TODO https://github.com/FerretDB/FerretDB/issues/3626\n\n\t\t// don\'t change the default eq query\n',
+        to:
+          '\tcase string, types.ObjectID, time.Time:\n' +
+          '\t\t// Workplace Voice build: an equality on _id as the unique index\'s own expression, so\n' +
+          '\t\t// PostgreSQL looks the row up by the index instead of scanning the table.\n' +
+          '\t\tif k == "_id" && operator == "->" {\n' +
+          '\t\t\tfilter = fmt.Sprintf(`%s = %s`, metadata.IDColumn, p.Next())\n' +
+          '\t\t\targs = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))\n\n' +
+          '\t\t\tbreak\n' +
+          '\t\t}\n\n' +
+          '\t\t// merge with the case below?\n\t\t// TODO https://github.com/FerretDB/FerretDB/issues/3626\n\n\t\t// don\'t change the default eq query\n',
       },
     ],
   },
