@@ -15,9 +15,12 @@ import { ResponseModel, type ResponseRecord } from './response.model.js';
  * The order is kept per campaign in this instance:
  * - submits and deletions made through this instance update it at once (`noteSubmitted`,
  *   `noteDeleted`), so its own figures are exact without reading everything again;
- * - submits through OTHER instances appear after at most REFRESH_MS plus one read: an older order
- *   is still served while a fresh one is read in the background (stale-while-revalidate), so a
- *   lead never waits for the full read twice;
+ * - submits through OTHER instances appear after at most REFRESH_MS (or ten times the last read's
+ *   duration, whichever is longer) plus one read: an older order is still served while a fresh one
+ *   is read in the background (stale-while-revalidate), so a lead never waits for the full read
+ *   twice. The factor bounds the background reads to a tenth of the time: at 55,000 responses a
+ *   read takes ~20 s on the embedded database, and re-reading every 30 s would keep FerretDB busy
+ *   two thirds of the time while a lead has the list open;
  * - a page's documents are read fresh, so a response deleted elsewhere never shows (it is skipped).
  *
  * The same read keeps each response's segment values and language: the POPULATION the anonymity
@@ -63,6 +66,8 @@ interface Entry {
    */
   erasedSeen?: number;
   loadedAt: number;
+  /** How long the read took (ms). */
+  readMs: number;
   /** A background read under way. */
   refreshing?: Promise<void>;
   /** What this instance noted since `loadedAt` (a read under way may have missed it). */
@@ -101,7 +106,8 @@ export async function responseOrder(campaignId: mongoose.Types.ObjectId): Promis
   const key = String(campaignId);
   const hit = entries.get(key);
   if (hit) {
-    if (Date.now() - hit.loadedAt > REFRESH_MS && !hit.refreshing) {
+    const maxAge = REFRESH_MS === 0 ? 0 : Math.max(REFRESH_MS, 10 * hit.readMs);
+    if (Date.now() - hit.loadedAt > maxAge && !hit.refreshing) {
       const startedAt = Date.now();
       hit.refreshing = readInto(key, campaignId, hit, startedAt)
         .then(() => undefined)
@@ -126,7 +132,7 @@ async function readInto(key: string, campaignId: mongoose.Types.ObjectId, previo
   const people = read.people;
   for (const id of added) people.set(id, previous!.people.get(id) ?? { segments: {}, lang: '' });
   for (const id of gone) people.delete(id);
-  const entry: Entry = { order: [...added, ...read.order.filter((id) => !gone.has(id))], people, version: ++versions, loadedAt: startedAt, noted: late, erasedSeen };
+  const entry: Entry = { order: [...added, ...read.order.filter((id) => !gone.has(id))], people, version: ++versions, loadedAt: startedAt, readMs: Date.now() - startedAt, noted: late, erasedSeen };
   if (previous === undefined || entries.get(key) === previous) remember(key, entry);
   return entry;
 }
