@@ -67,6 +67,9 @@ describe('browser: the answer page on a phone', function () {
 
     // Opening one recorder keeps the others closed and shows the warning there.
     await page.locator('#question-q3 summary').click();
+    // The warning moves on the details' `toggle` event, which the browser fires as a task after
+    // the click: wait for it (an immediate check raced it and failed once in CI).
+    await page.locator('#rec-q3 .recorder-warning').waitFor({ state: 'visible', timeout: 5000 });
     expect(await page.locator('#rec-q3 .recorder-warning').isVisible()).to.equal(true);
     expect(await page.locator('#rec-q1').isVisible()).to.equal(false);
     await page.locator('#question-q3 summary').click();

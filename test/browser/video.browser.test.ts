@@ -63,6 +63,8 @@ describe('browser: video answer recorded, submitted and played back with seeking
     // The anonymity warning is on the page once, and goes with the recorder that is opened.
     expect(await page.locator('.recorder-warning').count()).to.equal(1);
     await page.locator('#question-q2 summary').click();
+    // Moved there on the details' `toggle` event, a task after the click: wait for it.
+    await page.locator('#rec-q2 .recorder-warning').waitFor({ state: 'visible', timeout: 5000 });
     expect(await page.locator('#rec-q2 .recorder-warning').isVisible()).to.equal(true);
     await page.locator('#question-q1 summary').click();
     expect(await page.locator('.recorder-warning').count()).to.equal(1);
