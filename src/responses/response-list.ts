@@ -39,6 +39,12 @@ import { ResponseModel, type ResponseRecord } from './response.model.js';
  */
 let REFRESH_MS = 30_000;
 const MAX_CAMPAIGNS = 200;
+/**
+ * At most this many responses kept over all campaigns (~300 bytes each with segments: ~90 MB);
+ * beyond it the least recently used campaigns are dropped (read again when next needed), but
+ * never the one just read.
+ */
+const MAX_RESPONSES = 300_000;
 /** Beyond this many noted changes without a read, the entry is dropped and read again when next needed. */
 const MAX_NOTED = 20_000;
 
@@ -99,6 +105,13 @@ function remember(key: string, entry: Entry): void {
   entries.delete(key);
   entries.set(key, entry);
   while (entries.size > MAX_CAMPAIGNS) entries.delete(entries.keys().next().value as string);
+  let kept = 0;
+  for (const e of entries.values()) kept += e.order.length;
+  while (kept > MAX_RESPONSES && entries.size > 1) {
+    const oldest = entries.keys().next().value as string;
+    kept -= entries.get(oldest)!.order.length;
+    entries.delete(oldest);
+  }
 }
 
 /** The campaign's submitted response ids, newest first. */
