@@ -1,7 +1,8 @@
 import { answerDimensions, answerDimensionValue, questionOfDimension } from '../campaigns/answer-dimensions.js';
 import { choiceKeys, questionType, scalePoints, type QuestionShape } from '../campaigns/question-types.js';
 import type { QuestionType } from '../campaigns/campaign.schemas.js';
-import { planCoded, type DisclosurePlan } from '../shared/anonymity.js';
+import type { DisclosurePlan } from '../shared/anonymity.js';
+import { filterMask, planOf } from './population.js';
 import { notableDifference, shownColumns } from './segment-compare.js';
 import type { Dimension, Filter } from './types.js';
 
@@ -122,15 +123,9 @@ export function buildClosedData(campaign: { questions: readonly QuestionShape[];
   return { respondents: rows.map((r) => r.id), dims, questions };
 }
 
-const plans = new WeakMap<ClosedData, Map<number, DisclosurePlan>>();
-
 /** The population's disclosure plan for threshold `min` (made once per data and threshold). */
 export function closedPlan(data: ClosedData, min: number): DisclosurePlan {
-  let byMin = plans.get(data);
-  if (!byMin) plans.set(data, (byMin = new Map()));
-  let plan = byMin.get(min);
-  if (!plan) byMin.set(min, (plan = planCoded(data.respondents.length, data.dims, min)));
-  return plan;
+  return planOf(data, min);
 }
 
 export interface ClosedState {
@@ -144,20 +139,9 @@ export interface ClosedState {
 /** The filtered population: the dashboard's filters, where this population's plan offers them. */
 export function closedFilter(data: ClosedData, filters: readonly Filter[], min: number): ClosedState {
   const plan = closedPlan(data, min);
-  const n = data.respondents.length;
   if (plan.tooFew) return { mask: null, size: 0, suppressed: 'total', min: plan.min };
   if (!filters.every((f) => plan.offers(f.dim, f.value))) return { mask: null, size: 0, suppressed: 'group', min: plan.min };
-  const dims = filters.map((f) => data.dims.find((d) => d.key === f.dim)!);
-  const wanted = dims.map((d, i) => d.values.indexOf(filters[i].value));
-  const mask = new Uint8Array(n);
-  let size = 0;
-  for (let r = 0; r < n; r++) {
-    let ok = 1;
-    for (let j = 0; j < dims.length && ok; j++) if (dims[j].idx[r] !== wanted[j]) ok = 0;
-    mask[r] = ok;
-    size += ok;
-  }
-  return { mask, size, min: plan.min };
+  return { ...filterMask(data, filters), min: plan.min };
 }
 
 export interface ScaleFigures {

@@ -2,7 +2,8 @@ import { BUILTIN_CODEBOOK, type ChallengeType, type QuestionRole } from '../anal
 import { codeNames } from '../analysis-runs/summary-view.js';
 import { answerValueLabel, questionOfDimension } from '../campaigns/answer-dimensions.js';
 import type { Campaign } from '../campaigns/campaign.service.js';
-import { DEFAULT_MIN_GROUP_SIZE, planCoded, type DisclosurePlan } from '../shared/anonymity.js';
+import { DEFAULT_MIN_GROUP_SIZE, type DisclosurePlan } from '../shared/anonymity.js';
+import { filterMask, planOf } from './population.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { DICTIONARIES, pick } from '../shared/i18n/index.js';
 import { codeKey, ROLES, TYPE_CODES, type CodeField, type Dimension, type Filter, type RunData } from './types.js';
@@ -72,15 +73,9 @@ export function withAnswerDimensions(data: RunData, closed: { respondents: reado
   return out;
 }
 
-const plans = new WeakMap<RunData, Map<number, DisclosurePlan>>();
-
 /** The run's anonymity plan for threshold `min` (made once per run and threshold). */
 export function planOfRun(data: RunData, min: number): DisclosurePlan {
-  let byMin = plans.get(data);
-  if (!byMin) plans.set(data, (byMin = new Map()));
-  let plan = byMin.get(min);
-  if (!plan) byMin.set(min, (plan = planCoded(data.respondents.length, data.dims, min)));
-  return plan;
+  return planOf(data, min);
 }
 
 /** Applies the filters (unknown dimensions/values are dropped) and the anonymity plan. */
@@ -91,17 +86,7 @@ export function applyFilters(data: RunData, requested: Filter[], min: number): F
   if (plan.tooFew) return { selected, mask: null, size: 0, suppressed: 'total', min: plan.min, total };
   if (!selected.length) return { selected, mask: new Uint8Array(total).fill(1), size: total, min: plan.min, total };
   if (!selected.every((f) => plan.offers(f.dim, f.value))) return { selected, mask: null, size: 0, suppressed: 'group', min: plan.min, total };
-  const dims = selected.map((f) => data.dims.find((d) => d.key === f.dim)!);
-  const wanted = dims.map((d, i) => d.values.indexOf(selected[i].value));
-  const mask = new Uint8Array(total);
-  let size = 0;
-  for (let r = 0; r < total; r++) {
-    let ok = 1;
-    for (let j = 0; j < dims.length && ok; j++) if (dims[j].idx[r] !== wanted[j]) ok = 0;
-    mask[r] = ok;
-    size += ok;
-  }
-  return { selected, mask, size, min: plan.min, total };
+  return { selected, ...filterMask(data, selected), min: plan.min, total };
 }
 
 /** The values a filter may offer for each dimension (a value whose group is suppressed is disabled). */
