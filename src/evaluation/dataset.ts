@@ -5,6 +5,8 @@ import type { AnalysisAnswer, ChallengeType, Correction } from '../analysis/inde
 export interface LabelledAnswer {
   id: string;
   respondent: string;
+  /** the respondent's organisation: one campaign each in the files written as campaigns */
+  org?: string;
   question: string;
   lang?: string;
   text: string;
@@ -41,6 +43,7 @@ export function loadLabelled(path: string): LabelledAnswer[] {
       out.push({
         id: row.id,
         respondent: typeof row.respondent === 'string' ? row.respondent : row.id,
+        org: typeof row.org === 'string' ? row.org : undefined,
         question: row.question,
         lang: typeof row.lang === 'string' ? row.lang : undefined,
         text: row.text,

@@ -2,8 +2,9 @@
  * `npm run eval` — figures of the analysis engine on data it never saw.
  *
  * Without arguments:
- *  1. the sealed test set (data/sealed/test.jsonl; written apart from the training corpus, never
- *     used to tune anything): aggregate figures only — no text, no per-answer error is printed;
+ *  1. the sealed test sets (data/sealed/test.jsonl and data/sealed/campaigns.jsonl; written apart
+ *     from the training corpus, never used to tune anything): aggregate figures only — no text, no
+ *     per-answer error is printed;
  *  2. the shared dev corpus (../shared/data/interviews-dev.jsonl, when it exists), odd and even
  *     respondents side by side (the engine never trains on it);
  *  3. the learning curve on both: correct 0/5/10/20 % of the respondents (their gold labels fed as
@@ -28,6 +29,7 @@ import { accuracy, adjustedRandIndex, macroF1, microF1, normalizedMutualInfo } f
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SEALED_FILE = path.join(repoRoot, 'data/sealed/test.jsonl');
+export const SEALED_CAMPAIGNS_FILE = path.join(repoRoot, 'data/sealed/campaigns.jsonl');
 export const DEV_FILE = path.resolve(repoRoot, '../shared/data/interviews-dev.jsonl');
 
 /** This is a terminal report (like the CLI): it writes to stdout, not to the app's logger. */
@@ -153,28 +155,37 @@ export interface CurvePoint {
 /**
  * Learning curve: per draw (seeded), a fraction of the respondents is "corrected" — their gold
  * labels become the campaign's corrections — and mean F1 is measured on the other respondents,
- * with and without those corrections.
+ * with and without those corrections. With `campaignOf`, the rows are separate campaigns (one
+ * organisation each, as in the product): the corrected respondents are drawn within a campaign and
+ * scored on that campaign's others; figures are averaged over campaigns and draws.
  */
-export function learningCurve(rows: LabelledAnswer[], fractions: number[], draws: number, seed: number): CurvePoint[] {
-  const respondents = [...new Set(rows.map((r) => r.respondent))].sort();
+export function learningCurve(rows: LabelledAnswer[], fractions: number[], draws: number, seed: number, campaignOf: (r: LabelledAnswer) => string = () => ''): CurvePoint[] {
   const baseAll = byId(analyze(toAnswers(rows), { seed, skipClustering: true }));
+  const campaigns = [...new Set(rows.map(campaignOf))].sort();
   return fractions.map((fraction) => {
-    const n = Math.round(fraction * respondents.length);
     let sum = 0;
     let base = 0;
+    let corrected = 0;
     let minLift = Infinity;
-    for (let d = 0; d < draws; d++) {
-      const chosen = new Set(shuffled(respondents, mulberry32(seed * 1000 + d)).slice(0, n));
-      const rest = rows.filter((r) => !chosen.has(r.respondent));
-      const corrections = toCorrections(rows.filter((r) => chosen.has(r.respondent)));
-      const pred = n === 0 ? baseAll : byId(analyze(toAnswers(rest), { seed, corrections, skipClustering: true }));
-      const f = score(rest, pred).mean_f1;
-      const b = score(rest, baseAll).mean_f1;
-      sum += f;
-      base += b;
-      minLift = Math.min(minLift, f - b);
+    for (const campaign of campaigns) {
+      const inCampaign = rows.filter((r) => campaignOf(r) === campaign);
+      const respondents = [...new Set(inCampaign.map((r) => r.respondent))].sort();
+      const n = Math.round(fraction * respondents.length);
+      corrected += n;
+      for (let d = 0; d < draws; d++) {
+        const chosen = new Set(shuffled(respondents, mulberry32(seed * 1000 + d)).slice(0, n));
+        const rest = inCampaign.filter((r) => !chosen.has(r.respondent));
+        const corrections = toCorrections(inCampaign.filter((r) => chosen.has(r.respondent)));
+        const pred = n === 0 ? baseAll : byId(analyze(toAnswers(rest), { seed, corrections, skipClustering: true }));
+        const f = score(rest, pred).mean_f1;
+        const b = score(rest, baseAll).mean_f1;
+        sum += f;
+        base += b;
+        minLift = Math.min(minLift, f - b);
+      }
     }
-    return { fraction, corrected: n, meanF1: round(sum / draws), baseline: round(base / draws), lift: round((sum - base) / draws), minLift: round(minLift) };
+    const k = draws * campaigns.length;
+    return { fraction, corrected: Math.round(corrected / campaigns.length), meanF1: round(sum / k), baseline: round(base / k), lift: round((sum - base) / k), minLift: round(minLift) };
   });
 }
 
@@ -254,29 +265,60 @@ export async function evidencePrecision(rows: LabelledAnswer[]): Promise<{ quote
   }
 }
 
+interface SealedFigures {
+  label: string;
+  file: string;
+  answers: number;
+  respondents: number;
+  campaigns: number;
+  scores: Scores;
+  interval?: [number, number];
+  stance: string;
+  curve: CurvePoint[];
+  evidence: Awaited<ReturnType<typeof evidencePrecision>>;
+}
+
+/** Zero-shot scores, learning curve and evidence precision of one sealed file (aggregates only). */
+async function sealedFigures(label: string, file: string, seed: number, draws: number, fractions: number[], byOrganisation: boolean): Promise<SealedFigures> {
+  const rows = loadLabelled(file);
+  const s = zeroShot(rows, seed);
+  const campaignOf = byOrganisation ? (r: LabelledAnswer) => r.org ?? '' : () => '';
+  return {
+    label,
+    file: path.relative(repoRoot, file),
+    answers: rows.length,
+    respondents: new Set(rows.map((r) => r.respondent)).size,
+    campaigns: new Set(rows.map(campaignOf)).size,
+    scores: score(rows, s.pred),
+    interval: s.result.summary.challengeBalance.interval,
+    stance: s.result.summary.rolloutReadiness.stance,
+    curve: learningCurve(rows, fractions, draws, seed, campaignOf),
+    evidence: await evidencePrecision(rows),
+  };
+}
+
 async function defaultReport(json: boolean, seed: number, draws: number): Promise<number> {
   const t0 = performance.now();
   const report: Record<string, unknown> = { seed };
   const fractions = [0, 0.05, 0.1, 0.2];
-  const sealed = loadLabelled(SEALED_FILE);
-  const s = zeroShot(sealed, seed);
-  const sealedScores = score(sealed, s.pred);
-  const balance = s.result.summary.challengeBalance;
-  report.sealed = { answers: sealed.length, respondents: new Set(sealed.map((r) => r.respondent)).size, scores: sealedScores, interval: balance.interval, stance: s.result.summary.rolloutReadiness.stance };
-  const sealedCurve = learningCurve(sealed, fractions, draws, seed);
-  report.sealed_curve = sealedCurve;
-  const sealedEvidence = await evidencePrecision(sealed);
-  report.sealed_evidence = sealedEvidence;
+  // Two sealed sets: the first (respondents of 40 different organisations) and the second, written
+  // later as two campaigns of one organisation each — what the product runs; its learning curve
+  // draws the corrected respondents within a campaign.
+  const sealed: SealedFigures[] = [await sealedFigures('sealed 1', SEALED_FILE, seed, draws, fractions, false)];
+  if (existsSync(SEALED_CAMPAIGNS_FILE)) sealed.push(await sealedFigures('sealed 2', SEALED_CAMPAIGNS_FILE, seed, draws, fractions, true));
+  report.sealed = sealed;
   let dev: { all: Scores; odd: Scores; even: Scores } | undefined;
   let devCurve: CurvePoint[] | undefined;
+  let devEvidence: Awaited<ReturnType<typeof evidencePrecision>> | undefined;
   if (existsSync(DEV_FILE)) {
     const rows = loadLabelled(DEV_FILE);
     const p = zeroShot(rows, seed).pred;
     dev = { all: score(rows, p), odd: score(rows.filter((r) => isOddRespondent(r.respondent)), p), even: score(rows.filter((r) => !isOddRespondent(r.respondent)), p) };
     devCurve = learningCurve(rows, fractions, draws, seed);
-    report.dev_evidence = await evidencePrecision(rows);
+    devEvidence = await evidencePrecision(rows);
     report.dev = dev;
     report.dev_curve = devCurve;
+    report.dev_evidence = devEvidence;
   }
   report.ms = Math.round(performance.now() - t0);
   if (json) {
@@ -284,17 +326,18 @@ async function defaultReport(json: boolean, seed: number, draws: number): Promis
     return 0;
   }
   say(`engine as shipped (trained on data/training only); seed ${seed}; ${report.ms} ms`);
-  say(`sealed: ${sealed.length} answers, ${(report.sealed as { respondents: number }).respondents} respondents (data/sealed/test.jsonl; aggregate figures only)`);
-  say(dev ? `dev: ../shared/data/interviews-dev.jsonl, odd/even respondents` : 'dev: ../shared/data/interviews-dev.jsonl not found — sealed set only');
-  say(`${pad('metric', 28)}${pad('target', 9)}${pad('sealed', 9)}${dev ? `${pad('dev all', 9)}${pad('dev odd', 9)}dev even` : ''}`);
+  for (const x of sealed) say(`${x.label}: ${x.file}, ${x.answers} answers, ${x.respondents} respondents${x.campaigns > 1 ? `, ${x.campaigns} campaigns` : ''} (aggregate figures only)`);
+  say(dev ? `dev: ../shared/data/interviews-dev.jsonl, odd/even respondents` : 'dev: ../shared/data/interviews-dev.jsonl not found — sealed sets only');
+  say(`${pad('metric', 28)}${pad('target', 9)}${sealed.map((x) => pad(x.label, 10)).join('')}${dev ? `${pad('dev all', 9)}${pad('dev odd', 9)}dev even` : ''}`);
   for (const [k, name, target] of METRICS) {
-    say(`${pad(name, 28)}${pad(target, 9)}${pad(sealedScores[k].toFixed(3), 9)}${dev ? `${pad(dev.all[k].toFixed(3), 9)}${pad(dev.odd[k].toFixed(3), 9)}${dev.even[k].toFixed(3)}` : ''}`);
+    say(`${pad(name, 28)}${pad(target, 9)}${sealed.map((x) => pad(x.scores[k].toFixed(3), 10)).join('')}${dev ? `${pad(dev.all[k].toFixed(3), 9)}${pad(dev.odd[k].toFixed(3), 9)}${dev.even[k].toFixed(3)}` : ''}`);
   }
-  const iv = balance.interval ?? [0, 1];
-  say(`sealed technical share: engine ${sealedScores.technical_share_pred.toFixed(3)} (bootstrap 95 % over respondents [${iv[0].toFixed(3)}, ${iv[1].toFixed(3)}]) vs gold ${sealedScores.technical_share_gold.toFixed(3)}: ${(Math.abs(sealedScores.technical_share_pred - sealedScores.technical_share_gold) * 100).toFixed(1)} points; advice: ${s.result.summary.rolloutReadiness.stance}`);
-  const devEvidence = report.dev_evidence as Awaited<ReturnType<typeof evidencePrecision>> | undefined;
-  say(`requirements' evidence precision (target >= 0.95; quotes whose answer a human coded with the requirement's code): sealed ${sealedEvidence.precision.toFixed(3)} (${sealedEvidence.right}/${sealedEvidence.quotes} quotes, ${sealedEvidence.requirements} requirements)${devEvidence ? `; dev ${devEvidence.precision.toFixed(3)} (${devEvidence.right}/${devEvidence.quotes})` : ''}`);
-  printCurve('sealed set', sealedCurve, draws);
+  for (const x of sealed) {
+    const iv = x.interval ?? [0, 1];
+    say(`${x.label} technical share: engine ${x.scores.technical_share_pred.toFixed(3)} (bootstrap 95 % over respondents [${iv[0].toFixed(3)}, ${iv[1].toFixed(3)}]) vs gold ${x.scores.technical_share_gold.toFixed(3)}: ${(Math.abs(x.scores.technical_share_pred - x.scores.technical_share_gold) * 100).toFixed(1)} points; advice: ${x.stance}`);
+  }
+  say(`requirements' evidence precision (target >= 0.95; quotes whose answer a human coded with the requirement's code): ${sealed.map((x) => `${x.label} ${x.evidence.precision.toFixed(3)} (${x.evidence.right}/${x.evidence.quotes} quotes, ${x.evidence.requirements} requirements)`).join('; ')}${devEvidence ? `; dev ${devEvidence.precision.toFixed(3)} (${devEvidence.right}/${devEvidence.quotes})` : ''}`);
+  for (const x of sealed) printCurve(x.campaigns > 1 ? `${x.label} (within each of its ${x.campaigns} campaigns; respondents corrected per campaign)` : x.label, x.curve, draws);
   if (devCurve) printCurve('dev corpus', devCurve, draws);
   return 0;
 }
@@ -343,7 +386,7 @@ async function main(argv: string[]): Promise<number> {
   const file = args[0];
   if (devOnly) return devReport(json, seed, draws, flag('--no-curve'));
   if (!file) return defaultReport(json, seed, draws);
-  if (path.resolve(file) === SEALED_FILE && errors) {
+  if ((path.resolve(file) === SEALED_FILE || path.resolve(file) === SEALED_CAMPAIGNS_FILE) && errors) {
     process.stderr.write('eval: per-answer errors are never printed for the sealed set\n');
     return 2;
   }

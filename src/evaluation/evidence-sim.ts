@@ -10,12 +10,11 @@
 import { BUILTIN_CODEBOOK } from '../analysis/codebook/index.js';
 import { codeAnswer, corpusDocs, exampleDocs, trainGroupModel } from '../analysis/coding/coder.js';
 import { readText } from '../analysis/coding/featurize.js';
-import { trainingCorpus } from '../analysis/model/corpus.js';
+import { trainingCorpus, voiceOf } from '../analysis/model/corpus.js';
 import { deriveNeeds } from '../analysis/needs.js';
 import { moscow } from '../analysis/requirements.js';
 import type { AnsweredCodes } from '../analysis/types.js';
 
-const voiceOf = (respondent: string) => respondent.replace(/-?\d+$/, '');
 
 function main(argv: string[]): void {
   const i = argv.indexOf('--min');

@@ -6,7 +6,7 @@
 import { mulberry32, shuffleInPlace } from '../random.js';
 import type { CodeGroup } from '../types.js';
 import type { GroupCalibration } from '../model/calibration.js';
-import { trainingCorpus } from '../model/corpus.js';
+import { trainingCorpus, voiceOf } from '../model/corpus.js';
 import { codeAnswer, corpusDocs, decide, exampleDocs, trainGroupModel, type TrainDoc } from './coder.js';
 import { readText } from './featurize.js';
 
@@ -30,10 +30,10 @@ export function foldsOf(respondents: Iterable<string>, k: number, seed: number):
  */
 export const CALIBRATION_FOLDS: 'respondent' | 'voice' = 'voice';
 
-/** Respondent → fold by voice: the respondent id's prefix (dac-, deo-, enm-, hrd-, trs-, thn-). */
+/** Respondent → fold by voice: the respondent id's prefix (dac-, deo-, …, cdi-; see corpus.ts voiceOf). */
 export function voiceFolds(respondents: Iterable<string>): Map<string, number> {
-  const prefixes = [...new Set([...respondents].map((r) => r.replace(/-?\d+$/, '')))].sort();
-  return new Map([...new Set(respondents)].map((r) => [r, prefixes.indexOf(r.replace(/-?\d+$/, ''))]));
+  const prefixes = [...new Set([...respondents].map(voiceOf))].sort();
+  return new Map([...new Set(respondents)].map((r) => [r, prefixes.indexOf(voiceOf(r))]));
 }
 
 /** Out-of-fold predictions for a group's corpus answers (k models, each without one fold). */

@@ -31,3 +31,23 @@ export function trainingCorpus(): readonly CorpusDoc[] {
 }
 
 export const CORPUS_VERSION = TRAINING_CORPUS_VERSION;
+
+/**
+ * The voice of a corpus respondent: the id's prefix before the first dash, one per data/training
+ * file (`trs-001` → `trs`, `cdi-a01` → `cdi`). Leave-one-voice-out holds a whole file out, so no
+ * writer's style is on both sides.
+ */
+export function voiceOf(respondent: string): string {
+  const dash = respondent.indexOf('-');
+  return dash < 0 ? respondent : respondent.slice(0, dash);
+}
+
+/**
+ * The campaign (organisation) of a corpus respondent: the id without its number (`cdi-a01` →
+ * `cdi-a`). The files written as campaigns hold two organisations each, their people sharing an
+ * organisation's vocabulary; in the older files every respondent has an organisation of their own,
+ * so the campaign is the whole file (`trs-001` → `trs`).
+ */
+export function campaignOf(respondent: string): string {
+  return respondent.replace(/-?\d+$/, '');
+}
