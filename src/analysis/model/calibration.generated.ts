@@ -3,66 +3,66 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "2e6e44e2bc21c09b-01e54d0e",
+  "version": "f748e52be566343f-01e54d0e",
   "groups": {
     "current_practice": {
       "thresholds": {
-        "email": 0.525,
-        "phone": 0.475,
-        "face_to_face": 0.325,
-        "chat": 0.3,
-        "video_call": 0.325,
-        "esn": 0.25,
-        "intranet_wiki": 0.25,
-        "shared_docs": 0.25,
+        "email": 0.5,
+        "phone": 0.525,
+        "face_to_face": 0.375,
+        "chat": 0.375,
+        "video_call": 0.25,
+        "esn": 0.275,
+        "intranet_wiki": 0.275,
+        "shared_docs": 0.275,
         "task_board": 0.45,
-        "paper": 0.3
+        "paper": 0.35
       },
       "minTop": 1
     },
     "meaning": {
       "thresholds": {
-        "anywhere_any_device": 0.3,
-        "cloud_sync": 0.275,
+        "anywhere_any_device": 0.35,
+        "cloud_sync": 0.25,
         "single_point_of_access": 0.275,
-        "collaboration": 0.175,
-        "paperless_automation": 0.35,
-        "flexibility_autonomy": 0.225,
+        "collaboration": 0.275,
+        "paperless_automation": 0.4,
+        "flexibility_autonomy": 0.275,
         "just_tools": 0.375
-      },
-      "minTop": 0.25
-    },
-    "challenges": {
-      "thresholds": {
-        "tool_sprawl": 0.175,
-        "legacy_integration": 0.325,
-        "connectivity_devices": 0.225,
-        "security_compliance": 0.375,
-        "findability": 0.125,
-        "information_overload": 0.175,
-        "worklife_blurring": 0.2,
-        "change_resistance": 0.35,
-        "skills_pace": 0.325,
-        "leadership_trust": 0.35
       },
       "minTop": 0.325
     },
+    "challenges": {
+      "thresholds": {
+        "tool_sprawl": 0.25,
+        "legacy_integration": 0.4,
+        "connectivity_devices": 0.3,
+        "security_compliance": 0.475,
+        "findability": 0.2,
+        "information_overload": 0.275,
+        "worklife_blurring": 0.225,
+        "change_resistance": 0.375,
+        "skills_pace": 0.4,
+        "leadership_trust": 0.3
+      },
+      "minTop": 0.15
+    },
     "future": {
       "thresholds": {
-        "unified_dashboard": 0.375,
-        "smart_filtering": 0.1,
-        "personalization": 0.1,
-        "mobile_access": 0.2,
+        "unified_dashboard": 0.25,
+        "smart_filtering": 0.2,
+        "personalization": 0.175,
+        "mobile_access": 0.35,
         "seamless_sync": 0.3,
-        "enterprise_search": 0.525,
-        "integrated_collaboration": 0.2,
-        "automation_assistants": 0.225,
-        "wellbeing_boundaries": 0.275,
+        "enterprise_search": 0.1,
+        "integrated_collaboration": 0.3,
+        "automation_assistants": 0.25,
+        "wellbeing_boundaries": 0.375,
         "training_support": 0.275,
-        "privacy_optin": 0.1,
-        "infrastructure": 0.375
+        "privacy_optin": 0.125,
+        "infrastructure": 0.5
       },
-      "minTop": 0.225
+      "minTop": 0.45
     }
   }
 };
