@@ -40,6 +40,7 @@ export { detectLanguage } from './text/language.js';
 export { tokenize } from './text/tokenize.js';
 export { TextPipeline } from './text/features.js';
 export { negationReason } from './coding/lexicon.js';
+export { QUOTES_BY_PRIORITY } from './requirements.js';
 
 /**
  * Silhouette (on its words, cosine distance) a cluster needs to be offered as a new theme. 0.25 is

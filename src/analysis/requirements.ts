@@ -1,6 +1,14 @@
 import type { AnalysisSummary, AnsweredCodes, Balance, Moscow } from './types.js';
 
 /**
+ * Evidence quotes a reader sees per requirement, by priority: what a steering committee needs to
+ * believe a must, without turning 30 people's report into 15 pages. Quotes the lead pins are
+ * always shown (and count against this). Here, beside the priorities, so the report and the
+ * evaluation (src/evaluation/eval.ts) count the same quotes.
+ */
+export const QUOTES_BY_PRIORITY: Record<Moscow, number> = { must: 3, should: 2, could: 1, wont: 0 };
+
+/**
  * MoSCoW from reach: share of respondents who raised it and in how many segments it shows up. A need
  * raised by a third of people across several segments is a must; a niche need of one segment a could.
  */

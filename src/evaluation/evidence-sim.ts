@@ -12,9 +12,17 @@ import { codeAnswer, corpusDocs, exampleDocs, trainGroupModel } from '../analysi
 import { readText } from '../analysis/coding/featurize.js';
 import { trainingCorpus, voiceOf } from '../analysis/model/corpus.js';
 import { deriveNeeds } from '../analysis/needs.js';
-import { moscow } from '../analysis/requirements.js';
+import { moscow, QUOTES_BY_PRIORITY } from '../analysis/requirements.js';
 import type { AnsweredCodes } from '../analysis/types.js';
 
+
+/** Lower end of the Wilson score interval (95 %) of a proportion: what the precision is at least, allowing for the sample's size. */
+export function wilsonLower(right: number, n: number, z = 1.96): number {
+  if (n === 0) return 0;
+  const p = right / n;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+}
 
 function main(argv: string[]): void {
   const i = argv.indexOf('--min');
@@ -22,7 +30,7 @@ function main(argv: string[]): void {
   const corpus = trainingCorpus();
   const voices = [...new Set(corpus.map((d) => voiceOf(d.respondent)))].filter((v) => v !== 'thn').sort();
   const groups = BUILTIN_CODEBOOK.groups.filter((g) => g.role === 'challenges' || g.role === 'future');
-  const tally = new Map(thresholds.map((t) => [t, { quotes: 0, right: 0 }]));
+  const tally = new Map(thresholds.map((t) => [t, { quotes: 0, right: 0, worst: 1, worstVoice: '', shown: 0, shownRight: 0 }]));
   for (const voice of voices) {
     const held = corpus.filter((d) => voiceOf(d.respondent) === voice && (d.question === 'q3' || d.question === 'q4'));
     const answers: AnsweredCodes[] = [];
@@ -44,15 +52,32 @@ function main(argv: string[]): void {
     for (const t of thresholds) {
       const reqs = deriveNeeds({ answers, texts, segments: new Map(), codebook: BUILTIN_CODEBOOK, moscow, minConfidence: t });
       const acc = tally.get(t)!;
+      let quotes = 0;
+      let right = 0;
       for (const r of reqs)
-        for (const e of r.evidence) {
-          acc.quotes += 1;
-          if ((r.codes ?? []).some((c) => gold.get(e.id)?.has(c))) acc.right += 1;
-        }
+        r.evidence.forEach((e, rank) => {
+          const ok = (r.codes ?? []).some((c) => gold.get(e.id)?.has(c));
+          quotes += 1;
+          if (ok) right += 1;
+          // What a reader of the report sees: the first quotes, as many as the priority allows.
+          if (rank < QUOTES_BY_PRIORITY[r.priority]) {
+            acc.shown += 1;
+            if (ok) acc.shownRight += 1;
+          }
+        });
+      acc.quotes += quotes;
+      acc.right += right;
+      if (quotes && right / quotes < acc.worst) {
+        acc.worst = right / quotes;
+        acc.worstVoice = voice;
+      }
     }
   }
-  process.stdout.write(`leave-one-voice-out over ${voices.length} voices (${voices.join(', ')})\nthreshold  quotes  precision\n`);
-  for (const [t, a] of tally) process.stdout.write(`${t.toFixed(2).padEnd(11)}${String(a.quotes).padEnd(8)}${(a.right / Math.max(1, a.quotes)).toFixed(3)}\n`);
+  process.stdout.write(`leave-one-voice-out over ${voices.length} voices (${voices.join(', ')})\nthreshold  quotes  precision  95 % lower bound (Wilson)  worst voice    | shown in the report: quotes  precision\n`);
+  for (const [t, a] of tally) {
+    const p = a.right / Math.max(1, a.quotes);
+    process.stdout.write(`${t.toFixed(2).padEnd(11)}${String(a.quotes).padEnd(8)}${p.toFixed(3).padEnd(11)}${wilsonLower(a.right, a.quotes).toFixed(3).padEnd(27)}${`${a.worst.toFixed(3)} (${a.worstVoice})`.padEnd(15)}| ${String(a.shown).padEnd(7)}${(a.shownRight / Math.max(1, a.shown)).toFixed(3)}\n`);
+  }
 }
 
 main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import type { AnalysisResult, Moscow, Requirement, RequirementEvidence } from '../analysis/index.js';
+import { QUOTES_BY_PRIORITY, type AnalysisResult, type Moscow, type Requirement, type RequirementEvidence } from '../analysis/index.js';
 import { pick, type Lang } from '../shared/i18n/index.js';
 import { responseIdOf, type SegmentContext } from './report-data.js';
 import { evidenceKey, mergeRoot, type Curation, type CurationCounts, type Localized, type RequirementCuration } from './report-curation.js';
@@ -6,12 +6,8 @@ import { evidenceKey, mergeRoot, type Curation, type CurationCounts, type Locali
 export const MOSCOW_ORDER: readonly Moscow[] = ['must', 'should', 'could', 'wont'];
 const RANK: Record<Moscow, number> = { must: 0, should: 1, could: 2, wont: 3 };
 
-/**
- * Evidence quotes a reader sees per requirement, by priority: what a steering committee needs to
- * believe a must, without turning 30 people's report into 15 pages. Quotes the lead pins are
- * always shown (and count against this).
- */
-export const QUOTES_BY_PRIORITY: Record<Moscow, number> = { must: 3, should: 2, could: 1, wont: 0 };
+/** Quotes a reader sees per requirement, by priority (defined beside the priorities, where the evaluation counts them too). */
+export { QUOTES_BY_PRIORITY };
 
 export interface SegmentValueCount {
   label: string;
