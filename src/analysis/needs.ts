@@ -345,12 +345,12 @@ const GAZETTEER = {
  * have no quote at all may a weaker clause stand in, and then only for the answer's main code
  * (never a quote whose only link is a low-confidence secondary code). Chosen by
  * src/evaluation/evidence-sim.ts (each training voice as an unseen campaign): the lowest
- * threshold at which the pooled precision's 95 % lower bound (Wilson) clears 0.95 — 0.968 over
- * 723 quotes (bound 0.953) at 0.85; at 0.75 it was 0.963 with a bound of 0.948. (Until 2026-12-07
- * the rule was "clears 0.95 by 0.01", which chose 0.75; both sealed sets then came out at
- * 0.92–0.94, so a margin that ignores the sample's size was too thin.)
+ * threshold (in steps of 0.05) at which the pooled precision's 95 % lower bound (Wilson) clears
+ * 0.95 — with seventeen voices 0.968 over 912 quotes (bound 0.955) at 0.9; at 0.85 0.962 (bound
+ * 0.947). (Until 2026-12-07 the rule was "clears 0.95 by 0.01", which chose 0.75; two sealed sets
+ * then came out at 0.92–0.94, so a margin that ignores the sample's size was too thin.)
  */
-export const EVIDENCE_MIN_CONFIDENCE = 0.85;
+export const EVIDENCE_MIN_CONFIDENCE = 0.9;
 const EVIDENCE_FALLBACK_CONFIDENCE = 0.5;
 /** Quotes kept per requirement (one per person, best first). */
 export const QUOTES_PER_NEED = 5;

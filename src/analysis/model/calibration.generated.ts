@@ -3,66 +3,66 @@
 // Do not edit; the version is the corpus version and a hash of the coder settings it was made with.
 import type { Calibration } from './calibration.js';
 export const CALIBRATION: Calibration = {
-  "version": "f748e52be566343f-01e54d0e",
+  "version": "79f9f29063d953c5-1e1754fc",
   "groups": {
     "current_practice": {
       "thresholds": {
-        "email": 0.5,
+        "email": 0.4,
         "phone": 0.525,
-        "face_to_face": 0.375,
-        "chat": 0.375,
-        "video_call": 0.25,
-        "esn": 0.275,
+        "face_to_face": 0.4,
+        "chat": 0.325,
+        "video_call": 0.35,
+        "esn": 0.125,
         "intranet_wiki": 0.275,
-        "shared_docs": 0.275,
-        "task_board": 0.45,
-        "paper": 0.35
+        "shared_docs": 0.25,
+        "task_board": 0.425,
+        "paper": 0.275
       },
       "minTop": 1
     },
     "meaning": {
       "thresholds": {
-        "anywhere_any_device": 0.35,
+        "anywhere_any_device": 0.4,
         "cloud_sync": 0.25,
-        "single_point_of_access": 0.275,
-        "collaboration": 0.275,
-        "paperless_automation": 0.4,
-        "flexibility_autonomy": 0.275,
-        "just_tools": 0.375
+        "single_point_of_access": 0.25,
+        "collaboration": 0.3,
+        "paperless_automation": 0.375,
+        "flexibility_autonomy": 0.35,
+        "just_tools": 0.35
       },
-      "minTop": 0.325
+      "minTop": 0.2
     },
     "challenges": {
       "thresholds": {
-        "tool_sprawl": 0.25,
-        "legacy_integration": 0.4,
+        "tool_sprawl": 0.275,
+        "legacy_integration": 0.375,
         "connectivity_devices": 0.3,
-        "security_compliance": 0.475,
-        "findability": 0.2,
-        "information_overload": 0.275,
-        "worklife_blurring": 0.225,
+        "security_compliance": 0.7,
+        "findability": 0.225,
+        "information_overload": 0.25,
+        "worklife_blurring": 0.325,
         "change_resistance": 0.375,
-        "skills_pace": 0.4,
-        "leadership_trust": 0.3
+        "skills_pace": 0.35,
+        "leadership_trust": 0.325
       },
-      "minTop": 0.15
+      "minTop": 0.175
     },
     "future": {
       "thresholds": {
-        "unified_dashboard": 0.25,
-        "smart_filtering": 0.2,
+        "unified_dashboard": 0.2,
+        "smart_filtering": 0.225,
         "personalization": 0.175,
-        "mobile_access": 0.35,
-        "seamless_sync": 0.3,
+        "mobile_access": 0.3,
+        "seamless_sync": 0.275,
         "enterprise_search": 0.1,
-        "integrated_collaboration": 0.3,
-        "automation_assistants": 0.25,
-        "wellbeing_boundaries": 0.375,
+        "integrated_collaboration": 0.225,
+        "automation_assistants": 0.275,
+        "wellbeing_boundaries": 0.2,
         "training_support": 0.275,
-        "privacy_optin": 0.125,
-        "infrastructure": 0.5
+        "privacy_optin": 0.175,
+        "infrastructure": 0.375
       },
-      "minTop": 0.45
+      "minTop": 0.2
     }
   }
 };
