@@ -32,6 +32,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export const SEALED_FILE = path.join(repoRoot, 'data/sealed/test.jsonl');
 export const SEALED_CAMPAIGNS_FILE = path.join(repoRoot, 'data/sealed/campaigns.jsonl');
 export const SEALED_CAMPAIGNS_3_FILE = path.join(repoRoot, 'data/sealed/campaigns-3.jsonl');
+export const SEALED_CAMPAIGNS_4_FILE = path.join(repoRoot, 'data/sealed/campaigns-4.jsonl');
 /**
  * The sealed sets in the order they were written. Each new one was written because the ones before
  * had been read often enough (or changes had been made after reading them) that their figures were
@@ -41,6 +42,7 @@ const SEALED_SETS: Array<{ label: string; file: string; byOrganisation: boolean 
   { label: 'sealed 1', file: SEALED_FILE, byOrganisation: false },
   { label: 'sealed 2', file: SEALED_CAMPAIGNS_FILE, byOrganisation: true },
   { label: 'sealed 3', file: SEALED_CAMPAIGNS_3_FILE, byOrganisation: true },
+  { label: 'sealed 4', file: SEALED_CAMPAIGNS_4_FILE, byOrganisation: true },
 ];
 export const DEV_FILE = path.resolve(repoRoot, '../shared/data/interviews-dev.jsonl');
 
