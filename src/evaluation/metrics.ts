@@ -67,6 +67,19 @@ export function macroF1(gold: string[], pred: string[]): number {
   return sum / labels.size;
 }
 
+/**
+ * Lower end of the Wilson score interval of a proportion (z = 1.96: 95 %): what a precision of
+ * `right` of `n` is at least, allowing for the sample's size. Wilson rather than the normal
+ * approximation because the proportions here sit near 1, where the latter overshoots.
+ */
+export function wilsonLower(right: number, n: number, z = 1.96): number {
+  if (n === 0) return 0;
+  const p = right / n;
+  const z2 = z * z;
+  // Clamped: at p = 0 the formula gives 0 up to rounding (−2e-17).
+  return Math.max(0, (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n));
+}
+
 /** Share of items whose predicted label equals the gold label. */
 export function accuracy(gold: string[], pred: string[]): number {
   sameLength(gold, pred, 'accuracy');

@@ -5,6 +5,7 @@ import {
   macroF1,
   microF1,
   normalizedMutualInfo,
+  wilsonLower,
 } from '../../../src/evaluation/metrics.js';
 import { groupedKFold, mulberry32 } from '../../../src/evaluation/folds.js';
 
@@ -74,6 +75,21 @@ describe('evaluation/metrics', () => {
       expect(accuracy(['a', 'b'], ['a', 'b'])).to.equal(1);
       expect(() => accuracy(['a'], ['a', 'b'])).to.throw(RangeError);
       expect(() => macroF1(['a'], [])).to.throw(RangeError);
+    });
+  });
+
+  describe('wilsonLower', () => {
+    it('when a proportion is given, then its 95 % lower bound is the Wilson score interval\'s (textbook values)', () => {
+      // 95 of 100: Wilson interval [0.8882, 0.9785]; 0 of 10: [0, 0.2775]; 10 of 10: [0.7225, 1].
+      expect(wilsonLower(95, 100)).to.be.closeTo(0.8882, 0.0005);
+      expect(wilsonLower(0, 10)).to.equal(0);
+      expect(wilsonLower(10, 10)).to.be.closeTo(0.7225, 0.0005);
+      expect(wilsonLower(0, 0)).to.equal(0);
+    });
+    it('when the sample grows at the same proportion, then the bound rises towards it', () => {
+      const bounds = [20, 200, 2000, 20000].map((n) => wilsonLower(0.96 * n, n));
+      for (let i = 1; i < bounds.length; i++) expect(bounds[i]).to.be.greaterThan(bounds[i - 1]);
+      expect(bounds[3]).to.be.below(0.96).and.above(0.955);
     });
   });
 
