@@ -12,6 +12,7 @@ import { createFromApi } from '../../src/responses/response.service.js';
 import { makeUser, testApp } from '../helpers/app.js';
 import { seriousA11yViolations } from '../helpers/axe.js';
 import { launchChromium, listenLocal } from '../helpers/browser.js';
+import { channelChoice, devicesMulti, prioritiesRanking, toolsScale } from '../helpers/closed-questions.js';
 import { useTestDb } from '../helpers/test-db.js';
 import { screenshot } from './screenshots.js';
 
@@ -39,55 +40,10 @@ describe('browser: closed questions by keyboard on a phone and a desktop', funct
     languages: ['de', 'en'],
     questions: [
       { key: 'q1', role: 'current_practice', prompt: { de: 'Wie arbeiten Sie heute mit Ihren Kollegen?', en: 'How do you work with your colleagues today?' }, modes: ['text', 'video'], required: true },
-      {
-        key: 'tools',
-        role: 'custom',
-        type: 'scale',
-        prompt: { de: 'Wie gut unterstützen die heutigen Werkzeuge Sie bei Ihrer Arbeit?', en: 'How well do today’s tools support your work?' },
-        modes: ['text'],
-        required: true,
-        scale: { min: 0, max: 10, minLabel: { de: 'überhaupt nicht', en: 'not at all' }, maxLabel: { de: 'voll und ganz', en: 'completely' } },
-      },
-      {
-        key: 'channel',
-        role: 'current_practice',
-        type: 'single',
-        prompt: { de: 'Worüber stimmen Sie sich meistens ab?', en: 'How do you mostly coordinate?' },
-        modes: ['text'],
-        required: true,
-        options: [
-          { key: 'mail', label: { de: 'E-Mail', en: 'E-mail' } },
-          { key: 'chat', label: { de: 'Chat', en: 'Chat' } },
-          { key: 'meeting', label: { de: 'Besprechung', en: 'Meeting' } },
-        ],
-        allowOther: true,
-      },
-      {
-        key: 'devices',
-        role: 'custom',
-        type: 'multi',
-        prompt: { de: 'Welche Geräte nutzen Sie für die Arbeit?', en: 'Which devices do you use for work?' },
-        modes: ['text'],
-        required: false,
-        options: [
-          { key: 'laptop', label: { de: 'Laptop', en: 'Laptop' } },
-          { key: 'phone', label: { de: 'Smartphone', en: 'Smartphone' } },
-          { key: 'tablet', label: { de: 'Tablet', en: 'Tablet' } },
-        ],
-      },
-      {
-        key: 'priorities',
-        role: 'custom',
-        type: 'ranking',
-        prompt: { de: 'Was soll der digitale Arbeitsplatz zuerst verbessern?', en: 'What should the digital workplace improve first?' },
-        modes: ['text'],
-        required: true,
-        options: [
-          { key: 'search', label: { de: 'Suche', en: 'Search' } },
-          { key: 'mobile', label: { de: 'Mobiles Arbeiten', en: 'Mobile work' } },
-          { key: 'training', label: { de: 'Schulungen', en: 'Training' } },
-        ],
-      },
+      toolsScale(),
+      channelChoice(),
+      devicesMulti(),
+      prioritiesRanking(),
     ],
     segments: [
       { key: 'department', label: { de: 'Bereich', en: 'Department' }, options: [{ key: 'sales', label: { de: 'Vertrieb', en: 'Sales' } }, { key: 'it', label: { de: 'IT', en: 'IT' } }] },
@@ -108,7 +64,7 @@ describe('browser: closed questions by keyboard on a phone and a desktop', funct
         answers: {
           q1: i % 2 ? 'Mostly by e-mail and chat.' : 'Meist per E-Mail und im Chat.',
           tools: [6, 7, 8, 5, 9, 7, 3, 4, 2, 4][i],
-          channel: { choices: [['mail', 'chat', 'meeting'][i % 3]] },
+          channel: { choices: [['mail', 'chat', 'phone'][i % 3]] },
           devices: { choices: i % 2 ? ['laptop', 'phone'] : ['laptop'] },
           priorities: { ranking: i % 2 ? ['search', 'mobile', 'training'] : ['mobile', 'search', 'training'] },
         },
@@ -270,14 +226,14 @@ describe('browser: closed questions by keyboard on a phone and a desktop', funct
 
     await page.goto(`${base}/lead/campaigns/${id}/dashboard/segments?dim=department`);
     expect(await page.locator('#seg-closed thead').textContent()).to.include('IT');
-    expect(await page.locator('#seg-closed tbody tr').first().textContent()).to.include('How well do today’s tools support your work?');
+    expect(await page.locator('#seg-closed tbody tr').first().textContent()).to.include('How well do the tools support you?');
     expect(await seriousA11yViolations(page), 'segment comparison').to.deep.equal([]);
     // A closed answer as the columns (the scale in bands), chosen in the dimension select.
     expect(await page.locator('#s-dim optgroup[label="Answers to closed questions"] option').count()).to.be.greaterThan(0);
     await page.locator('#s-dim').selectOption('answer:tools');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/dim=answer%3Atools|dim=answer:tools/);
-    expect(await page.locator('main').textContent()).to.include('Columns by the answer to “How well do today’s tools support your work?”');
+    expect(await page.locator('main').textContent()).to.include('Columns by the answer to “How well do the tools support you?”');
     expect(await seriousA11yViolations(page), 'segment comparison by a closed answer').to.deep.equal([]);
 
     const csv = await (await page.request.get(`${base}/lead/campaigns/${id}/exports/answers.csv?lang=en`)).text();

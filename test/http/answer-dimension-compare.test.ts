@@ -10,6 +10,7 @@ import { ResponseModel } from '../../src/responses/response.model.js';
 import { createFromApi } from '../../src/responses/response.service.js';
 import { staffClient, testApp } from '../helpers/app.js';
 import { useTestDb } from '../helpers/test-db.js';
+import { channelChoice, toolsScale } from '../helpers/closed-questions.js';
 
 /**
  * A closed question's answer as a comparison column and a dashboard filter (issue 17, item 2):
@@ -54,28 +55,8 @@ describe('a closed answer as a comparison column and a filter (issue 17, item 2)
       minGroupSize: 5,
       questions: [
         { key: 'q1', role: 'current_practice', prompt: { de: 'Wie kommunizieren Sie heute?', en: 'How do you communicate today?' }, modes: ['text'], required: true },
-        {
-          key: 'tools',
-          role: 'custom',
-          type: 'scale',
-          prompt: { de: 'Wie gut unterstützen die Werkzeuge Sie?', en: 'How well do the tools support you?' },
-          modes: ['text'],
-          required: true,
-          scale: { min: 0, max: 10, minLabel: { de: 'gar nicht', en: 'not at all' }, maxLabel: { de: 'voll und ganz', en: 'completely' } },
-        },
-        {
-          key: 'channel',
-          role: 'custom',
-          type: 'single',
-          prompt: { de: 'Worüber sprechen Sie am meisten?', en: 'What do you talk through most?' },
-          modes: ['text'],
-          required: true,
-          options: [
-            { key: 'mail', label: { de: 'E-Mail', en: 'E-mail' } },
-            { key: 'chat', label: { de: 'Chat', en: 'Chat' } },
-            { key: 'phone', label: { de: 'Telefon', en: 'Phone' } },
-          ],
-        },
+        toolsScale(),
+        channelChoice({ role: 'custom', allowOther: false }),
       ],
       segments: [{ key: 'department', label: { de: 'Bereich', en: 'Department' }, required: false, options: [{ key: 'it', label: { de: 'IT', en: 'IT' } }, { key: 'sales', label: { de: 'Vertrieb', en: 'Sales' } }] }],
     });

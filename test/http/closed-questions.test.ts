@@ -8,6 +8,7 @@ import { createRunner } from '../../src/analysis-runs/runner.js';
 import { changeStatus, createCampaign, getCampaign, type Campaign } from '../../src/campaigns/campaign.service.js';
 import { campaignInputSchema } from '../../src/campaigns/campaign.schemas.js';
 import { interviewTemplate, readinessKeys } from '../../src/campaigns/interview-template.js';
+import { channelChoice, devicesMulti, prioritiesRanking, toolsScale } from '../helpers/closed-questions.js';
 import { forgetClosedData } from '../../src/dashboard/closed-data.js';
 import { DraftModel, ResponseModel } from '../../src/responses/response.model.js';
 import { createFromApi } from '../../src/responses/response.service.js';
@@ -33,56 +34,10 @@ function closedInput(extra: Record<string, unknown> = {}) {
     anonymity: 'anonymous',
     questions: [
       { key: 'q1', role: 'current_practice', prompt: { de: 'Wie arbeiten Sie heute?', en: 'How do you work today?' }, modes: ['text'], required: true },
-      {
-        key: 'tools',
-        role: 'custom',
-        type: 'scale',
-        prompt: { de: 'Wie gut unterstützen die Werkzeuge Sie?', en: 'How well do the tools support you?' },
-        modes: ['text'],
-        required: true,
-        scale: { min: 0, max: 10, minLabel: { de: 'gar nicht', en: 'not at all' }, maxLabel: { de: 'voll und ganz', en: 'completely' } },
-      },
-      {
-        key: 'channel',
-        role: 'current_practice',
-        type: 'single',
-        prompt: { de: 'Worüber sprechen Sie am meisten?', en: 'What do you talk through most?' },
-        modes: ['text'],
-        required: true,
-        options: [
-          { key: 'mail', label: { de: 'E-Mail', en: 'E-mail' } },
-          { key: 'chat', label: { de: 'Chat', en: 'Chat' } },
-          { key: 'phone', label: { de: 'Telefon', en: 'Phone' } },
-        ],
-        allowOther: true,
-      },
-      {
-        key: 'devices',
-        role: 'custom',
-        type: 'multi',
-        prompt: { de: 'Welche Geräte nutzen Sie?', en: 'Which devices do you use?' },
-        modes: ['text'],
-        required: false,
-        options: [
-          { key: 'laptop', label: { de: 'Laptop', en: 'Laptop' } },
-          { key: 'phone', label: { de: 'Smartphone', en: 'Smartphone' } },
-          { key: 'tablet', label: { de: 'Tablet', en: 'Tablet' } },
-        ],
-        allowOther: true,
-      },
-      {
-        key: 'priorities',
-        role: 'custom',
-        type: 'ranking',
-        prompt: { de: 'Was ist Ihnen am wichtigsten?', en: 'What matters most to you?' },
-        modes: ['text'],
-        required: true,
-        options: [
-          { key: 'search', label: { de: 'Suche', en: 'Search' } },
-          { key: 'mobile', label: { de: 'Mobil arbeiten', en: 'Mobile work' } },
-          { key: 'training', label: { de: 'Schulung', en: 'Training' } },
-        ],
-      },
+      toolsScale(),
+      channelChoice(),
+      devicesMulti(),
+      prioritiesRanking(),
     ],
     segments: [
       {
