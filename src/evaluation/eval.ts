@@ -29,20 +29,16 @@ import { groupedKFold, mulberry32, shuffled } from './folds.js';
 import { accuracy, adjustedRandIndex, macroF1, microF1, normalizedMutualInfo } from './metrics.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SEALED_FILE = path.join(repoRoot, 'data/sealed/test.jsonl');
-export const SEALED_CAMPAIGNS_FILE = path.join(repoRoot, 'data/sealed/campaigns.jsonl');
-export const SEALED_CAMPAIGNS_3_FILE = path.join(repoRoot, 'data/sealed/campaigns-3.jsonl');
-export const SEALED_CAMPAIGNS_4_FILE = path.join(repoRoot, 'data/sealed/campaigns-4.jsonl');
 /**
  * The sealed sets in the order they were written. Each new one was written because the ones before
  * had been read often enough (or changes had been made after reading them) that their figures were
  * no longer untouched: the newest set is the clean figure, the older ones are printed for the record.
  */
 const SEALED_SETS: Array<{ label: string; file: string; byOrganisation: boolean }> = [
-  { label: 'sealed 1', file: SEALED_FILE, byOrganisation: false },
-  { label: 'sealed 2', file: SEALED_CAMPAIGNS_FILE, byOrganisation: true },
-  { label: 'sealed 3', file: SEALED_CAMPAIGNS_3_FILE, byOrganisation: true },
-  { label: 'sealed 4', file: SEALED_CAMPAIGNS_4_FILE, byOrganisation: true },
+  { label: 'sealed 1', file: path.join(repoRoot, 'data/sealed/test.jsonl'), byOrganisation: false },
+  { label: 'sealed 2', file: path.join(repoRoot, 'data/sealed/campaigns.jsonl'), byOrganisation: true },
+  { label: 'sealed 3', file: path.join(repoRoot, 'data/sealed/campaigns-3.jsonl'), byOrganisation: true },
+  { label: 'sealed 4', file: path.join(repoRoot, 'data/sealed/campaigns-4.jsonl'), byOrganisation: true },
 ];
 export const DEV_FILE = path.resolve(repoRoot, '../shared/data/interviews-dev.jsonl');
 
